@@ -1,0 +1,118 @@
+// The daemon's settings and the sshd_config-style parser that fills them.
+//
+// Grammar (as sshd_config(5)): one "Keyword arguments" or "Keyword=arguments"
+// per line; keywords are case-insensitive; blank lines and lines starting with
+// '#' are ignored, as is anything after an unquoted argument starting with '#'.
+// Arguments are separated by whitespace and may be double-quoted; inside an
+// argument \" and \\ stand for " and \.
+//
+// Precedence: for each keyword the FIRST value obtained wins, so -o options
+// (applied first) override the file. List keywords (Port, ListenAddress,
+// HostKey, AcceptEnv, Subsystem, Allow/Deny Users/Groups) instead accumulate:
+// their first line replaces the built-in default, later lines append.
+//
+// Deny by default: every keyword OpenSSH knows but lpsshd does not implement
+// (Match, Include, X11Forwarding, Ciphers, ...) is an error, never silently
+// ignored, so an admin cannot believe a restriction is in force when it is not.
+//
+// Errors are "ORIGIN line N: message", ORIGIN being the file path or
+// "command-line" (line 0, like OpenSSH, for -o options).
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lpsshd::config {
+
+enum class PermitRootLogin { kYes, kNo, kProhibitPassword, kForcedCommandsOnly };
+
+enum class LogLevel { kQuiet, kFatal, kError, kInfo, kVerbose, kDebug1, kDebug2, kDebug3 };
+
+enum class SyslogFacility {
+  kDaemon, kUser, kAuth, kAuthPriv,
+  kLocal0, kLocal1, kLocal2, kLocal3, kLocal4, kLocal5, kLocal6, kLocal7,
+};
+
+struct Subsystem {
+  std::string name;
+  std::string command;  // run through the user's shell, arguments joined by single spaces
+  friend bool operator==(const Subsystem&, const Subsystem&) = default;
+};
+
+// Upper bound on the number of keyword rows; checked at compile time against
+// the table in config_keywords.cpp.
+inline constexpr size_t kMaxKeywords = 64;
+
+// Which keywords already received a value. Pure bookkeeping for
+// first-value-wins, not a setting: it compares equal always, so two Configs
+// with the same settings are equal however they were obtained (this is what
+// makes serialize_config round-trip).
+struct KeywordsSeen {
+  std::bitset<kMaxKeywords> bits;
+  friend bool operator==(const KeywordsSeen&, const KeywordsSeen&) { return true; }
+};
+
+struct Config {
+  std::vector<uint16_t> ports{22};
+  // "host", "host:port", "[v6addr]:port" or a bare IPv6 address; empty means
+  // 0.0.0.0 and :: on every port in `ports`.
+  std::vector<std::string> listen_addresses;
+  std::vector<std::string> host_keys{"/etc/lpsshd/ssh_host_ed25519_key"};  // absolute paths
+  uint32_t login_grace_time = 120;  // seconds; 0 = no limit
+  int max_auth_tries = 6;           // >= 1
+  int max_sessions = 10;            // >= 0
+  bool pubkey_authentication = true;
+  bool strict_modes = true;
+  // Patterns with %% %h %u %U, relative ones to the user's home directory.
+  // Empty = "none": no authorized_keys file is read.
+  std::vector<std::string> authorized_keys_files{".ssh/authorized_keys"};
+  PermitRootLogin permit_root_login = PermitRootLogin::kProhibitPassword;
+  bool password_authentication = false;
+  bool kbd_interactive_authentication = false;
+  bool use_pam = false;
+  bool permit_empty_passwords = false;
+  LogLevel log_level = LogLevel::kInfo;
+  SyslogFacility syslog_facility = SyslogFacility::kAuth;
+  std::string preauth_user = "lpsshd";         // unprivileged user of the preauth child
+  std::string preauth_chroot = "/var/empty";   // its empty, root-owned chroot directory
+  std::vector<std::string> accept_env;         // patterns; no '='
+  bool tcp_keep_alive = true;
+  uint32_t client_alive_interval = 0;  // seconds; 0 = off
+  int client_alive_count_max = 3;
+  std::string pid_file;  // empty = none
+  bool print_motd = true;
+  bool print_last_log = true;
+  std::vector<Subsystem> subsystems;  // names are unique
+  std::vector<std::string> allow_users, deny_users, allow_groups, deny_groups;
+
+  KeywordsSeen seen;
+
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+// Applies `text` (a whole file's content, at most 1 MiB) on top of cfg. On
+// error returns false and sets `error`; cfg may then hold part of the text's
+// settings and must not be used.
+bool parse_config_text(std::string_view text, std::string_view origin, Config& cfg,
+                       std::string& error);
+
+// One -o option, "Keyword=value" or "Keyword value". A line break in it is an
+// error (one option is one line).
+bool parse_config_option(std::string_view option, Config& cfg, std::string& error);
+
+// Reads a regular file of at most 1 MiB and parses it. missing_ok: a file
+// that does not exist is not an error and leaves cfg unchanged (defaults).
+// The only function here that makes system calls.
+bool load_config_file(const std::string& path, bool missing_ok, Config& cfg,
+                      std::string& error);
+
+// Text that parses back, into a fresh Config, to a Config equal to cfg: every
+// setting, one canonical line each (lists: one line per item where the
+// keyword takes one value per line). Meant for a Config that came from the
+// parser; the listener hands it to per-connection processes.
+std::string serialize_config(const Config& cfg);
+
+}  // namespace lpsshd::config

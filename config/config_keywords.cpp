@@ -1,0 +1,332 @@
+#include "config/config_keywords.h"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+#include "config/config_tokens.h"
+#include "config/config_values.h"
+
+namespace lpsshd::config::detail {
+namespace {
+
+// ---- Messages -------------------------------------------------------------
+
+bool arity(Args args, size_t min, size_t max, std::string& why) {
+  if (args.size() < min) {
+    why = "missing argument";
+    return false;
+  }
+  if (args.size() > max) {
+    why = "too many arguments";
+    return false;
+  }
+  return true;
+}
+
+bool invalid(std::string_view name, std::string_view value, std::string_view hint,
+             std::string& why) {
+  why = "invalid value for ";
+  why += name;
+  why += ": ";
+  why += value;
+  if (!hint.empty()) {
+    why += " (";
+    why += hint;
+    why += ')';
+  }
+  return false;
+}
+
+void emit_one(std::string& out, std::string_view name, std::string_view value) {
+  append_line(out, name, {value});
+}
+
+// ---- Codecs: parse one argument into a field type, and format it back ----
+
+struct YesNo {
+  using T = bool;
+  static constexpr std::string_view hint = "yes or no";
+  static bool parse(std::string_view s, T& v) { return parse_yes_no(s, v); }
+  static std::string format(T v) { return v ? "yes" : "no"; }
+};
+
+struct Seconds {
+  using T = uint32_t;
+  static constexpr std::string_view hint = "a time such as 90, 2m or 1h30m";
+  static bool parse(std::string_view s, T& v) { return parse_time(s, v); }
+  static std::string format(T v) { return std::to_string(v); }
+};
+
+template <int Min, int Max>
+struct Int {
+  using T = int;
+  static constexpr std::string_view hint = "out of range or not a number";
+  static bool parse(std::string_view s, T& v) { return parse_int(s, Min, Max, v); }
+  static std::string format(T v) { return std::to_string(v); }
+};
+
+struct Port {
+  using T = uint16_t;
+  static constexpr std::string_view hint = "a port 1-65535";
+  static bool parse(std::string_view s, T& v) { return parse_port(s, v); }
+  static std::string format(T v) { return std::to_string(v); }
+};
+
+template <class E>
+struct Named {
+  std::string_view name;
+  E value;
+};
+
+// The first row for a value is its canonical spelling; later rows are aliases.
+template <class E, const auto& Names>
+struct Enum {
+  using T = E;
+  static constexpr std::string_view hint = "not one of the allowed words";
+  static bool parse(std::string_view s, T& v) {
+    for (const auto& n : Names)
+      if (iequals(s, n.name)) {
+        v = n.value;
+        return true;
+      }
+    return false;
+  }
+  static std::string format(T v) {
+    for (const auto& n : Names)
+      if (n.value == v) return std::string(n.name);
+    return "?";  // unreachable for values the parser produced
+  }
+};
+
+// Text fields that are stored as written once a predicate accepts them.
+template <bool (*Valid)(std::string_view), const std::string_view& Hint>
+struct Checked {
+  using T = std::string;
+  static constexpr std::string_view hint = Hint;
+  static bool parse(std::string_view s, T& v) {
+    if (!Valid(s)) return false;
+    v = s;
+    return true;
+  }
+  static std::string format(const T& v) { return v; }
+};
+
+bool valid_chroot(std::string_view s) { return valid_absolute_path(s) && s != "/"; }
+bool valid_env_pattern(std::string_view s) {
+  return !s.empty() && s.find('=') == std::string_view::npos;
+}
+bool nonempty(std::string_view s) { return !s.empty(); }
+
+constexpr std::string_view kAbsHint = "must be an absolute path";
+constexpr std::string_view kChrootHint = "must be an absolute path other than /";
+constexpr std::string_view kListenHint = "expected host, host:port or [address]:port";
+constexpr std::string_view kUserHint = "not a valid user name";
+constexpr std::string_view kEnvHint = "a variable name pattern without '='";
+constexpr std::string_view kNoHint = "";
+
+using AbsPath = Checked<valid_absolute_path, kAbsHint>;
+using ChrootDir = Checked<valid_chroot, kChrootHint>;
+using ListenAddr = Checked<valid_listen_address, kListenHint>;
+using UserName = Checked<valid_user_name, kUserHint>;
+using EnvPattern = Checked<valid_env_pattern, kEnvHint>;
+using Word = Checked<nonempty, kNoHint>;
+
+// "none" or an absolute path; stored as "" for none.
+struct PathOrNone {
+  using T = std::string;
+  static constexpr std::string_view hint = "\"none\" or an absolute path";
+  static bool parse(std::string_view s, T& v) {
+    if (s == "none") {
+      v.clear();
+      return true;
+    }
+    return AbsPath::parse(s, v);
+  }
+  static std::string format(const T& v) { return v.empty() ? "none" : v; }
+};
+
+constexpr Named<PermitRootLogin> kRootLogin[] = {
+    {"yes", PermitRootLogin::kYes},
+    {"no", PermitRootLogin::kNo},
+    {"prohibit-password", PermitRootLogin::kProhibitPassword},
+    {"without-password", PermitRootLogin::kProhibitPassword},
+    {"forced-commands-only", PermitRootLogin::kForcedCommandsOnly},
+};
+constexpr Named<LogLevel> kLogLevels[] = {
+    {"QUIET", LogLevel::kQuiet},     {"FATAL", LogLevel::kFatal},   {"ERROR", LogLevel::kError},
+    {"INFO", LogLevel::kInfo},       {"VERBOSE", LogLevel::kVerbose},
+    {"DEBUG1", LogLevel::kDebug1},   {"DEBUG", LogLevel::kDebug1},  {"DEBUG2", LogLevel::kDebug2},
+    {"DEBUG3", LogLevel::kDebug3},
+};
+constexpr Named<SyslogFacility> kFacilities[] = {
+    {"DAEMON", SyslogFacility::kDaemon}, {"USER", SyslogFacility::kUser},
+    {"AUTH", SyslogFacility::kAuth},     {"AUTHPRIV", SyslogFacility::kAuthPriv},
+    {"LOCAL0", SyslogFacility::kLocal0}, {"LOCAL1", SyslogFacility::kLocal1},
+    {"LOCAL2", SyslogFacility::kLocal2}, {"LOCAL3", SyslogFacility::kLocal3},
+    {"LOCAL4", SyslogFacility::kLocal4}, {"LOCAL5", SyslogFacility::kLocal5},
+    {"LOCAL6", SyslogFacility::kLocal6}, {"LOCAL7", SyslogFacility::kLocal7},
+};
+
+// ---- Handlers: how a keyword's arguments map onto its field ---------------
+
+// Exactly one argument; first value wins.
+template <auto Field, class Codec>
+struct Scalar {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    typename Codec::T v{};
+    if (!Codec::parse(args[0], v)) return invalid(name, args[0], Codec::hint, why);
+    if (first) cfg.*Field = std::move(v);
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    emit_one(out, name, Codec::format(cfg.*Field));
+  }
+};
+
+// Up to MaxPerLine arguments per line, accumulating over lines; serialized
+// one item per line so no output line outgrows its input.
+template <auto Field, class Codec, size_t MaxPerLine>
+struct List {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, MaxPerLine, why)) return false;
+    std::vector<typename Codec::T> items(args.size());
+    for (size_t i = 0; i < args.size(); ++i)
+      if (!Codec::parse(args[i], items[i])) return invalid(name, args[i], Codec::hint, why);
+    auto& field = cfg.*Field;
+    if (first) field.clear();  // the first line replaces the built-in default
+    field.insert(field.end(), std::make_move_iterator(items.begin()),
+                 std::make_move_iterator(items.end()));
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    for (const auto& item : cfg.*Field) emit_one(out, name, Codec::format(item));
+  }
+};
+
+constexpr size_t kUnlimited = SIZE_MAX;
+
+// AuthorizedKeysFile: up to 8 patterns on its one line, or "none" (stored as
+// an empty list); first line wins like a scalar.
+struct KeysFiles {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 8, why)) return false;
+    std::vector<std::string> files;
+    if (!(args.size() == 1 && args[0] == "none")) {
+      for (const auto& a : args) {
+        if (a == "none" || !valid_keys_file_pattern(a))
+          return invalid(name, a, "only the tokens %%, %h, %u and %U; \"none\" alone", why);
+        files.push_back(a);
+      }
+    }
+    if (first) cfg.authorized_keys_files = std::move(files);
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    const auto& f = cfg.authorized_keys_files;
+    if (f.empty()) return emit_one(out, name, "none");
+    append_line(out, name, std::vector<std::string_view>(f.begin(), f.end()));
+  }
+};
+
+// Subsystem NAME COMMAND [ARGS...]: accumulates; a name may appear once. The
+// command is capped so its serialized form stays far below the line limit.
+struct Subsystems {
+  static constexpr size_t kMaxCommand = 1024;
+  static bool apply(std::string_view name, Args args, Config& cfg, bool, std::string& why) {
+    if (!arity(args, 2, kUnlimited, why)) return false;
+    if (!valid_subsystem_name(args[0])) return invalid(name, args[0], "not a valid name", why);
+    std::string command;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (i > 1) command += ' ';
+      command += args[i];
+    }
+    if (command.empty() || command.size() > kMaxCommand)
+      return invalid(name, command, "empty command or longer than 1024 bytes", why);
+    for (const auto& s : cfg.subsystems)
+      if (s.name == args[0]) {
+        why = "Subsystem '" + args[0] + "' already defined";
+        return false;
+      }
+    cfg.subsystems.push_back({args[0], std::move(command)});
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    for (const auto& s : cfg.subsystems) append_line(out, name, {s.name, s.command});
+  }
+};
+
+// Banner: only "none" until banner files are implemented; refusing a path
+// beats silently showing nothing.
+struct BannerNone {
+  static bool apply(std::string_view name, Args args, Config&, bool, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    if (args[0] != "none") return invalid(name, args[0], "only \"none\" is supported", why);
+    return true;
+  }
+  static void emit(std::string_view, const Config&, std::string&) {}
+};
+
+template <class H>
+constexpr Keyword row(std::string_view name) {
+  return {name, &H::apply, &H::emit};
+}
+
+using C = Config;
+constexpr Keyword kTable[] = {
+    row<List<&C::ports, Port, 1>>("Port"),
+    row<List<&C::listen_addresses, ListenAddr, 1>>("ListenAddress"),
+    row<List<&C::host_keys, AbsPath, 1>>("HostKey"),
+    row<Scalar<&C::login_grace_time, Seconds>>("LoginGraceTime"),
+    row<Scalar<&C::max_auth_tries, Int<1, 1000>>>("MaxAuthTries"),
+    row<Scalar<&C::max_sessions, Int<0, 100000>>>("MaxSessions"),
+    row<Scalar<&C::pubkey_authentication, YesNo>>("PubkeyAuthentication"),
+    row<Scalar<&C::strict_modes, YesNo>>("StrictModes"),
+    row<KeysFiles>("AuthorizedKeysFile"),
+    row<Scalar<&C::permit_root_login, Enum<PermitRootLogin, kRootLogin>>>("PermitRootLogin"),
+    row<Scalar<&C::password_authentication, YesNo>>("PasswordAuthentication"),
+    row<Scalar<&C::kbd_interactive_authentication, YesNo>>("KbdInteractiveAuthentication"),
+    row<Scalar<&C::use_pam, YesNo>>("UsePAM"),
+    row<Scalar<&C::permit_empty_passwords, YesNo>>("PermitEmptyPasswords"),
+    row<Scalar<&C::log_level, Enum<LogLevel, kLogLevels>>>("LogLevel"),
+    row<Scalar<&C::syslog_facility, Enum<SyslogFacility, kFacilities>>>("SyslogFacility"),
+    row<Scalar<&C::preauth_user, UserName>>("PreauthUser"),
+    row<Scalar<&C::preauth_chroot, ChrootDir>>("PreauthChroot"),
+    row<List<&C::accept_env, EnvPattern, kUnlimited>>("AcceptEnv"),
+    row<Scalar<&C::tcp_keep_alive, YesNo>>("TCPKeepAlive"),
+    row<Scalar<&C::client_alive_interval, Seconds>>("ClientAliveInterval"),
+    row<Scalar<&C::client_alive_count_max, Int<0, 100000>>>("ClientAliveCountMax"),
+    row<Scalar<&C::pid_file, PathOrNone>>("PidFile"),
+    row<BannerNone>("Banner"),
+    row<Scalar<&C::print_motd, YesNo>>("PrintMotd"),
+    row<Scalar<&C::print_last_log, YesNo>>("PrintLastLog"),
+    row<Subsystems>("Subsystem"),
+    row<List<&C::allow_users, Word, kUnlimited>>("AllowUsers"),
+    row<List<&C::deny_users, Word, kUnlimited>>("DenyUsers"),
+    row<List<&C::allow_groups, Word, kUnlimited>>("AllowGroups"),
+    row<List<&C::deny_groups, Word, kUnlimited>>("DenyGroups"),
+};
+static_assert(std::size(kTable) <= kMaxKeywords, "raise kMaxKeywords in config.h");
+
+struct Alias {
+  std::string_view alias, target;
+};
+constexpr Alias kAliases[] = {
+    {"ChallengeResponseAuthentication", "KbdInteractiveAuthentication"},
+};
+
+}  // namespace
+
+std::span<const Keyword> keyword_table() { return kTable; }
+
+const Keyword* find_keyword(std::string_view name) {
+  for (const auto& a : kAliases)
+    if (iequals(name, a.alias)) name = a.target;
+  for (const auto& k : kTable)
+    if (iequals(name, k.name)) return &k;
+  return nullptr;
+}
+
+}  // namespace lpsshd::config::detail

@@ -1,0 +1,47 @@
+// Keywords OpenSSH's sshd accepts (current, deprecated and Debian-specific)
+// that lpsshd does not implement. They are refused rather than ignored: a
+// silently dropped "Match", "ForceCommand" or "AllowTcpForwarding no" would
+// leave an admin believing in a restriction that is not there.
+#include "config/config_keywords.h"
+#include "config/config_values.h"
+
+namespace lpsshd::config::detail {
+namespace {
+
+constexpr std::string_view kUnsupported[] = {
+    "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding",
+    "AllowTcpForwarding", "AuthenticationMethods", "AuthorizedKeysCommand",
+    "AuthorizedKeysCommandUser", "AuthorizedKeysFile2", "AuthorizedPrincipalsCommand",
+    "AuthorizedPrincipalsCommandUser", "AuthorizedPrincipalsFile", "CASignatureAlgorithms",
+    "ChannelTimeout", "ChrootDirectory", "Ciphers", "Compression", "DebianBanner",
+    "DisableForwarding", "ExposeAuthInfo", "FingerprintHash", "ForceCommand", "GatewayPorts",
+    "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKeyExchange",
+    "GSSAPIKexAlgorithms", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
+    "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",
+    "HostbasedUsesNameFromPacketOnly", "HostCertificate", "HostKeyAgent", "HostKeyAlgorithms",
+    "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS", "KerberosAuthentication",
+    "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup", "KexAlgorithms",
+    "LogVerbose", "MACs", "Match", "MaxStartups", "ModuliFile", "PermitListen", "PermitOpen",
+    "PermitTTY", "PermitTunnel", "PermitUserEnvironment", "PermitUserRC",
+    "PerSourceMaxStartups", "PerSourceNetBlockSize", "PerSourcePenalties",
+    "PerSourcePenaltyExemptList", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes",
+    "PubkeyAuthOptions", "RDomain", "RefuseConnection", "RekeyLimit", "RequiredRSASize",
+    "RevokedKeys", "SecurityKeyProvider", "SetEnv", "StreamLocalBindMask",
+    "StreamLocalBindUnlink", "TrustedUserCAKeys", "UnusedConnectionTimeout", "UseDNS",
+    "VersionAddendum", "X11DisplayOffset", "X11Forwarding", "X11UseLocalhost", "XAuthLocation",
+    // Deprecated or removed in OpenSSH, still recognised by it.
+    "AFSTokenPassing", "DSAAuthentication", "KerberosTgtPassing", "KeyRegenerationInterval",
+    "PAMAuthenticationViaKbdInt", "Protocol", "ReverseMappingCheck", "RhostsAuthentication",
+    "RhostsRSAAuthentication", "RSAAuthentication", "ServerKeyBits", "ShowPatchLevel",
+    "SkeyAuthentication", "UseLogin", "UsePrivilegeSeparation", "VerifyReverseMapping",
+};
+
+}  // namespace
+
+bool is_unsupported_keyword(std::string_view name) {
+  for (auto k : kUnsupported)
+    if (iequals(name, k)) return true;
+  return false;
+}
+
+}  // namespace lpsshd::config::detail

@@ -1,0 +1,21 @@
+// The daemon's log: syslog (LOG_PID, the configured facility) or stderr with
+// -e. Messages admins grep for keep OpenSSH's wording. Anything a client chose
+// must pass through log::escape() before it reaches a format argument.
+#pragma once
+
+#include <string>
+
+namespace lpsshd::log {
+
+enum class Level { kQuiet, kFatal, kError, kInfo, kVerbose, kDebug1, kDebug2, kDebug3 };
+
+// facility is a syslog LOG_* facility value.
+void init(const char* ident, bool to_stderr, Level level, int facility);
+bool enabled(Level level);
+
+void error(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void info(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void verbose(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void debug(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+}  // namespace lpsshd::log

@@ -1,0 +1,32 @@
+// The system facts the monitor's auth decisions need, behind an interface so
+// the decision logic (monitor_core) makes no system calls and tests can play
+// both sides. The real implementation reads passwd and authorized_keys.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace lpsshd::monitor {
+
+struct UserInfo {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string home;
+  std::string shell;
+};
+
+class AuthBackend {
+ public:
+  virtual ~AuthBackend() = default;
+  virtual std::optional<UserInfo> lookup_user(const std::string& name) = 0;
+  // True if blob (an ssh-ed25519 public key blob) is authorised for user,
+  // honouring the options of its authorized_keys line for this client.
+  virtual bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) = 0;
+};
+
+}  // namespace lpsshd::monitor

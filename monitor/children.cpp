@@ -1,0 +1,70 @@
+#include "monitor/children.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proc/spawn.h"
+
+namespace lpsshd::monitor {
+
+namespace {
+struct Pair {
+  proc::UniqueFd mine, theirs;
+};
+
+std::optional<Pair> channel_pair() {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return std::nullopt;
+  return Pair{proc::UniqueFd(sv[0]), proc::UniqueFd(sv[1])};
+}
+
+std::optional<ChildProcess> start(proc::SpawnSpec spec, int client_fd, Pair pair) {
+  proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!devnull) return std::nullopt;
+  spec.fds = {client_fd, pair.theirs.get(), devnull.get()};
+  const pid_t pid = proc::spawn(spec);
+  if (pid < 0) return std::nullopt;
+  return ChildProcess{pid, std::move(pair.mine)};
+}
+
+// Drops to the user for good. Runs in the forked child before exec.
+bool become_user(const UserInfo& u) {
+  if (initgroups(u.name.c_str(), u.gid) != 0) return false;
+  if (setresgid(u.gid, u.gid, u.gid) != 0 || setresuid(u.uid, u.uid, u.uid) != 0) return false;
+  uid_t r, e, s;
+  gid_t rg, eg, sg;
+  if (getresuid(&r, &e, &s) != 0 || r != u.uid || e != u.uid || s != u.uid) return false;
+  if (getresgid(&rg, &eg, &sg) != 0 || rg != u.gid || eg != u.gid || sg != u.gid) return false;
+  // Irreversible: a non-root user must not be able to get root back.
+  if (u.uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) return false;
+  if (u.gid != 0 && u.uid != 0 && (setgid(0) == 0 || setegid(0) == 0)) return false;
+  if (chdir(u.home.c_str()) != 0 && chdir("/") != 0) return false;
+  return true;
+}
+}  // namespace
+
+std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
+                                          const std::string& chroot_dir) {
+  auto pair = channel_pair();
+  if (!pair) return std::nullopt;
+  proc::SpawnSpec spec;
+  spec.path = proc::helper_path("lpsshd-preauth");
+  spec.argv = {"lpsshd-preauth", "-u", std::to_string(uid), "-g", std::to_string(gid),
+               "-r", chroot_dir, "-m", std::to_string(getpid())};
+  return start(std::move(spec), client_fd, std::move(*pair));
+}
+
+std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions) {
+  auto pair = channel_pair();
+  if (!pair) return std::nullopt;
+  proc::SpawnSpec spec;
+  spec.path = proc::helper_path("lpsshd-postauth");
+  spec.argv = {"lpsshd-postauth", "-m", std::to_string(getpid()), "-s",
+               std::to_string(max_sessions)};
+  spec.before_exec = [&user] { return become_user(user); };
+  return start(std::move(spec), client_fd, std::move(*pair));
+}
+
+}  // namespace lpsshd::monitor

@@ -1,0 +1,31 @@
+// Starting the monitor's two kinds of child. Each is a fresh exec with
+// exactly three descriptors: 0 the client socket, 1 its end of a
+// SOCK_SEQPACKET pair to the monitor, 2 /dev/null.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "monitor/auth_backend.h"
+#include "proc/unique_fd.h"
+
+namespace lpsshd::monitor {
+
+struct ChildProcess {
+  pid_t pid = -1;
+  proc::UniqueFd channel;  // the monitor's end
+};
+
+// The preauth child gets the unprivileged ids and the chroot directory on its
+// command line and applies them itself before reading the network (see
+// preauth/sandbox.h); it starts as root only so that it can chroot.
+std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
+                                          const std::string& chroot_dir);
+
+// The postauth child becomes the user before exec: initgroups, setresgid,
+// setresuid (checked irreversible), then chdir to the home directory.
+std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions);
+
+}  // namespace lpsshd::monitor

@@ -1,0 +1,52 @@
+// The server's half of every key exchange, kept by the monitor: its KEXINIT,
+// its ephemeral X25519 key, the shared secret, the exchange hash and the
+// signature over it, and the derived keys. A child only relays the client's
+// values; it never chooses what is signed: the host key signs only an
+// exchange hash this object computed itself.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "crypto/secret.h"
+#include "monitor/protocol.h"
+#include "transport/kexinit.h"
+
+namespace lpsshd::monitor {
+
+class KexServer {
+ public:
+  explicit KexServer(const crypto::Ed25519Key& host_key);
+
+  const std::string& server_version() const { return server_version_; }
+
+  // The client's KEXINIT (and, for the first exchange, its version line).
+  // Negotiates; the reply carries the server KEXINIT for the child to send.
+  monproto::KexInitReply on_kexinit(const monproto::KexInitRequest& req, bool first);
+
+  // The client's Q_C: refuses anything but 32 bytes and an all-zero shared
+  // secret; on success derives the new keys and remembers them.
+  monproto::KexReply on_ecdh(const monproto::KexEcdhRequest& req);
+
+  bool have_session() const { return !session_id_.empty(); }
+  const std::vector<uint8_t>& session_id() const { return session_id_; }
+  bool strict_kex() const { return strict_kex_; }
+  bool client_ext_info() const { return client_ext_info_; }
+  // The keys from the last completed exchange (for the postauth child).
+  const crypto::SecretBytes& key_ctos() const { return key_ctos_; }
+  const crypto::SecretBytes& key_stoc() const { return key_stoc_; }
+
+ private:
+  const crypto::Ed25519Key& host_key_;
+  std::string server_version_;
+  std::string client_version_;
+  std::vector<uint8_t> client_kexinit_, server_kexinit_;
+  std::optional<transport::Negotiated> negotiated_;
+  std::vector<uint8_t> session_id_;
+  bool strict_kex_ = false, client_ext_info_ = false;
+  crypto::SecretBytes key_ctos_, key_stoc_;
+};
+
+}  // namespace lpsshd::monitor

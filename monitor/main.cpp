@@ -1,0 +1,327 @@
+// lpsshd-monitor: one per connection, root, the only privileged actor.
+//
+// Descriptors from the listener: 0 the client socket, 1 /dev/null, 2 the log
+// (the listener's stderr with -e, else /dev/null), 3 the effective
+// configuration as text. It loads the host key, starts the preauth child,
+// answers its requests through MonitorCore, starts the postauth child as the
+// user after authentication, and stays until the connection ends.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include "config/config.h"
+#include "crypto/keyfile.h"
+#include "log/log.h"
+#include "monitor/children.h"
+#include "crypto/host_key_file.h"
+#include "monitor/monitor_core.h"
+#include "monitor/system_auth.h"
+#include "proc/fd_passing.h"
+
+using namespace lpsshd;
+
+namespace {
+
+constexpr int kClientFd = 0, kConfigFd = 3;
+
+[[noreturn]] void die(const char* what) {
+  log::error("fatal: %s", what);
+  _exit(1);
+}
+
+bool read_config(config::Config& cfg) {
+  std::string text;
+  char buf[8192];
+  // pread from offset 0: the listener shares one sealed memfd (and its file
+  // offset) among all monitors.
+  for (off_t off = 0;;) {
+    const ssize_t n = pread(kConfigFd, buf, sizeof buf, off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) break;
+    off += n;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > (1u << 20)) return false;
+  }
+  close(kConfigFd);
+  std::string error;
+  if (!config::parse_config_text(text, "listener", cfg, error)) {
+    log::error("%s", error.c_str());
+    return false;
+  }
+  return true;
+}
+
+monitor::Peer peer_of(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  monitor::Peer p{"UNKNOWN", 0};
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return p;
+  char host[INET6_ADDRSTRLEN] = "";
+  if (ss.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    p.port = ntohs(in->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+      inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host, sizeof host);
+    else
+      inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+    p.port = ntohs(in6->sin6_port);
+  }
+  p.address = host;
+  return p;
+}
+
+int64_t now_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+monitor::RootLogin root_login(config::PermitRootLogin p) {
+  switch (p) {
+    case config::PermitRootLogin::kYes: return monitor::RootLogin::kYes;
+    case config::PermitRootLogin::kNo: return monitor::RootLogin::kNo;
+    case config::PermitRootLogin::kProhibitPassword: return monitor::RootLogin::kProhibitPassword;
+    case config::PermitRootLogin::kForcedCommandsOnly: return monitor::RootLogin::kForcedCommandsOnly;
+  }
+  return monitor::RootLogin::kNo;
+}
+
+int facility(config::SyslogFacility f) {
+  static constexpr int kMap[] = {LOG_DAEMON, LOG_USER, LOG_AUTH, LOG_AUTHPRIV, LOG_LOCAL0,
+                                 LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5,
+                                 LOG_LOCAL6, LOG_LOCAL7};
+  return kMap[static_cast<int>(f)];
+}
+
+// The event loop state of one connection.
+class Monitor {
+ public:
+  Monitor(const config::Config& cfg, monitor::MonitorCore& core, monitor::Peer peer)
+      : cfg_(cfg), core_(core), peer_(std::move(peer)) {}
+
+  int run();
+
+ private:
+  bool start_preauth();
+  bool start_postauth();
+  void kill_child();
+  void reap();
+  bool handle_message();
+
+  const config::Config& cfg_;
+  monitor::MonitorCore& core_;
+  monitor::Peer peer_;
+  monitor::ChildProcess child_;
+  monitor::Child which_ = monitor::Child::kNone;
+  int exit_status_ = -1;  // of the current child, once reaped
+  bool done_ = false;
+  int result_ = 0;
+  proc::UniqueFd signals_;
+};
+
+bool Monitor::start_preauth() {
+  struct passwd* pw = getpwnam(cfg_.preauth_user.c_str());
+  if (pw == nullptr) {
+    log::error("Privilege separation user %s does not exist", cfg_.preauth_user.c_str());
+    return false;
+  }
+  auto c = monitor::spawn_preauth(kClientFd, pw->pw_uid, pw->pw_gid, cfg_.preauth_chroot);
+  if (!c) return false;
+  child_ = std::move(*c);
+  which_ = monitor::Child::kPreauth;
+  exit_status_ = -1;
+  return proc::send_datagram(child_.channel.get(), core_.hello());
+}
+
+bool Monitor::start_postauth() {
+  // The preauth child must be gone before the user's child reads the socket:
+  // nothing it left behind may read or write the connection again.
+  kill_child();
+  auto c = monitor::spawn_postauth(kClientFd, core_.user(), cfg_.max_sessions);
+  if (!c) {
+    log::error("could not start session process for %s", core_.user().name.c_str());
+    return false;
+  }
+  child_ = std::move(*c);
+  which_ = monitor::Child::kPostauth;
+  exit_status_ = -1;
+  core_.postauth_started();
+  // From here on the postauth child alone holds the connection; the
+  // monitor's copy would keep it open after the session ends.
+  close(kClientFd);
+  return true;
+}
+
+void Monitor::kill_child() {
+  if (child_.pid > 0) {
+    kill(child_.pid, SIGKILL);
+    int status;
+    while (waitpid(child_.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    child_.pid = -1;
+  }
+  child_.channel.reset();
+}
+
+void Monitor::reap() {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    if (pid == child_.pid) {
+      exit_status_ = status;
+      child_.pid = -1;
+    }
+  }
+}
+
+// Returns false when the connection is over.
+bool Monitor::handle_message() {
+  std::vector<uint8_t> msg;
+  std::vector<proc::UniqueFd> fds;
+  std::string why;
+  auto st = proc::recv_datagram(child_.channel.get(), monproto::kMaxMessage, msg, fds, why);
+  if (st == proc::RecvStatus::kClosed || st == proc::RecvStatus::kError) return false;
+  monitor::Outcome out;
+  if (st == proc::RecvStatus::kViolation) {
+    out.kind = monitor::Outcome::Kind::kViolation;
+    out.reason = "in phase " + std::string(monitor::phase_name(core_.phase())) + ": " + why;
+  } else {
+    out = core_.handle(which_, msg, fds.size());
+  }
+  switch (out.kind) {
+    case monitor::Outcome::Kind::kViolation:
+      log::error("monitor: protocol violation by %s child: %s; killing it (peer %s port %u)",
+                 which_ == monitor::Child::kPreauth ? "preauth" : "postauth", out.reason.c_str(),
+                 peer_.address.c_str(), peer_.port);
+      kill_child();
+      result_ = 1;
+      return false;
+    case monitor::Outcome::Kind::kReply:
+      if (!proc::send_datagram(child_.channel.get(), out.reply)) return false;
+      sodium_memzero(out.reply.data(), out.reply.size());  // may hold keys
+      return true;
+    case monitor::Outcome::Kind::kEndAfterReply:
+      proc::send_datagram(child_.channel.get(), out.reply);
+      return true;  // the child says goodbye to the client and exits
+    case monitor::Outcome::Kind::kStartPostauth:
+      return start_postauth();
+  }
+  return false;
+}
+
+int Monitor::run() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  signals_.reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  signal(SIGPIPE, SIG_IGN);
+
+  if (!start_preauth()) return 1;
+  const int64_t grace_ms = int64_t{cfg_.login_grace_time} * 1000;
+  const int64_t deadline = now_ms() + grace_ms;
+
+  while (true) {
+    const bool preauth_phase = core_.phase() < monitor::Phase::kPostauthStart;
+    int timeout = -1;
+    if (preauth_phase && grace_ms > 0) {
+      const int64_t left = deadline - now_ms();
+      if (left <= 0) {
+        log::info("Timeout before authentication for %s port %u", peer_.address.c_str(), peer_.port);
+        kill_child();
+        return 1;
+      }
+      timeout = static_cast<int>(std::min<int64_t>(left, 60000));
+    }
+    pollfd p[2] = {{signals_.get(), POLLIN, 0}, {child_.channel.get(), POLLIN, 0}};
+    const int n = poll(p, child_.channel ? 2 : 1, timeout);
+    if (n < 0 && errno != EINTR) return 1;
+    if (n <= 0) continue;
+    if (p[0].revents & POLLIN) {
+      signalfd_siginfo si;
+      while (read(signals_.get(), &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo == SIGCHLD) {
+          reap();
+        } else {
+          kill_child();
+          return 1;
+        }
+      }
+    }
+    if (child_.channel && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      if (!handle_message()) {
+        // Channel closed: the child is exiting or gone. Give it a moment so
+        // the reason can be logged, then make sure it is gone.
+        const bool post = which_ == monitor::Child::kPostauth;
+        kill_child();
+        if (post && core_.phase() != monitor::Phase::kClosed)
+          log::info("Disconnected from user %s %s port %u", core_.user().name.c_str(),
+                    peer_.address.c_str(), peer_.port);
+        else if (result_ == 0 && core_.phase() != monitor::Phase::kClosed)
+          log::info("Connection closed by %s port %u [preauth]", peer_.address.c_str(), peer_.port);
+        return result_;
+      }
+    }
+    if (child_.pid < 0 && exit_status_ >= 0 && !child_.channel) return result_;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool log_stderr = false, check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "-e") == 0) log_stderr = true;
+    if (std::strcmp(argv[i], "-t") == 0) check_only = log_stderr = true;
+  }
+  if (sodium_init() < 0) die("libsodium initialisation failed");
+  // Holds the host key: no core dumps, no ptrace by same-uid processes.
+  prctl(PR_SET_DUMPABLE, 0);
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  // A dying listener must not take sessions with it, so no PDEATHSIG here.
+
+  config::Config cfg;
+  log::init("lpsshd", log_stderr, log::Level::kInfo, LOG_AUTH);
+  if (!read_config(cfg)) die("bad configuration from listener");
+  log::init("lpsshd", log_stderr, static_cast<log::Level>(cfg.log_level), facility(cfg.syslog_facility));
+
+  std::string error;
+  auto host_key = crypto::load_host_key(cfg.host_keys.front(), error);
+  if (!host_key) {
+    log::error("%s", error.c_str());
+    return 1;
+  }
+  if (check_only) return 0;  // lpsshd -t, and the listener's start-up check
+  auto peer = peer_of(kClientFd);
+  log::verbose("Connection from %s port %u", peer.address.c_str(), peer.port);
+
+  monitor::Settings settings;
+  settings.max_auth_tries = cfg.max_auth_tries;
+  settings.pubkey_authentication = cfg.pubkey_authentication;
+  settings.permit_root_login = root_login(cfg.permit_root_login);
+  monitor::SystemAuthBackend backend(cfg.authorized_keys_files, cfg.strict_modes, peer.address);
+  monitor::MonitorCore core(settings, host_key->key, backend, peer);
+  Monitor m(cfg, core, peer);
+  return m.run();
+}

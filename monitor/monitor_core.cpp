@@ -1,0 +1,222 @@
+#include "monitor/monitor_core.h"
+
+#include <sodium.h>
+
+#include "crypto/fingerprint.h"
+#include "log/escape.h"
+#include "log/log.h"
+#include "transport/algorithms.h"
+#include "transport/ssh_msg.h"
+#include "wire/writer.h"
+
+namespace lpsshd::monitor {
+
+namespace {
+constexpr const char* kPublickey = "publickey";
+}
+
+MonitorCore::MonitorCore(const Settings& settings, const crypto::Ed25519Key& host_key,
+                         AuthBackend& backend, Peer peer)
+    : settings_(settings), host_key_(host_key), backend_(backend), peer_(std::move(peer)),
+      kex_(host_key) {}
+
+std::vector<uint8_t> MonitorCore::hello() const {
+  return monproto::encode(monproto::Hello{kex_.server_version()});
+}
+
+void MonitorCore::enter(Phase p) {
+  phase_ = p;
+  std::fill(std::begin(counts_), std::end(counts_), 0);
+}
+
+Outcome MonitorCore::violation(std::string reason) {
+  enter(Phase::kClosed);
+  return Outcome{Outcome::Kind::kViolation, {}, std::move(reason)};
+}
+
+Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_count) {
+  const uint8_t type = msg.empty() ? 0 : msg[0];
+  const std::string where = std::string("message ") + monproto::type_name(type) + " (" +
+                            std::to_string(type) + ") in phase " + phase_name(phase_) + ": ";
+  if (child_of(phase_) != from) return violation(where + "not from the child of this phase");
+  const Permission* perm = find_permission(phase_, type);
+  if (perm == nullptr) return violation(where + "not allowed");
+  if (counts_[type] >= perm->max_per_phase) return violation(where + "allowed count exceeded");
+  ++counts_[type];
+  if (fd_count != 0) return violation(where + "unexpected descriptors");
+
+  Outcome out;
+  switch (static_cast<monproto::Type>(type)) {
+    case monproto::Type::kKexInit: out = on_kexinit(msg); break;
+    case monproto::Type::kKexEcdh: out = on_ecdh(msg); break;
+    case monproto::Type::kAuthNone: out = on_auth_none(msg); break;
+    case monproto::Type::kAuthPubkey: out = on_auth_pubkey(msg); break;
+    case monproto::Type::kHandover: out = on_handover(msg); break;
+    case monproto::Type::kPostauthReady: out = on_postauth_ready(msg); break;
+    default: return violation(where + "no handler");
+  }
+  if (out.kind == Outcome::Kind::kViolation) out.reason = where + out.reason;
+  return out;
+}
+
+Outcome MonitorCore::on_kexinit(std::span<const uint8_t> msg) {
+  monproto::KexInitRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  const bool first = phase_ == Phase::kKexInit;
+  if (first != !req.client_version.empty())
+    return violation("client version present only in the first exchange");
+  if (first && !req.client_version.starts_with("SSH-2.0-") &&
+      !req.client_version.starts_with("SSH-1.99-"))
+    return violation("bad client version");
+  auto reply = kex_.on_kexinit(req, first);
+  if (!reply.ok) {
+    log::error("Unable to negotiate with %s port %u: %s", peer_.address.c_str(), peer_.port,
+               reply.reason.c_str());
+    enter(Phase::kClosed);
+    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), reply.reason};
+  }
+  enter(first ? Phase::kKexEcdh : Phase::kPostKexEcdh);
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+}
+
+Outcome MonitorCore::on_ecdh(std::span<const uint8_t> msg) {
+  monproto::KexEcdhRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  const bool first = phase_ == Phase::kKexEcdh;
+  auto reply = kex_.on_ecdh(req);
+  if (!reply.ok) {
+    log::error("kex failed with %s port %u: %s", peer_.address.c_str(), peer_.port,
+               reply.reason.c_str());
+    enter(Phase::kClosed);
+    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), reply.reason};
+  }
+  enter(first ? Phase::kAuth : Phase::kPostIdle);
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+}
+
+bool MonitorCore::bind_user(const std::string& name) {
+  if (user_) return *user_ == name;
+  user_ = name;
+  user_info_ = backend_.lookup_user(name);
+  if (!user_info_)
+    log::info("Invalid user %s from %s port %u", log::escape(name).c_str(), peer_.address.c_str(),
+              peer_.port);
+  return true;
+}
+
+std::string MonitorCore::user_for_log() const {
+  return (user_info_ ? "" : "invalid user ") + log::escape(user_.value_or(""));
+}
+
+bool MonitorCore::user_may_use_publickey() const {
+  if (!settings_.pubkey_authentication || !user_info_) return false;
+  if (user_info_->uid == 0) {
+    // Forced commands are not implemented yet, so "forced-commands-only"
+    // cannot be honoured and is treated as "no".
+    return settings_.permit_root_login == RootLogin::kYes ||
+           settings_.permit_root_login == RootLogin::kProhibitPassword;
+  }
+  return true;
+}
+
+Outcome MonitorCore::auth_failure(bool counts) {
+  if (counts) ++failures_;
+  monproto::AuthReply reply;
+  reply.result = monproto::AuthResult::kFailure;
+  reply.methods = settings_.pubkey_authentication ? kPublickey : "";
+  if (failures_ >= settings_.max_auth_tries) {
+    reply.disconnect = true;
+    log::error("maximum authentication attempts exceeded for %s from %s port %u ssh2",
+               user_for_log().c_str(), peer_.address.c_str(), peer_.port);
+    enter(Phase::kClosed);
+    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply),
+                   "too many authentication failures"};
+  }
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+}
+
+Outcome MonitorCore::on_auth_none(std::span<const uint8_t> msg) {
+  monproto::AuthNoneRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  if (!bind_user(req.user)) return violation("user name changed");
+  // Like sshd, the first "none" probe is free; later ones count.
+  return auth_failure(++auth_requests_ > 1);
+}
+
+Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
+  monproto::AuthPubkeyRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  if (!bind_user(req.user)) return violation("user name changed");
+  ++auth_requests_;
+  const bool alg_ok = req.algorithm == crypto::kEd25519Name &&
+                      crypto::ed25519_parse_public_blob(req.key_blob).has_value();
+  // Unknown and refused users take the same path to the same answer.
+  const bool authorized =
+      alg_ok && user_may_use_publickey() && backend_.key_authorized(*user_info_, req.key_blob);
+  const std::string fp = alg_ok ? crypto::sha256_fingerprint(req.key_blob) : "";
+  if (!req.has_signature) {
+    if (!authorized) return auth_failure(true);
+    monproto::AuthReply reply;
+    reply.result = monproto::AuthResult::kPkOk;
+    return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+  }
+  bool verified = false;
+  if (authorized && kex_.have_session()) {
+    // The signed data is rebuilt from the monitor's own session id and bound
+    // user, never taken from the child (RFC 4252 7).
+    wire::Writer w(256);
+    w.string(kex_.session_id()).u8(ssh::kUserauthRequest).string(*user_);
+    w.string("ssh-connection").string(kPublickey).boolean(true);
+    w.string(req.algorithm).string(req.key_blob);
+    verified = crypto::ed25519_verify_blob(req.key_blob, req.signature, w.bytes());
+  }
+  if (!verified) {
+    log::info("Failed publickey for %s from %s port %u ssh2%s%s", user_for_log().c_str(),
+              peer_.address.c_str(), peer_.port, alg_ok ? ": ED25519 " : "", fp.c_str());
+    return auth_failure(true);
+  }
+  log::info("Accepted publickey for %s from %s port %u ssh2: ED25519 %s", user_->c_str(),
+            peer_.address.c_str(), peer_.port, fp.c_str());
+  enter(Phase::kHandover);
+  monproto::AuthReply reply;
+  reply.result = monproto::AuthResult::kSuccess;
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+}
+
+Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
+  monproto::HandoverRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  // The child must at least have sent one reply per auth request plus the
+  // service accept, and received as many requests plus the service request.
+  // With strict KEX the counters restarted at NEWKEYS, so they are small.
+  const uint32_t floor = static_cast<uint32_t>(auth_requests_) + 1;
+  if (req.send_seq < floor || req.recv_seq < floor)
+    return violation("transport counters below what authentication required");
+  if (kex_.strict_kex() && (req.send_seq > (1u << 24) || req.recv_seq > (1u << 24)))
+    return violation("transport counters out of range");
+  handover_ = std::move(req);
+  return Outcome{Outcome::Kind::kStartPostauth, {}, {}};
+}
+
+Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
+  monproto::PostauthReady req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  enter(Phase::kPostIdle);
+  auto state = transport_state();
+  auto bytes = monproto::encode(state);
+  return Outcome{Outcome::Kind::kReply, std::move(bytes), {}};
+}
+
+monproto::TransportState MonitorCore::transport_state() const {
+  monproto::TransportState s;
+  s.session_id = kex_.session_id();
+  s.key_ctos = kex_.key_ctos().clone();
+  s.key_stoc = kex_.key_stoc().clone();
+  s.send_seq = handover_.send_seq;
+  s.recv_seq = handover_.recv_seq;
+  s.strict_kex = kex_.strict_kex();
+  s.pending = handover_.pending;
+  return s;
+}
+
+}  // namespace lpsshd::monitor

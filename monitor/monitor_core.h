@@ -1,0 +1,96 @@
+// The monitor's decisions, without system calls: it takes one datagram from
+// a child, checks it against the state table, parses it, and says what to do
+// (reply, start the postauth child, or treat the child as hostile). Every
+// grant of authentication is made here, from the monitor's own checks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "monitor/auth_backend.h"
+#include "monitor/kex_server.h"
+#include "monitor/protocol.h"
+#include "monitor/state_table.h"
+
+namespace lpsshd::monitor {
+
+enum class RootLogin { kYes, kProhibitPassword, kForcedCommandsOnly, kNo };
+
+struct Settings {
+  int max_auth_tries = 6;
+  bool pubkey_authentication = true;
+  RootLogin permit_root_login = RootLogin::kProhibitPassword;
+};
+
+struct Peer {
+  std::string address;  // numeric
+  uint16_t port = 0;
+};
+
+struct Outcome {
+  enum class Kind {
+    kReply,           // send reply to the child that asked
+    kStartPostauth,   // handover accepted: start the user's child
+    kEndAfterReply,   // send reply, then the connection ends (e.g. too many failures)
+    kViolation,       // hostile or broken child: audit, kill, close
+  };
+  Kind kind = Kind::kReply;
+  std::vector<uint8_t> reply;
+  std::string reason;  // for kViolation and kEndAfterReply
+};
+
+class MonitorCore {
+ public:
+  MonitorCore(const Settings& settings, const crypto::Ed25519Key& host_key, AuthBackend& backend,
+              Peer peer);
+
+  // The first message to the preauth child.
+  std::vector<uint8_t> hello() const;
+
+  // One datagram from `from`, with the number of descriptors it carried.
+  Outcome handle(Child from, std::span<const uint8_t> msg, size_t fd_count);
+
+  Phase phase() const { return phase_; }
+  // Valid once the phase is kPostauthStart or later.
+  const UserInfo& user() const { return *user_info_; }
+  // The state the postauth child starts from: keys from the monitor's own
+  // record of the key exchange, counters and bytes from the handover.
+  monproto::TransportState transport_state() const;
+  // Called when the postauth process exists (moves to kPostauthStart).
+  void postauth_started() { enter(Phase::kPostauthStart); }
+
+ private:
+  void enter(Phase p);
+  Outcome violation(std::string reason);
+  Outcome on_kexinit(std::span<const uint8_t> msg);
+  Outcome on_ecdh(std::span<const uint8_t> msg);
+  Outcome on_auth_none(std::span<const uint8_t> msg);
+  Outcome on_auth_pubkey(std::span<const uint8_t> msg);
+  Outcome on_handover(std::span<const uint8_t> msg);
+  Outcome on_postauth_ready(std::span<const uint8_t> msg);
+  // Binds the user name on the first request; false if it changed.
+  bool bind_user(const std::string& name);
+  bool user_may_use_publickey() const;
+  Outcome auth_failure(bool counts);
+  std::string user_for_log() const;
+
+  Settings settings_;
+  const crypto::Ed25519Key& host_key_;
+  AuthBackend& backend_;
+  Peer peer_;
+  KexServer kex_;
+  Phase phase_ = Phase::kKexInit;
+  uint16_t counts_[static_cast<size_t>(monproto::kLastChildType) + 1] = {};
+  std::optional<std::string> user_;           // bound by the first auth request
+  std::optional<UserInfo> user_info_;         // nullopt: no such user
+  int failures_ = 0;
+  int auth_requests_ = 0;
+  bool logged_pkok_ = false;
+  monproto::HandoverRequest handover_;
+};
+
+}  // namespace lpsshd::monitor

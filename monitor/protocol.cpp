@@ -1,0 +1,221 @@
+#include "monitor/protocol.h"
+
+#include <sodium.h>
+
+namespace lpsshd::monproto {
+
+namespace {
+using wire::Bytes;
+using wire::Reader;
+using wire::Writer;
+
+Writer start(Type t) {
+  Writer w(256);
+  w.u8(static_cast<uint8_t>(t));
+  return w;
+}
+
+bool expect_type(Reader& r, Type t) {
+  uint8_t b = 0;
+  return r.u8(b) && b == static_cast<uint8_t>(t);
+}
+
+bool bytes_field(Reader& r, std::vector<uint8_t>& out, size_t max) {
+  Bytes b;
+  if (!r.string(b) || b.size() > max) return false;
+  out.assign(b.begin(), b.end());
+  return true;
+}
+
+bool exact_field(Reader& r, std::vector<uint8_t>& out, size_t n) {
+  Bytes b;
+  if (!r.fixed_string(b, n)) return false;
+  out.assign(b.begin(), b.end());
+  return true;
+}
+
+bool secret_field(Reader& r, crypto::SecretBytes& out, size_t n) {
+  Bytes b;
+  if (!r.fixed_string(b, n)) return false;
+  out = crypto::SecretBytes(b);
+  return true;
+}
+
+bool bool_field(Reader& r, bool& out) {
+  uint8_t v = 0;
+  if (!r.u8(v) || v > 1) return false;  // only 0 or 1: no ambiguous booleans
+  out = v == 1;
+  return true;
+}
+
+constexpr size_t kKeyBytes = 64, kHashBytes = 32, kPublicBytes = 32, kHostBlob = 51, kSigBlob = 83;
+}  // namespace
+
+const char* type_name(uint8_t type) {
+  switch (static_cast<Type>(type)) {
+    case Type::kKexInit: return "KEX_INIT";
+    case Type::kKexEcdh: return "KEX_ECDH";
+    case Type::kAuthNone: return "AUTH_NONE";
+    case Type::kAuthPubkey: return "AUTH_PUBKEY";
+    case Type::kHandover: return "HANDOVER";
+    case Type::kPostauthReady: return "POSTAUTH_READY";
+    case Type::kHello: return "HELLO";
+    case Type::kKexInitReply: return "KEX_INIT_REPLY";
+    case Type::kKexReply: return "KEX_REPLY";
+    case Type::kAuthReply: return "AUTH_REPLY";
+    case Type::kTransportState: return "TRANSPORT_STATE";
+  }
+  return "UNKNOWN";
+}
+
+// KexInitRequest: string client_version, string client_kexinit
+std::vector<uint8_t> encode(const KexInitRequest& m) {
+  auto w = start(m.kType);
+  w.string(m.client_version).string(m.client_kexinit);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, KexInitRequest& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.text(m.client_version, kMaxVersionLength) &&
+         bytes_field(r, m.client_kexinit, kMaxKexInitBytes) && !m.client_kexinit.empty() && r.end();
+}
+
+// KexEcdhRequest: string Q_C
+std::vector<uint8_t> encode(const KexEcdhRequest& m) {
+  auto w = start(m.kType);
+  w.string(m.client_public);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, KexEcdhRequest& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && bytes_field(r, m.client_public, 1024) && r.end();
+}
+
+// AuthNoneRequest: string user
+std::vector<uint8_t> encode(const AuthNoneRequest& m) {
+  auto w = start(m.kType);
+  w.string(m.user);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, AuthNoneRequest& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.text(m.user, kMaxUserName) && r.end();
+}
+
+// AuthPubkeyRequest: string user, string algorithm, string key_blob,
+// bool has_signature, [string signature]
+std::vector<uint8_t> encode(const AuthPubkeyRequest& m) {
+  auto w = start(m.kType);
+  w.string(m.user).string(m.algorithm).string(m.key_blob).boolean(m.has_signature);
+  if (m.has_signature) w.string(m.signature);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, AuthPubkeyRequest& m) {
+  Reader r(msg);
+  if (!expect_type(r, m.kType) || !r.text(m.user, kMaxUserName) || !r.text(m.algorithm, 64) ||
+      !bytes_field(r, m.key_blob, kMaxKeyBlob) || !bool_field(r, m.has_signature))
+    return false;
+  m.signature.clear();
+  if (m.has_signature && !bytes_field(r, m.signature, kMaxSignature)) return false;
+  return r.end();
+}
+
+// HandoverRequest: uint32 send_seq, uint32 recv_seq, string pending
+std::vector<uint8_t> encode(const HandoverRequest& m) {
+  auto w = start(m.kType);
+  w.u32(m.send_seq).u32(m.recv_seq).string(m.pending);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, HandoverRequest& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.u32(m.send_seq) && r.u32(m.recv_seq) &&
+         bytes_field(r, m.pending, kMaxPending) && r.end();
+}
+
+std::vector<uint8_t> encode(const PostauthReady& m) { return start(m.kType).take(); }
+bool decode(std::span<const uint8_t> msg, PostauthReady& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.end();
+}
+
+// Hello: string server_version
+std::vector<uint8_t> encode(const Hello& m) {
+  auto w = start(m.kType);
+  w.string(m.server_version);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, Hello& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.text(m.server_version, kMaxVersionLength) && r.end();
+}
+
+// KexInitReply: bool ok, string reason, string server_kexinit,
+// bool strict_kex, bool client_ext_info, bool ignore_guessed
+std::vector<uint8_t> encode(const KexInitReply& m) {
+  auto w = start(m.kType);
+  w.boolean(m.ok).string(m.reason).string(m.server_kexinit);
+  w.boolean(m.strict_kex).boolean(m.client_ext_info).boolean(m.ignore_guessed);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, KexInitReply& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && bool_field(r, m.ok) && r.text(m.reason, 256) &&
+         bytes_field(r, m.server_kexinit, kMaxKexInitBytes) && bool_field(r, m.strict_kex) &&
+         bool_field(r, m.client_ext_info) && bool_field(r, m.ignore_guessed) && r.end();
+}
+
+// KexReply: bool ok, string reason, and when ok: string K_S, string Q_S,
+// string signature, string H, string key_ctos, string key_stoc
+std::vector<uint8_t> encode(const KexReply& m) {
+  auto w = start(m.kType);
+  w.boolean(m.ok).string(m.reason);
+  if (m.ok) {
+    w.string(m.host_key_blob).string(m.server_public).string(m.signature).string(m.exchange_hash);
+    w.string(m.key_ctos.span()).string(m.key_stoc.span());
+  }
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, KexReply& m) {
+  Reader r(msg);
+  if (!expect_type(r, m.kType) || !bool_field(r, m.ok) || !r.text(m.reason, 256)) return false;
+  if (m.ok &&
+      !(exact_field(r, m.host_key_blob, kHostBlob) && exact_field(r, m.server_public, kPublicBytes) &&
+        exact_field(r, m.signature, kSigBlob) && exact_field(r, m.exchange_hash, kHashBytes) &&
+        secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes)))
+    return false;
+  return r.end();
+}
+
+// AuthReply: byte result, string methods, bool disconnect
+std::vector<uint8_t> encode(const AuthReply& m) {
+  auto w = start(m.kType);
+  w.u8(static_cast<uint8_t>(m.result)).string(m.methods).boolean(m.disconnect);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, AuthReply& m) {
+  Reader r(msg);
+  uint8_t result = 0;
+  if (!expect_type(r, m.kType) || !r.u8(result) || result > 2 || !r.text(m.methods, 256) ||
+      !bool_field(r, m.disconnect) || !r.end())
+    return false;
+  m.result = static_cast<AuthResult>(result);
+  return true;
+}
+
+// TransportState: string session_id, string key_ctos, string key_stoc,
+// uint32 send_seq, uint32 recv_seq, bool strict_kex, string pending
+std::vector<uint8_t> encode(const TransportState& m) {
+  auto w = start(m.kType);
+  w.string(m.session_id).string(m.key_ctos.span()).string(m.key_stoc.span());
+  w.u32(m.send_seq).u32(m.recv_seq).boolean(m.strict_kex).string(m.pending);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, TransportState& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && exact_field(r, m.session_id, kHashBytes) &&
+         secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
+         r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) &&
+         bytes_field(r, m.pending, kMaxPending) && r.end();
+}
+
+}  // namespace lpsshd::monproto

@@ -1,0 +1,165 @@
+// The monitor protocol: every message a child may send the monitor and every
+// reply, in one place. This page is the whole attack surface the monitor
+// exposes to the unprivileged preauth child and the user's postauth child.
+//
+// Framing: one message per AF_UNIX SOCK_SEQPACKET datagram of at most
+// kMaxMessage bytes (proc/fd_passing.h refuses truncation). A message is a
+// Type byte followed by its fields in SSH wire encoding. Every parse consumes
+// the datagram exactly: trailing bytes, over-long fields, out-of-range values
+// and a descriptor count other than the type's are violations. No message of
+// this protocol carries descriptors yet, so the count must be zero.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "crypto/secret.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+namespace lpsshd::monproto {
+
+inline constexpr size_t kMaxMessage = 128 * 1024;
+inline constexpr size_t kMaxUserName = 256;     // longer names are refused outright
+inline constexpr size_t kMaxVersionLength = 255;
+inline constexpr size_t kMaxKexInitBytes = 32 * 1024;
+inline constexpr size_t kMaxKeyBlob = 16 * 1024;
+inline constexpr size_t kMaxSignature = 1024;
+inline constexpr size_t kMaxPending = 64 * 1024;  // unread client bytes at handover
+
+enum class Type : uint8_t {
+  // child -> monitor
+  kKexInit = 1,        // client KEXINIT (and, before auth, the client version)
+  kKexEcdh = 2,        // client's ephemeral public value Q_C
+  kAuthNone = 3,       // "none" method: bind the user, learn the methods
+  kAuthPubkey = 4,     // publickey query (no signature) or proof (signature)
+  kHandover = 5,       // preauth, after success: counters and unread bytes
+  kPostauthReady = 6,  // postauth, hardened and running as the user
+  // monitor -> child
+  kHello = 64,
+  kKexInitReply = 65,
+  kKexReply = 66,
+  kAuthReply = 67,
+  kTransportState = 68,
+};
+const char* type_name(uint8_t type);
+inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 6;
+
+// --- child -> monitor ------------------------------------------------------
+
+struct KexInitRequest {
+  std::string client_version;         // empty after auth (rekey)
+  std::vector<uint8_t> client_kexinit;  // the full payload
+  static constexpr Type kType = Type::kKexInit;
+};
+
+struct KexEcdhRequest {
+  std::vector<uint8_t> client_public;  // Q_C; the monitor requires 32 bytes
+  static constexpr Type kType = Type::kKexEcdh;
+};
+
+struct AuthNoneRequest {
+  std::string user;
+  static constexpr Type kType = Type::kAuthNone;
+};
+
+// The child sends only what came from the client; the monitor rebuilds the
+// signed data itself from its own session id and the bound user.
+struct AuthPubkeyRequest {
+  std::string user;
+  std::string algorithm;
+  std::vector<uint8_t> key_blob;
+  bool has_signature = false;
+  std::vector<uint8_t> signature;  // empty unless has_signature
+  static constexpr Type kType = Type::kAuthPubkey;
+};
+
+struct HandoverRequest {
+  uint32_t send_seq = 0;         // next sequence number the server sends
+  uint32_t recv_seq = 0;         // next sequence number expected from the client
+  std::vector<uint8_t> pending;  // received, undecoded ciphertext
+  static constexpr Type kType = Type::kHandover;
+};
+
+struct PostauthReady {
+  static constexpr Type kType = Type::kPostauthReady;
+};
+
+// --- monitor -> child ------------------------------------------------------
+
+struct Hello {
+  std::string server_version;
+  static constexpr Type kType = Type::kHello;
+};
+
+struct KexInitReply {
+  bool ok = false;
+  std::string reason;                   // why negotiation failed
+  std::vector<uint8_t> server_kexinit;  // to send (rekey) or already sent
+  bool strict_kex = false;
+  bool client_ext_info = false;
+  bool ignore_guessed = false;
+  static constexpr Type kType = Type::kKexInitReply;
+};
+
+struct KexReply {
+  bool ok = false;
+  std::string reason;
+  std::vector<uint8_t> host_key_blob;   // K_S
+  std::vector<uint8_t> server_public;   // Q_S
+  std::vector<uint8_t> signature;       // over H, by the host key
+  std::vector<uint8_t> exchange_hash;   // H
+  crypto::SecretBytes key_ctos, key_stoc;  // cipher keys, 64 bytes each
+  static constexpr Type kType = Type::kKexReply;
+};
+
+enum class AuthResult : uint8_t { kFailure = 0, kPkOk = 1, kSuccess = 2 };
+
+struct AuthReply {
+  AuthResult result = AuthResult::kFailure;
+  std::string methods;   // for SSH_MSG_USERAUTH_FAILURE
+  bool disconnect = false;  // too many failures: say so and end
+  static constexpr Type kType = Type::kAuthReply;
+};
+
+struct TransportState {
+  std::vector<uint8_t> session_id;
+  crypto::SecretBytes key_ctos, key_stoc;
+  uint32_t send_seq = 0, recv_seq = 0;
+  bool strict_kex = false;
+  std::vector<uint8_t> pending;
+  static constexpr Type kType = Type::kTransportState;
+};
+
+// --- encoding ----------------------------------------------------------------
+// encode() writes the type byte and fields. decode() requires the type byte
+// to match T, every field in range and nothing left over.
+
+std::vector<uint8_t> encode(const KexInitRequest&);
+std::vector<uint8_t> encode(const KexEcdhRequest&);
+std::vector<uint8_t> encode(const AuthNoneRequest&);
+std::vector<uint8_t> encode(const AuthPubkeyRequest&);
+std::vector<uint8_t> encode(const HandoverRequest&);
+std::vector<uint8_t> encode(const PostauthReady&);
+std::vector<uint8_t> encode(const Hello&);
+std::vector<uint8_t> encode(const KexInitReply&);
+std::vector<uint8_t> encode(const KexReply&);    // holds keys: wipe after send
+std::vector<uint8_t> encode(const AuthReply&);
+std::vector<uint8_t> encode(const TransportState&);  // holds keys: wipe after send
+
+bool decode(std::span<const uint8_t> msg, KexInitRequest&);
+bool decode(std::span<const uint8_t> msg, KexEcdhRequest&);
+bool decode(std::span<const uint8_t> msg, AuthNoneRequest&);
+bool decode(std::span<const uint8_t> msg, AuthPubkeyRequest&);
+bool decode(std::span<const uint8_t> msg, HandoverRequest&);
+bool decode(std::span<const uint8_t> msg, PostauthReady&);
+bool decode(std::span<const uint8_t> msg, Hello&);
+bool decode(std::span<const uint8_t> msg, KexInitReply&);
+bool decode(std::span<const uint8_t> msg, KexReply&);
+bool decode(std::span<const uint8_t> msg, AuthReply&);
+bool decode(std::span<const uint8_t> msg, TransportState&);
+
+}  // namespace lpsshd::monproto

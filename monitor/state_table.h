@@ -1,0 +1,55 @@
+// What each child may ask the monitor, when, and how often. The monitor looks
+// up every incoming message here before parsing it; anything not listed for
+// the current phase is a violation. Tests are generated from this table.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "monitor/protocol.h"
+
+namespace lpsshd::monitor {
+
+enum class Phase : uint8_t {
+  kKexInit,        // preauth: waiting for the client's KEXINIT
+  kKexEcdh,        // preauth: waiting for the client's ephemeral key
+  kAuth,           // preauth: user authentication
+  kHandover,       // preauth: authenticated, waiting for the transport counters
+  kPostauthStart,  // postauth: waiting for "hardened and ready"
+  kPostIdle,       // postauth: connection running; a rekey may start
+  kPostKexEcdh,    // postauth: rekey, waiting for the client's ephemeral key
+  kClosed,         // nothing more is accepted
+  kCount
+};
+const char* phase_name(Phase p);
+
+enum class Child : uint8_t { kPreauth, kPostauth, kNone };
+Child child_of(Phase p);
+
+// Enough for MaxAuthTries of up to 50 plus key queries; the configured limit
+// ends authentication well before this safety bound.
+inline constexpr uint16_t kMaxAuthRequestsPerConnection = 128;
+
+struct Permission {
+  Phase phase;
+  monproto::Type type;
+  uint16_t max_per_phase;  // counted from entry into the phase
+  bool decides_auth;       // the handler may grant authentication
+};
+
+inline constexpr Permission kPermissions[] = {
+    {Phase::kKexInit, monproto::Type::kKexInit, 1, false},
+    {Phase::kKexEcdh, monproto::Type::kKexEcdh, 1, false},
+    {Phase::kAuth, monproto::Type::kAuthNone, kMaxAuthRequestsPerConnection, false},
+    {Phase::kAuth, monproto::Type::kAuthPubkey, kMaxAuthRequestsPerConnection, true},
+    {Phase::kHandover, monproto::Type::kHandover, 1, false},
+    {Phase::kPostauthStart, monproto::Type::kPostauthReady, 1, false},
+    {Phase::kPostIdle, monproto::Type::kKexInit, 1, false},
+    {Phase::kPostKexEcdh, monproto::Type::kKexEcdh, 1, false},
+};
+
+// The row allowing `type` in `phase`, or nullptr.
+const Permission* find_permission(Phase phase, uint8_t type);
+
+}  // namespace lpsshd::monitor

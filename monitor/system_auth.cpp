@@ -1,0 +1,190 @@
+#include "monitor/system_auth.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "log/escape.h"
+#include "log/log.h"
+#include "monitor/authorized_keys.h"
+#include "monitor/host_pattern.h"
+#include "proc/unique_fd.h"
+
+namespace lpsshd::monitor {
+
+namespace {
+constexpr off_t kMaxAuthorizedKeysFile = 1024 * 1024;
+
+// Runs the filesystem accesses of a scope with the user's fsuid, fsgid and
+// supplementary groups, so the user's own permissions decide what the
+// monitor can read; restores root's on exit.
+class AsUserFs {
+ public:
+  explicit AsUserFs(const UserInfo& u) {
+    saved_groups_.resize(static_cast<size_t>(std::max(getgroups(0, nullptr), 0)));
+    if (!saved_groups_.empty() &&
+        getgroups(static_cast<int>(saved_groups_.size()), saved_groups_.data()) < 0)
+      saved_groups_.clear();
+    int n = 64;
+    std::vector<gid_t> groups(static_cast<size_t>(n));
+    if (getgrouplist(u.name.c_str(), u.gid, groups.data(), &n) < 0) {
+      groups.resize(static_cast<size_t>(n));
+      getgrouplist(u.name.c_str(), u.gid, groups.data(), &n);
+    }
+    groups.resize(static_cast<size_t>(n));
+    ok_ = setgroups(groups.size(), groups.data()) == 0;
+    setfsgid(u.gid);
+    setfsuid(u.uid);
+    ok_ = ok_ && static_cast<uid_t>(setfsuid(static_cast<uid_t>(-1))) == u.uid &&
+          static_cast<gid_t>(setfsgid(static_cast<gid_t>(-1))) == u.gid;
+  }
+  ~AsUserFs() {
+    setfsuid(0);
+    setfsgid(0);
+    setgroups(saved_groups_.size(), saved_groups_.data());
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  std::vector<gid_t> saved_groups_;
+  bool ok_ = false;
+};
+
+bool owner_and_mode_safe(const struct stat& st, uid_t uid) {
+  return (st.st_uid == 0 || st.st_uid == uid) && (st.st_mode & 022) == 0;
+}
+
+// StrictModes: the file and every directory above it up to the home
+// directory (and, outside home, up to /) must be owned by root or the user
+// and writable by no one else.
+bool path_is_safe(const std::string& path, const struct stat& file_st, const UserInfo& user,
+                  std::string& why) {
+  if (!owner_and_mode_safe(file_st, user.uid)) {
+    why = "bad ownership or modes for file " + path;
+    return false;
+  }
+  std::string dir = path;
+  while (true) {
+    const size_t slash = dir.rfind('/');
+    if (slash == std::string::npos) break;
+    dir.resize(slash == 0 ? 1 : slash);
+    struct stat st;
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      why = "cannot stat directory " + dir;
+      return false;
+    }
+    if (!owner_and_mode_safe(st, user.uid)) {
+      why = "bad ownership or modes for directory " + dir;
+      return false;
+    }
+    if (dir == user.home || dir == "/") break;
+  }
+  return true;
+}
+
+bool read_file_checked(const std::string& path, const UserInfo& user, bool strict,
+                       std::string& contents) {
+  // O_NONBLOCK: a FIFO planted by the user must not hang the monitor.
+  proc::UniqueFd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd) {
+    if (errno != ENOENT) log::verbose("Could not open user '%s' authorized keys '%s': %m",
+                                      user.name.c_str(), log::escape(path).c_str());
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    log::info("User %s authorized keys %s is not a regular file", user.name.c_str(),
+              log::escape(path).c_str());
+    return false;
+  }
+  if (st.st_size > kMaxAuthorizedKeysFile) {
+    log::info("User %s authorized keys %s is too large", user.name.c_str(), log::escape(path).c_str());
+    return false;
+  }
+  std::string why;
+  if (strict && !path_is_safe(path, st, user, why)) {
+    log::info("Authentication refused: %s", log::escape(why).c_str());
+    return false;
+  }
+  contents.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < contents.size()) {
+    const ssize_t n = read(fd.get(), contents.data() + got, contents.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  contents.resize(got);
+  return true;
+}
+}  // namespace
+
+std::string expand_authorized_keys_path(const std::string& pattern, const UserInfo& user) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%') {
+      out += pattern[i];
+      continue;
+    }
+    if (++i == pattern.size()) return "";
+    switch (pattern[i]) {
+      case '%': out += '%'; break;
+      case 'h': out += user.home; break;
+      case 'u': out += user.name; break;
+      case 'U': out += std::to_string(user.uid); break;
+      default: return "";
+    }
+  }
+  if (!out.empty() && out[0] != '/') out = user.home + (user.home.ends_with('/') ? "" : "/") + out;
+  return out;
+}
+
+std::optional<UserInfo> SystemAuthBackend::lookup_user(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  struct passwd pw, *res = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &res) != 0 || res == nullptr)
+    return std::nullopt;
+  UserInfo u{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir, pw.pw_shell};
+  if (u.shell.empty()) u.shell = "/bin/sh";
+  return u;
+}
+
+bool SystemAuthBackend::key_authorized(const UserInfo& user, std::span<const uint8_t> blob) {
+  AsUserFs as_user(user);
+  if (!as_user.ok()) return false;
+  for (const auto& pattern : files_) {
+    if (pattern == "none") continue;
+    const std::string path = expand_authorized_keys_path(pattern, user);
+    if (path.empty()) continue;
+    std::string contents;
+    if (!read_file_checked(path, user, strict_modes_, contents)) continue;
+    auto acceptable = [&](const authkeys::AuthorizedKey& k) {
+      const auto& o = k.options;
+      if (o.from && authkeys::match_host_patterns(*o.from, client_ip_, client_ip_) !=
+                        authkeys::PatternMatch::kMatch) {
+        log::info("Authentication tried for %s with correct key but not from a permitted host "
+                  "(host=%s, ip=%s).", user.name.c_str(), client_ip_.c_str(), client_ip_.c_str());
+        return false;
+      }
+      // Options whose enforcement is not built yet refuse the key rather than
+      // grant more than the administrator wrote.
+      if (o.command || o.expiry_time || o.principals) {
+        log::info("%s line %zu: key options command=, expiry-time= and principals= are not "
+                  "supported yet; key refused", log::escape(path).c_str(), k.line_number);
+        return false;
+      }
+      return true;
+    };
+    auto found = authkeys::find_authorized_key(contents, blob, acceptable);
+    if (found) return true;
+  }
+  return false;
+}
+
+}  // namespace lpsshd::monitor

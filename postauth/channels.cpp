@@ -1,0 +1,339 @@
+#include "postauth/channels.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "transport/ssh_msg.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+namespace lpsshd::postauth {
+
+namespace {
+constexpr uint32_t kOpenAdministrativelyProhibited = 1;
+constexpr uint32_t kOpenUnknownChannelType = 3;
+constexpr uint32_t kOpenResourceShortage = 4;
+constexpr uint32_t kExtendedDataStderr = 1;
+constexpr size_t kMaxCommand = 128 * 1024;
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  if (abbrev != nullptr) return abbrev;
+  return "SIG" + std::to_string(sig) + "@openssh.com";
+}
+}  // namespace
+
+bool ConnectionService::fail(const std::string& why) {
+  error_ = why;
+  return false;
+}
+
+Channel* ConnectionService::find(uint32_t id) {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+bool ConnectionService::handle(std::span<const uint8_t> msg) {
+  switch (msg[0]) {
+    case ssh::kGlobalRequest: return on_global_request(msg);
+    case ssh::kChannelOpen: return on_open(msg);
+    case ssh::kChannelRequest: return on_request(msg);
+    case ssh::kChannelData: return on_data(msg);
+    case ssh::kChannelWindowAdjust: return on_window_adjust(msg);
+    case ssh::kChannelEof:
+    case ssh::kChannelClose: return on_eof_or_close(msg[0], msg);
+    case ssh::kChannelExtendedData:  // clients do not send stderr; drop it
+    case ssh::kChannelSuccess:
+    case ssh::kChannelFailure:
+    case ssh::kRequestSuccess:
+    case ssh::kRequestFailure: return true;
+    case ssh::kChannelOpenConfirmation:
+    case ssh::kChannelOpenFailure: return fail("reply to a channel open we never sent");
+    default: {
+      // RFC 4253 11.4: unknown messages get UNIMPLEMENTED, not a disconnect.
+      // The sequence number is the one just received.
+      wire::Writer w;
+      w.u8(ssh::kUnimplemented).u32(t_.stream().decoder().seq() - 1);
+      t_.send(w.bytes());
+      return true;
+    }
+  }
+}
+
+bool ConnectionService::on_global_request(std::span<const uint8_t> msg) {
+  wire::Reader r(msg.subspan(1));
+  wire::Bytes name;
+  bool want_reply = false;
+  if (!r.string(name) || !r.boolean(want_reply)) return fail("malformed GLOBAL_REQUEST");
+  // Nothing global is supported yet (keepalive@openssh.com included): a
+  // FAILURE reply is what clients expect.
+  if (want_reply) {
+    const uint8_t failure[1] = {ssh::kRequestFailure};
+    t_.send(failure);
+  }
+  return true;
+}
+
+bool ConnectionService::on_open(std::span<const uint8_t> msg) {
+  wire::Reader r(msg.subspan(1));
+  wire::Bytes type;
+  uint32_t sender = 0, window = 0, max_packet = 0;
+  if (!r.string(type) || !r.u32(sender) || !r.u32(window) || !r.u32(max_packet))
+    return fail("malformed CHANNEL_OPEN");
+  auto refuse = [&](uint32_t code, const char* text) {
+    wire::Writer w;
+    w.u8(ssh::kChannelOpenFailure).u32(sender).u32(code).string(text).string("");
+    t_.send(w.bytes());
+    return true;
+  };
+  if (wire::as_view(type) != "session") return refuse(kOpenUnknownChannelType, "unknown channel type");
+  if (!r.end()) return fail("malformed CHANNEL_OPEN session");
+  if (static_cast<int>(channels_.size()) >= max_sessions_)
+    return refuse(kOpenResourceShortage, "no more sessions");
+  if (max_packet == 0) return refuse(kOpenAdministrativelyProhibited, "bad maximum packet size");
+  auto c = std::make_unique<Channel>();
+  c->local_id = next_id_++;
+  c->remote_id = sender;
+  c->remote_window = window;
+  c->remote_max_packet = std::min<uint32_t>(max_packet, kLocalMaxPacket);
+  wire::Writer w;
+  w.u8(ssh::kChannelOpenConfirmation).u32(sender).u32(c->local_id).u32(kLocalWindow).u32(kLocalMaxPacket);
+  t_.send(w.bytes());
+  channels_[c->local_id] = std::move(c);
+  return true;
+}
+
+void ConnectionService::send_status(uint32_t remote_id, bool ok) {
+  wire::Writer w;
+  w.u8(ok ? ssh::kChannelSuccess : ssh::kChannelFailure).u32(remote_id);
+  t_.send(w.bytes());
+}
+
+bool ConnectionService::on_request(std::span<const uint8_t> msg) {
+  wire::Reader r(msg.subspan(1));
+  uint32_t recipient = 0;
+  wire::Bytes type_b;
+  bool want_reply = false;
+  if (!r.u32(recipient) || !r.string(type_b) || !r.boolean(want_reply))
+    return fail("malformed CHANNEL_REQUEST");
+  Channel* c = find(recipient);
+  if (c == nullptr) return fail("request for unknown channel");
+  const std::string_view type = wire::as_view(type_b);
+  bool ok = false;
+  if (type == "exec" || type == "shell") {
+    std::optional<std::string> command;
+    if (type == "exec") {
+      std::string cmd;
+      if (!r.text(cmd, kMaxCommand)) return fail("malformed exec request");
+      command = std::move(cmd);
+    }
+    if (!r.end()) return fail("malformed channel request");
+    if (!c->process && !c->close_received) {
+      c->process = start_user_process(user_, session_environment(user_, endpoints_), command);
+      ok = c->process.has_value();
+    }
+  }
+  // Everything else (env, pty-req, subsystem, signal, ...) is not supported
+  // yet and is refused, which clients handle gracefully.
+  if (want_reply) send_status(c->remote_id, ok);
+  return true;
+}
+
+bool ConnectionService::on_data(std::span<const uint8_t> msg) {
+  wire::Reader r(msg.subspan(1));
+  uint32_t recipient = 0;
+  wire::Bytes data;
+  if (!r.u32(recipient) || !r.string(data) || !r.end()) return fail("malformed CHANNEL_DATA");
+  Channel* c = find(recipient);
+  if (c == nullptr) return fail("data for unknown channel");
+  if (data.size() > c->local_window) return fail("channel window exceeded");
+  c->local_window -= static_cast<uint32_t>(data.size());
+  if (c->process && c->process->stdin_w && !c->client_eof) {
+    c->stdin_buf.insert(c->stdin_buf.end(), data.begin(), data.end());
+    pump_input(*c);
+  } else {
+    c->consumed += static_cast<uint32_t>(data.size());  // discarded, but the window moves on
+    pump_input(*c);
+  }
+  return true;
+}
+
+bool ConnectionService::on_window_adjust(std::span<const uint8_t> msg) {
+  wire::Reader r(msg.subspan(1));
+  uint32_t recipient = 0, bytes = 0;
+  if (!r.u32(recipient) || !r.u32(bytes) || !r.end()) return fail("malformed WINDOW_ADJUST");
+  Channel* c = find(recipient);
+  if (c == nullptr) return fail("window adjust for unknown channel");
+  const uint64_t w = uint64_t{c->remote_window} + bytes;
+  c->remote_window = w > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(w);
+  return true;
+}
+
+bool ConnectionService::on_eof_or_close(uint8_t type, std::span<const uint8_t> msg) {
+  wire::Reader r(msg.subspan(1));
+  uint32_t recipient = 0;
+  if (!r.u32(recipient) || !r.end()) return fail("malformed CHANNEL_EOF/CLOSE");
+  Channel* c = find(recipient);
+  if (c == nullptr) return fail("EOF/CLOSE for unknown channel");
+  c->client_eof = true;
+  if (type == ssh::kChannelClose) {
+    c->close_received = true;
+    if (c->process) {
+      c->process->stdin_w.reset();
+      c->process->stdout_r.reset();
+      c->process->stderr_r.reset();
+    }
+    if (!c->close_sent) {
+      wire::Writer w;
+      w.u8(ssh::kChannelClose).u32(c->remote_id);
+      t_.send(w.bytes());
+      c->close_sent = true;
+    }
+    channels_.erase(recipient);
+    return true;
+  }
+  pump_input(*c);
+  return true;
+}
+
+void ConnectionService::pump_input(Channel& c) {
+  if (c.process && c.process->stdin_w) {
+    while (c.stdin_off < c.stdin_buf.size()) {
+      const ssize_t n = write(c.process->stdin_w.get(), c.stdin_buf.data() + c.stdin_off,
+                              c.stdin_buf.size() - c.stdin_off);
+      if (n > 0) {
+        c.stdin_off += static_cast<size_t>(n);
+        c.consumed += static_cast<uint32_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) break;
+      // The command closed its stdin: what is left can never be delivered.
+      c.consumed += static_cast<uint32_t>(c.stdin_buf.size() - c.stdin_off);
+      c.stdin_off = c.stdin_buf.size();
+      c.process->stdin_w.reset();
+      break;
+    }
+    if (c.stdin_off == c.stdin_buf.size()) {
+      c.stdin_buf.clear();
+      c.stdin_off = 0;
+      if (c.client_eof) c.process->stdin_w.reset();
+    }
+  }
+  // Give the window back once half of it has been used, like sshd.
+  if (c.consumed >= kLocalWindow / 2 && !c.close_received && !c.client_eof) {
+    wire::Writer w;
+    w.u8(ssh::kChannelWindowAdjust).u32(c.remote_id).u32(c.consumed);
+    t_.send(w.bytes());
+    c.local_window += c.consumed;
+    c.consumed = 0;
+  }
+}
+
+void ConnectionService::pump_output(Channel& c, int fd, bool is_stderr) {
+  uint8_t buf[kLocalMaxPacket];
+  while (c.remote_window > 0 && t_.output_size() < kMaxSocketBacklog && !t_.sending_paused()) {
+    const size_t want = std::min<size_t>({sizeof buf, size_t{c.remote_window}, size_t{c.remote_max_packet}});
+    const ssize_t n = read(fd, buf, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) {
+      (is_stderr ? c.process->stderr_r : c.process->stdout_r).reset();
+      maybe_finish(c);
+      return;
+    }
+    wire::Writer w(static_cast<size_t>(n) + 16);
+    w.u8(is_stderr ? ssh::kChannelExtendedData : ssh::kChannelData).u32(c.remote_id);
+    if (is_stderr) w.u32(kExtendedDataStderr);
+    w.string(std::span<const uint8_t>(buf, static_cast<size_t>(n)));
+    t_.send(w.bytes());
+    c.remote_window -= static_cast<uint32_t>(n);
+    if (static_cast<size_t>(n) < want) return;  // drained for now
+  }
+}
+
+void ConnectionService::maybe_finish(Channel& c) {
+  if (!c.process || !c.exited || c.close_sent) return;
+  if (c.process->stdout_r || c.process->stderr_r) return;  // output still draining
+  wire::Writer w;
+  if (!c.eof_sent) {
+    w.u8(ssh::kChannelEof).u32(c.remote_id);
+    t_.send(w.bytes());
+    c.eof_sent = true;
+  }
+  wire::Writer s;
+  s.u8(ssh::kChannelRequest).u32(c.remote_id);
+  if (WIFSIGNALED(c.wait_status)) {
+    s.string("exit-signal").boolean(false).string(signal_name(WTERMSIG(c.wait_status)));
+    s.boolean(WCOREDUMP(c.wait_status)).string("").string("");
+  } else {
+    s.string("exit-status").boolean(false).u32(static_cast<uint32_t>(WEXITSTATUS(c.wait_status)));
+  }
+  t_.send(s.bytes());
+  wire::Writer cl;
+  cl.u8(ssh::kChannelClose).u32(c.remote_id);
+  t_.send(cl.bytes());
+  c.close_sent = true;
+  c.process->stdin_w.reset();
+}
+
+void ConnectionService::on_exit(pid_t pid, int status) {
+  for (auto& [id, c] : channels_) {
+    if (c->process && c->process->pid == pid && !c->exited) {
+      c->exited = true;
+      c->wait_status = status;
+      maybe_finish(*c);
+      return;
+    }
+  }
+}
+
+void ConnectionService::fill_pollfds(std::vector<pollfd>& fds) {
+  poll_map_.clear();
+  const bool can_send = t_.output_size() < kMaxSocketBacklog && !t_.sending_paused();
+  for (auto& [id, c] : channels_) {
+    if (!c->process) continue;
+    auto& p = *c->process;
+    if (p.stdin_w && c->stdin_off < c->stdin_buf.size()) {
+      fds.push_back({p.stdin_w.get(), POLLOUT, 0});
+      poll_map_.emplace_back(id, Stream::kStdin);
+    }
+    if (can_send && c->remote_window > 0) {
+      if (p.stdout_r) {
+        fds.push_back({p.stdout_r.get(), POLLIN, 0});
+        poll_map_.emplace_back(id, Stream::kStdout);
+      }
+      if (p.stderr_r) {
+        fds.push_back({p.stderr_r.get(), POLLIN, 0});
+        poll_map_.emplace_back(id, Stream::kStderr);
+      }
+    }
+  }
+}
+
+void ConnectionService::on_poll(const std::vector<pollfd>& fds, size_t first) {
+  for (size_t i = 0; i < poll_map_.size(); ++i) {
+    const pollfd& p = fds[first + i];
+    if (p.revents == 0) continue;
+    Channel* c = find(poll_map_[i].first);
+    if (c == nullptr || !c->process) continue;
+    switch (poll_map_[i].second) {
+      case Stream::kStdin:
+        pump_input(*c);
+        break;
+      case Stream::kStdout:
+        if (c->process->stdout_r) pump_output(*c, c->process->stdout_r.get(), false);
+        break;
+      case Stream::kStderr:
+        if (c->process->stderr_r) pump_output(*c, c->process->stderr_r.get(), true);
+        break;
+    }
+  }
+}
+
+}  // namespace lpsshd::postauth

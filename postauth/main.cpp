@@ -1,0 +1,126 @@
+// lpsshd-postauth: the logged-in user's side of the connection. The monitor
+// started it already running as the user (initgroups, setresgid, setresuid)
+// in the home directory. Assume it is as hostile as its user: it holds only
+// the transport keys of this connection and asks the monitor for rekeys.
+//
+// Descriptors: 0 the client socket, 1 the monitor channel, 2 /dev/null.
+// Arguments: -m MONITOR_PID [-s MAX_SESSIONS].
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "monitor/protocol_client.h"
+#include "postauth/channels.h"
+#include "postauth/transport.h"
+#include "transport/ssh_msg.h"
+
+using namespace lpsshd;
+using postauth::Transport;
+
+namespace {
+constexpr int kClientFd = 0, kMonitorFd = 1;
+
+// After the last credential change (made by the monitor before exec) and
+// before any key arrives: no core dumps, no ptrace by other processes of the
+// user, and no life beyond the monitor.
+bool harden(pid_t monitor_pid) {
+  rlimit core{0, 0};
+  return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 && setrlimit(RLIMIT_CORE, &core) == 0 &&
+         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 && getppid() == monitor_pid;
+}
+
+int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
+  std::vector<uint8_t> msg;
+  std::vector<pollfd> fds;
+  while (true) {
+    // Decode whatever is buffered before waiting again.
+    while (true) {
+      auto n = t.next(msg);
+      if (n == Transport::Next::kNone) break;
+      if (n == Transport::Next::kClosed) return 0;
+      if (n == Transport::Next::kError) return 1;
+      if (!svc.handle(msg)) {
+        t.disconnect(ssh::kProtocolError, svc.error());
+        return 1;
+      }
+    }
+    auto fr = t.stream().flush();
+    if (fr == transport::IoResult::kError) return 1;
+
+    fds.clear();
+    short sock_events = 0;
+    if (!t.stream().input_full()) sock_events |= POLLIN;
+    if (t.output_size() > 0) sock_events |= POLLOUT;
+    fds.push_back({kClientFd, sock_events, 0});
+    fds.push_back({sigfd, POLLIN, 0});
+    svc.fill_pollfds(fds);
+    if (poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      return 1;
+    }
+    if (fds[1].revents & POLLIN) {
+      signalfd_siginfo si;
+      while (read(sigfd, &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo != SIGCHLD) return 0;  // SIGTERM/SIGHUP: end the session
+      }
+      int status;
+      pid_t pid;
+      while ((pid = waitpid(-1, &status, WNOHANG)) > 0) svc.on_exit(pid, status);
+    }
+    svc.on_poll(fds, 2);
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      auto r = t.stream().fill();
+      if (r == transport::IoResult::kEof || r == transport::IoResult::kError) return 0;
+    }
+  }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  long monitor_pid = -1, max_sessions = 10;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "-m") monitor_pid = std::strtol(argv[i + 1], nullptr, 10);
+    else if (flag == "-s") max_sessions = std::strtol(argv[i + 1], nullptr, 10);
+    else return 2;
+  }
+  if (monitor_pid <= 0 || getuid() != geteuid()) return 2;
+  if (!harden(static_cast<pid_t>(monitor_pid))) return 3;
+  if (sodium_init() < 0) return 3;
+
+  monproto::TransportState state;
+  if (!monproto::call(kMonitorFd, monproto::PostauthReady{}, state)) return 4;
+
+  auto account = postauth::current_account();
+  if (!account) return 5;
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  const int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  signal(SIGPIPE, SIG_IGN);
+
+  postauth::Transport t(kClientFd, kMonitorFd, state.strict_kex);
+  t.stream().decoder().set_key(state.key_ctos.span());
+  t.stream().encoder().set_key(state.key_stoc.span());
+  t.stream().decoder().set_seq(state.recv_seq);
+  t.stream().encoder().set_seq(state.send_seq);
+  t.stream().preload_input(state.pending);
+  state.key_ctos.wipe();
+  state.key_stoc.wipe();
+
+  postauth::ConnectionService svc(t, *account, postauth::endpoints_of(kClientFd),
+                                  static_cast<int>(max_sessions));
+  return run(t, svc, sigfd);
+}

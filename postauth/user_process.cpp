@@ -1,0 +1,121 @@
+#include "postauth/user_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proc/spawn.h"
+
+namespace lpsshd::postauth {
+
+namespace {
+// Debian's sshd default PATH for ordinary users.
+constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin:/usr/games";
+
+void describe(const sockaddr_storage& ss, std::string& ip, uint16_t& port) {
+  char buf[INET6_ADDRSTRLEN] = "";
+  if (ss.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
+    port = ntohs(in->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+      inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf, sizeof buf);
+    else
+      inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
+    port = ntohs(in6->sin6_port);
+  }
+  ip = buf;
+}
+
+bool make_pipe(proc::UniqueFd& read_end, proc::UniqueFd& write_end) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) return false;
+  read_end.reset(p[0]);
+  write_end.reset(p[1]);
+  return true;
+}
+
+bool set_nonblocking(int fd) {
+  const int fl = fcntl(fd, F_GETFL);
+  return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0;
+}
+}  // namespace
+
+std::optional<UserAccount> current_account() {
+  struct passwd pw, *res = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(getuid(), &pw, buf.data(), buf.size(), &res) != 0 || res == nullptr)
+    return std::nullopt;
+  UserAccount u{pw.pw_name, pw.pw_dir, pw.pw_shell, pw.pw_uid, pw.pw_gid};
+  if (u.shell.empty()) u.shell = "/bin/sh";
+  return u;
+}
+
+Endpoints endpoints_of(int fd) {
+  Endpoints ep;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+    describe(ss, ep.client_ip, ep.client_port);
+  len = sizeof ss;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+    describe(ss, ep.server_ip, ep.server_port);
+  return ep;
+}
+
+std::vector<std::string> session_environment(const UserAccount& user, const Endpoints& ep) {
+  std::vector<std::string> env = {
+      "USER=" + user.name,
+      "LOGNAME=" + user.name,
+      "HOME=" + user.home,
+      "SHELL=" + user.shell,
+      std::string("PATH=") + (user.uid == 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : kDefaultPath),
+      "MAIL=/var/mail/" + user.name,
+      "SSH_CLIENT=" + ep.client_ip + " " + std::to_string(ep.client_port) + " " +
+          std::to_string(ep.server_port),
+      "SSH_CONNECTION=" + ep.client_ip + " " + std::to_string(ep.client_port) + " " +
+          ep.server_ip + " " + std::to_string(ep.server_port),
+  };
+  return env;
+}
+
+std::optional<UserProcess> start_user_process(const UserAccount& user,
+                                              const std::vector<std::string>& env,
+                                              const std::optional<std::string>& command) {
+  proc::UniqueFd in_r, in_w, out_r, out_w, err_r, err_w;
+  if (!make_pipe(in_r, in_w) || !make_pipe(out_r, out_w) || !make_pipe(err_r, err_w))
+    return std::nullopt;
+  const std::string base = user.shell.substr(user.shell.rfind('/') + 1);
+  proc::SpawnSpec spec;
+  spec.path = user.shell;
+  spec.env = env;
+  spec.new_session = true;
+  spec.fds = {in_r.get(), out_w.get(), err_w.get()};
+  if (command)
+    spec.argv = {base, "-c", *command};
+  else
+    spec.argv = {"-" + base};  // a login shell, as sshd starts it
+  spec.before_exec = [&user] {
+    // Not fatal if the home directory is gone: sshd also falls back to /.
+    if (chdir(user.home.c_str()) != 0 && chdir("/") != 0) return false;
+    return true;
+  };
+  const pid_t pid = proc::spawn(spec);
+  if (pid < 0) return std::nullopt;
+  UserProcess p;
+  p.pid = pid;
+  p.stdin_w = std::move(in_w);
+  p.stdout_r = std::move(out_r);
+  p.stderr_r = std::move(err_r);
+  if (!set_nonblocking(p.stdin_w.get()) || !set_nonblocking(p.stdout_r.get()) ||
+      !set_nonblocking(p.stderr_r.get()))
+    return std::nullopt;
+  return p;
+}
+
+}  // namespace lpsshd::postauth

@@ -1,0 +1,47 @@
+// Starting the user's command for a session channel: the user's shell with
+// "-c COMMAND" (exec) or as a login shell (shell), in a new session, with
+// pipes for stdin, stdout and stderr, an empty signal mask, default signal
+// handlers, no descriptor above 2, and an environment built from passwd.
+// The command string goes to the shell as one argv element: it is never
+// spliced into another command line.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proc/unique_fd.h"
+
+namespace lpsshd::postauth {
+
+struct UserAccount {
+  std::string name, home, shell;
+  uid_t uid;
+  gid_t gid;
+};
+
+// The connection's addresses, for SSH_CLIENT and SSH_CONNECTION.
+struct Endpoints {
+  std::string client_ip, server_ip;
+  uint16_t client_port = 0, server_port = 0;
+};
+
+std::optional<UserAccount> current_account();
+Endpoints endpoints_of(int socket_fd);
+
+// The environment OpenSSH gives a session without a PTY.
+std::vector<std::string> session_environment(const UserAccount& user, const Endpoints& ep);
+
+struct UserProcess {
+  pid_t pid = -1;
+  proc::UniqueFd stdin_w, stdout_r, stderr_r;  // our ends, non-blocking
+};
+
+// command empty: a login shell ("-bash"); else shell -c command.
+std::optional<UserProcess> start_user_process(const UserAccount& user,
+                                              const std::vector<std::string>& env,
+                                              const std::optional<std::string>& command);
+
+}  // namespace lpsshd::postauth

@@ -1,0 +1,26 @@
+// The preauth child's confinement, applied in one visible sequence before it
+// reads a single network byte (see enter_sandbox). Order matters: anything
+// that needs files first (libsodium, time zone), then chroot, then the
+// credential change, then the settings a credential change would reset
+// (dumpable, parent-death signal), then rlimits.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace lpsshd::preauth {
+
+struct SandboxSpec {
+  uid_t uid;
+  gid_t gid;
+  std::string chroot_dir;
+  pid_t monitor_pid;  // the expected parent: if it is already gone, stop
+  int highest_fd;     // RLIMIT_NOFILE becomes highest_fd + 1
+};
+
+// Returns an empty string on success, or what failed. The caller must exit
+// on failure without touching the network.
+std::string enter_sandbox(const SandboxSpec& spec);
+
+}  // namespace lpsshd::preauth

@@ -1,0 +1,35 @@
+// fork+exec of lpsshd's helper binaries with an exact fd layout: the child
+// gets fds[i] as descriptor i and nothing else (every other descriptor is
+// closed), an empty signal mask, default signal dispositions and the given
+// environment. Each helper is a fresh exec: fresh ASLR, no parent secrets.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lpsshd::proc {
+
+struct SpawnSpec {
+  std::string path;                // absolute path of the binary
+  std::vector<std::string> argv;   // argv[0] included
+  std::vector<std::string> env;    // "NAME=value"
+  std::vector<int> fds;            // fds[i] becomes descriptor i in the child
+  // Runs in the child after the fd layout is in place and before exec, e.g.
+  // to drop credentials. Returning false makes the child _exit(127). It must
+  // only make async-signal-safe calls if the parent has threads (ours do not).
+  std::function<bool()> before_exec;
+  bool new_session = false;        // setsid() in the child
+};
+
+// Returns the child's pid, or -1 with errno set if fork failed. Failures in
+// the child after fork show as exit status 127.
+pid_t spawn(const SpawnSpec& spec);
+
+// Path of a helper binary: next to the running executable (build tree) if it
+// exists there, else in the install's libexec directory.
+std::string helper_path(const std::string& name);
+
+}  // namespace lpsshd::proc

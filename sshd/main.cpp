@@ -1,0 +1,121 @@
+// lpsshd: the listener. Root, long-lived, and deliberately simple: it reads
+// the configuration, checks that the system is ready, binds, and starts one
+// lpsshd-monitor per connection. It never holds a host private key and never
+// reads a byte a client sent.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "config/config.h"
+#include "log/log.h"
+#include "proc/spawn.h"
+#include "proc/unique_fd.h"
+#include "sshd/listener.h"
+#include "sshd/options.h"
+#include "sshd/preflight.h"
+
+using namespace lpsshd;
+
+namespace {
+constexpr const char* kDefaultConfig = LPSSHD_SYSCONFDIR "/lpsshd_config";
+
+int fail(const std::string& msg) {
+  std::fprintf(stderr, "lpsshd: %s\n", msg.c_str());
+  return 1;
+}
+
+// The effective configuration as sealed, read-only shared memory: every
+// monitor parses exactly what the listener parsed.
+proc::UniqueFd config_memfd(const std::string& text) {
+  proc::UniqueFd fd(memfd_create("lpsshd-config", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd) return fd;
+  if (write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) return {};
+  if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
+    return {};
+  return fd;
+}
+
+// Parses the host keys in a short-lived monitor process, so that even for
+// -t the listener's own memory never holds a private key.
+int check_keys_in_monitor(int config_fd) {
+  proc::SpawnSpec spec;
+  spec.path = proc::helper_path("lpsshd-monitor");
+  spec.argv = {"lpsshd-monitor", "-t"};
+  proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
+  spec.fds = {devnull.get(), devnull.get(), STDERR_FILENO, config_fd};
+  const pid_t pid = proc::spawn(spec);
+  if (pid < 0) return 1;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+void daemonize() {
+  if (fork() > 0) _exit(0);
+  setsid();
+  if (fork() > 0) _exit(0);
+  if (chdir("/") != 0) _exit(1);
+  const int null = open("/dev/null", O_RDWR);
+  dup2(null, 0);
+  dup2(null, 1);
+  dup2(null, 2);
+  if (null > 2) close(null);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  sshd::Options opt;
+  std::string error;
+  if (!sshd::parse_options(argc, argv, opt, error)) return fail(error);
+  if (geteuid() != 0) return fail("must be run as root: it starts per-connection monitors "
+                                  "that change credentials");
+
+  config::Config cfg;
+  for (const auto& o : opt.overrides)
+    if (!config::parse_config_option(o, cfg, error)) return fail(error);
+  const bool default_path = opt.config_path.empty();
+  const std::string path = default_path ? kDefaultConfig : opt.config_path;
+  if (!config::load_config_file(path, default_path, cfg, error)) return fail(error);
+
+  if (opt.setup) {
+    if (auto e = sshd::setup_system(cfg); !e.empty()) return fail(e);
+    return 0;
+  }
+  if (auto e = sshd::preflight(cfg); !e.empty()) return fail(e);
+  auto memfd = config_memfd(config::serialize_config(cfg));
+  if (!memfd) return fail(std::string("cannot share configuration: ") + std::strerror(errno));
+  if (check_keys_in_monitor(memfd.get()) != 0) return 1;  // the monitor printed why
+  if (opt.test_only) return 0;
+
+  const bool to_stderr = opt.log_stderr;
+  static constexpr int kFacility[] = {LOG_DAEMON, LOG_USER, LOG_AUTH, LOG_AUTHPRIV, LOG_LOCAL0,
+                                      LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5,
+                                      LOG_LOCAL6, LOG_LOCAL7};
+  log::init("lpsshd", to_stderr, static_cast<log::Level>(cfg.log_level),
+            kFacility[static_cast<int>(cfg.syslog_facility)]);
+  std::vector<proc::UniqueFd> listeners;
+  if (auto e = sshd::bind_listeners(cfg, listeners); !e.empty()) return fail(e);
+  if (!opt.foreground) daemonize();
+  if (!cfg.pid_file.empty()) {
+    if (FILE* f = std::fopen(cfg.pid_file.c_str(), "w")) {
+      std::fprintf(f, "%d\n", getpid());
+      std::fclose(f);
+    }
+  }
+  const int rc = sshd::serve(cfg, listeners, memfd.get(), to_stderr);
+  if (rc == 1) {
+    // SIGHUP: start afresh with the same arguments, re-reading the config.
+    listeners.clear();
+    execv("/proc/self/exe", argv);
+    return fail(std::string("re-exec failed: ") + std::strerror(errno));
+  }
+  if (!cfg.pid_file.empty()) unlink(cfg.pid_file.c_str());
+  return 0;
+}

@@ -1,0 +1,118 @@
+#include "sshd/preflight.h"
+
+#include <dirent.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "crypto/host_key_file.h"
+#include "proc/spawn.h"
+
+namespace lpsshd::sshd {
+
+namespace {
+std::string check_chroot_dir(const std::string& dir) {
+  struct stat st;
+  const std::string fix = " (fix: install -d -m 755 -o root -g root " + dir + ")";
+  if (stat(dir.c_str(), &st) != 0) return "Missing privilege separation directory: " + dir + fix;
+  if (!S_ISDIR(st.st_mode)) return dir + " is not a directory" + fix;
+  if (st.st_uid != 0 || (st.st_mode & 022) != 0)
+    return dir + " must be owned by root and not group or world-writable" + fix;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return "cannot read " + dir + ": " + std::strerror(errno);
+  size_t entries = 0;
+  while (dirent* e = readdir(d)) {
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) ++entries;
+  }
+  closedir(d);
+  if (entries != 0) return dir + " must be empty: the preauth child is chrooted there";
+  return "";
+}
+
+std::string check_preauth_user(const std::string& name) {
+  struct passwd* pw = getpwnam(name.c_str());
+  const std::string fix = " (fix: useradd --system --no-create-home --home-dir /nonexistent "
+                          "--shell /usr/sbin/nologin " + name + ", or run lpsshd -A)";
+  if (pw == nullptr) return "Privilege separation user " + name + " does not exist" + fix;
+  if (pw->pw_uid == 0 || pw->pw_gid == 0)
+    return "Privilege separation user " + name + " must not have uid or gid 0";
+  return "";
+}
+
+bool run_program(const std::vector<std::string>& argv) {
+  proc::SpawnSpec spec;
+  spec.path = argv[0];
+  spec.argv = argv;
+  spec.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+  spec.fds = {0, 1, 2};
+  const pid_t pid = proc::spawn(spec);
+  if (pid < 0) return false;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+std::string make_parent_dirs(const std::string& path) {
+  for (size_t pos = 1; (pos = path.find('/', pos)) != std::string::npos; ++pos) {
+    const std::string dir = path.substr(0, pos);
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+      return "cannot create " + dir + ": " + std::strerror(errno);
+  }
+  return "";
+}
+}  // namespace
+
+std::string preflight(const config::Config& cfg) {
+  if (auto e = check_preauth_user(cfg.preauth_user); !e.empty()) return e;
+  if (auto e = check_chroot_dir(cfg.preauth_chroot); !e.empty()) return e;
+  if (cfg.host_keys.empty()) return "no HostKey configured";
+  for (const auto& k : cfg.host_keys) {
+    if (auto e = crypto::check_host_key_file(k); !e.empty())
+      return e + (access(k.c_str(), F_OK) != 0 ? " (fix: lpsshd -A creates it)" : "");
+  }
+  return unsupported_settings(cfg);
+}
+
+std::string unsupported_settings(const config::Config& cfg) {
+  auto refuse = [](const char* what) {
+    return std::string(what) + " is not supported by this version of lpsshd yet; "
+                               "remove it from the configuration";
+  };
+  if (cfg.password_authentication) return refuse("PasswordAuthentication yes");
+  if (cfg.kbd_interactive_authentication) return refuse("KbdInteractiveAuthentication yes");
+  if (cfg.use_pam) return refuse("UsePAM yes");
+  if (!cfg.allow_users.empty() || !cfg.deny_users.empty() || !cfg.allow_groups.empty() ||
+      !cfg.deny_groups.empty())
+    return refuse("AllowUsers/DenyUsers/AllowGroups/DenyGroups");
+  if (!cfg.subsystems.empty()) return refuse("Subsystem");
+  if (cfg.client_alive_interval != 0) return refuse("ClientAliveInterval");
+  if (cfg.host_keys.size() != 1) return refuse("More than one HostKey");
+  return "";
+}
+
+std::string setup_system(const config::Config& cfg) {
+  if (getpwnam(cfg.preauth_user.c_str()) == nullptr) {
+    if (!run_program({"/usr/sbin/useradd", "--system", "--no-create-home", "--home-dir",
+                      "/nonexistent", "--shell", "/usr/sbin/nologin", cfg.preauth_user}))
+      return "useradd " + cfg.preauth_user + " failed";
+  }
+  struct stat st;
+  if (stat(cfg.preauth_chroot.c_str(), &st) != 0) {
+    if (auto e = make_parent_dirs(cfg.preauth_chroot); !e.empty()) return e;
+    if (mkdir(cfg.preauth_chroot.c_str(), 0755) != 0)
+      return "cannot create " + cfg.preauth_chroot + ": " + std::strerror(errno);
+  }
+  for (const auto& k : cfg.host_keys) {
+    if (access(k.c_str(), F_OK) == 0) continue;
+    if (auto e = make_parent_dirs(k); !e.empty()) return e;
+    if (auto e = crypto::generate_host_key(k); !e.empty()) return e;
+  }
+  return "";
+}
+
+}  // namespace lpsshd::sshd

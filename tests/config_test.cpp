@@ -1,0 +1,376 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+namespace lpsshd::config {
+namespace {
+
+// Parses `text` into a fresh Config; fails the test on a parse error.
+Config parse_ok(std::string_view text) {
+  Config cfg;
+  std::string error;
+  EXPECT_TRUE(parse_config_text(text, "/etc/lpsshd/sshd_config", cfg, error)) << error;
+  return cfg;
+}
+
+// The error message for `text`, or "" if it parsed.
+std::string parse_error(std::string_view text) {
+  Config cfg;
+  std::string error;
+  if (parse_config_text(text, "/etc/lpsshd/sshd_config", cfg, error)) return "";
+  return error;
+}
+
+TEST(ConfigTest, DefaultsAreTheDocumentedOnes) {
+  const Config cfg = parse_ok("");
+  EXPECT_EQ(cfg.ports, std::vector<uint16_t>{22});
+  EXPECT_TRUE(cfg.listen_addresses.empty());
+  EXPECT_EQ(cfg.host_keys, std::vector<std::string>{"/etc/lpsshd/ssh_host_ed25519_key"});
+  EXPECT_EQ(cfg.login_grace_time, 120u);
+  EXPECT_EQ(cfg.max_auth_tries, 6);
+  EXPECT_EQ(cfg.max_sessions, 10);
+  EXPECT_TRUE(cfg.pubkey_authentication);
+  EXPECT_TRUE(cfg.strict_modes);
+  EXPECT_EQ(cfg.authorized_keys_files, std::vector<std::string>{".ssh/authorized_keys"});
+  EXPECT_EQ(cfg.permit_root_login, PermitRootLogin::kProhibitPassword);
+  EXPECT_FALSE(cfg.password_authentication);
+  EXPECT_FALSE(cfg.kbd_interactive_authentication);
+  EXPECT_FALSE(cfg.use_pam);
+  EXPECT_FALSE(cfg.permit_empty_passwords);
+  EXPECT_EQ(cfg.log_level, LogLevel::kInfo);
+  EXPECT_EQ(cfg.syslog_facility, SyslogFacility::kAuth);
+  EXPECT_EQ(cfg.preauth_user, "lpsshd");
+  EXPECT_EQ(cfg.preauth_chroot, "/var/empty");
+  EXPECT_TRUE(cfg.tcp_keep_alive);
+  EXPECT_EQ(cfg.client_alive_interval, 0u);
+  EXPECT_EQ(cfg.client_alive_count_max, 3);
+  EXPECT_EQ(cfg.pid_file, "");
+  EXPECT_TRUE(cfg.print_motd);
+  EXPECT_TRUE(cfg.print_last_log);
+  EXPECT_TRUE(cfg.subsystems.empty());
+}
+
+TEST(ConfigTest, LineSyntaxVariants) {
+  const Config cfg = parse_ok(
+      "# comment line\n"
+      "\n"
+      "   \t\n"
+      "  # indented comment\n"
+      "port 2222\n"                        // keyword case-insensitive
+      "MaxAuthTries=3\n"                   // Keyword=value
+      "MaxSessions = 4\r\n"                // spaces around '=', CRLF
+      "PasswordAuthentication YES # trailing comment\n"
+      "HostKey \"/etc/lpsshd/key with space\"\n"
+      "PreauthChroot /var/lib/\"lpsshd\"/empty\n");  // quotes mid-argument
+  EXPECT_EQ(cfg.ports, std::vector<uint16_t>{2222});
+  EXPECT_EQ(cfg.max_auth_tries, 3);
+  EXPECT_EQ(cfg.max_sessions, 4);
+  EXPECT_TRUE(cfg.password_authentication);
+  EXPECT_EQ(cfg.host_keys, std::vector<std::string>{"/etc/lpsshd/key with space"});
+  EXPECT_EQ(cfg.preauth_chroot, "/var/lib/lpsshd/empty");
+}
+
+TEST(ConfigTest, FirstValueWinsWithinAFile) {
+  const Config cfg = parse_ok("LoginGraceTime 30\nLoginGraceTime 60\nLogLevel ERROR\nLogLevel DEBUG3\n");
+  EXPECT_EQ(cfg.login_grace_time, 30u);
+  EXPECT_EQ(cfg.log_level, LogLevel::kError);
+}
+
+TEST(ConfigTest, CommandLineOptionOverridesFile) {
+  Config cfg;
+  std::string error;
+  ASSERT_TRUE(parse_config_option("PasswordAuthentication=yes", cfg, error)) << error;
+  ASSERT_TRUE(parse_config_option("LogLevel VERBOSE", cfg, error)) << error;
+  ASSERT_TRUE(parse_config_text("PasswordAuthentication no\nLogLevel QUIET\nMaxSessions 2\n",
+                                "f", cfg, error))
+      << error;
+  EXPECT_TRUE(cfg.password_authentication);
+  EXPECT_EQ(cfg.log_level, LogLevel::kVerbose);
+  EXPECT_EQ(cfg.max_sessions, 2);
+}
+
+TEST(ConfigTest, LaterBadValueIsStillAnError) {
+  // First value wins, but a later line is still checked: a typo must not hide.
+  EXPECT_EQ(parse_error("MaxAuthTries 3\nMaxAuthTries lots\n"),
+            "/etc/lpsshd/sshd_config line 2: invalid value for MaxAuthTries: lots "
+            "(out of range or not a number)");
+}
+
+TEST(ConfigTest, ListKeywordsReplaceDefaultThenAccumulate) {
+  const Config cfg = parse_ok(
+      "Port 2222\nPort 2200\n"
+      "HostKey /k1\nHostKey /k2\n"
+      "ListenAddress 192.0.2.1\nListenAddress [2001:db8::1]:2022\n"
+      "AcceptEnv LANG LC_*\nAcceptEnv TZ\n"
+      "AllowUsers alice bob@192.0.2.*\nDenyUsers mallory\n"
+      "AllowGroups ssh-users\nDenyGroups nologin\n");
+  EXPECT_EQ(cfg.ports, (std::vector<uint16_t>{2222, 2200}));
+  EXPECT_EQ(cfg.host_keys, (std::vector<std::string>{"/k1", "/k2"}));
+  EXPECT_EQ(cfg.listen_addresses, (std::vector<std::string>{"192.0.2.1", "[2001:db8::1]:2022"}));
+  EXPECT_EQ(cfg.accept_env, (std::vector<std::string>{"LANG", "LC_*", "TZ"}));
+  EXPECT_EQ(cfg.allow_users, (std::vector<std::string>{"alice", "bob@192.0.2.*"}));
+  EXPECT_EQ(cfg.deny_users, std::vector<std::string>{"mallory"});
+  EXPECT_EQ(cfg.allow_groups, std::vector<std::string>{"ssh-users"});
+  EXPECT_EQ(cfg.deny_groups, std::vector<std::string>{"nologin"});
+}
+
+TEST(ConfigTest, ListsAccumulateAcrossCommandLineAndFile) {
+  Config cfg;
+  std::string error;
+  ASSERT_TRUE(parse_config_option("Port=2222", cfg, error)) << error;
+  ASSERT_TRUE(parse_config_text("Port 22\n", "f", cfg, error)) << error;
+  EXPECT_EQ(cfg.ports, (std::vector<uint16_t>{2222, 22}));
+}
+
+TEST(ConfigTest, TimeFormats) {
+  struct Case {
+    const char* text;
+    uint32_t seconds;
+  };
+  for (const Case& c : {Case{"90", 90}, Case{"2m", 120}, Case{"1h30m", 5400}, Case{"10s", 10},
+                        Case{"10S", 10}, Case{"1w", 604800}, Case{"1d2h", 93600}, Case{"0", 0},
+                        Case{"2147483647", 2147483647u}}) {
+    const Config cfg = parse_ok(std::string("LoginGraceTime ") + c.text + "\n");
+    EXPECT_EQ(cfg.login_grace_time, c.seconds) << c.text;
+  }
+  for (const char* bad : {"m", "10x", "-5", "1.5h", "2147483648", "99999999999999999999", "1h 2m",
+                          "5000w"}) {
+    EXPECT_NE(parse_error(std::string("ClientAliveInterval ") + bad + "\n"), "") << bad;
+  }
+  EXPECT_EQ(parse_error("LoginGraceTime 10x\n"),
+            "/etc/lpsshd/sshd_config line 1: invalid value for LoginGraceTime: 10x "
+            "(a time such as 90, 2m or 1h30m)");
+}
+
+TEST(ConfigTest, EnumsAndAliases) {
+  EXPECT_EQ(parse_ok("PermitRootLogin without-password\n").permit_root_login,
+            PermitRootLogin::kProhibitPassword);
+  EXPECT_EQ(parse_ok("PermitRootLogin forced-commands-only\n").permit_root_login,
+            PermitRootLogin::kForcedCommandsOnly);
+  EXPECT_EQ(parse_ok("PermitRootLogin no\n").permit_root_login, PermitRootLogin::kNo);
+  EXPECT_EQ(parse_ok("LogLevel debug\n").log_level, LogLevel::kDebug1);
+  EXPECT_EQ(parse_ok("LogLevel DEBUG2\n").log_level, LogLevel::kDebug2);
+  EXPECT_EQ(parse_ok("SyslogFacility LOCAL5\n").syslog_facility, SyslogFacility::kLocal5);
+  EXPECT_EQ(parse_ok("SyslogFacility authpriv\n").syslog_facility, SyslogFacility::kAuthPriv);
+  EXPECT_EQ(parse_error("PermitRootLogin maybe\n"),
+            "/etc/lpsshd/sshd_config line 1: invalid value for PermitRootLogin: maybe "
+            "(not one of the allowed words)");
+  EXPECT_NE(parse_error("SyslogFacility LOCAL8\n"), "");
+  // The alias shares its target's "already set" state.
+  const Config cfg =
+      parse_ok("ChallengeResponseAuthentication yes\nKbdInteractiveAuthentication no\n");
+  EXPECT_TRUE(cfg.kbd_interactive_authentication);
+}
+
+TEST(ConfigTest, UnknownAndUnsupportedKeywords) {
+  EXPECT_EQ(parse_error("Port 22\nFrobnicate yes\n"),
+            "/etc/lpsshd/sshd_config line 2: Bad configuration option: Frobnicate");
+  EXPECT_EQ(parse_error("Match User bob\n"),
+            "/etc/lpsshd/sshd_config line 1: Unsupported option Match");
+  for (const char* kw : {"Include /etc/x", "X11Forwarding no", "AllowTcpForwarding no",
+                         "ChrootDirectory /srv", "ForceCommand true", "Ciphers aes128-ctr",
+                         "KexAlgorithms x", "MACs y", "HostKeyAlgorithms z", "UseDNS no",
+                         "protocol 2"}) {
+    EXPECT_NE(parse_error(std::string(kw) + "\n").find("Unsupported option"), std::string::npos)
+        << kw;
+  }
+}
+
+TEST(ConfigTest, ArgumentCountAndSyntaxErrors) {
+  EXPECT_EQ(parse_error("Port\n"), "/etc/lpsshd/sshd_config line 1: missing argument");
+  EXPECT_EQ(parse_error("Port 22 23\n"), "/etc/lpsshd/sshd_config line 1: too many arguments");
+  EXPECT_EQ(parse_error("HostKey \"/etc/key\n"),
+            "/etc/lpsshd/sshd_config line 1: unterminated quoted argument");
+  EXPECT_EQ(parse_error("=yes\n"), "/etc/lpsshd/sshd_config line 1: missing keyword before '='");
+  EXPECT_EQ(parse_error("Port 0\n"),
+            "/etc/lpsshd/sshd_config line 1: invalid value for Port: 0 (a port 1-65535)");
+  EXPECT_NE(parse_error("Port 65536\n"), "");
+  EXPECT_NE(parse_error("Port +22\n"), "");
+  EXPECT_NE(parse_error("MaxAuthTries 0\n"), "");
+  EXPECT_NE(parse_error("StrictModes true\n"), "");
+}
+
+TEST(ConfigTest, SizeAndByteLimits) {
+  std::string nul("Port 22\nPort 2\0 2\n", 18);
+  EXPECT_EQ(parse_error(nul), "/etc/lpsshd/sshd_config line 2: NUL byte in line");
+  EXPECT_EQ(parse_error("# " + std::string(4094, 'x') + "\n"), "");  // exactly 4096 bytes
+  EXPECT_EQ(parse_error("# " + std::string(4095, 'x') + "\n"),
+            "/etc/lpsshd/sshd_config line 1: line longer than 4096 bytes");
+  std::string big;
+  while (big.size() <= (1u << 20)) big += "# filler line to exceed one mebibyte\n";
+  EXPECT_EQ(parse_error(big), "/etc/lpsshd/sshd_config: larger than 1 MiB");
+}
+
+TEST(ConfigTest, CommandLineOptionRules) {
+  Config cfg;
+  std::string error;
+  EXPECT_FALSE(parse_config_option("Port 22\nPasswordAuthentication yes", cfg, error));
+  EXPECT_EQ(error, "command-line line 0: option contains a line break or NUL byte");
+  EXPECT_FALSE(parse_config_option("X11Forwarding=yes", cfg, error));
+  EXPECT_EQ(error, "command-line line 0: Unsupported option X11Forwarding");
+  EXPECT_FALSE(parse_config_option("", cfg, error));
+  EXPECT_EQ(error, "command-line line 0: empty option");
+  EXPECT_FALSE(parse_config_option("MaxSessions=-1", cfg, error));
+  EXPECT_EQ(error,
+            "command-line line 0: invalid value for MaxSessions: -1 (out of range or not a number)");
+}
+
+TEST(ConfigTest, AuthorizedKeysFile) {
+  EXPECT_EQ(parse_ok("AuthorizedKeysFile %h/.ssh/authorized_keys /etc/keys/%u %%literal\n")
+                .authorized_keys_files,
+            (std::vector<std::string>{"%h/.ssh/authorized_keys", "/etc/keys/%u", "%%literal"}));
+  EXPECT_TRUE(parse_ok("AuthorizedKeysFile none\n").authorized_keys_files.empty());
+  // Not a list that accumulates: the first line wins like any scalar.
+  EXPECT_EQ(parse_ok("AuthorizedKeysFile /a\nAuthorizedKeysFile /b\n").authorized_keys_files,
+            std::vector<std::string>{"/a"});
+  EXPECT_EQ(parse_ok("AuthorizedKeysFile a b c d e f g h\n").authorized_keys_files.size(), 8u);
+  EXPECT_EQ(parse_error("AuthorizedKeysFile a b c d e f g h i\n"),
+            "/etc/lpsshd/sshd_config line 1: too many arguments");
+  EXPECT_NE(parse_error("AuthorizedKeysFile /keys/%k\n"), "");  // unknown token
+  EXPECT_NE(parse_error("AuthorizedKeysFile /keys/%\n"), "");   // dangling %
+  EXPECT_NE(parse_error("AuthorizedKeysFile none /x\n"), "");
+}
+
+TEST(ConfigTest, Subsystems) {
+  const Config cfg = parse_ok(
+      "Subsystem sftp /usr/lib/openssh/sftp-server -l INFO\n"
+      "Subsystem backup \"/usr/bin/backup --dir /srv\"\n");
+  ASSERT_EQ(cfg.subsystems.size(), 2u);
+  EXPECT_EQ(cfg.subsystems[0], (Subsystem{"sftp", "/usr/lib/openssh/sftp-server -l INFO"}));
+  EXPECT_EQ(cfg.subsystems[1], (Subsystem{"backup", "/usr/bin/backup --dir /srv"}));
+  EXPECT_EQ(parse_error("Subsystem sftp /a\nSubsystem sftp /b\n"),
+            "/etc/lpsshd/sshd_config line 2: Subsystem 'sftp' already defined");
+  EXPECT_EQ(parse_error("Subsystem sftp\n"), "/etc/lpsshd/sshd_config line 1: missing argument");
+  EXPECT_NE(parse_error("Subsystem \"sf tp\" /a\n"), "");
+  EXPECT_NE(parse_error("Subsystem x " + std::string(1025, 'a') + "\n"), "");
+}
+
+TEST(ConfigTest, PathsNamesAndAddresses) {
+  EXPECT_EQ(parse_ok("PidFile /run/lpsshd.pid\n").pid_file, "/run/lpsshd.pid");
+  EXPECT_EQ(parse_ok("PidFile none\n").pid_file, "");
+  EXPECT_NE(parse_error("PidFile run/lpsshd.pid\n"), "");
+  EXPECT_NE(parse_error("HostKey etc/key\n"), "");
+  EXPECT_EQ(parse_error("PreauthChroot /\n"),
+            "/etc/lpsshd/sshd_config line 1: invalid value for PreauthChroot: / "
+            "(must be an absolute path other than /)");
+  EXPECT_NE(parse_error("PreauthChroot var/empty\n"), "");
+  EXPECT_EQ(parse_ok("PreauthUser sshd-pre\n").preauth_user, "sshd-pre");
+  EXPECT_NE(parse_error("PreauthUser -root\n"), "");
+  EXPECT_NE(parse_error("PreauthUser \"a b\"\n"), "");
+  EXPECT_EQ(parse_ok("Banner none\n").ports, std::vector<uint16_t>{22});
+  EXPECT_EQ(parse_error("Banner /etc/issue.net\n"),
+            "/etc/lpsshd/sshd_config line 1: invalid value for Banner: /etc/issue.net "
+            "(only \"none\" is supported)");
+  EXPECT_NE(parse_error("AcceptEnv LANG=C\n"), "");
+  for (const char* ok : {"0.0.0.0", "::", "[::1]:2222", "[::1]", "192.0.2.1:22", "host.example",
+                         "fe80::1%eth0"}) {
+    EXPECT_EQ(parse_error(std::string("ListenAddress ") + ok + "\n"), "") << ok;
+  }
+  for (const char* bad : {"[::1", "[::1]:0", "[::1]x", "192.0.2.1:99999", ":22", "a b",
+                          "host:", "[192.0.2.1]:22"}) {
+    EXPECT_NE(parse_error(std::string("ListenAddress \"") + bad + "\"\n"), "") << bad;
+  }
+}
+
+TEST(ConfigTest, SerializeRoundTripsDefaults) {
+  const Config defaults;
+  Config back;
+  std::string error;
+  ASSERT_TRUE(parse_config_text(serialize_config(defaults), "serialized", back, error)) << error;
+  EXPECT_EQ(back, defaults);
+}
+
+TEST(ConfigTest, SerializeRoundTripsEverySetting) {
+  const Config cfg = parse_ok(
+      "Port 2222\nPort 2200\nListenAddress [::1]:2022\nListenAddress 127.0.0.1\n"
+      "HostKey /k1\nHostKey \"/k 2\"\nLoginGraceTime 1h30m\nMaxAuthTries 2\nMaxSessions 0\n"
+      "PubkeyAuthentication no\nStrictModes no\nAuthorizedKeysFile none\n"
+      "PermitRootLogin without-password\nPasswordAuthentication yes\n"
+      "ChallengeResponseAuthentication yes\nUsePAM yes\nPermitEmptyPasswords yes\n"
+      "LogLevel DEBUG\nSyslogFacility LOCAL7\nPreauthUser pre\nPreauthChroot /var/lib/empty\n"
+      "AcceptEnv LANG LC_*\nTCPKeepAlive no\nClientAliveInterval 15s\nClientAliveCountMax 0\n"
+      "PidFile /run/x.pid\nBanner none\nPrintMotd no\nPrintLastLog no\n"
+      "Subsystem sftp internal-sftp -l \"VERBOSE\"\n"
+      "Subsystem odd \"/bin/sh -c \\\"echo a\\\\\\\\b\\\" \\\\\"\n"
+      // Arguments that need each kind of protection when written back.
+      "AllowUsers \"a b\" \"#hash\" =eq \\\"quote trail\\\\\\\\ ab\\\\\\\"c\n"
+      "DenyUsers x DenyGroups\nAllowGroups \"\\\\\"\nDenyGroups \"tab\there\"\n");
+  const std::string text = serialize_config(cfg);
+  Config back;
+  std::string error;
+  ASSERT_TRUE(parse_config_text(text, "serialized", back, error)) << error << "\n" << text;
+  EXPECT_EQ(back, cfg) << text;
+  EXPECT_EQ(cfg.allow_users, (std::vector<std::string>{"a b", "#hash", "=eq", "\"quote",
+                                                       "trail\\\\", "ab\\\"c"}));
+  EXPECT_EQ(cfg.subsystems[1].command, "/bin/sh -c \"echo a\\\\b\" \\");
+  // Serializing is idempotent.
+  EXPECT_EQ(serialize_config(back), text);
+}
+
+TEST(ConfigTest, SerializedLinesStayWithinTheLineLimit) {
+  // A maximal quoted line must still fit once written back.
+  std::string arg = "\"" + std::string(4000, ' ') + "x\"\\";
+  const std::string line = "AllowUsers " + arg;
+  ASSERT_LE(line.size(), 4096u);
+  const Config cfg = parse_ok(line + "\n");
+  Config back;
+  std::string error;
+  EXPECT_TRUE(parse_config_text(serialize_config(cfg), "serialized", back, error)) << error;
+  EXPECT_EQ(back, cfg);
+}
+
+class ConfigFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/lpsshd-config-test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    unlink((dir_ + "/cfg").c_str());
+    rmdir(dir_.c_str());
+  }
+  std::string write(const std::string& content) {
+    const std::string path = dir_ + "/cfg";
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string dir_;
+};
+
+TEST_F(ConfigFileTest, MissingFile) {
+  Config cfg;
+  std::string error;
+  EXPECT_TRUE(load_config_file(dir_ + "/absent", true, cfg, error));
+  EXPECT_EQ(cfg, Config{});
+  EXPECT_FALSE(load_config_file(dir_ + "/absent", false, cfg, error));
+  EXPECT_EQ(error, dir_ + "/absent: open: No such file or directory");
+}
+
+TEST_F(ConfigFileTest, ReadsAndReportsThePath) {
+  Config cfg;
+  std::string error;
+  EXPECT_TRUE(load_config_file(write("Port 2022\n"), false, cfg, error)) << error;
+  EXPECT_EQ(cfg.ports, std::vector<uint16_t>{2022});
+  Config cfg2;
+  EXPECT_FALSE(load_config_file(write("Port 22\nMatch all\n"), false, cfg2, error));
+  EXPECT_EQ(error, dir_ + "/cfg line 2: Unsupported option Match");
+}
+
+TEST_F(ConfigFileTest, RefusesDirectoriesAndHugeFiles) {
+  Config cfg;
+  std::string error;
+  EXPECT_FALSE(load_config_file(dir_, false, cfg, error));
+  EXPECT_EQ(error, dir_ + ": not a regular file");
+  EXPECT_FALSE(load_config_file(write(std::string((1 << 20) + 1, '#')), false, cfg, error));
+  EXPECT_EQ(error, dir_ + "/cfg: larger than 1 MiB");
+}
+
+}  // namespace
+}  // namespace lpsshd::config

@@ -1,0 +1,36 @@
+// The algorithms lpsshd speaks, one row per name. Only what is implemented
+// is offered: a name here is a promise the code below keeps.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace lpsshd::transport {
+
+struct KexAlgorithm {
+  std::string_view name;  // curve25519-sha256 and its pre-RFC alias are one method
+};
+inline constexpr std::array<KexAlgorithm, 2> kKexAlgorithms{{
+    {"curve25519-sha256"},
+    {"curve25519-sha256@libssh.org"},
+}};
+
+inline constexpr std::string_view kHostKeyAlgorithm = "ssh-ed25519";
+
+struct CipherAlgorithm {
+  std::string_view name;
+  size_t key_bytes;  // key material drawn from the KEX per direction
+  bool aead;         // integrity built in: no MAC is negotiated
+};
+inline constexpr std::array<CipherAlgorithm, 1> kCiphers{{
+    {"chacha20-poly1305@openssh.com", 64, true},
+}};
+
+inline constexpr std::string_view kCompressionNone = "none";
+
+// Pseudo-algorithms in the KEX list that signal extensions.
+inline constexpr std::string_view kStrictKexServer = "kex-strict-s-v00@openssh.com";
+inline constexpr std::string_view kStrictKexClient = "kex-strict-c-v00@openssh.com";
+inline constexpr std::string_view kExtInfoClient = "ext-info-c";
+
+}  // namespace lpsshd::transport

@@ -1,0 +1,142 @@
+#include "transport/kexinit.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include "transport/algorithms.h"
+#include "transport/ssh_msg.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+namespace lpsshd::transport {
+
+namespace {
+bool parse_name_list(wire::Bytes b, std::vector<std::string>& out) {
+  out.clear();
+  if (b.empty()) return true;
+  std::string_view s = wire::as_view(b);
+  size_t start = 0;
+  while (true) {
+    size_t comma = s.find(',', start);
+    std::string_view name = s.substr(start, comma == std::string_view::npos ? s.npos : comma - start);
+    if (name.empty() || name.size() > kMaxNameLength || out.size() >= kMaxNamesPerList)
+      return false;
+    for (char c : name)
+      if (c <= ' ' || c > '~') return false;
+    out.emplace_back(name);
+    if (comma == std::string_view::npos) return true;
+    start = comma + 1;
+  }
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (auto& n : names) {
+    if (!s.empty()) s += ',';
+    s += n;
+  }
+  return s;
+}
+
+const std::string* first_common(const std::vector<std::string>& client,
+                                const std::vector<std::string>& server) {
+  for (auto& c : client)
+    if (std::find(server.begin(), server.end(), c) != server.end()) return &c;
+  return nullptr;
+}
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+}  // namespace
+
+std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::string& why) {
+  if (payload.size() > kMaxKexInit) {
+    why = "KEXINIT too large";
+    return std::nullopt;
+  }
+  wire::Reader r(payload);
+  uint8_t type = 0;
+  wire::Bytes cookie;
+  KexInit k;
+  if (!r.u8(type) || type != ssh::kKexInit || !r.raw(cookie, 16)) {
+    why = "malformed KEXINIT";
+    return std::nullopt;
+  }
+  std::copy(cookie.begin(), cookie.end(), k.cookie.begin());
+  for (auto& list : k.lists) {
+    wire::Bytes b;
+    if (!r.string(b) || !parse_name_list(b, list)) {
+      why = "malformed KEXINIT name-list";
+      return std::nullopt;
+    }
+  }
+  uint32_t reserved = 0;
+  if (!r.boolean(k.first_kex_packet_follows) || !r.u32(reserved) || !r.end()) {
+    why = "malformed KEXINIT trailer";
+    return std::nullopt;
+  }
+  return k;
+}
+
+std::vector<uint8_t> build_server_kexinit() {
+  std::vector<std::string> kex;
+  for (auto& a : kKexAlgorithms) kex.emplace_back(a.name);
+  kex.emplace_back(kStrictKexServer);
+  std::vector<std::string> ciphers;
+  for (auto& c : kCiphers) ciphers.emplace_back(c.name);
+
+  uint8_t cookie[16];
+  randombytes_buf(cookie, sizeof cookie);
+  wire::Writer w(512);
+  w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
+  w.string(join(kex)).string(kHostKeyAlgorithm);
+  w.string(join(ciphers)).string(join(ciphers));
+  // Every offered cipher is an AEAD, so no MAC is ever negotiated: the MAC
+  // lists stay empty rather than name algorithms we do not implement.
+  w.string("").string("");
+  w.string(kCompressionNone).string(kCompressionNone);
+  w.string("").string("");
+  w.boolean(false).u32(0);
+  return w.take();
+}
+
+std::optional<Negotiated> negotiate(const KexInit& client, const KexInit& server, std::string& why) {
+  Negotiated n;
+  // The pseudo-algorithms in the server's KEX list only announce extensions;
+  // they must never be chosen as a method, whatever the client lists.
+  std::vector<std::string> server_kex;
+  for (auto& name : server.lists[KexInit::kKex])
+    if (name != kStrictKexServer) server_kex.push_back(name);
+  auto pick = [&](KexInit::List l, const char* what, std::string& out) {
+    const auto& server_list = l == KexInit::kKex ? server_kex : server.lists[l];
+    const std::string* c = first_common(client.lists[l], server_list);
+    if (c == nullptr) {
+      why = std::string("no matching ") + what + " found";
+      return false;
+    }
+    out = *c;
+    return true;
+  };
+  std::string comp_c, comp_s;
+  if (!pick(KexInit::kKex, "key exchange method", n.kex) ||
+      !pick(KexInit::kHostKey, "host key type", n.hostkey) ||
+      !pick(KexInit::kCipherCtoS, "cipher", n.cipher_ctos) ||
+      !pick(KexInit::kCipherStoC, "cipher", n.cipher_stoc) ||
+      !pick(KexInit::kCompCtoS, "compression method", comp_c) ||
+      !pick(KexInit::kCompStoC, "compression method", comp_s))
+    return std::nullopt;
+  n.strict_kex = contains(client.lists[KexInit::kKex], kStrictKexClient);
+  n.client_ext_info = contains(client.lists[KexInit::kKex], kExtInfoClient);
+  if (client.first_kex_packet_follows) {
+    // RFC 4253 7: the guess is right only if both first choices agree.
+    const auto& ck = client.lists[KexInit::kKex];
+    const auto& ch = client.lists[KexInit::kHostKey];
+    n.ignore_guessed = ck.empty() || ch.empty() || ck.front() != n.kex || ch.front() != n.hostkey;
+  }
+  return n;
+}
+
+}  // namespace lpsshd::transport

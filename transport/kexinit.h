@@ -1,0 +1,47 @@
+// SSH_MSG_KEXINIT (RFC 4253 7.1): parsing the client's, building the
+// server's, and the negotiation between the two. Pure functions.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lpsshd::transport {
+
+inline constexpr size_t kMaxKexInit = 32 * 1024;
+inline constexpr size_t kMaxNamesPerList = 128;
+inline constexpr size_t kMaxNameLength = 64;
+
+struct KexInit {
+  enum List {
+    kKex, kHostKey, kCipherCtoS, kCipherStoC, kMacCtoS, kMacStoC,
+    kCompCtoS, kCompStoC, kLangCtoS, kLangStoC, kListCount
+  };
+  std::array<uint8_t, 16> cookie{};
+  std::array<std::vector<std::string>, kListCount> lists;
+  bool first_kex_packet_follows = false;
+};
+
+// Parses a full KEXINIT payload (message byte included). nullopt on any
+// malformation: truncation, trailing bytes, an empty or over-long name,
+// non-printable bytes, too many names, a nonzero reserved field is allowed.
+std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::string& why);
+
+// The server's KEXINIT payload with a fresh random cookie.
+std::vector<uint8_t> build_server_kexinit();
+
+struct Negotiated {
+  std::string kex, hostkey, cipher_ctos, cipher_stoc;
+  bool strict_kex = false;        // client offered kex-strict-c-v00@openssh.com
+  bool client_ext_info = false;   // client offered ext-info-c
+  bool ignore_guessed = false;    // client's guessed packet is wrong: drop it
+};
+
+// Client's first preference that the server supports, per list. nullopt
+// with why naming the list that has no common algorithm.
+std::optional<Negotiated> negotiate(const KexInit& client, const KexInit& server, std::string& why);
+
+}  // namespace lpsshd::transport

@@ -1,0 +1,79 @@
+#include "transport/packet.h"
+
+#include <sodium.h>
+
+#include <cstring>
+
+namespace lpsshd::transport {
+
+namespace {
+constexpr size_t kBlock = 8;  // chacha20-poly1305 and "none" both align to 8
+constexpr size_t kMinPadding = 4;
+
+uint32_t load_be32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+void store_be32(uint8_t* p, uint32_t v) {
+  p[0] = uint8_t(v >> 24);
+  p[1] = uint8_t(v >> 16);
+  p[2] = uint8_t(v >> 8);
+  p[3] = uint8_t(v);
+}
+}  // namespace
+
+PacketDecoder::Result PacketDecoder::decode(std::span<const uint8_t> in, size_t& consumed,
+                                            std::vector<uint8_t>& payload, std::string& why) {
+  if (in.size() < 4) return Result::kNeedMore;
+  const uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : load_be32(in.data());
+  // Encrypt-then-MAC style (AEAD): the length field is outside the block
+  // alignment; in plain mode the whole packet is aligned.
+  const size_t aligned = cipher_ ? len : len + 4;
+  if (len > kMaxPacketLength || len < kBlock || aligned % kBlock != 0) {
+    why = "bad packet length " + std::to_string(len);
+    return Result::kError;
+  }
+  const size_t tag = cipher_ ? crypto::ChachaPoly::kTagBytes : 0;
+  const size_t total = 4 + size_t{len} + tag;
+  if (in.size() < total) return Result::kNeedMore;
+
+  payload.resize(len);
+  if (cipher_) {
+    if (!cipher_->open(seq_, in.data(), 4 + len, in.data() + 4 + len, payload.data())) {
+      why = "message authentication code incorrect";
+      return Result::kError;
+    }
+  } else {
+    std::memcpy(payload.data(), in.data() + 4, len);
+  }
+  const size_t padding = payload[0];
+  if (padding < kMinPadding || padding + 1 >= len) {
+    why = "bad padding length";
+    return Result::kError;
+  }
+  // Drop the padding_length byte and the padding, keep the payload.
+  const size_t body = len - 1 - padding;
+  std::memmove(payload.data(), payload.data() + 1, body);
+  payload.resize(body);
+  consumed = total;
+  ++seq_;  // wraps modulo 2^32 as RFC 4253 6.4 requires
+  return Result::kPacket;
+}
+
+void PacketEncoder::encode(std::span<const uint8_t> payload, std::vector<uint8_t>& out) {
+  const size_t unaligned = cipher_ ? 1 + payload.size() : 4 + 1 + payload.size();
+  size_t padding = kBlock - unaligned % kBlock;
+  if (padding < kMinPadding) padding += kBlock;
+  const size_t len = 1 + payload.size() + padding;
+  const size_t tag = cipher_ ? crypto::ChachaPoly::kTagBytes : 0;
+  const size_t start = out.size();
+  out.resize(start + 4 + len + tag);
+  uint8_t* p = out.data() + start;
+  store_be32(p, static_cast<uint32_t>(len));
+  p[4] = static_cast<uint8_t>(padding);
+  if (!payload.empty()) std::memcpy(p + 5, payload.data(), payload.size());
+  randombytes_buf(p + 5 + payload.size(), padding);
+  if (cipher_) cipher_->seal(seq_, p, 4 + len, p + 4 + len);
+  ++seq_;
+}
+
+}  // namespace lpsshd::transport

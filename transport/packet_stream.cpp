@@ -1,0 +1,54 @@
+#include "transport/packet_stream.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace lpsshd::transport {
+
+PacketStream::PacketStream(int fd) : fd_(fd) { in_.reserve(64 * 1024); }
+
+IoResult PacketStream::fill() {
+  if (input_full()) return IoResult::kAgain;
+  // Reclaim consumed space before growing.
+  if (in_off_ > 0) {
+    in_.erase(in_.begin(), in_.begin() + static_cast<ptrdiff_t>(in_off_));
+    in_off_ = 0;
+  }
+  const size_t want = std::min<size_t>(kMaxBuffered - in_.size(), 256 * 1024);
+  const size_t old = in_.size();
+  in_.resize(old + want);
+  ssize_t n;
+  do {
+    n = ::read(fd_, in_.data() + old, want);
+  } while (n < 0 && errno == EINTR);
+  in_.resize(old + (n > 0 ? static_cast<size_t>(n) : 0));
+  if (n > 0) return IoResult::kOk;
+  if (n == 0) return IoResult::kEof;
+  return (errno == EAGAIN || errno == EWOULDBLOCK) ? IoResult::kAgain : IoResult::kError;
+}
+
+PacketDecoder::Result PacketStream::next(std::vector<uint8_t>& payload, std::string& why) {
+  size_t used = 0;
+  auto r = decoder_.decode(input(), used, payload, why);
+  if (r == PacketDecoder::Result::kPacket) in_off_ += used;
+  return r;
+}
+
+IoResult PacketStream::flush() {
+  while (out_off_ < out_.size()) {
+    const ssize_t n = ::send(fd_, out_.data() + out_off_, out_.size() - out_off_, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return (errno == EAGAIN || errno == EWOULDBLOCK) ? IoResult::kAgain : IoResult::kError;
+    }
+    out_off_ += static_cast<size_t>(n);
+  }
+  out_.clear();
+  out_off_ = 0;
+  return IoResult::kOk;
+}
+
+}  // namespace lpsshd::transport

@@ -1,0 +1,54 @@
+// A connection's byte buffers around the packet codec: received bytes not yet
+// decoded, and encoded packets not yet written. The socket is non-blocking;
+// the caller's event loop decides when to fill() and flush(). Received data
+// is bounded: fill() stops reading once one maximum packet is buffered, so a
+// peer cannot make the process hold more than that.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "transport/packet.h"
+
+namespace lpsshd::transport {
+
+enum class IoResult { kOk, kAgain, kEof, kError };
+
+class PacketStream {
+ public:
+  explicit PacketStream(int fd);
+
+  int fd() const { return fd_; }
+
+  IoResult fill();
+  PacketDecoder::Result next(std::vector<uint8_t>& payload, std::string& why);
+  void send(std::span<const uint8_t> payload) { encoder_.encode(payload, out_); }
+  void send_raw(std::string_view bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
+  IoResult flush();
+
+  size_t output_size() const { return out_.size() - out_off_; }
+  bool input_full() const { return in_.size() - in_off_ >= kMaxBuffered; }
+  std::span<const uint8_t> input() const { return {in_.data() + in_off_, in_.size() - in_off_}; }
+  void consume_input(size_t n) { in_off_ += n; }
+  // Bytes that arrived before this process owned the connection (handover).
+  void preload_input(std::span<const uint8_t> bytes) { in_.insert(in_.end(), bytes.begin(), bytes.end()); }
+
+  PacketDecoder& decoder() { return decoder_; }
+  PacketEncoder& encoder() { return encoder_; }
+
+  static constexpr size_t kMaxBuffered = kMaxPacketLength + 4 + 16 + 1024;
+
+ private:
+  int fd_;
+  std::vector<uint8_t> in_;
+  size_t in_off_ = 0;
+  std::vector<uint8_t> out_;
+  size_t out_off_ = 0;
+  PacketDecoder decoder_;
+  PacketEncoder encoder_;
+};
+
+}  // namespace lpsshd::transport
