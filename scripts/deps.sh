@@ -1,0 +1,9 @@
+#!/bin/sh
+# Installs the Debian 12 packages lpsshd builds and tests with.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  cmake g++ make pkg-config libsodium-dev libpam0g-dev libseccomp-dev zlib1g-dev \
+  libgtest-dev clang libclang-rt-14-dev \
+  openssh-client sshpass tmux procps python3 >/dev/null

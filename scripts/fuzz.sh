@@ -1,0 +1,22 @@
+#!/bin/sh
+# Builds the libFuzzer targets with clang, ASan and UBSan, and runs each on
+# its seed corpus for SECONDS (default 60). A crash fails the script and
+# leaves the input in build-fuzz/crashes/.
+set -eu
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DLPSSHD_FUZZ=ON -DLPSSHD_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLPSSHD_WERROR=ON >/dev/null
+cmake --build build-fuzz -j2
+mkdir -p build-fuzz/crashes build-fuzz/work
+for target in build-fuzz/fuzz/fuzz_*; do
+  [ -x "$target" ] || continue
+  name=$(basename "$target")
+  work=build-fuzz/work/$name
+  mkdir -p "$work"
+  echo "fuzzing $name for ${seconds}s"
+  "$target" -max_total_time="$seconds" -print_final_stats=1 \
+    -artifact_prefix=build-fuzz/crashes/"$name"- "$work" fuzz/corpus/"$name" \
+    2>build-fuzz/work/"$name".log || { tail -40 build-fuzz/work/"$name".log; exit 1; }
+  grep -E 'stat::number_of_executed_units' build-fuzz/work/"$name".log || true
+done
