@@ -9,7 +9,7 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -DLPSSHD_FUZZ=ON -DLPSSHD_TESTS=OF
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLPSSHD_WERROR=ON >/dev/null
 cmake --build build-fuzz -j2
 mkdir -p build-fuzz/crashes build-fuzz/work
-for target in build-fuzz/fuzz/fuzz_*; do
+for target in build-fuzz/bin/fuzz_*; do
   [ -x "$target" ] || continue
   name=$(basename "$target")
   work=build-fuzz/work/$name
