@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of lpsshd and Debian's OpenSSH sshd.
+
+Starts both servers privately on loopback (same ed25519 host key type, same
+cipher chacha20-poly1305@openssh.com, same kex curve25519-sha256), each in its
+own CPU-accounting cgroup, and measures in one interleaved run:
+  - server CPU per login (`ssh HOST true`), from the cgroup's usage counter,
+  - login latency (wall time of `ssh HOST true`),
+  - 1 GiB upload and download throughput and server CPU per GiB.
+Reports medians and lpsshd/OpenSSH ratios. Figures, not a test: nothing here
+gates CI. Run as root: bench/bench.py BUILD_BIN_DIR [--logins N] [--rounds R]
+"""
+import argparse
+import os
+import pwd
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+USER = "lpbench"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Cgroup:
+    """A CPU accounting group, cgroup v2 or v1 (cpuacct)."""
+
+    def __init__(self, name):
+        if os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+            self.path, self.v2 = f"/sys/fs/cgroup/{name}", True
+        else:
+            self.path, self.v2 = f"/sys/fs/cgroup/cpuacct/{name}", False
+        os.makedirs(self.path, exist_ok=True)
+
+    def add(self, pid):
+        with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
+            f.write(str(pid))
+
+    def usage_seconds(self):
+        if self.v2:
+            with open(os.path.join(self.path, "cpu.stat")) as f:
+                for line in f:
+                    k, v = line.split()
+                    if k == "usage_usec":
+                        return int(v) / 1e6
+        with open(os.path.join(self.path, "cpuacct.usage")) as f:
+            return int(f.read()) / 1e9
+
+    def remove(self):
+        try:
+            os.rmdir(self.path)
+        except OSError:
+            pass
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def wait_port(port, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"server on port {port} did not start")
+
+
+def pss_kib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bindir")
+    ap.add_argument("--logins", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--bulk-mib", type=int, default=1024)
+    ap.add_argument("--bulk-rounds", type=int, default=3)
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("run as root")
+
+    tmp = tempfile.mkdtemp(prefix="lpbench.")
+    procs, groups = [], []
+    created_user = False
+    try:
+        try:
+            pwd.getpwnam(USER)
+        except KeyError:
+            run(["useradd", "-m", "-s", "/bin/bash", USER])
+            created_user = True
+        # useradd leaves the account locked ("!"); OpenSSH without PAM refuses
+        # key logins to locked accounts, so unlock it with no usable password.
+        run(["usermod", "-p", "*", USER])
+        pw = pwd.getpwnam(USER)
+        key = os.path.join(tmp, "id")
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key])
+        sshdir = os.path.join(pw.pw_dir, ".ssh")
+        os.makedirs(sshdir, exist_ok=True)
+        shutil.copy(key + ".pub", os.path.join(sshdir, "authorized_keys"))
+        for p in (sshdir, os.path.join(sshdir, "authorized_keys")):
+            os.chown(p, pw.pw_uid, pw.pw_gid)
+        os.chmod(sshdir, 0o700)
+
+        lp_port, os_port = free_port(), free_port()
+        lp_cfg = os.path.join(tmp, "lpsshd_config")
+        with open(lp_cfg, "w") as f:
+            f.write(f"HostKey {tmp}/lp_host\nListenAddress 127.0.0.1\nLogLevel {os.environ.get('LPBENCH_LOGLEVEL', 'ERROR')}\n")
+        run([os.path.join(args.bindir, "lpsshd"), "-A", "-f", lp_cfg])
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{tmp}/os_host"])
+        os_cfg = os.path.join(tmp, "sshd_config")
+        with open(os_cfg, "w") as f:
+            f.write(
+                f"HostKey {tmp}/os_host\nListenAddress 127.0.0.1\nUsePAM no\n"
+                "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                "Ciphers chacha20-poly1305@openssh.com\nKexAlgorithms curve25519-sha256\n"
+                "HostKeyAlgorithms ssh-ed25519\nLogLevel ERROR\nPidFile none\n"
+                "AuthorizedKeysFile .ssh/authorized_keys\nPrintMotd no\nPrintLastLog no\n"
+            )
+        os.makedirs("/run/sshd", exist_ok=True)
+
+        servers = {}
+        for name, cmd, port in (
+            ("lpsshd", [os.path.join(args.bindir, "lpsshd"), "-D", "-e", "-f", lp_cfg, "-p", str(lp_port)], lp_port),
+            ("openssh", ["/usr/sbin/sshd", "-D", "-f", os_cfg, "-p", str(os_port)], os_port),
+        ):
+            g = Cgroup(f"lpbench-{name}-{os.getpid()}")
+            groups.append(g)
+            p = subprocess.Popen(cmd, preexec_fn=lambda g=g: g.add(os.getpid()))
+            procs.append(p)
+            wait_port(port)
+            servers[name] = (port, g, p)
+
+        def ssh(port, *cmd, stdin=None, stdout=subprocess.DEVNULL):
+            base = ["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                    "-o", "LogLevel=ERROR", "-c", "chacha20-poly1305@openssh.com",
+                    f"{USER}@127.0.0.1"]
+            return subprocess.run(base + list(cmd), stdin=stdin, stdout=stdout, check=True)
+
+        results = {n: {"cpu_ms": [], "lat_ms": [], "up": [], "down": [], "up_cpu": [], "down_cpu": []} for n in servers}
+        for name in servers:  # warm caches once
+            ssh(servers[name][0], "true")
+        for _ in range(args.rounds):
+            for name, (port, g, _) in servers.items():
+                c0 = g.usage_seconds()
+                lats = []
+                for _ in range(args.logins):
+                    t0 = time.perf_counter()
+                    ssh(port, "true")
+                    lats.append((time.perf_counter() - t0) * 1000)
+                time.sleep(0.2)  # let the per-connection processes exit and be accounted
+                results[name]["cpu_ms"].append((g.usage_seconds() - c0) * 1000 / args.logins)
+                results[name]["lat_ms"].append(statistics.median(lats))
+
+        # Memory of one idle session: every process of the server's cgroup
+        # except the listener, while one `sleep` session is open.
+        mem = {}
+        for name, (port, g, p) in servers.items():
+            s = subprocess.Popen(["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
+                                  "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                                  "-o", "LogLevel=ERROR", f"{USER}@127.0.0.1", "exec sleep 3"])
+            time.sleep(1.5)
+            with open(os.path.join(g.path, "cgroup.procs")) as f:
+                pids = [int(x) for x in f.read().split() if int(x) != p.pid]
+            comms = {}
+            for pid in pids:
+                try:
+                    comms[pid] = open(f"/proc/{pid}/comm").read().strip()
+                except OSError:
+                    pass
+            mem[name] = pss_kib([pid for pid, c in comms.items() if c != "sleep"])
+            s.wait()
+
+        n = args.bulk_mib
+        for _ in range(args.bulk_rounds):
+            for name, (port, g, _) in servers.items():
+                c0 = g.usage_seconds()
+                t0 = time.perf_counter()
+                src = subprocess.Popen(["head", "-c", f"{n}M", "/dev/zero"], stdout=subprocess.PIPE)
+                ssh(port, "cat > /dev/null", stdin=src.stdout)
+                src.wait()
+                dt = time.perf_counter() - t0
+                results[name]["up"].append(n / dt)
+                results[name]["up_cpu"].append((g.usage_seconds() - c0) * 1024 / n)
+                c0 = g.usage_seconds()
+                t0 = time.perf_counter()
+                ssh(port, f"head -c {n}M /dev/zero")
+                dt = time.perf_counter() - t0
+                results[name]["down"].append(n / dt)
+                results[name]["down_cpu"].append((g.usage_seconds() - c0) * 1024 / n)
+
+        med = {n: {k: statistics.median(v) for k, v in r.items()} for n, r in results.items()}
+        rows = [
+            ("server CPU per login (ms)", "cpu_ms"),
+            ("login latency (ms, wall)", "lat_ms"),
+            ("upload MB/s", "up"),
+            ("download MB/s", "down"),
+            ("server CPU per GiB upload (s)", "up_cpu"),
+            ("server CPU per GiB download (s)", "down_cpu"),
+        ]
+        print(f"{'measure':34} {'lpsshd':>10} {'OpenSSH':>10} {'ratio':>7}")
+        for label, k in rows:
+            a, b = med["lpsshd"][k], med["openssh"][k]
+            print(f"{label:34} {a:10.2f} {b:10.2f} {a / b:7.2f}")
+        print(f"{'idle session Pss (KiB)':34} {mem['lpsshd']:10d} {mem['openssh']:10d} "
+              f"{mem['lpsshd'] / max(mem['openssh'], 1):7.2f}")
+        print(f"(medians of {args.rounds} rounds x {args.logins} logins; "
+              f"{args.bulk_rounds} x {args.bulk_mib} MiB each way; cgroup {'v2' if groups[0].v2 else 'v1'})")
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+            p.wait()
+        time.sleep(0.5)
+        for g in groups:
+            try:
+                with open(os.path.join(g.path, "cgroup.procs")) as f:
+                    for pid in f.read().split():
+                        os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+            time.sleep(0.2)
+            g.remove()
+        if created_user:
+            subprocess.run(["userdel", "-r", USER], stderr=subprocess.DEVNULL)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
