@@ -122,6 +122,7 @@ class Monitor {
   bool start_preauth();
   bool start_postauth();
   void kill_child();
+  int finish_child();
   void reap();
   bool handle_message();
 
@@ -178,6 +179,29 @@ void Monitor::kill_child() {
     child_.pid = -1;
   }
   child_.channel.reset();
+}
+
+// The child closed its channel, so it is exiting: wait briefly for its
+// status (to log how it ended), then make sure it is gone. A hostile child
+// that closed the channel but keeps running is killed.
+int Monitor::finish_child() {
+  int status = -1;
+  if (exit_status_ >= 0) return exit_status_;
+  for (int i = 0; i < 50 && child_.pid > 0; ++i) {
+    if (waitpid(child_.pid, &status, WNOHANG) == child_.pid) {
+      child_.pid = -1;
+      break;
+    }
+    usleep(5000);
+  }
+  if (child_.pid > 0) {
+    kill(child_.pid, SIGKILL);
+    while (waitpid(child_.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    child_.pid = -1;
+  }
+  child_.channel.reset();
+  return status;
 }
 
 void Monitor::reap() {
@@ -270,10 +294,14 @@ int Monitor::run() {
     }
     if (child_.channel && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
       if (!handle_message()) {
-        // Channel closed: the child is exiting or gone. Give it a moment so
-        // the reason can be logged, then make sure it is gone.
         const bool post = which_ == monitor::Child::kPostauth;
-        kill_child();
+        const int status = finish_child();
+        if (status >= 0 && WIFSIGNALED(status))
+          log::error("%s child for %s port %u killed by signal %d", post ? "postauth" : "preauth",
+                     peer_.address.c_str(), peer_.port, WTERMSIG(status));
+        else if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) >= 2 && !post)
+          log::verbose("preauth child for %s port %u exited with status %d",
+                       peer_.address.c_str(), peer_.port, WEXITSTATUS(status));
         if (post && core_.phase() != monitor::Phase::kClosed)
           log::info("Disconnected from user %s %s port %u", core_.user().name.c_str(),
                     peer_.address.c_str(), peer_.port);
