@@ -1,5 +1,7 @@
 #include "monitor/host_pattern.h"
 
+#include "pattern/wildcard.h"
+
 #include <arpa/inet.h>
 
 #include <array>
@@ -12,7 +14,6 @@
 namespace lpsshd::authkeys {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // An address as 16 bytes; IPv4 uses the first 4.
 struct Address {
@@ -73,28 +74,6 @@ std::optional<Cidr> parse_cidr(std::string_view s) {
 
 }  // namespace
 
-bool wildcard_match(std::string_view p, std::string_view t) {
-  // Greedy with a single backtrack point: on mismatch, let the last '*'
-  // swallow one more character. Linear in practice, quadratic at worst.
-  size_t pi = 0, ti = 0;
-  size_t star = std::string_view::npos, star_t = 0;
-  while (ti < t.size()) {
-    if (pi < p.size() && (p[pi] == '?' || lower(p[pi]) == lower(t[ti]))) {
-      ++pi;
-      ++ti;
-    } else if (pi < p.size() && p[pi] == '*') {
-      star = pi++;
-      star_t = ti;
-    } else if (star != std::string_view::npos) {
-      pi = star + 1;
-      ti = ++star_t;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
-}
 
 PatternMatch match_host_patterns(std::string_view list, std::string_view client_ip,
                                  std::string_view client_host) {

@@ -16,6 +16,8 @@
 
 #include <string_view>
 
+#include "pattern/wildcard.h"
+
 namespace lpsshd::authkeys {
 
 enum class PatternMatch { kNoMatch, kMatch, kNegated };
@@ -23,8 +25,7 @@ enum class PatternMatch { kNoMatch, kMatch, kNegated };
 PatternMatch match_host_patterns(std::string_view pattern_list, std::string_view client_ip,
                                  std::string_view client_host);
 
-// '*' and '?' wildcard match, ASCII case-insensitive, no backtracking blow-up
-// (O(len(pattern) * len(text)) worst case). Exposed for tests.
-bool wildcard_match(std::string_view pattern, std::string_view text);
+// '*' and '?' wildcard match, ASCII case-insensitive (pattern/wildcard.h).
+using pattern::wildcard_match;
 
 }  // namespace lpsshd::authkeys

@@ -20,12 +20,17 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
 #include "crypto/keyfile.h"
+#include "log/escape.h"
 #include "log/log.h"
 #include "monitor/children.h"
+#include "monitor/login_record.h"
+#include "monitor/pty_alloc.h"
 #include "crypto/host_key_file.h"
 #include "monitor/monitor_core.h"
 #include "monitor/system_auth.h"
@@ -115,6 +120,8 @@ class Monitor {
  public:
   Monitor(const config::Config& cfg, monitor::MonitorCore& core, monitor::Peer peer)
       : cfg_(cfg), core_(core), peer_(std::move(peer)) {}
+  // However the connection ends, its PTYs are logged out and given back.
+  ~Monitor() { release_all_ptys(); }
 
   int run();
 
@@ -125,6 +132,9 @@ class Monitor {
   int finish_child();
   void reap();
   bool handle_message();
+  bool allocate_pty();
+  bool release_pty(const std::string& tty);
+  void release_all_ptys();
 
   const config::Config& cfg_;
   monitor::MonitorCore& core_;
@@ -135,7 +145,46 @@ class Monitor {
   bool done_ = false;
   int result_ = 0;
   proc::UniqueFd signals_;
+  std::map<std::string, monitor::LoginRecord> ptys_;  // PTYs this connection holds
 };
+
+bool Monitor::allocate_pty() {
+  monproto::PtyReply reply;
+  std::optional<monitor::AllocatedPty> pty;
+  const auto& u = core_.user();
+  std::string error;
+  if (static_cast<int>(ptys_.size()) < cfg_.max_sessions)
+    pty = monitor::allocate_pty(u.uid, u.gid, error);
+  else
+    error = "too many PTYs for this connection (MaxSessions)";
+  if (!pty) {
+    log::error("session PTY for %s: %s", u.name.c_str(), error.c_str());
+    return proc::send_datagram(child_.channel.get(), monproto::encode(reply));
+  }
+  monitor::LoginRecord rec{u.name, u.uid, pty->name, child_.pid, peer_.address};
+  reply.ok = true;
+  reply.tty = pty->name;
+  if (cfg_.print_last_log) reply.last_login = monitor::last_login_line(u.uid);
+  monitor::record_login(rec);
+  ptys_[pty->name] = rec;
+  const int fds[2] = {pty->master.get(), pty->slave.get()};
+  // Our copies close when `pty` goes out of scope: only the user's process
+  // holds the terminal, so a vanished client means SIGHUP for the shell.
+  return proc::send_datagram(child_.channel.get(), monproto::encode(reply), fds);
+}
+
+bool Monitor::release_pty(const std::string& tty) {
+  auto it = ptys_.find(tty);
+  if (it == ptys_.end()) return false;
+  monitor::record_logout(it->second);
+  monitor::release_pty(tty);
+  ptys_.erase(it);
+  return true;
+}
+
+void Monitor::release_all_ptys() {
+  while (!ptys_.empty()) release_pty(ptys_.begin()->first);
+}
 
 bool Monitor::start_preauth() {
   struct passwd* pw = getpwnam(cfg_.preauth_user.c_str());
@@ -237,9 +286,23 @@ bool Monitor::handle_message() {
       kill_child();
       result_ = 1;
       return false;
-    case monitor::Outcome::Kind::kReply:
-      if (!proc::send_datagram(child_.channel.get(), out.reply)) return false;
+    case monitor::Outcome::Kind::kReply: {
+      const bool sent = proc::send_datagram(child_.channel.get(), out.reply) &&
+                        (out.followup.empty() || proc::send_datagram(child_.channel.get(), out.followup));
       sodium_memzero(out.reply.data(), out.reply.size());  // may hold keys
+      return sent;
+    }
+    case monitor::Outcome::Kind::kAllocatePty:
+      return allocate_pty();
+    case monitor::Outcome::Kind::kReleasePty:
+      if (!release_pty(out.reason)) {
+        log::error("monitor: protocol violation by postauth child: release of a PTY it does "
+                   "not hold (%s); killing it (peer %s port %u)", log::escape(out.reason).c_str(),
+                   peer_.address.c_str(), peer_.port);
+        kill_child();
+        result_ = 1;
+        return false;
+      }
       return true;
     case monitor::Outcome::Kind::kEndAfterReply:
       proc::send_datagram(child_.channel.get(), out.reply);
@@ -296,6 +359,7 @@ int Monitor::run() {
       if (!handle_message()) {
         const bool post = which_ == monitor::Child::kPostauth;
         const int status = finish_child();
+        release_all_ptys();
         if (status >= 0 && WIFSIGNALED(status))
           log::error("%s child for %s port %u killed by signal %d", post ? "postauth" : "preauth",
                      peer_.address.c_str(), peer_.port, WTERMSIG(status));
@@ -348,6 +412,9 @@ int main(int argc, char** argv) {
   settings.max_auth_tries = cfg.max_auth_tries;
   settings.pubkey_authentication = cfg.pubkey_authentication;
   settings.permit_root_login = root_login(cfg.permit_root_login);
+  settings.session.accept_env = cfg.accept_env;
+  settings.session.print_motd = cfg.print_motd;
+  settings.session.print_last_log = cfg.print_last_log;
   monitor::SystemAuthBackend backend(cfg.authorized_keys_files, cfg.strict_modes, peer.address);
   monitor::MonitorCore core(settings, host_key->key, backend, peer);
   Monitor m(cfg, core, peer);

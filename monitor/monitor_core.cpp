@@ -31,7 +31,7 @@ void MonitorCore::enter(Phase p) {
 
 Outcome MonitorCore::violation(std::string reason) {
   enter(Phase::kClosed);
-  return Outcome{Outcome::Kind::kViolation, {}, std::move(reason)};
+  return Outcome{Outcome::Kind::kViolation, {}, {}, std::move(reason)};
 }
 
 Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_count) {
@@ -53,6 +53,8 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
     case monproto::Type::kAuthPubkey: out = on_auth_pubkey(msg); break;
     case monproto::Type::kHandover: out = on_handover(msg); break;
     case monproto::Type::kPostauthReady: out = on_postauth_ready(msg); break;
+    case monproto::Type::kPtyRequest: out = on_pty_request(msg); break;
+    case monproto::Type::kPtyRelease: out = on_pty_release(msg); break;
     default: return violation(where + "no handler");
   }
   if (out.kind == Outcome::Kind::kViolation) out.reason = where + out.reason;
@@ -73,10 +75,10 @@ Outcome MonitorCore::on_kexinit(std::span<const uint8_t> msg) {
     log::error("Unable to negotiate with %s port %u: %s", peer_.address.c_str(), peer_.port,
                reply.reason.c_str());
     enter(Phase::kClosed);
-    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), reply.reason};
+    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), {}, reply.reason};
   }
   enter(first ? Phase::kKexEcdh : Phase::kPostKexEcdh);
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
 }
 
 Outcome MonitorCore::on_ecdh(std::span<const uint8_t> msg) {
@@ -88,10 +90,10 @@ Outcome MonitorCore::on_ecdh(std::span<const uint8_t> msg) {
     log::error("kex failed with %s port %u: %s", peer_.address.c_str(), peer_.port,
                reply.reason.c_str());
     enter(Phase::kClosed);
-    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), reply.reason};
+    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), {}, reply.reason};
   }
   enter(first ? Phase::kAuth : Phase::kPostIdle);
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
 }
 
 bool MonitorCore::bind_user(const std::string& name) {
@@ -129,10 +131,10 @@ Outcome MonitorCore::auth_failure(bool counts) {
     log::error("maximum authentication attempts exceeded for %s from %s port %u ssh2",
                user_for_log().c_str(), peer_.address.c_str(), peer_.port);
     enter(Phase::kClosed);
-    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply),
+    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), {},
                    "too many authentication failures"};
   }
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
 }
 
 Outcome MonitorCore::on_auth_none(std::span<const uint8_t> msg) {
@@ -158,7 +160,7 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
     if (!authorized) return auth_failure(true);
     monproto::AuthReply reply;
     reply.result = monproto::AuthResult::kPkOk;
-    return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+    return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
   }
   bool verified = false;
   if (authorized && kex_.have_session()) {
@@ -180,7 +182,7 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
   enter(Phase::kHandover);
   monproto::AuthReply reply;
   reply.result = monproto::AuthResult::kSuccess;
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}};
+  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
 }
 
 Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
@@ -195,7 +197,7 @@ Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
   if (kex_.strict_kex() && (req.send_seq > (1u << 24) || req.recv_seq > (1u << 24)))
     return violation("transport counters out of range");
   handover_ = std::move(req);
-  return Outcome{Outcome::Kind::kStartPostauth, {}, {}};
+  return Outcome{Outcome::Kind::kStartPostauth, {}, {}, {}};
 }
 
 Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
@@ -203,8 +205,21 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
   if (!monproto::decode(msg, req)) return violation("malformed");
   enter(Phase::kPostIdle);
   auto state = transport_state();
-  auto bytes = monproto::encode(state);
-  return Outcome{Outcome::Kind::kReply, std::move(bytes), {}};
+  Outcome out{Outcome::Kind::kReply, monproto::encode(state), {}, {}};
+  out.followup = monproto::encode(settings_.session);
+  return out;
+}
+
+Outcome MonitorCore::on_pty_request(std::span<const uint8_t> msg) {
+  monproto::PtyRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  return Outcome{Outcome::Kind::kAllocatePty, {}, {}, {}};
+}
+
+Outcome MonitorCore::on_pty_release(std::span<const uint8_t> msg) {
+  monproto::PtyRelease req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  return Outcome{Outcome::Kind::kReleasePty, {}, {}, req.tty};
 }
 
 monproto::TransportState MonitorCore::transport_state() const {

@@ -24,6 +24,7 @@ struct Settings {
   int max_auth_tries = 6;
   bool pubkey_authentication = true;
   RootLogin permit_root_login = RootLogin::kProhibitPassword;
+  monproto::SessionSettings session;  // handed to the postauth child
 };
 
 struct Peer {
@@ -37,10 +38,13 @@ struct Outcome {
     kStartPostauth,   // handover accepted: start the user's child
     kEndAfterReply,   // send reply, then the connection ends (e.g. too many failures)
     kViolation,       // hostile or broken child: audit, kill, close
+    kAllocatePty,     // allocate a PTY and send PtyReply with its fds
+    kReleasePty,      // `reason` names the tty to release (if it is ours)
   };
   Kind kind = Kind::kReply;
   std::vector<uint8_t> reply;
-  std::string reason;  // for kViolation and kEndAfterReply
+  std::vector<uint8_t> followup;  // a second message to send after reply
+  std::string reason;  // for kViolation and kEndAfterReply; the tty for kReleasePty
 };
 
 class MonitorCore {
@@ -72,6 +76,8 @@ class MonitorCore {
   Outcome on_auth_pubkey(std::span<const uint8_t> msg);
   Outcome on_handover(std::span<const uint8_t> msg);
   Outcome on_postauth_ready(std::span<const uint8_t> msg);
+  Outcome on_pty_request(std::span<const uint8_t> msg);
+  Outcome on_pty_release(std::span<const uint8_t> msg);
   // Binds the user name on the first request; false if it changed.
   bool bind_user(const std::string& name);
   bool user_may_use_publickey() const;

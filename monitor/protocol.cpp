@@ -64,6 +64,10 @@ const char* type_name(uint8_t type) {
     case Type::kKexReply: return "KEX_REPLY";
     case Type::kAuthReply: return "AUTH_REPLY";
     case Type::kTransportState: return "TRANSPORT_STATE";
+    case Type::kPtyRequest: return "PTY_REQUEST";
+    case Type::kPtyRelease: return "PTY_RELEASE";
+    case Type::kSessionSettings: return "SESSION_SETTINGS";
+    case Type::kPtyReply: return "PTY_REPLY";
   }
   return "UNKNOWN";
 }
@@ -216,6 +220,54 @@ bool decode(std::span<const uint8_t> msg, TransportState& m) {
          secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
          r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) &&
          bytes_field(r, m.pending, kMaxPending) && r.end();
+}
+
+std::vector<uint8_t> encode(const PtyRequest& m) { return start(m.kType).take(); }
+bool decode(std::span<const uint8_t> msg, PtyRequest& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.end();
+}
+
+// PtyRelease: string tty
+std::vector<uint8_t> encode(const PtyRelease& m) {
+  auto w = start(m.kType);
+  w.string(m.tty);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, PtyRelease& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.text(m.tty, 64) && r.end();
+}
+
+// SessionSettings: uint32 n, n x string accept_env, bool print_motd,
+// bool print_last_log
+std::vector<uint8_t> encode(const SessionSettings& m) {
+  auto w = start(m.kType);
+  w.u32(static_cast<uint32_t>(m.accept_env.size()));
+  for (const auto& p : m.accept_env) w.string(p);
+  w.boolean(m.print_motd).boolean(m.print_last_log);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
+  Reader r(msg);
+  uint32_t n = 0;
+  if (!expect_type(r, m.kType) || !r.u32(n) || n > 256) return false;
+  m.accept_env.assign(n, {});
+  for (auto& p : m.accept_env)
+    if (!r.text(p, 1024)) return false;
+  return bool_field(r, m.print_motd) && bool_field(r, m.print_last_log) && r.end();
+}
+
+// PtyReply: bool ok, string tty, string last_login
+std::vector<uint8_t> encode(const PtyReply& m) {
+  auto w = start(m.kType);
+  w.boolean(m.ok).string(m.tty).string(m.last_login);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, PtyReply& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && bool_field(r, m.ok) && r.text(m.tty, 64) &&
+         r.text(m.last_login, 512) && r.end();
 }
 
 }  // namespace lpsshd::monproto

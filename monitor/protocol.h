@@ -6,8 +6,9 @@
 // kMaxMessage bytes (proc/fd_passing.h refuses truncation). A message is a
 // Type byte followed by its fields in SSH wire encoding. Every parse consumes
 // the datagram exactly: trailing bytes, over-long fields, out-of-range values
-// and a descriptor count other than the type's are violations. No message of
-// this protocol carries descriptors yet, so the count must be zero.
+// and a descriptor count other than the type's are violations. Only
+// PtyReply carries descriptors (exactly two: master and slave); every
+// message a child sends must carry none.
 #pragma once
 
 #include <cstdint>
@@ -38,15 +39,19 @@ enum class Type : uint8_t {
   kAuthPubkey = 4,     // publickey query (no signature) or proof (signature)
   kHandover = 5,       // preauth, after success: counters and unread bytes
   kPostauthReady = 6,  // postauth, hardened and running as the user
+  kPtyRequest = 7,     // postauth: allocate a PTY for a session
+  kPtyRelease = 8,     // postauth: a session's PTY is done (logout)
   // monitor -> child
   kHello = 64,
   kKexInitReply = 65,
   kKexReply = 66,
   kAuthReply = 67,
   kTransportState = 68,
+  kSessionSettings = 69,  // sent right after TransportState
+  kPtyReply = 70,
 };
 const char* type_name(uint8_t type);
-inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 6;
+inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 8;
 
 // --- child -> monitor ------------------------------------------------------
 
@@ -86,6 +91,15 @@ struct HandoverRequest {
 
 struct PostauthReady {
   static constexpr Type kType = Type::kPostauthReady;
+};
+
+struct PtyRequest {
+  static constexpr Type kType = Type::kPtyRequest;
+};
+
+struct PtyRelease {
+  std::string tty;  // "/dev/pts/N" as the monitor named it in PtyReply
+  static constexpr Type kType = Type::kPtyRelease;
 };
 
 // --- monitor -> child ------------------------------------------------------
@@ -134,6 +148,24 @@ struct TransportState {
   static constexpr Type kType = Type::kTransportState;
 };
 
+// The settings of the configuration the postauth child needs; it never
+// reads the configuration file itself.
+struct SessionSettings {
+  std::vector<std::string> accept_env;  // AcceptEnv patterns
+  bool print_motd = true;
+  bool print_last_log = true;
+  static constexpr Type kType = Type::kSessionSettings;
+};
+
+// ok: two descriptors follow by SCM_RIGHTS, the master then the slave.
+struct PtyReply {
+  bool ok = false;
+  std::string tty;             // "/dev/pts/N"
+  std::string last_login;      // "Last login: ..." line, or empty
+  static constexpr Type kType = Type::kPtyReply;
+  static constexpr size_t kFds = 2;
+};
+
 // --- encoding ----------------------------------------------------------------
 // encode() writes the type byte and fields. decode() requires the type byte
 // to match T, every field in range and nothing left over.
@@ -149,6 +181,10 @@ std::vector<uint8_t> encode(const KexInitReply&);
 std::vector<uint8_t> encode(const KexReply&);    // holds keys: wipe after send
 std::vector<uint8_t> encode(const AuthReply&);
 std::vector<uint8_t> encode(const TransportState&);  // holds keys: wipe after send
+std::vector<uint8_t> encode(const PtyRequest&);
+std::vector<uint8_t> encode(const PtyRelease&);
+std::vector<uint8_t> encode(const SessionSettings&);
+std::vector<uint8_t> encode(const PtyReply&);
 
 bool decode(std::span<const uint8_t> msg, KexInitRequest&);
 bool decode(std::span<const uint8_t> msg, KexEcdhRequest&);
@@ -161,5 +197,9 @@ bool decode(std::span<const uint8_t> msg, KexInitReply&);
 bool decode(std::span<const uint8_t> msg, KexReply&);
 bool decode(std::span<const uint8_t> msg, AuthReply&);
 bool decode(std::span<const uint8_t> msg, TransportState&);
+bool decode(std::span<const uint8_t> msg, PtyRequest&);
+bool decode(std::span<const uint8_t> msg, PtyRelease&);
+bool decode(std::span<const uint8_t> msg, SessionSettings&);
+bool decode(std::span<const uint8_t> msg, PtyReply&);
 
 }  // namespace lpsshd::monproto

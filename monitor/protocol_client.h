@@ -22,6 +22,16 @@ bool receive(int channel, Reply& reply) {
   return ok;
 }
 
+// For replies that carry descriptors (PtyReply): the caller checks the count.
+template <class Reply>
+bool receive_with_fds(int channel, Reply& reply, std::vector<proc::UniqueFd>& fds) {
+  std::vector<uint8_t> buf;
+  std::string why;
+  if (proc::recv_datagram(channel, kMaxMessage, buf, fds, why) != proc::RecvStatus::kOk)
+    return false;
+  return decode(buf, reply);
+}
+
 template <class Request>
 bool send(int channel, const Request& req) {
   auto bytes = encode(req);

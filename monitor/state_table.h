@@ -31,6 +31,10 @@ Child child_of(Phase p);
 // ends authentication well before this safety bound.
 inline constexpr uint16_t kMaxAuthRequestsPerConnection = 128;
 
+// PTY requests per phase; the number of PTYs held at once is bounded
+// separately by MaxSessions.
+inline constexpr uint16_t kMaxPtyRequestsPerPhase = 1024;
+
 struct Permission {
   Phase phase;
   monproto::Type type;
@@ -46,7 +50,11 @@ inline constexpr Permission kPermissions[] = {
     {Phase::kHandover, monproto::Type::kHandover, 1, false},
     {Phase::kPostauthStart, monproto::Type::kPostauthReady, 1, false},
     {Phase::kPostIdle, monproto::Type::kKexInit, 1, false},
+    {Phase::kPostIdle, monproto::Type::kPtyRequest, kMaxPtyRequestsPerPhase, false},
+    {Phase::kPostIdle, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},
     {Phase::kPostKexEcdh, monproto::Type::kKexEcdh, 1, false},
+    {Phase::kPostKexEcdh, monproto::Type::kPtyRequest, kMaxPtyRequestsPerPhase, false},
+    {Phase::kPostKexEcdh, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},
 };
 
 // The row allowing `type` in `phase`, or nullptr.

@@ -124,22 +124,19 @@ bool ConnectionService::on_request(std::span<const uint8_t> msg) {
   Channel* c = find(recipient);
   if (c == nullptr) return fail("request for unknown channel");
   const std::string_view type = wire::as_view(type_b);
+  error_.clear();
   bool ok = false;
-  if (type == "exec" || type == "shell") {
-    std::optional<std::string> command;
-    if (type == "exec") {
-      std::string cmd;
-      if (!r.text(cmd, kMaxCommand)) return fail("malformed exec request");
-      command = std::move(cmd);
-    }
-    if (!r.end()) return fail("malformed channel request");
-    if (!c->process && !c->close_received) {
-      c->process = start_user_process(user_, session_environment(user_, endpoints_), command);
-      ok = c->process.has_value();
-    }
-  }
-  // Everything else (env, pty-req, subsystem, signal, ...) is not supported
-  // yet and is refused, which clients handle gracefully.
+  if (c->close_received) ok = false;
+  else if (type == "pty-req") ok = req_pty(*c, r);
+  else if (type == "shell") ok = req_exec(*c, r, true);
+  else if (type == "exec") ok = req_exec(*c, r, false);
+  else if (type == "env") ok = req_env(*c, r);
+  else if (type == "window-change") ok = req_window_change(*c, r);
+  else if (type == "signal") ok = req_signal(*c, r);
+  else if (type == "break") ok = req_break(*c, r);
+  // Everything else (subsystem, x11-req, auth-agent-req, ...) is not
+  // supported yet and is refused, which clients handle gracefully.
+  if (!error_.empty()) return false;
   if (want_reply) send_status(c->remote_id, ok);
   return true;
 }
@@ -188,6 +185,7 @@ bool ConnectionService::on_eof_or_close(uint8_t type, std::span<const uint8_t> m
       c->process->stdout_r.reset();
       c->process->stderr_r.reset();
     }
+    release_pty(*c);
     if (!c->close_sent) {
       wire::Writer w;
       w.u8(ssh::kChannelClose).u32(c->remote_id);
@@ -259,7 +257,23 @@ void ConnectionService::pump_output(Channel& c, int fd, bool is_stderr) {
 
 void ConnectionService::maybe_finish(Channel& c) {
   if (!c.process || !c.exited || c.close_sent) return;
+  if (c.pty && c.process->stdout_r) {
+    // Background jobs may keep the terminal open forever: once the session's
+    // process has exited, send what is buffered now and close, as sshd does.
+    uint8_t buf[kLocalMaxPacket];
+    for (int i = 0; i < 64 && c.remote_window > 0; ++i) {
+      const size_t want = std::min<size_t>({sizeof buf, size_t{c.remote_window}, size_t{c.remote_max_packet}});
+      const ssize_t n = read(c.process->stdout_r.get(), buf, want);
+      if (n <= 0) break;
+      wire::Writer w(static_cast<size_t>(n) + 16);
+      w.u8(ssh::kChannelData).u32(c.remote_id).string(std::span<const uint8_t>(buf, static_cast<size_t>(n)));
+      t_.send(w.bytes());
+      c.remote_window -= static_cast<uint32_t>(n);
+    }
+    c.process->stdout_r.reset();
+  }
   if (c.process->stdout_r || c.process->stderr_r) return;  // output still draining
+  release_pty(c);
   wire::Writer w;
   if (!c.eof_sent) {
     w.u8(ssh::kChannelEof).u32(c.remote_id);

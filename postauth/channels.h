@@ -1,7 +1,8 @@
-// The connection protocol (RFC 4254) for session channels: open, exec and
-// shell requests, data in both directions under window and packet-size flow
-// control, EOF, close, exit-status and exit-signal. Requests not supported
-// yet are refused with a FAILURE reply, never a disconnect.
+// The connection protocol (RFC 4254) for session channels: open, data in
+// both directions under window and packet-size flow control, EOF, close,
+// exit-status and exit-signal. The session requests (pty-req, shell, exec,
+// env, window-change, signal, break) are in session_requests.cpp. Requests
+// not supported yet are refused with a FAILURE reply, never a disconnect.
 #pragma once
 
 #include <poll.h>
@@ -15,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "monitor/protocol.h"
+#include "wire/reader.h"
 #include "postauth/transport.h"
 #include "postauth/user_process.h"
 
@@ -26,12 +29,23 @@ inline constexpr uint32_t kLocalMaxPacket = 32 * 1024;
 // Stop reading a command's output while this much waits for the socket.
 inline constexpr size_t kMaxSocketBacklog = 1024 * 1024;
 
+// A session's terminal: the master stays here (window changes, I/O); the
+// slave goes to the user's process and is closed here once it started.
+struct PtyState {
+  proc::UniqueFd master, slave;
+  std::string tty, term, last_login;
+};
+
+inline constexpr size_t kMaxEnvPerSession = 64;
+
 struct Channel {
   uint32_t local_id = 0, remote_id = 0;
   uint32_t remote_window = 0, remote_max_packet = 0;
   uint32_t local_window = kLocalWindow;  // what the client may still send
   uint32_t consumed = 0;                 // written to stdin since last adjust
   std::optional<UserProcess> process;
+  std::optional<PtyState> pty;
+  std::vector<std::string> env;  // accepted by AcceptEnv, "NAME=value"
   std::vector<uint8_t> stdin_buf;
   size_t stdin_off = 0;
   bool client_eof = false, eof_sent = false, close_sent = false, close_received = false;
@@ -41,9 +55,11 @@ struct Channel {
 
 class ConnectionService {
  public:
-  ConnectionService(Transport& transport, UserAccount user, Endpoints endpoints, int max_sessions)
-      : t_(transport), user_(std::move(user)), endpoints_(std::move(endpoints)),
-        max_sessions_(max_sessions) {}
+  ConnectionService(Transport& transport, int monitor_fd, UserAccount user, Endpoints endpoints,
+                    int max_sessions, monproto::SessionSettings settings)
+      : t_(transport), monitor_fd_(monitor_fd), user_(std::move(user)),
+        endpoints_(std::move(endpoints)), max_sessions_(max_sessions),
+        settings_(std::move(settings)) {}
 
   // One connection-layer message. False on a protocol error (the
   // connection must end; error() says why).
@@ -61,6 +77,17 @@ class ConnectionService {
  private:
   bool on_open(std::span<const uint8_t> msg);
   bool on_request(std::span<const uint8_t> msg);
+  // Session requests: the remaining fields of the request in r; return
+  // whether the request succeeded (for want-reply). False with error_ set
+  // means a protocol error (distinguished by error_.empty()).
+  bool req_pty(Channel& c, wire::Reader& r);
+  bool req_exec(Channel& c, wire::Reader& r, bool shell);
+  bool req_env(Channel& c, wire::Reader& r);
+  bool req_window_change(Channel& c, wire::Reader& r);
+  bool req_signal(Channel& c, wire::Reader& r);
+  bool req_break(Channel& c, wire::Reader& r);
+  void release_pty(Channel& c);
+  void release_pty_name(const std::string& tty);
   bool on_data(std::span<const uint8_t> msg);
   bool on_window_adjust(std::span<const uint8_t> msg);
   bool on_eof_or_close(uint8_t type, std::span<const uint8_t> msg);
@@ -74,9 +101,11 @@ class ConnectionService {
   void send_status(uint32_t remote_id, bool ok);
 
   Transport& t_;
+  int monitor_fd_;
   UserAccount user_;
   Endpoints endpoints_;
   int max_sessions_;
+  monproto::SessionSettings settings_;
   std::map<uint32_t, std::unique_ptr<Channel>> channels_;
   enum class Stream { kStdin, kStdout, kStderr };
   std::vector<std::pair<uint32_t, Stream>> poll_map_;

@@ -97,7 +97,10 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) return 3;
 
   monproto::TransportState state;
-  if (!monproto::call(kMonitorFd, monproto::PostauthReady{}, state)) return 4;
+  monproto::SessionSettings settings;
+  if (!monproto::call(kMonitorFd, monproto::PostauthReady{}, state) ||
+      !monproto::receive(kMonitorFd, settings))
+    return 4;
 
   auto account = postauth::current_account();
   if (!account) return 5;
@@ -120,7 +123,7 @@ int main(int argc, char** argv) {
   state.key_ctos.wipe();
   state.key_stoc.wipe();
 
-  postauth::ConnectionService svc(t, *account, postauth::endpoints_of(kClientFd),
-                                  static_cast<int>(max_sessions));
+  postauth::ConnectionService svc(t, kMonitorFd, *account, postauth::endpoints_of(kClientFd),
+                                  static_cast<int>(max_sessions), std::move(settings));
   return run(t, svc, sigfd);
 }

@@ -39,9 +39,25 @@ struct UserProcess {
   proc::UniqueFd stdin_w, stdout_r, stderr_r;  // our ends, non-blocking
 };
 
-// command empty: a login shell ("-bash"); else shell -c command.
+// With a terminal, the PTY slave becomes descriptors 0-2 and the controlling
+// terminal of the new session; `banner` (last login, motd) is written to it
+// before exec. The caller keeps the master.
+struct Terminal {
+  int slave_fd = -1;
+  std::string banner;
+};
+
+// command empty: a login shell ("-bash"); else shell -c command. Without a
+// terminal, pipes connect stdin, stdout and stderr; with one, the returned
+// stdin_w/stdout_r are duplicates of `master` and stderr_r is empty.
 std::optional<UserProcess> start_user_process(const UserAccount& user,
                                               const std::vector<std::string>& env,
-                                              const std::optional<std::string>& command);
+                                              const std::optional<std::string>& command,
+                                              const Terminal* terminal = nullptr,
+                                              int master_fd = -1);
+
+// What sshd prints at an interactive login: the last-login line and
+// /etc/motd, unless ~/.hushlogin exists.
+std::string login_banner(const UserAccount& user, const std::string& last_login, bool print_motd);
 
 }  // namespace lpsshd::postauth

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "monitor/protocol_client.h"
+#include "preauth/userauth_request.h"
 #include "transport/algorithms.h"
 #include "transport/ssh_msg.h"
 #include "wire/reader.h"
@@ -44,36 +45,6 @@ bool accept_service(Connection& conn) {
   w.u8(ssh::kServiceAccept).string(service);
   return conn.write_packet(w.bytes());
 }
-
-// One parsed SSH_MSG_USERAUTH_REQUEST, as far as the child understands it.
-struct Request {
-  std::string user, service, method;
-  monproto::AuthPubkeyRequest pubkey;
-  bool is_pubkey = false;
-};
-
-bool parse_request(std::span<const uint8_t> pkt, Request& req) {
-  wire::Reader r(pkt);
-  uint8_t type = 0;
-  if (!r.u8(type) || type != ssh::kUserauthRequest) return false;
-  if (!r.text(req.user, monproto::kMaxUserName) || !r.text(req.service, 64) ||
-      !r.text(req.method, 64))
-    return false;
-  if (req.method != "publickey") return true;  // other methods' fields are not read
-  req.is_pubkey = true;
-  auto& pk = req.pubkey;
-  wire::Bytes blob, sig;
-  if (!r.boolean(pk.has_signature) || !r.text(pk.algorithm, 64) || !r.string(blob) ||
-      blob.size() > monproto::kMaxKeyBlob)
-    return false;
-  pk.key_blob.assign(blob.begin(), blob.end());
-  if (pk.has_signature) {
-    if (!r.string(sig) || sig.size() > monproto::kMaxSignature) return false;
-    pk.signature.assign(sig.begin(), sig.end());
-  }
-  pk.user = req.user;
-  return r.end();
-}
 }  // namespace
 
 bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
@@ -93,8 +64,8 @@ bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
       conn.disconnect(ssh::kProtocolError, "unexpected message before authentication");
       return false;
     }
-    Request req;
-    if (!parse_request(pkt, req)) {
+    UserauthRequest req;
+    if (!parse_userauth_request(pkt, req)) {
       conn.disconnect(ssh::kProtocolError, "malformed USERAUTH_REQUEST");
       return false;
     }

@@ -68,6 +68,12 @@ std::string make_parent_dirs(const std::string& path) {
 }  // namespace
 
 std::string preflight(const config::Config& cfg) {
+  for (const char* helper : {"lpsshd-monitor", "lpsshd-preauth", "lpsshd-postauth"}) {
+    const std::string path = proc::helper_path(helper);
+    if (access(path.c_str(), X_OK) != 0)
+      return "cannot find helper " + path + ": " + std::strerror(errno) +
+             " (install with cmake --install, or run lpsshd from the build tree)";
+  }
   if (auto e = check_preauth_user(cfg.preauth_user); !e.empty()) return e;
   if (auto e = check_chroot_dir(cfg.preauth_chroot); !e.empty()) return e;
   if (cfg.host_keys.empty()) return "no HostKey configured";

@@ -1,0 +1,568 @@
+// The monitor protocol (monitor/protocol.h) and its datagram transport
+// (proc/fd_passing.h). Every message must survive a round trip, and every
+// form the header promises to refuse (wrong type, truncation, trailing bytes,
+// out-of-range fields) must be refused. Both ends run in this process over a
+// real SOCK_SEQPACKET socketpair.
+#include <gtest/gtest.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "monitor/protocol.h"
+#include "proc/fd_passing.h"
+#include "wire/writer.h"
+
+using namespace lpsshd;
+using namespace lpsshd::monproto;
+
+namespace {
+
+std::vector<uint8_t> filled(size_t n, uint8_t seed) {
+  std::vector<uint8_t> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = uint8_t(seed + i * 13);
+  return v;
+}
+
+crypto::SecretBytes secret(size_t n, uint8_t seed) { return crypto::SecretBytes(filled(n, seed)); }
+
+std::vector<uint8_t> bytes_of(const crypto::SecretBytes& s) {
+  return {s.span().begin(), s.span().end()};
+}
+
+// One sample of every message, with every field set to something other than
+// its default so a field that is dropped or swapped shows up.
+KexInitRequest sample_kexinit() { return {"SSH-2.0-OpenSSH_9.2p1 Debian-2", filled(300, 20)}; }
+KexEcdhRequest sample_ecdh() { return {filled(32, 1)}; }
+AuthNoneRequest sample_none() { return {"alice"}; }
+AuthPubkeyRequest sample_pubkey(bool with_sig) {
+  AuthPubkeyRequest m;
+  m.user = "alice";
+  m.algorithm = "ssh-ed25519";
+  m.key_blob = filled(51, 7);
+  m.has_signature = with_sig;
+  if (with_sig) m.signature = filled(83, 9);
+  return m;
+}
+HandoverRequest sample_handover() { return {7, 9, filled(100, 3)}; }
+Hello sample_hello() { return {"SSH-2.0-lpsshd_0.1.0"}; }
+KexInitReply sample_kexinit_reply() {
+  KexInitReply m;
+  m.ok = true;
+  m.reason = "fine";
+  m.server_kexinit = filled(150, 4);
+  m.strict_kex = true;
+  m.client_ext_info = false;
+  m.ignore_guessed = true;
+  return m;
+}
+KexReply sample_kex_reply() {
+  KexReply m;
+  m.ok = true;
+  m.host_key_blob = filled(51, 1);
+  m.server_public = filled(32, 2);
+  m.signature = filled(83, 3);
+  m.exchange_hash = filled(32, 4);
+  m.key_ctos = secret(64, 5);
+  m.key_stoc = secret(64, 6);
+  return m;
+}
+AuthReply sample_auth_reply() { return {AuthResult::kPkOk, "publickey", true}; }
+TransportState sample_state() {
+  TransportState m;
+  m.session_id = filled(32, 8);
+  m.key_ctos = secret(64, 9);
+  m.key_stoc = secret(64, 10);
+  m.send_seq = 0x01020304;
+  m.recv_seq = 0xa0b0c0d0;
+  m.strict_kex = true;
+  m.pending = filled(77, 11);
+  return m;
+}
+
+// Every encoded sample with a decoder for its own type, for the generic
+// malformation tests.
+struct Sample {
+  const char* name;
+  std::vector<uint8_t> bytes;
+  std::function<bool(std::span<const uint8_t>)> decode;
+};
+
+template <typename T>
+std::function<bool(std::span<const uint8_t>)> decoder() {
+  return [](std::span<const uint8_t> b) {
+    T m;
+    return decode(b, m);
+  };
+}
+
+std::vector<Sample> all_samples() {
+  KexReply failed_kex;
+  failed_kex.reason = "shared secret is zero";
+  return {
+      {"KexInitRequest", encode(sample_kexinit()), decoder<KexInitRequest>()},
+      {"KexInitRequest(rekey)", encode(KexInitRequest{"", filled(50, 1)}),
+       decoder<KexInitRequest>()},
+      {"KexEcdhRequest", encode(sample_ecdh()), decoder<KexEcdhRequest>()},
+      {"AuthNoneRequest", encode(sample_none()), decoder<AuthNoneRequest>()},
+      {"AuthPubkeyRequest(query)", encode(sample_pubkey(false)), decoder<AuthPubkeyRequest>()},
+      {"AuthPubkeyRequest(sig)", encode(sample_pubkey(true)), decoder<AuthPubkeyRequest>()},
+      {"HandoverRequest", encode(sample_handover()), decoder<HandoverRequest>()},
+      {"PostauthReady", encode(PostauthReady{}), decoder<PostauthReady>()},
+      {"Hello", encode(sample_hello()), decoder<Hello>()},
+      {"KexInitReply", encode(sample_kexinit_reply()), decoder<KexInitReply>()},
+      {"KexReply", encode(sample_kex_reply()), decoder<KexReply>()},
+      {"KexReply(failed)", encode(failed_kex), decoder<KexReply>()},
+      {"AuthReply", encode(sample_auth_reply()), decoder<AuthReply>()},
+      {"TransportState", encode(sample_state()), decoder<TransportState>()},
+  };
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Round trips
+
+TEST(MonitorProtocol, KexInitRequestRoundTrip) {
+  const auto m = sample_kexinit();
+  const auto b = encode(m);
+  EXPECT_EQ(b[0], uint8_t(Type::kKexInit));
+  KexInitRequest d;
+  ASSERT_TRUE(decode(b, d));
+  EXPECT_EQ(d.client_version, m.client_version);
+  EXPECT_EQ(d.client_kexinit, m.client_kexinit);
+  // Rekey: no version.
+  KexInitRequest r;
+  ASSERT_TRUE(decode(encode(KexInitRequest{"", filled(10, 0)}), r));
+  EXPECT_EQ(r.client_version, "");
+}
+
+TEST(MonitorProtocol, KexEcdhRequestRoundTrip) {
+  KexEcdhRequest d;
+  ASSERT_TRUE(decode(encode(sample_ecdh()), d));
+  EXPECT_EQ(d.client_public, sample_ecdh().client_public);
+}
+
+TEST(MonitorProtocol, AuthNoneRequestRoundTrip) {
+  AuthNoneRequest d;
+  ASSERT_TRUE(decode(encode(sample_none()), d));
+  EXPECT_EQ(d.user, "alice");
+}
+
+TEST(MonitorProtocol, AuthPubkeyRequestRoundTrip) {
+  for (bool with_sig : {false, true}) {
+    const auto m = sample_pubkey(with_sig);
+    AuthPubkeyRequest d;
+    d.signature = {1, 2, 3};  // must be cleared when there is no signature
+    ASSERT_TRUE(decode(encode(m), d));
+    EXPECT_EQ(d.user, m.user);
+    EXPECT_EQ(d.algorithm, m.algorithm);
+    EXPECT_EQ(d.key_blob, m.key_blob);
+    EXPECT_EQ(d.has_signature, with_sig);
+    EXPECT_EQ(d.signature, m.signature);
+  }
+}
+
+TEST(MonitorProtocol, HandoverRequestRoundTrip) {
+  HandoverRequest d;
+  ASSERT_TRUE(decode(encode(sample_handover()), d));
+  EXPECT_EQ(d.send_seq, 7u);
+  EXPECT_EQ(d.recv_seq, 9u);
+  EXPECT_EQ(d.pending, sample_handover().pending);
+}
+
+TEST(MonitorProtocol, PostauthReadyRoundTrip) {
+  const auto b = encode(PostauthReady{});
+  EXPECT_EQ(b, std::vector<uint8_t>{uint8_t(Type::kPostauthReady)});
+  PostauthReady d;
+  EXPECT_TRUE(decode(b, d));
+}
+
+TEST(MonitorProtocol, HelloRoundTrip) {
+  Hello d;
+  ASSERT_TRUE(decode(encode(sample_hello()), d));
+  EXPECT_EQ(d.server_version, "SSH-2.0-lpsshd_0.1.0");
+}
+
+TEST(MonitorProtocol, KexInitReplyRoundTrip) {
+  const auto m = sample_kexinit_reply();
+  KexInitReply d;
+  ASSERT_TRUE(decode(encode(m), d));
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.reason, "fine");
+  EXPECT_EQ(d.server_kexinit, m.server_kexinit);
+  EXPECT_TRUE(d.strict_kex);
+  EXPECT_FALSE(d.client_ext_info);
+  EXPECT_TRUE(d.ignore_guessed);
+}
+
+TEST(MonitorProtocol, KexReplyRoundTrip) {
+  const auto m = sample_kex_reply();
+  KexReply d;
+  ASSERT_TRUE(decode(encode(m), d));
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.host_key_blob, m.host_key_blob);
+  EXPECT_EQ(d.server_public, m.server_public);
+  EXPECT_EQ(d.signature, m.signature);
+  EXPECT_EQ(d.exchange_hash, m.exchange_hash);
+  EXPECT_EQ(bytes_of(d.key_ctos), bytes_of(m.key_ctos));
+  EXPECT_EQ(bytes_of(d.key_stoc), bytes_of(m.key_stoc));
+
+  KexReply failed;
+  failed.reason = "no";
+  KexReply f;
+  ASSERT_TRUE(decode(encode(failed), f));
+  EXPECT_FALSE(f.ok);
+  EXPECT_EQ(f.reason, "no");
+  EXPECT_TRUE(f.key_ctos.empty());
+}
+
+TEST(MonitorProtocol, AuthReplyRoundTrip) {
+  for (auto result : {AuthResult::kFailure, AuthResult::kPkOk, AuthResult::kSuccess}) {
+    AuthReply m{result, "publickey", result == AuthResult::kFailure};
+    AuthReply d;
+    ASSERT_TRUE(decode(encode(m), d));
+    EXPECT_EQ(d.result, result);
+    EXPECT_EQ(d.methods, "publickey");
+    EXPECT_EQ(d.disconnect, m.disconnect);
+  }
+}
+
+TEST(MonitorProtocol, TransportStateRoundTrip) {
+  const auto m = sample_state();
+  TransportState d;
+  ASSERT_TRUE(decode(encode(m), d));
+  EXPECT_EQ(d.session_id, m.session_id);
+  EXPECT_EQ(bytes_of(d.key_ctos), bytes_of(m.key_ctos));
+  EXPECT_EQ(bytes_of(d.key_stoc), bytes_of(m.key_stoc));
+  EXPECT_EQ(d.send_seq, m.send_seq);
+  EXPECT_EQ(d.recv_seq, m.recv_seq);
+  EXPECT_TRUE(d.strict_kex);
+  EXPECT_EQ(d.pending, m.pending);
+}
+
+// ---------------------------------------------------------------------------
+// Malformed messages, generated over every sample
+
+TEST(MonitorProtocol, EverySampleDecodes) {
+  for (const auto& s : all_samples()) EXPECT_TRUE(s.decode(s.bytes)) << s.name;
+}
+
+TEST(MonitorProtocol, WrongTypeByteIsRefused) {
+  for (const auto& s : all_samples()) {
+    for (int t = 0; t < 256; ++t) {
+      if (t == s.bytes[0]) continue;
+      auto b = s.bytes;
+      b[0] = uint8_t(t);
+      ASSERT_FALSE(s.decode(b)) << s.name << " with type " << t;
+    }
+  }
+  // And a message of one type never decodes as another.
+  AuthNoneRequest none;
+  EXPECT_FALSE(decode(encode(KexEcdhRequest{filled(5, 0)}), none));
+}
+
+TEST(MonitorProtocol, EveryStrictPrefixIsRefused) {
+  for (const auto& s : all_samples())
+    for (size_t cut = 0; cut < s.bytes.size(); ++cut)
+      ASSERT_FALSE(s.decode(std::span(s.bytes).first(cut))) << s.name << " cut at " << cut;
+}
+
+TEST(MonitorProtocol, OneTrailingByteIsRefused) {
+  for (const auto& s : all_samples()) {
+    for (uint8_t extra : {0, 1, 0xff}) {
+      auto b = s.bytes;
+      b.push_back(extra);
+      EXPECT_FALSE(s.decode(b)) << s.name;
+    }
+  }
+}
+
+TEST(MonitorProtocol, UserNameLimitsAndNul) {
+  AuthNoneRequest n;
+  EXPECT_TRUE(decode(encode(AuthNoneRequest{std::string(kMaxUserName, 'u')}), n));
+  EXPECT_FALSE(decode(encode(AuthNoneRequest{std::string(kMaxUserName + 1, 'u')}), n));
+  EXPECT_FALSE(decode(encode(AuthNoneRequest{std::string("ro\0ot", 5)}), n));
+
+  AuthPubkeyRequest p = sample_pubkey(true);
+  AuthPubkeyRequest d;
+  p.user = std::string(kMaxUserName + 1, 'u');
+  EXPECT_FALSE(decode(encode(p), d));
+  p.user = std::string("root\0x", 6);
+  EXPECT_FALSE(decode(encode(p), d));
+  p.user = "root";
+  p.algorithm = std::string("ssh-ed25519\0", 12);
+  EXPECT_FALSE(decode(encode(p), d));
+}
+
+TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
+  // Built by hand: encode() cannot produce a boolean byte of 2.
+  auto pubkey = [](uint8_t b) {
+    wire::Writer w;
+    w.u8(uint8_t(Type::kAuthPubkey)).string("alice").string("ssh-ed25519").string(filled(51, 1));
+    w.u8(b).string(filled(83, 2));
+    return w.take();
+  };
+  AuthPubkeyRequest pk;
+  EXPECT_TRUE(decode(pubkey(1), pk));
+  EXPECT_FALSE(decode(pubkey(2), pk));
+  EXPECT_FALSE(decode(pubkey(0xff), pk));
+
+  auto auth_reply = [](uint8_t result, uint8_t disconnect) {
+    wire::Writer w;
+    w.u8(uint8_t(Type::kAuthReply)).u8(result).string("publickey").u8(disconnect);
+    return w.take();
+  };
+  AuthReply ar;
+  EXPECT_TRUE(decode(auth_reply(2, 1), ar));
+  EXPECT_FALSE(decode(auth_reply(2, 2), ar));
+  EXPECT_FALSE(decode(auth_reply(3, 0), ar)) << "result out of range";
+
+  auto kexinit_reply = [](int which_bad) {
+    wire::Writer w;
+    w.u8(uint8_t(Type::kKexInitReply)).u8(which_bad == 0 ? 2 : 1).string("").string(filled(9, 0));
+    for (int i = 1; i <= 3; ++i) w.u8(which_bad == i ? 2 : 0);
+    return w.take();
+  };
+  KexInitReply kr;
+  EXPECT_TRUE(decode(kexinit_reply(-1), kr));
+  for (int i = 0; i <= 3; ++i) EXPECT_FALSE(decode(kexinit_reply(i), kr)) << i;
+
+  auto state = encode(sample_state());
+  // strict_kex sits after type, session_id, two keys and two counters.
+  const size_t strict_at = 1 + (4 + 32) + 2 * (4 + 64) + 8;
+  ASSERT_EQ(state[strict_at], 1);
+  state[strict_at] = 2;
+  TransportState ts;
+  EXPECT_FALSE(decode(state, ts));
+
+  auto kex = encode(sample_kex_reply());
+  ASSERT_EQ(kex[1], 1);
+  kex[1] = 2;
+  KexReply k;
+  EXPECT_FALSE(decode(kex, k));
+}
+
+TEST(MonitorProtocol, KexReplyFieldsHaveExactSizes) {
+  struct Sizes {
+    size_t host = 51, pub = 32, sig = 83, hash = 32, ctos = 64, stoc = 64;
+  };
+  auto build = [](Sizes s) {
+    wire::Writer w;
+    w.u8(uint8_t(Type::kKexReply)).boolean(true).string("");
+    w.string(filled(s.host, 1)).string(filled(s.pub, 2)).string(filled(s.sig, 3));
+    w.string(filled(s.hash, 4)).string(filled(s.ctos, 5)).string(filled(s.stoc, 6));
+    return w.take();
+  };
+  KexReply k;
+  EXPECT_TRUE(decode(build({}), k));
+  Sizes s;
+  s.ctos = 63;
+  EXPECT_FALSE(decode(build(s), k)) << "63-byte key";
+  s = {};
+  s.stoc = 65;
+  EXPECT_FALSE(decode(build(s), k));
+  s = {};
+  s.host = 50;
+  EXPECT_FALSE(decode(build(s), k));
+  s = {};
+  s.sig = 84;
+  EXPECT_FALSE(decode(build(s), k));
+  s = {};
+  s.hash = 31;
+  EXPECT_FALSE(decode(build(s), k));
+  s = {};
+  s.pub = 33;
+  EXPECT_FALSE(decode(build(s), k));
+}
+
+TEST(MonitorProtocol, FieldSizeCaps) {
+  KexInitRequest ki;
+  EXPECT_FALSE(decode(encode(KexInitRequest{"SSH-2.0-x", {}}), ki)) << "empty KEXINIT";
+  EXPECT_TRUE(decode(encode(KexInitRequest{"SSH-2.0-x", filled(kMaxKexInitBytes, 0)}), ki));
+  EXPECT_FALSE(decode(encode(KexInitRequest{"SSH-2.0-x", filled(kMaxKexInitBytes + 1, 0)}), ki));
+  EXPECT_FALSE(
+      decode(encode(KexInitRequest{std::string(kMaxVersionLength + 1, 'v'), filled(10, 0)}), ki));
+
+  HandoverRequest h;
+  EXPECT_TRUE(decode(encode(HandoverRequest{3, 3, filled(kMaxPending, 0)}), h));
+  EXPECT_FALSE(decode(encode(HandoverRequest{3, 3, filled(kMaxPending + 1, 0)}), h));
+
+  AuthPubkeyRequest p = sample_pubkey(true);
+  AuthPubkeyRequest d;
+  p.signature = filled(kMaxSignature + 1, 0);
+  EXPECT_FALSE(decode(encode(p), d));
+  p = sample_pubkey(false);
+  p.key_blob = filled(kMaxKeyBlob + 1, 0);
+  EXPECT_FALSE(decode(encode(p), d));
+
+  TransportState ts;
+  auto st = sample_state();
+  st.session_id = filled(20, 0);
+  EXPECT_FALSE(decode(encode(st), ts)) << "session id is a SHA-256";
+}
+
+TEST(MonitorProtocol, TypeNames) {
+  EXPECT_STREQ(type_name(uint8_t(Type::kAuthPubkey)), "AUTH_PUBKEY");
+  EXPECT_STREQ(type_name(0), "UNKNOWN");
+  EXPECT_STREQ(type_name(200), "UNKNOWN");
+}
+
+// ---------------------------------------------------------------------------
+// Datagrams and descriptors over a real socketpair
+
+namespace {
+
+class SocketPair : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+    a_.reset(sv[0]);
+    b_.reset(sv[1]);
+  }
+  proc::RecvStatus recv(size_t max_len = kMaxMessage) {
+    why_.clear();
+    return proc::recv_datagram(b_.get(), max_len, buf_, fds_, why_);
+  }
+  proc::UniqueFd a_, b_;
+  std::vector<uint8_t> buf_;
+  std::vector<proc::UniqueFd> fds_;
+  std::string why_;
+};
+
+size_t open_fd_count() {
+  size_t n = 0;
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return 0;
+  while (readdir(d) != nullptr) ++n;
+  closedir(d);
+  return n;
+}
+
+}  // namespace
+
+TEST_F(SocketPair, MessageRoundTrip) {
+  const auto msg = encode(sample_handover());
+  ASSERT_TRUE(proc::send_datagram(a_.get(), msg));
+  ASSERT_EQ(recv(), proc::RecvStatus::kOk) << why_;
+  EXPECT_EQ(buf_, msg);
+  EXPECT_TRUE(fds_.empty());
+  HandoverRequest d;
+  EXPECT_TRUE(decode(buf_, d));
+}
+
+TEST_F(SocketPair, ExactlyMaxLengthIsAccepted) {
+  const auto msg = filled(1000, 1);
+  ASSERT_TRUE(proc::send_datagram(a_.get(), msg));
+  EXPECT_EQ(recv(1000), proc::RecvStatus::kOk) << why_;
+  EXPECT_EQ(buf_.size(), 1000u);
+}
+
+TEST_F(SocketPair, OversizeDatagramIsViolation) {
+  for (size_t extra : {1u, 500u}) {
+    ASSERT_TRUE(proc::send_datagram(a_.get(), filled(1000 + extra, 1)));
+    EXPECT_EQ(recv(1000), proc::RecvStatus::kViolation) << extra;
+    EXPECT_EQ(why_, "oversize message");
+  }
+  // The next message is read on its own: no leftover of the oversize one.
+  ASSERT_TRUE(proc::send_datagram(a_.get(), filled(10, 2)));
+  ASSERT_EQ(recv(1000), proc::RecvStatus::kOk);
+  EXPECT_EQ(buf_, filled(10, 2));
+}
+
+TEST_F(SocketPair, DescriptorsArriveCloseOnExecAndWork) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);  // no O_CLOEXEC on purpose: the flag must come from the receiver
+  proc::UniqueFd rd(p[0]), wr(p[1]);
+  const int to_send[] = {wr.get(), rd.get()};
+  ASSERT_TRUE(proc::send_datagram(a_.get(), filled(3, 0), to_send));
+  ASSERT_EQ(recv(), proc::RecvStatus::kOk) << why_;
+  ASSERT_EQ(fds_.size(), 2u);
+  for (auto& fd : fds_) {
+    const int flags = fcntl(fd.get(), F_GETFD);
+    ASSERT_GE(flags, 0);
+    EXPECT_TRUE(flags & FD_CLOEXEC) << "fd " << fd.get();
+    EXPECT_NE(fd.get(), wr.get());
+  }
+  // The received write end really is the pipe.
+  ASSERT_EQ(write(fds_[0].get(), "x", 1), 1);
+  char c = 0;
+  ASSERT_EQ(read(rd.get(), &c, 1), 1);
+  EXPECT_EQ(c, 'x');
+}
+
+TEST_F(SocketPair, FourDescriptorsMaxFiveRefusedOnSend) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  proc::UniqueFd rd(p[0]), wr(p[1]);
+  const int four[] = {rd.get(), rd.get(), wr.get(), wr.get()};
+  ASSERT_TRUE(proc::send_datagram(a_.get(), filled(1, 0), four));
+  ASSERT_EQ(recv(), proc::RecvStatus::kOk) << why_;
+  EXPECT_EQ(fds_.size(), 4u);
+
+  const int five[] = {rd.get(), rd.get(), wr.get(), wr.get(), rd.get()};
+  errno = 0;
+  EXPECT_FALSE(proc::send_datagram(a_.get(), filled(1, 0), five));
+  EXPECT_EQ(errno, EINVAL);
+  // Nothing was sent.
+  ASSERT_EQ(fcntl(b_.get(), F_SETFL, O_NONBLOCK), 0);
+  EXPECT_EQ(recv(), proc::RecvStatus::kError);
+  EXPECT_EQ(errno, EAGAIN);
+}
+
+TEST_F(SocketPair, TooManyDescriptorsFromARawSenderIsViolationWithoutLeak) {
+  // A hostile child is not bound by send_datagram's limit.
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  proc::UniqueFd rd(p[0]), wr(p[1]);
+  const size_t before = open_fd_count();
+  {
+    int fds[6] = {rd.get(), rd.get(), rd.get(), wr.get(), wr.get(), wr.get()};
+    uint8_t byte = 1;
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+    ASSERT_EQ(sendmsg(a_.get(), &msg, 0), 1);
+  }
+  EXPECT_EQ(recv(), proc::RecvStatus::kViolation);
+  EXPECT_FALSE(why_.empty());
+  fds_.clear();  // whatever arrived is owned and now closed
+  EXPECT_EQ(open_fd_count(), before);
+}
+
+TEST_F(SocketPair, OversizeWithDescriptorsClosesThem) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  proc::UniqueFd rd(p[0]), wr(p[1]);
+  const size_t before = open_fd_count();
+  const int one[] = {wr.get()};
+  ASSERT_TRUE(proc::send_datagram(a_.get(), filled(200, 0), one));
+  EXPECT_EQ(recv(100), proc::RecvStatus::kViolation);
+  EXPECT_EQ(why_, "oversize message");
+  fds_.clear();
+  EXPECT_EQ(open_fd_count(), before);
+}
+
+TEST_F(SocketPair, ClosedPeerIsClosed) {
+  a_.reset();
+  EXPECT_EQ(recv(), proc::RecvStatus::kClosed);
+}
+
+TEST_F(SocketPair, SendToClosedPeerFailsWithoutSignal) {
+  b_.reset();
+  EXPECT_FALSE(proc::send_datagram(a_.get(), filled(4, 0)));  // EPIPE, not SIGPIPE
+}

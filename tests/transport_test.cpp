@@ -1,0 +1,779 @@
+// The SSH transport layer: binary packets (RFC 4253 6), the identification
+// line (4.2), KEXINIT parsing and negotiation (7.1), and the exchange hash and
+// key derivation (7.2, 8; RFC 8731). Expected values are built in the tests
+// from the RFC definitions with libsodium directly.
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <string>
+#include <vector>
+
+#include "crypto/chachapoly.h"
+#include "transport/kex_hash.h"
+#include "transport/kexinit.h"
+#include "transport/packet.h"
+#include "transport/version.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+using namespace lpsshd;
+using namespace lpsshd::transport;
+using Result = PacketDecoder::Result;
+
+namespace {
+
+std::vector<uint8_t> to_bytes(std::string_view s) { return {s.begin(), s.end()}; }
+
+std::vector<uint8_t> payload_of(size_t n) {
+  std::vector<uint8_t> p(n);
+  for (size_t i = 0; i < n; ++i) p[i] = uint8_t(i * 31 + n);
+  return p;
+}
+
+std::vector<uint8_t> random_key() {
+  std::vector<uint8_t> k(64);
+  randombytes_buf(k.data(), k.size());
+  return k;
+}
+
+uint32_t be32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+void put_be32(uint8_t* p, uint32_t v) {
+  p[0] = uint8_t(v >> 24);
+  p[1] = uint8_t(v >> 16);
+  p[2] = uint8_t(v >> 8);
+  p[3] = uint8_t(v);
+}
+
+// A plain packet with chosen (possibly wrong) fields, built by hand.
+std::vector<uint8_t> raw_plain_packet(uint32_t length, uint8_t padding, size_t body_bytes) {
+  std::vector<uint8_t> p(4 + body_bytes, 0x5a);
+  put_be32(p.data(), length);
+  if (body_bytes > 0) p[4] = padding;
+  return p;
+}
+
+// The same, sealed with chacha20-poly1305@openssh.com for `seq`, so the
+// decoder's checks after the MAC can be reached with bad fields.
+std::vector<uint8_t> raw_sealed_packet(std::span<const uint8_t> key, uint32_t seq, uint32_t length,
+                                       uint8_t padding, size_t body_bytes) {
+  auto p = raw_plain_packet(length, padding, body_bytes);
+  p.resize(p.size() + 16);
+  crypto::ChachaPoly c(key);
+  c.seal(seq, p.data(), 4 + body_bytes, p.data() + 4 + body_bytes);
+  return p;
+}
+
+// Just the encrypted 4-byte length field for `length` at `seq`.
+std::vector<uint8_t> sealed_length(std::span<const uint8_t> key, uint32_t seq, uint32_t length) {
+  std::vector<uint8_t> p(4);
+  put_be32(p.data(), length);
+  uint8_t tag[16];
+  crypto::ChachaPoly(key).seal(seq, p.data(), 4, tag);
+  return p;
+}
+
+Result decode_all(PacketDecoder& d, std::span<const uint8_t> in, std::vector<uint8_t>& payload,
+                  std::string& why, size_t& consumed) {
+  consumed = 0;
+  return d.decode(in, consumed, payload, why);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Binary packet protocol
+
+class PacketRoundTrip : public ::testing::TestWithParam<bool> {};
+
+TEST_P(PacketRoundTrip, AllSizesLayoutAndSequence) {
+  const bool encrypted = GetParam();
+  const auto key = random_key();
+  PacketEncoder enc;
+  PacketDecoder dec;
+  if (encrypted) {
+    enc.set_key(key);
+    dec.set_key(key);
+  }
+  crypto::ChachaPoly peek(key);  // independent look at the length and padding
+  std::vector<size_t> sizes;
+  for (size_t n = 1; n <= 300; ++n) sizes.push_back(n);
+  sizes.push_back(32768);
+  uint32_t seq = 0;
+  for (size_t n : sizes) {
+    const auto payload = payload_of(n);
+    std::vector<uint8_t> wire_bytes;
+    enc.encode(payload, wire_bytes);
+    ASSERT_EQ(enc.seq(), seq + 1);
+
+    uint32_t len;
+    uint8_t padding;
+    if (encrypted) {
+      len = peek.packet_length(seq, wire_bytes.data());
+      ASSERT_EQ(wire_bytes.size(), 4 + len + 16u);
+      std::vector<uint8_t> body(len);
+      ASSERT_TRUE(peek.open(seq, wire_bytes.data(), 4 + len, wire_bytes.data() + 4 + len,
+                            body.data()));
+      padding = body[0];
+      EXPECT_EQ(len % 8, 0u) << n;  // AEAD: length field outside the alignment
+    } else {
+      len = be32(wire_bytes.data());
+      ASSERT_EQ(wire_bytes.size(), 4 + len);
+      padding = wire_bytes[4];
+      EXPECT_EQ((4 + len) % 8, 0u) << n;
+      EXPECT_TRUE(std::equal(payload.begin(), payload.end(), wire_bytes.begin() + 5));
+    }
+    EXPECT_GE(padding, 4) << n;
+    EXPECT_EQ(len, 1 + n + padding) << n;
+
+    std::vector<uint8_t> out;
+    std::string why;
+    size_t consumed = 0;
+    ASSERT_EQ(dec.decode(wire_bytes, consumed, out, why), Result::kPacket) << n << ": " << why;
+    EXPECT_EQ(consumed, wire_bytes.size());
+    EXPECT_EQ(out, payload) << n;
+    ++seq;
+    EXPECT_EQ(dec.seq(), seq);
+  }
+}
+
+TEST_P(PacketRoundTrip, BackToBackPacketsInOneBuffer) {
+  const auto key = random_key();
+  PacketEncoder enc;
+  PacketDecoder dec;
+  if (GetParam()) {
+    enc.set_key(key);
+    dec.set_key(key);
+  }
+  std::vector<uint8_t> stream;
+  for (size_t n : {5u, 17u, 100u}) enc.encode(payload_of(n), stream);
+  size_t off = 0;
+  for (size_t n : {5u, 17u, 100u}) {
+    std::vector<uint8_t> out;
+    std::string why;
+    size_t consumed = 0;
+    ASSERT_EQ(dec.decode(std::span(stream).subspan(off), consumed, out, why), Result::kPacket);
+    EXPECT_EQ(out, payload_of(n));
+    off += consumed;
+  }
+  EXPECT_EQ(off, stream.size());
+}
+
+TEST_P(PacketRoundTrip, SequenceNumberWrapsAt2To32) {
+  const auto key = random_key();
+  PacketEncoder enc;
+  PacketDecoder dec;
+  if (GetParam()) {
+    enc.set_key(key);
+    dec.set_key(key);
+  }
+  enc.set_seq(0xffffffffu);
+  dec.set_seq(0xffffffffu);
+  for (uint32_t expect_after : {0u, 1u}) {
+    std::vector<uint8_t> w, out;
+    enc.encode(payload_of(10), w);
+    EXPECT_EQ(enc.seq(), expect_after);
+    std::string why;
+    size_t consumed = 0;
+    ASSERT_EQ(dec.decode(w, consumed, out, why), Result::kPacket) << why;
+    EXPECT_EQ(dec.seq(), expect_after);
+    EXPECT_EQ(out, payload_of(10));
+  }
+}
+
+TEST_P(PacketRoundTrip, EveryStrictPrefixNeedsMore) {
+  const auto key = random_key();
+  PacketEncoder enc;
+  PacketDecoder dec;
+  if (GetParam()) {
+    enc.set_key(key);
+    dec.set_key(key);
+  }
+  for (size_t n : {1u, 12u, 300u}) {
+    std::vector<uint8_t> w;
+    enc.encode(payload_of(n), w);
+    for (size_t cut = 0; cut < w.size(); ++cut) {
+      std::vector<uint8_t> out;
+      std::string why;
+      size_t consumed = 0;
+      ASSERT_EQ(dec.decode(std::span(w).first(cut), consumed, out, why), Result::kNeedMore)
+          << n << " bytes cut at " << cut << ": " << why;
+      ASSERT_EQ(dec.seq(), enc.seq() - 1) << "a partial packet must not advance seq";
+    }
+    std::vector<uint8_t> out;
+    std::string why;
+    size_t consumed = 0;
+    ASSERT_EQ(dec.decode(w, consumed, out, why), Result::kPacket);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(PlainAndChacha, PacketRoundTrip, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "chacha" : "plain"; });
+
+TEST(PacketDecoder, PlainRejectsBadLengths) {
+  std::vector<uint8_t> out;
+  std::string why;
+  size_t consumed;
+  // Largest aligned length still allowed: only needs more bytes.
+  {
+    PacketDecoder d;
+    auto p = raw_plain_packet(kMaxPacketLength - 4, 4, 0);
+    EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kNeedMore);
+  }
+  for (uint32_t len : {kMaxPacketLength + 4, 0x7ffffffcu, 0xfffffffcu, 13u, 12u + 1, 0u, 4u}) {
+    PacketDecoder d;
+    auto p = raw_plain_packet(len, 4, 0);
+    why.clear();
+    EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kError) << len;
+    EXPECT_NE(why.find("length"), std::string::npos) << why;
+  }
+}
+
+TEST(PacketDecoder, EncryptedRejectsBadLengths) {
+  const auto key = random_key();
+  std::vector<uint8_t> out;
+  std::string why;
+  size_t consumed;
+  {
+    PacketDecoder d;
+    d.set_key(key);
+    auto p = sealed_length(key, 0, kMaxPacketLength);
+    EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kNeedMore);
+  }
+  for (uint32_t len : {kMaxPacketLength + 8, 12u, 17u, 0u, 0xfffffff8u}) {
+    PacketDecoder d;
+    d.set_key(key);
+    d.set_seq(5);
+    auto p = sealed_length(key, 5, len);
+    why.clear();
+    EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kError) << len;
+    EXPECT_NE(why.find("length"), std::string::npos) << why;
+  }
+}
+
+TEST(PacketDecoder, PlainRejectsBadPadding) {
+  std::vector<uint8_t> out;
+  std::string why;
+  size_t consumed;
+  // length 12: padding byte + 11 bytes.
+  for (uint8_t pad : {0, 3, 11, 12, 255}) {
+    PacketDecoder d;
+    auto p = raw_plain_packet(12, pad, 12);
+    why.clear();
+    EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kError) << int(pad);
+    EXPECT_NE(why.find("padding"), std::string::npos) << why;
+  }
+  PacketDecoder d;
+  auto ok = raw_plain_packet(12, 4, 12);
+  EXPECT_EQ(decode_all(d, ok, out, why, consumed), Result::kPacket) << why;
+  EXPECT_EQ(out.size(), 7u);
+}
+
+TEST(PacketDecoder, EncryptedRejectsBadPadding) {
+  const auto key = random_key();
+  std::vector<uint8_t> out;
+  std::string why;
+  size_t consumed;
+  for (uint8_t pad : {0, 3, 15, 16, 200}) {
+    PacketDecoder d;
+    d.set_key(key);
+    auto p = raw_sealed_packet(key, 0, 16, pad, 16);
+    why.clear();
+    EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kError) << int(pad);
+    EXPECT_NE(why.find("padding"), std::string::npos) << why;
+  }
+  PacketDecoder d;
+  d.set_key(key);
+  auto ok = raw_sealed_packet(key, 0, 16, 4, 16);
+  EXPECT_EQ(decode_all(d, ok, out, why, consumed), Result::kPacket) << why;
+  EXPECT_EQ(out.size(), 11u);
+}
+
+TEST(PacketDecoder, RejectsMacFailure) {
+  const auto key = random_key();
+  PacketEncoder enc;
+  enc.set_key(key);
+  std::vector<uint8_t> w;
+  enc.encode(payload_of(40), w);
+  for (size_t i : {size_t{5}, size_t{20}, w.size() - 1}) {
+    auto bad = w;
+    bad[i] ^= 0x40;
+    PacketDecoder d;
+    d.set_key(key);
+    std::vector<uint8_t> out;
+    std::string why;
+    size_t consumed = 0;
+    EXPECT_EQ(d.decode(bad, consumed, out, why), Result::kError) << i;
+    EXPECT_NE(why.find("message authentication code"), std::string::npos) << why;
+  }
+  // The wrong key, or the wrong sequence number, fails the same way.
+  PacketDecoder other;
+  other.set_key(random_key());
+  std::vector<uint8_t> out;
+  std::string why;
+  size_t consumed = 0;
+  EXPECT_EQ(other.decode(w, consumed, out, why), Result::kError);
+  PacketDecoder late;
+  late.set_key(key);
+  late.set_seq(1);
+  EXPECT_EQ(late.decode(w, consumed, out, why), Result::kError);
+}
+
+// ---------------------------------------------------------------------------
+// Identification string
+
+namespace {
+VersionParser::Status parse_version(VersionParser& p, std::string_view s) {
+  return p.parse(std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+}
+}  // namespace
+
+TEST(Version, AcceptsOpenSshLineWithCrLf) {
+  const std::string line = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
+  const std::string buf = line + "\x00\x00\x01\x2c";  // first packet bytes follow
+  VersionParser p;
+  ASSERT_EQ(parse_version(p, buf), VersionParser::Status::kDone) << p.error();
+  EXPECT_EQ(p.version(), "SSH-2.0-OpenSSH_9.2p1 Debian-2");
+  EXPECT_EQ(p.consumed(), line.size());
+}
+
+TEST(Version, AcceptsLfOnly) {
+  VersionParser p;
+  ASSERT_EQ(parse_version(p, "SSH-2.0-x\nrest"), VersionParser::Status::kDone);
+  EXPECT_EQ(p.version(), "SSH-2.0-x");
+  EXPECT_EQ(p.consumed(), 10u);
+}
+
+TEST(Version, SkipsLinesBeforeTheSshLine) {
+  const std::string pre = "hello there\r\nsecond line\n\r\n";
+  const std::string line = "SSH-2.0-client\r\n";
+  VersionParser p;
+  ASSERT_EQ(parse_version(p, pre + line + "XYZ"), VersionParser::Status::kDone) << p.error();
+  EXPECT_EQ(p.version(), "SSH-2.0-client");
+  EXPECT_EQ(p.consumed(), pre.size() + line.size());
+}
+
+TEST(Version, EveryPrefixNeedsMore) {
+  const std::string all = "banner\r\nSSH-2.0-OpenSSH_9.2p1\r\n";
+  for (size_t cut = 0; cut < all.size(); ++cut) {
+    VersionParser p;
+    EXPECT_EQ(parse_version(p, all.substr(0, cut)), VersionParser::Status::kNeedMore) << cut;
+  }
+}
+
+TEST(Version, AcceptsProtocol199AsCompatible) {
+  VersionParser p;
+  EXPECT_EQ(parse_version(p, "SSH-1.99-old\r\n"), VersionParser::Status::kDone);
+}
+
+TEST(Version, RejectsSsh1) {
+  VersionParser p;
+  EXPECT_EQ(parse_version(p, "SSH-1.5-old\r\n"), VersionParser::Status::kError);
+  EXPECT_FALSE(p.error().empty());
+  VersionParser q;
+  EXPECT_EQ(parse_version(q, "SSH-3.0-future\r\n"), VersionParser::Status::kError);
+}
+
+TEST(Version, LineLengthLimitIs255IncludingCrLf) {
+  const std::string head = "SSH-2.0-";
+  VersionParser ok;
+  const std::string max_line = head + std::string(253 - head.size(), 'a') + "\r\n";
+  ASSERT_EQ(max_line.size(), 255u);
+  EXPECT_EQ(parse_version(ok, max_line), VersionParser::Status::kDone) << ok.error();
+
+  VersionParser over;
+  const std::string long_line = head + std::string(254 - head.size(), 'a') + "\r\n";
+  EXPECT_EQ(parse_version(over, long_line), VersionParser::Status::kError);
+
+  // A 300-byte line, complete or still arriving, is refused without waiting.
+  const std::string line300 = head + std::string(300 - head.size() - 2, 'b') + "\r\n";
+  VersionParser full, partial, pre;
+  EXPECT_EQ(parse_version(full, line300), VersionParser::Status::kError);
+  EXPECT_EQ(parse_version(partial, line300.substr(0, 280)), VersionParser::Status::kError);
+  EXPECT_EQ(parse_version(pre, std::string(300, 'x') + "\nSSH-2.0-a\n"),
+            VersionParser::Status::kError);
+}
+
+TEST(Version, AtMost64LinesBeforeTheSshLine) {
+  std::string lines;
+  for (int i = 0; i < 64; ++i) lines += "line\r\n";
+  VersionParser ok;
+  EXPECT_EQ(parse_version(ok, lines + "SSH-2.0-x\r\n"), VersionParser::Status::kDone) << ok.error();
+  VersionParser too_many;
+  EXPECT_EQ(parse_version(too_many, lines + "line\r\nSSH-2.0-x\r\n"),
+            VersionParser::Status::kError);
+  // Even before the SSH- line arrives, the 65th line is enough to refuse.
+  VersionParser early;
+  EXPECT_EQ(parse_version(early, lines + "line\r\n"), VersionParser::Status::kError);
+}
+
+TEST(Version, RejectsTooManyPreVersionBytes) {
+  std::string lines;
+  for (int i = 0; i < 40; ++i) lines += std::string(250, 'z') + "\n";  // 10 KB in 40 lines
+  VersionParser p;
+  EXPECT_EQ(parse_version(p, lines + "SSH-2.0-x\r\n"), VersionParser::Status::kError);
+}
+
+TEST(Version, RejectsNul) {
+  VersionParser p;
+  EXPECT_EQ(parse_version(p, std::string("SSH-2.0-a\0b\r\n", 13)), VersionParser::Status::kError);
+  EXPECT_NE(p.error().find("NUL"), std::string::npos) << p.error();
+}
+
+TEST(Version, ServerVersionIsAValidSsh2Line) {
+  const std::string v = server_version_string();
+  EXPECT_EQ(v.rfind("SSH-2.0-lpsshd_", 0), 0u);
+  EXPECT_LE(v.size() + 2, kMaxVersionLine);
+  EXPECT_EQ(v.find_first_of("\r\n "), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------
+// KEXINIT
+
+namespace {
+
+// A KEXINIT as OpenSSH 9.2's client sends it (lists from its defaults).
+struct ClientKexInit {
+  std::string kex =
+      "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ext-info-c,"
+      "kex-strict-c-v00@openssh.com";
+  std::string hostkey =
+      "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com,"
+      "rsa-sha2-512-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,"
+      "rsa-sha2-256";
+  std::string cipher_ctos =
+      "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,"
+      "aes256-gcm@openssh.com";
+  std::string cipher_stoc = cipher_ctos;
+  std::string mac =
+      "umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,"
+      "hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,"
+      "umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1";
+  std::string comp = "none,zlib@openssh.com";
+  std::string lang = "";
+  uint8_t follows = 0;
+  uint32_t reserved = 0;
+
+  std::vector<uint8_t> build() const {
+    wire::Writer w;
+    w.u8(20);
+    for (uint8_t i = 0; i < 16; ++i) w.u8(uint8_t(0xc0 + i));
+    w.string(kex).string(hostkey).string(cipher_ctos).string(cipher_stoc);
+    w.string(mac).string(mac).string(comp).string(comp).string(lang).string(lang);
+    w.u8(follows).u32(reserved);
+    return w.take();
+  }
+};
+
+KexInit parse_ok(const std::vector<uint8_t>& payload) {
+  std::string why;
+  auto k = parse_kexinit(payload, why);
+  EXPECT_TRUE(k.has_value()) << why;
+  return k.value_or(KexInit{});
+}
+
+KexInit server_kexinit() { return parse_ok(build_server_kexinit()); }
+
+std::optional<Negotiated> negotiate_with(const ClientKexInit& c, std::string& why) {
+  return negotiate(parse_ok(c.build()), server_kexinit(), why);
+}
+
+bool parse_fails(const std::vector<uint8_t>& payload) {
+  std::string why;
+  auto k = parse_kexinit(payload, why);
+  return !k.has_value() && !why.empty();
+}
+
+}  // namespace
+
+TEST(KexInit, ParsesOpenSshClientKexInit) {
+  const ClientKexInit c;
+  const auto k = parse_ok(c.build());
+  for (uint8_t i = 0; i < 16; ++i) EXPECT_EQ(k.cookie[i], 0xc0 + i);
+  EXPECT_EQ(k.lists[KexInit::kKex],
+            (std::vector<std::string>{"curve25519-sha256", "curve25519-sha256@libssh.org",
+                                      "ecdh-sha2-nistp256", "ext-info-c",
+                                      "kex-strict-c-v00@openssh.com"}));
+  EXPECT_EQ(k.lists[KexInit::kHostKey].size(), 7u);
+  EXPECT_EQ(k.lists[KexInit::kCipherStoC].front(), "chacha20-poly1305@openssh.com");
+  EXPECT_EQ(k.lists[KexInit::kMacStoC].size(), 10u);
+  EXPECT_EQ(k.lists[KexInit::kCompCtoS], (std::vector<std::string>{"none", "zlib@openssh.com"}));
+  EXPECT_TRUE(k.lists[KexInit::kLangCtoS].empty());
+  EXPECT_FALSE(k.first_kex_packet_follows);
+}
+
+TEST(KexInit, ServerKexInitOffersOnlyWhatIsImplemented) {
+  const auto a = build_server_kexinit();
+  const auto b = build_server_kexinit();
+  const auto k = parse_ok(a);
+  EXPECT_EQ(a[0], 20);
+  EXPECT_FALSE(std::equal(a.begin() + 1, a.begin() + 17, b.begin() + 1)) << "cookie is random";
+  EXPECT_EQ(k.lists[KexInit::kKex],
+            (std::vector<std::string>{"curve25519-sha256", "curve25519-sha256@libssh.org",
+                                      "kex-strict-s-v00@openssh.com"}));
+  EXPECT_EQ(k.lists[KexInit::kHostKey], std::vector<std::string>{"ssh-ed25519"});
+  EXPECT_EQ(k.lists[KexInit::kCipherCtoS],
+            std::vector<std::string>{"chacha20-poly1305@openssh.com"});
+  EXPECT_TRUE(k.lists[KexInit::kMacCtoS].empty());
+  EXPECT_EQ(k.lists[KexInit::kCompStoC], std::vector<std::string>{"none"});
+  EXPECT_FALSE(k.first_kex_packet_follows);
+}
+
+TEST(KexInit, NegotiatesOpenSshClient) {
+  std::string why;
+  auto n = negotiate_with(ClientKexInit{}, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_EQ(n->kex, "curve25519-sha256");
+  EXPECT_EQ(n->hostkey, "ssh-ed25519");
+  EXPECT_EQ(n->cipher_ctos, "chacha20-poly1305@openssh.com");
+  EXPECT_EQ(n->cipher_stoc, "chacha20-poly1305@openssh.com");
+  EXPECT_TRUE(n->strict_kex);
+  EXPECT_TRUE(n->client_ext_info);
+  EXPECT_FALSE(n->ignore_guessed);
+}
+
+TEST(KexInit, PicksClientsFirstCommonChoice) {
+  ClientKexInit c;
+  c.kex = "sntrup761x25519-sha512@openssh.com,curve25519-sha256@libssh.org,curve25519-sha256";
+  c.cipher_ctos = "aes256-ctr,chacha20-poly1305@openssh.com";
+  std::string why;
+  auto n = negotiate_with(c, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_EQ(n->kex, "curve25519-sha256@libssh.org");
+  EXPECT_EQ(n->cipher_ctos, "chacha20-poly1305@openssh.com");
+  EXPECT_FALSE(n->strict_kex);
+  EXPECT_FALSE(n->client_ext_info);
+}
+
+TEST(KexInit, NoCommonAlgorithmNamesTheList) {
+  std::string why;
+  ClientKexInit c;
+  c.cipher_stoc = "aes128-ctr,aes256-gcm@openssh.com";
+  EXPECT_FALSE(negotiate_with(c, why));
+  EXPECT_EQ(why, "no matching cipher found");
+
+  c = ClientKexInit{};
+  c.kex = "diffie-hellman-group14-sha256,ext-info-c,kex-strict-c-v00@openssh.com";
+  EXPECT_FALSE(negotiate_with(c, why));
+  EXPECT_EQ(why, "no matching key exchange method found");
+
+  c = ClientKexInit{};
+  c.hostkey = "rsa-sha2-512,ecdsa-sha2-nistp256";
+  EXPECT_FALSE(negotiate_with(c, why));
+  EXPECT_EQ(why, "no matching host key type found");
+
+  c = ClientKexInit{};
+  c.comp = "zlib@openssh.com";
+  EXPECT_FALSE(negotiate_with(c, why));
+  EXPECT_EQ(why, "no matching compression method found");
+}
+
+TEST(KexInit, ServerStrictKexMarkerIsNeverChosen) {
+  ClientKexInit c;
+  c.kex = "kex-strict-s-v00@openssh.com,curve25519-sha256";
+  std::string why;
+  auto n = negotiate_with(c, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_EQ(n->kex, "curve25519-sha256");
+
+  c.kex = "kex-strict-s-v00@openssh.com";
+  EXPECT_FALSE(negotiate_with(c, why));
+  EXPECT_EQ(why, "no matching key exchange method found");
+}
+
+TEST(KexInit, FirstKexPacketFollowsGuess) {
+  std::string why;
+  ClientKexInit right;
+  right.follows = 1;
+  auto n = negotiate_with(right, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_FALSE(n->ignore_guessed);
+
+  ClientKexInit wrong_kex = right;
+  wrong_kex.kex = "ecdh-sha2-nistp256,curve25519-sha256";
+  n = negotiate_with(wrong_kex, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_TRUE(n->ignore_guessed);
+
+  ClientKexInit wrong_hostkey = right;
+  wrong_hostkey.hostkey = "rsa-sha2-512,ssh-ed25519";
+  n = negotiate_with(wrong_hostkey, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_TRUE(n->ignore_guessed);
+
+  // Without the flag there is no guess to ignore.
+  ClientKexInit no_guess = wrong_kex;
+  no_guess.follows = 0;
+  n = negotiate_with(no_guess, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_FALSE(n->ignore_guessed);
+}
+
+TEST(KexInit, RejectsMalformedNameLists) {
+  for (const char* bad : {"a,,b", ",a", "a,", ",", "a b", "a\tb", "caf\xc3\xa9"}) {
+    ClientKexInit c;
+    c.cipher_ctos = bad;
+    EXPECT_TRUE(parse_fails(c.build())) << bad;
+    c = ClientKexInit{};
+    c.lang = bad;
+    EXPECT_TRUE(parse_fails(c.build())) << bad;
+  }
+  ClientKexInit c;
+  c.kex = std::string(kMaxNameLength, 'k');
+  EXPECT_FALSE(parse_fails(c.build()));
+  c.kex = std::string(kMaxNameLength + 1, 'k');
+  EXPECT_TRUE(parse_fails(c.build()));
+
+  std::string many;
+  for (size_t i = 0; i < kMaxNamesPerList; ++i) many += (i ? ",n" : "n") + std::to_string(i);
+  c.kex = many;
+  EXPECT_FALSE(parse_fails(c.build()));
+  c.kex = many + ",extra";
+  EXPECT_TRUE(parse_fails(c.build()));
+}
+
+TEST(KexInit, RejectsTruncationTrailingBytesAndWrongType) {
+  const auto good = ClientKexInit{}.build();
+  for (size_t cut = 0; cut < good.size(); ++cut)
+    ASSERT_TRUE(parse_fails(std::vector<uint8_t>(good.begin(), good.begin() + cut))) << cut;
+  auto trailing = good;
+  trailing.push_back(0);
+  EXPECT_TRUE(parse_fails(trailing));
+  auto wrong_type = good;
+  wrong_type[0] = 21;
+  EXPECT_TRUE(parse_fails(wrong_type));
+  // A nonzero reserved field is tolerated (RFC 4253 says "reserved for future extension").
+  ClientKexInit c;
+  c.reserved = 7;
+  EXPECT_FALSE(parse_fails(c.build()));
+}
+
+TEST(KexInit, RejectsOversizedPayload) {
+  // Lists at the per-list limits (128 names of 64 bytes, about 8 KiB each):
+  // two of them fit in kMaxKexInit, four do not.
+  std::string full;
+  for (size_t i = 0; i < kMaxNamesPerList; ++i) {
+    std::string name = std::to_string(i);
+    name += std::string(kMaxNameLength - name.size(), 'n');
+    full += (i ? "," : "") + name;
+  }
+  ClientKexInit c;
+  c.mac = full;  // both MAC lists
+  c.lang = full;  // both language lists
+  EXPECT_GT(c.build().size(), kMaxKexInit);
+  EXPECT_TRUE(parse_fails(c.build()));
+  c.lang = "";
+  EXPECT_LT(c.build().size(), kMaxKexInit);
+  EXPECT_FALSE(parse_fails(c.build()));
+}
+
+// ---------------------------------------------------------------------------
+// Exchange hash and key derivation
+
+namespace {
+crypto::SecretBytes secret_of(std::vector<uint8_t> v) { return crypto::SecretBytes(v); }
+std::vector<uint8_t> bytes_of(const crypto::SecretBytes& s) {
+  return {s.span().begin(), s.span().end()};
+}
+}  // namespace
+
+TEST(KexHash, MpintStripsLeadingZeros) {
+  std::vector<uint8_t> raw(32);
+  for (size_t i = 0; i < 32; ++i) raw[i] = uint8_t(i);  // 00 01 02 ... 1f
+  const auto m = bytes_of(shared_secret_mpint(secret_of(raw)));
+  std::vector<uint8_t> expect = {0, 0, 0, 31};
+  expect.insert(expect.end(), raw.begin() + 1, raw.end());
+  EXPECT_EQ(m, expect);
+}
+
+TEST(KexHash, MpintPrependsZeroWhenTopBitSet) {
+  std::vector<uint8_t> raw(32, 0x11);
+  raw[0] = 0x80;
+  const auto m = bytes_of(shared_secret_mpint(secret_of(raw)));
+  std::vector<uint8_t> expect = {0, 0, 0, 33, 0};
+  expect.insert(expect.end(), raw.begin(), raw.end());
+  EXPECT_EQ(m, expect);
+}
+
+TEST(KexHash, MpintAllZeroButLast) {
+  std::vector<uint8_t> raw(32, 0);
+  raw[31] = 0x05;
+  EXPECT_EQ(bytes_of(shared_secret_mpint(secret_of(raw))), (std::vector<uint8_t>{0, 0, 0, 1, 5}));
+  raw[31] = 0xff;
+  EXPECT_EQ(bytes_of(shared_secret_mpint(secret_of(raw))),
+            (std::vector<uint8_t>{0, 0, 0, 2, 0, 0xff}));
+  // Several leading zeros before a top-bit byte.
+  std::vector<uint8_t> raw2(32, 0x01);
+  raw2[0] = raw2[1] = raw2[2] = 0;
+  raw2[3] = 0x90;
+  std::vector<uint8_t> expect = {0, 0, 0, 30, 0};
+  expect.insert(expect.end(), raw2.begin() + 3, raw2.end());
+  EXPECT_EQ(bytes_of(shared_secret_mpint(secret_of(raw2))), expect);
+  // Zero is the empty mpint.
+  EXPECT_EQ(bytes_of(shared_secret_mpint(secret_of(std::vector<uint8_t>(32, 0)))),
+            (std::vector<uint8_t>{0, 0, 0, 0}));
+}
+
+TEST(KexHash, ExchangeHashMatchesRfcFieldOrder) {
+  const std::string vc = "SSH-2.0-OpenSSH_9.2p1 Debian-2", vs = "SSH-2.0-lpsshd_0.1.0";
+  const auto ic = ClientKexInit{}.build();
+  const auto is = build_server_kexinit();
+  std::vector<uint8_t> ks(51, 0x4b), qc(32), qs(32);
+  randombytes_buf(qc.data(), qc.size());
+  randombytes_buf(qs.data(), qs.size());
+  std::vector<uint8_t> raw_k(32);
+  randombytes_buf(raw_k.data(), raw_k.size());
+  raw_k[0] = 0xf0;  // top bit: the mpint gets a leading zero
+  const auto k = shared_secret_mpint(secret_of(raw_k));
+
+  ExchangeHashInputs in{vc, vs, ic, is, ks, qc, qs};
+  const auto h = exchange_hash(in, k);
+
+  wire::Writer w;
+  w.string(vc).string(vs).string(ic).string(is).string(ks).string(qc).string(qs);
+  w.u32(33).u8(0).raw(raw_k);  // mpint K
+  uint8_t expect[32];
+  crypto_hash_sha256(expect, w.bytes().data(), w.size());
+  EXPECT_EQ(std::vector<uint8_t>(h.begin(), h.end()), std::vector<uint8_t>(expect, expect + 32));
+
+  // Every input matters: swapping Q_C and Q_S changes H.
+  ExchangeHashInputs swapped{vc, vs, ic, is, ks, qs, qc};
+  EXPECT_NE(exchange_hash(swapped, k), h);
+}
+
+TEST(KexHash, DeriveKeyExtendsPerRfc4253) {
+  std::vector<uint8_t> raw_k(32);
+  randombytes_buf(raw_k.data(), raw_k.size());
+  raw_k[0] = 0x7f;
+  const auto k = shared_secret_mpint(secret_of(raw_k));
+  std::vector<uint8_t> h(32), sid(32);
+  randombytes_buf(h.data(), h.size());
+  randombytes_buf(sid.data(), sid.size());
+
+  auto hash = [](std::initializer_list<std::span<const uint8_t>> parts) {
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    for (auto p : parts) crypto_hash_sha256_update(&st, p.data(), p.size());
+    std::vector<uint8_t> d(32);
+    crypto_hash_sha256_final(&st, d.data());
+    return d;
+  };
+  const uint8_t letter_c = 'C';
+  const auto k1 = hash({k.span(), h, std::span(&letter_c, 1), sid});
+  const auto k2 = hash({k.span(), h, k1});
+  std::vector<uint8_t> k1k2 = k1;
+  k1k2.insert(k1k2.end(), k2.begin(), k2.end());
+  const auto k3 = hash({k.span(), h, k1k2});
+
+  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 64)), k1k2);
+  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 16)), std::vector<uint8_t>(k1.begin(), k1.begin() + 16));
+  std::vector<uint8_t> k96 = k1k2;
+  k96.insert(k96.end(), k3.begin(), k3.end());
+  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 96)), k96);
+
+  // The letter and the session id are inputs.
+  EXPECT_NE(bytes_of(derive_key(k, h, 'D', sid, 64)), k1k2);
+  EXPECT_NE(bytes_of(derive_key(k, h, 'C', h, 64)), k1k2);
+}
