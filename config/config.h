@@ -73,6 +73,7 @@ struct Config {
   bool password_authentication = false;
   bool kbd_interactive_authentication = false;
   bool use_pam = false;
+  std::string pam_service_name = "lpsshd";  // the /etc/pam.d file lpsshd uses
   bool permit_empty_passwords = false;
   LogLevel log_level = LogLevel::kInfo;
   SyslogFacility syslog_facility = SyslogFacility::kAuth;

@@ -289,6 +289,7 @@ constexpr Keyword kTable[] = {
     row<Scalar<&C::password_authentication, YesNo>>("PasswordAuthentication"),
     row<Scalar<&C::kbd_interactive_authentication, YesNo>>("KbdInteractiveAuthentication"),
     row<Scalar<&C::use_pam, YesNo>>("UsePAM"),
+    row<Scalar<&C::pam_service_name, UserName>>("PAMServiceName"),
     row<Scalar<&C::permit_empty_passwords, YesNo>>("PermitEmptyPasswords"),
     row<Scalar<&C::log_level, Enum<LogLevel, kLogLevels>>>("LogLevel"),
     row<Scalar<&C::syslog_facility, Enum<SyslogFacility, kFacilities>>>("SyslogFacility"),

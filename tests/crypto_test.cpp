@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -73,7 +74,10 @@ class TempDir {
     EXPECT_NE(d, nullptr);
     path_ = d ? d : "/tmp";
   }
-  ~TempDir() { std::system(("rm -rf '" + path_ + "'").c_str()); }
+  ~TempDir() {
+    const int rc = std::system(("rm -rf '" + path_ + "'").c_str());
+    EXPECT_EQ(rc, 0);
+  }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
 
  private:
@@ -317,7 +321,7 @@ TEST(ChachaPoly, SealOpenRoundTrip) {
     auto pkt = plain;
     uint8_t tag[16];
     c.seal(42, pkt.data(), pkt.size(), tag);
-    if (body >= 8) EXPECT_NE(pkt, plain);
+    EXPECT_NE(pkt, plain);
     EXPECT_EQ(c.packet_length(42, pkt.data()), body);
     std::vector<uint8_t> out(body);
     ASSERT_TRUE(c.open(42, pkt.data(), pkt.size(), tag, out.data())) << body;

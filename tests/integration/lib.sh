@@ -326,13 +326,24 @@ ssh_to() {
   done
   local user=$1; shift
   [ -n "$have_identity" ] || opts+=(-i "$(key_of "$user")")
-  timeout -k 5 "${SSH_TIMEOUT:-90}" ssh -F /dev/null "${opts[@]}" \
+  ${LPT_EXEC:+exec} timeout -k 5 "${SSH_TIMEOUT:-90}" ssh -F /dev/null "${opts[@]}" \
     -p "$PORT" \
     -o BatchMode=yes -o IdentitiesOnly=yes \
     -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$KNOWN_HOSTS" \
     -o GlobalKnownHostsFile=/dev/null -o CheckHostIP=no \
     -o LogLevel=ERROR -o ConnectTimeout=10 \
     "$user@127.0.0.1" "$@"
+}
+
+# ssh_bg OUTFILE [SSH OPTIONS...] USER [CMD...]: ssh_to in the background,
+# stdout and stderr to OUTFILE.  Sets BG_PID to a pid that ends the client
+# when sent SIGTERM (timeout(1), which passes the signal on to ssh); the
+# client is ended at exit if still running.
+ssh_bg() {
+  local out=$1; shift
+  ( LPT_EXEC=1 ssh_to "$@" ) >"$out" 2>&1 &
+  BG_PID=$!
+  track_bg "$BG_PID"
 }
 
 # Remembers a background pid so that it is ended at exit.

@@ -1,0 +1,272 @@
+#!/bin/bash
+# What the processes of live connections look like from /proc: the preauth
+# child's sandbox (identity, groups, NoNewPrivs, chroot, descriptors, limits),
+# the postauth child's identity, the root monitor, and that no process but the
+# monitor has the host key (no descriptor on it, its ed25519 seed nowhere in
+# their memory).  Also: stopping the listener leaves sessions alone and a new
+# listener can take the port at once.  Needs root.
+# Usage: process_test.sh BINDIR
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+lib_init "${1:-}"
+
+U=lpt_proc1
+G=lpt_procg1
+add_group "$G"
+add_user "$U"
+usermod -a -G "$G" "$U" || fail "usermod"
+start_daemon
+LISTENER=$DPID
+echo "# lpsshd pid $LISTENER on 127.0.0.1 port $PORT"
+PRE_UID=$(id -u lpsshd) || fail "no lpsshd user after lpsshd -A"
+PRE_GID=$(id -g lpsshd)
+U_UID=$(id -u "$U"); U_GID=$(id -g "$U")
+
+# ---------------------------------------------------------------- helpers
+
+# The host key's ed25519 seed (first half of the 64-byte secret in the
+# openssh-key-v1 private section) and the base64 lines of the key file.
+cat >"$TMP/scanmem.py" <<'EOF'
+import base64, struct, sys
+
+def needles(path):
+    text = open(path).read()
+    lines = [l for l in text.splitlines() if l and not l.startswith("-----")]
+    blob = base64.b64decode("".join(lines))
+    magic = b"openssh-key-v1\0"
+    if not blob.startswith(magic):
+        sys.exit("not an openssh-key-v1 file")
+    off = len(magic)
+    def string():
+        nonlocal off
+        n, = struct.unpack(">I", blob[off:off + 4])
+        s = blob[off + 4:off + 4 + n]
+        if len(s) != n:
+            sys.exit("truncated key file")
+        off += 4 + n
+        return s
+    cipher, kdf, kdfopts = string(), string(), string()
+    if cipher != b"none":
+        sys.exit("encrypted key file")
+    nkeys, = struct.unpack(">I", blob[off:off + 4]); off += 4
+    for _ in range(nkeys):
+        string()  # public key blob
+    priv = string()
+    off2 = 8  # two check words
+    def pstring():
+        nonlocal off2
+        n, = struct.unpack(">I", priv[off2:off2 + 4])
+        s = priv[off2 + 4:off2 + 4 + n]
+        off2 += 4 + n
+        return s
+    if priv[0:4] != priv[4:8]:
+        sys.exit("check words differ")
+    if pstring() != b"ssh-ed25519":
+        sys.exit("not an ed25519 key")
+    pub, sk = pstring(), pstring()
+    if len(sk) != 64 or sk[32:] != pub:
+        sys.exit("unexpected ed25519 secret layout")
+    # The file's text as read(2) would leave it: every full base64 line.
+    text_lines = [l.encode() for l in lines if len(l) >= 40]
+    return sk[:32], text_lines
+
+SKIP = ("[vvar]", "[vvar_vclock]", "[vsyscall]")
+CHUNK = 1 << 22
+LIMIT = 1 << 30
+
+def scan(pid, needle_list):
+    found = [False] * len(needle_list)
+    regions = skipped = nbytes = 0
+    longest = max(len(n) for n in needle_list)
+    try:
+        maps = open("/proc/%d/maps" % pid).read().splitlines()
+        mem = open("/proc/%d/mem" % pid, "rb", buffering=0)
+    except OSError as e:
+        return None, "cannot open: %s" % e
+    for line in maps:
+        parts = line.split()
+        start, end = (int(x, 16) for x in parts[0].split("-"))
+        name = parts[5] if len(parts) > 5 else ""
+        if name in SKIP or end - start > LIMIT:
+            skipped += 1
+            continue
+        tail = b""
+        try:
+            pos = start
+            while pos < end:
+                mem.seek(pos)
+                data = mem.read(min(CHUNK, end - pos))
+                if not data:
+                    break
+                buf = tail + data
+                for i, n in enumerate(needle_list):
+                    if not found[i] and n in buf:
+                        found[i] = True
+                tail = buf[-(longest - 1):]
+                pos += len(data)
+                nbytes += len(data)
+            regions += 1
+        except OSError:
+            skipped += 1
+    return found, "%d regions, %d bytes read, %d skipped" % (regions, nbytes, skipped)
+
+seed, text_lines = needles(sys.argv[1])
+if sys.argv[2] == "--self-test":
+    print("seed", seed.hex())
+    sys.exit(0)
+for pid in map(int, sys.argv[2:]):
+    found, info = scan(pid, [seed] + text_lines)
+    if found is None:
+        print(pid, "error", "error", info)
+    else:
+        print(pid, "seed=%s" % ("yes" if found[0] else "no"),
+              "keytext=%s" % ("yes" if any(found[1:]) else "no"), info)
+EOF
+"$PY" "$TMP/scanmem.py" "$HOSTKEY" --self-test >"$TMP/seed" || fail "cannot read the host key seed"
+
+# scan PID: prints "seed=yes|no keytext=yes|no INFO"
+scan() { "$PY" "$TMP/scanmem.py" "$HOSTKEY" "$1" | cut -d' ' -f2-; }
+
+# expect_no_hostkey WHAT PID: no descriptor on the key file, seed and key
+# text absent from its memory.
+expect_no_hostkey() {
+  local what=$1 pid=$2 fds="" f r
+  for f in /proc/"$pid"/fd/*; do
+    r=$(readlink "$f" 2>/dev/null) || continue
+    [ "$r" == "$HOSTKEY" ] && fds="$fds ${f##*/}"
+  done
+  expect_eq "$what: no descriptor on the host key" "" "$fds"
+  r=$(scan "$pid")
+  expect_match "$what: host key seed not in memory ($(cut -d' ' -f3- <<<"$r"))" "^seed=no " "$r"
+  expect_match "$what: host key file text not in memory" "^seed=[a-z]+ keytext=no " "$r"
+}
+
+ids() { echo $(status_field "$1" "$2"); }
+sorted_words() { tr ' \t' '\n\n' | sed '/^$/d' | sort -n | tr '\n' ' ' | sed 's/ $//'; }
+# socket_inode FD_LINK: the inode of "socket:[N]", or nothing.
+socket_inode() { sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' <<<"$1"; }
+inode_in() { awk -v i="$1" -v c="$2" 'NR > 1 && $c == i {f=1} END {exit !f}' "$3"; }
+limit_of() { awk -v n="$2" 'index($0, n) == 1 {print $(NF-2), $(NF-1)}' "/proc/$1/limits"; }
+
+# ---------------------------------------------------------------- preauth
+# A raw client: sends its version, reads the server's, then stays silent.
+"$PY" - "$PORT" "$TMP/raw.banner" <<'EOF' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"SSH-2.0-test\r\n")
+buf = b""
+while b"\n" not in buf:
+    d = s.recv(1)
+    if not d:
+        break
+    buf += d
+open(sys.argv[2], "wb").write(buf)
+time.sleep(120)
+EOF
+RAW=$!
+track_bg "$RAW"
+wait_for 10 grep -q '^SSH-2\.0-' "$TMP/raw.banner" 2>/dev/null || fail "no server version for the raw client"
+wait_for 5 test -n "$(find_desc "$LISTENER" lpsshd-preauth)"
+pre=$(find_desc "$LISTENER" lpsshd-preauth)
+[ "$(wc -w <<<"$pre")" -eq 1 ] || fail "expected one lpsshd-preauth below $LISTENER, found: '$pre'"
+pre_mon=$(status_field "$pre" PPid)
+echo "# preauth connection: monitor $pre_mon, preauth $pre"
+expect_eq "preauth: parent is an lpsshd-monitor" lpsshd-monitor "$(exe_name "$pre_mon")"
+expect_eq "preauth: its monitor is a child of the listener" "$LISTENER" "$(status_field "$pre_mon" PPid)"
+expect_eq "preauth: its monitor runs as root (Uid)" "0 0 0 0" "$(ids "$pre_mon" Uid)"
+expect_eq "preauth: Uid all $PRE_UID (lpsshd)" "$PRE_UID $PRE_UID $PRE_UID $PRE_UID" "$(ids "$pre" Uid)"
+expect_eq "preauth: Gid all $PRE_GID (lpsshd)" "$PRE_GID $PRE_GID $PRE_GID $PRE_GID" "$(ids "$pre" Gid)"
+expect_eq "preauth: no supplementary groups" "" "$(ids "$pre" Groups)"
+expect_eq "preauth: NoNewPrivs 1" 1 "$(ids "$pre" NoNewPrivs)"
+expect_eq "preauth: CapEff empty" 0000000000000000 "$(ids "$pre" CapEff)"
+expect_eq "preauth: CapPrm empty" 0000000000000000 "$(ids "$pre" CapPrm)"
+expect_eq "preauth: root is /var/empty" /var/empty "$(readlink "/proc/$pre/root")"
+expect_eq "preauth: cwd is inside the chroot" /var/empty "$(readlink "/proc/$pre/cwd")"
+# The files in /proc/PID of a non-dumpable process belong to root.
+expect_eq "preauth: not dumpable (/proc/PID/status owned by root)" 0 "$(stat -c %u "/proc/$pre/status")"
+expect_eq "preauth: descriptors are exactly 0 1 2" "0 1 2" "$(ls "/proc/$pre/fd" | sorted_words)"
+fd0=$(readlink "/proc/$pre/fd/0"); fd1=$(readlink "/proc/$pre/fd/1"); fd2=$(readlink "/proc/$pre/fd/2")
+ino0=$(socket_inode "$fd0"); ino1=$(socket_inode "$fd1")
+if [ -n "$ino0" ] && { inode_in "$ino0" 10 /proc/net/tcp || inode_in "$ino0" 10 /proc/net/tcp6; }; then
+  ok "preauth: fd 0 is the TCP connection ($fd0)"
+else not_ok "preauth: fd 0 is the TCP connection" "fd 0 -> $fd0"; fi
+if [ -n "$ino1" ] && inode_in "$ino1" 7 /proc/net/unix; then
+  ok "preauth: fd 1 is a unix socket to the monitor ($fd1)"
+else not_ok "preauth: fd 1 is a unix socket to the monitor" "fd 1 -> $fd1"; fi
+expect_eq "preauth: fd 2 is /dev/null" /dev/null "$fd2"
+expect_eq "preauth: RLIMIT_NPROC 0" "0 0" "$(limit_of "$pre" "Max processes")"
+expect_eq "preauth: RLIMIT_FSIZE 0" "0 0" "$(limit_of "$pre" "Max file size")"
+expect_eq "preauth: RLIMIT_CORE 0" "0 0" "$(limit_of "$pre" "Max core file size")"
+echo "# info: preauth Seccomp: $(ids "$pre" Seccomp) (2 = filter; DESIGN.md plans an allow-list, not asserted)"
+
+expect_no_hostkey "listener" "$LISTENER"
+expect_no_hostkey "preauth" "$pre"
+r=$(scan "$pre_mon")
+echo "# info: preauth-phase monitor $pre_mon memory: $r"
+
+# ---------------------------------------------------------------- postauth
+ssh_bg "$TMP/post.out" "$U" 'echo started; exec sleep 60'
+CLIENT=$BG_PID
+wait_for 10 grep -q '^started$' "$TMP/post.out" || fail "session did not start: $(cat "$TMP/post.out")"
+wait_for 5 test -n "$(find_desc "$LISTENER" lpsshd-postauth)"
+post=$(find_desc "$LISTENER" lpsshd-postauth)
+[ "$(wc -w <<<"$post")" -eq 1 ] || fail "expected one lpsshd-postauth below $LISTENER, found: '$post'"
+mon=$(status_field "$post" PPid)
+echo "# session: monitor $mon, postauth $post"
+expect_eq "monitor: is lpsshd-monitor" lpsshd-monitor "$(exe_name "$mon")"
+expect_eq "monitor: a child of the listener" "$LISTENER" "$(status_field "$mon" PPid)"
+expect_eq "monitor: Uid all root" "0 0 0 0" "$(ids "$mon" Uid)"
+expect_eq "monitor: Gid all root" "0 0 0 0" "$(ids "$mon" Gid)"
+expect_eq "monitor: its preauth child is gone after login" "" "$(find_desc "$mon" lpsshd-preauth)"
+expect_eq "postauth: Uid all $U_UID ($U)" "$U_UID $U_UID $U_UID $U_UID" "$(ids "$post" Uid)"
+expect_eq "postauth: Gid all $U_GID ($U)" "$U_GID $U_GID $U_GID $U_GID" "$(ids "$post" Gid)"
+expect_eq "postauth: Groups are the user's (id -G $U)" \
+  "$(id -G "$U" | sorted_words)" "$(ids "$post" Groups | sorted_words)"
+expect_eq "postauth: CapEff empty" 0000000000000000 "$(ids "$post" CapEff)"
+expect_eq "postauth: not dumpable (/proc/PID/status owned by root)" 0 "$(stat -c %u "/proc/$post/status")"
+cmd=$(children "$post")
+expect_eq "session command runs as $U below postauth" "sleep $U_UID" \
+  "$(ps -o comm= -o uid= -p "${cmd:-0}" | awk '{print $1, $2}')"
+
+expect_eq "control: the session command is dumpable (/proc/PID/status owned by $U)" \
+  "$U_UID" "$(stat -c %u "/proc/${cmd:-0}/status" 2>/dev/null)"
+
+expect_no_hostkey "postauth" "$post"
+expect_no_hostkey "listener with a session open" "$LISTENER"
+r=$(scan "$mon")
+expect_match "positive control: the seed IS found in the session's monitor ($(cut -d' ' -f3- <<<"$r"))" \
+  "^seed=yes " "$r"
+r=$(scan "$pre_mon")
+expect_match "positive control: the seed IS found in the preauth-phase monitor" "^seed=yes " "$r"
+
+# Ending the clients ends their monitors and children.
+kill -TERM "$CLIENT"; wait "$CLIENT" 2>/dev/null
+kill -TERM "$RAW"; wait "$RAW" 2>/dev/null
+if wait_for 5 pid_gone "$post" && wait_for 5 pid_gone "$mon"; then
+  ok "client gone: postauth and its monitor exit"
+else not_ok "client gone: postauth and its monitor exit" "$(ps -o pid,stat,comm -p "$post,$mon")"; fi
+if wait_for 5 pid_gone "$pre" && wait_for 5 pid_gone "$pre_mon"; then
+  ok "raw client gone: preauth and its monitor exit"
+else not_ok "raw client gone: preauth and its monitor exit" "$(ps -o pid,stat,comm -p "$pre,$pre_mon")"; fi
+
+# ---------------------------------------------------------------- listener restart
+ssh_bg "$TMP/surv.out" "$U" 'echo started; sleep 2; echo survived'
+CLIENT=$BG_PID
+wait_for 10 grep -q '^started$' "$TMP/surv.out" || fail "session did not start: $(cat "$TMP/surv.out")"
+kill -TERM "$LISTENER"
+if wait_for 5 pid_gone "$LISTENER"; then ok "listener exits on SIGTERM"
+else not_ok "listener exits on SIGTERM"; fi
+wait "$LISTENER" 2>/dev/null
+OLDLOG=$LOG
+# A new listener on the same port while the old session still uses it.
+FIXED_PORT=$PORT start_daemon
+ok "a new listener binds port $PORT while an old session is open"
+wait "$CLIENT"; rc=$?
+expect_eq "the session outlives the listener" "started survived/0" "$(echo $(cat "$TMP/surv.out"))/$rc"
+out=$(ssh_to "$U" 'echo fresh'); rc=$?
+expect_eq "the new listener accepts logins" "fresh/0" "$out/$rc"
+grep -q "Disconnected from user $U" "$OLDLOG" || echo "# info: old monitor logged no disconnect"
+
+finish

@@ -1,0 +1,849 @@
+// The monitor's decisions (monitor/monitor_core.h), driven in memory: this
+// test plays the preauth and postauth children and the SSH client at once.
+// The key exchange is checked from the client's side (H, signature and keys
+// recomputed here from RFC 4253/8731 with libsodium), authentication is
+// checked against RFC 4252's signed data, and the rejection tests are
+// generated from the permission table in monitor/state_table.h.
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <iterator>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "log/log.h"
+#include "monitor/monitor_core.h"
+#include "monitor/protocol.h"
+#include "monitor/state_table.h"
+#include "transport/kexinit.h"
+#include "transport/version.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+using namespace lpsshd;
+using namespace lpsshd::monitor;
+using monproto::AuthResult;
+using Kind = Outcome::Kind;
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes bytes_of(std::span<const uint8_t> s) { return {s.begin(), s.end()}; }
+
+// Keys are expensive enough to share across the ~2000 sessions of the
+// table-generated tests; each session still gets its own MonitorCore.
+const crypto::Ed25519Key& host_key() {
+  static const auto k = crypto::Ed25519Key::generate();
+  return k;
+}
+const crypto::Ed25519Key& alice_key() {  // in alice's (and root's) authorized_keys
+  static const auto k = crypto::Ed25519Key::generate();
+  return k;
+}
+const crypto::Ed25519Key& stranger_key() {  // authorized for nobody
+  static const auto k = crypto::Ed25519Key::generate();
+  return k;
+}
+
+class FakeBackend : public AuthBackend {
+ public:
+  FakeBackend() {
+    users_["alice"] = UserInfo{"alice", 1000, 1000, "/home/alice", "/bin/bash"};
+    users_["root"] = UserInfo{"root", 0, 0, "/root", "/bin/bash"};
+    keys_["alice"].push_back(alice_key().public_blob());
+    keys_["root"].push_back(alice_key().public_blob());
+  }
+  std::optional<UserInfo> lookup_user(const std::string& name) override {
+    auto it = users_.find(name);
+    if (it == users_.end()) return std::nullopt;
+    return it->second;
+  }
+  bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) override {
+    for (const auto& k : keys_[user.name])
+      if (k == bytes_of(blob)) return true;
+    return false;
+  }
+
+ private:
+  std::map<std::string, UserInfo> users_;
+  std::map<std::string, std::vector<Bytes>> keys_;
+};
+
+// A client KEXINIT like OpenSSH 9.2's.
+Bytes client_kexinit(const std::string& ciphers = "chacha20-poly1305@openssh.com,aes128-ctr") {
+  wire::Writer w;
+  w.u8(20);
+  for (int i = 0; i < 16; ++i) w.u8(uint8_t(i));
+  w.string(
+      "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ext-info-c,"
+      "kex-strict-c-v00@openssh.com");
+  w.string("ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512");
+  w.string(ciphers).string(ciphers);
+  w.string("hmac-sha2-256-etm@openssh.com").string("hmac-sha2-256-etm@openssh.com");
+  w.string("none,zlib@openssh.com").string("none,zlib@openssh.com");
+  w.string("").string("");
+  w.boolean(false).u32(0);
+  return w.take();
+}
+
+// RFC 4251 mpint of the raw X25519 output, written out here independently.
+Bytes mpint(std::span<const uint8_t> raw) {
+  size_t i = 0;
+  while (i < raw.size() && raw[i] == 0) ++i;
+  Bytes mag(raw.begin() + i, raw.end());
+  if (!mag.empty() && (mag[0] & 0x80)) mag.insert(mag.begin(), 0);
+  wire::Writer w;
+  w.string(mag);
+  return w.take();
+}
+
+Bytes sha256(std::initializer_list<std::span<const uint8_t>> parts) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  for (auto p : parts) crypto_hash_sha256_update(&st, p.data(), p.size());
+  Bytes d(32);
+  crypto_hash_sha256_final(&st, d.data());
+  return d;
+}
+
+// RFC 4253 7.2 for a 64-byte key: HASH(K||H||X||sid) || HASH(K||H||K1).
+Bytes derive64(const Bytes& k, const Bytes& h, char letter, const Bytes& sid) {
+  const uint8_t x = uint8_t(letter);
+  Bytes k1 = sha256({k, h, std::span(&x, 1), sid});
+  Bytes k2 = sha256({k, h, k1});
+  k1.insert(k1.end(), k2.begin(), k2.end());
+  return k1;
+}
+
+// RFC 4252 7: the data a publickey signature covers.
+Bytes userauth_signed_data(const Bytes& session_id, const std::string& user,
+                           const Bytes& key_blob) {
+  wire::Writer w;
+  w.string(session_id).u8(50).string(user).string("ssh-connection").string("publickey");
+  w.boolean(true).string("ssh-ed25519").string(key_blob);
+  return w.take();
+}
+
+template <typename T>
+T decode_reply(const Outcome& o) {
+  T m;
+  EXPECT_TRUE(monproto::decode(o.reply, m)) << "reply does not decode";
+  return m;
+}
+
+// What the client side of one key exchange saw and computed.
+struct ClientKex {
+  Bytes client_kexinit, server_kexinit;
+  Bytes q_c, q_s, k_mpint, h;
+  monproto::KexReply reply;
+};
+
+// One connection: a MonitorCore and the helpers that play its children.
+class Session {
+ public:
+  explicit Session(Settings settings = {})
+      : core_(settings, host_key(), backend_, Peer{"192.0.2.7", 50022}) {
+    log::init("monitor_core_test", true, log::Level::kQuiet, 0);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  MonitorCore& core() { return core_; }
+  Phase phase() const { return core_.phase(); }
+
+  Outcome send(Child from, const Bytes& msg, size_t fds = 0) { return core_.handle(from, msg, fds); }
+  template <typename M>
+  Outcome send(Child from, const M& m) {
+    return send(from, monproto::encode(m));
+  }
+
+  std::string server_version() {
+    monproto::Hello hello;
+    EXPECT_TRUE(monproto::decode(core_.hello(), hello));
+    return hello.server_version;
+  }
+
+  // KEXINIT then ECDH, checked from the client's side. `from` and `version`
+  // differ between the first exchange and a rekey.
+  ClientKex kex(Child from, const std::string& version) {
+    ClientKex c;
+    c.client_kexinit = client_kexinit();
+    auto o = send(from, monproto::KexInitRequest{version, c.client_kexinit});
+    EXPECT_EQ(o.kind, Kind::kReply) << o.reason;
+    auto ki = decode_reply<monproto::KexInitReply>(o);
+    EXPECT_TRUE(ki.ok) << ki.reason;
+    c.server_kexinit = ki.server_kexinit;
+
+    uint8_t secret[32];
+    randombytes_buf(secret, sizeof secret);
+    c.q_c.resize(32);
+    crypto_scalarmult_curve25519_base(c.q_c.data(), secret);
+    o = send(from, monproto::KexEcdhRequest{c.q_c});
+    EXPECT_EQ(o.kind, Kind::kReply) << o.reason;
+    c.reply = decode_reply<monproto::KexReply>(o);
+    EXPECT_TRUE(c.reply.ok) << c.reply.reason;
+    c.q_s = c.reply.server_public;
+
+    uint8_t shared[32];
+    EXPECT_EQ(crypto_scalarmult_curve25519(shared, secret, c.q_s.data()), 0);
+    c.k_mpint = mpint(shared);
+    wire::Writer hw;
+    hw.string(first_version_.empty() ? version : first_version_).string(server_version());
+    hw.string(c.client_kexinit).string(c.server_kexinit).string(c.reply.host_key_blob);
+    hw.string(c.q_c).string(c.q_s).raw(c.k_mpint);
+    c.h = sha256({hw.bytes()});
+    if (first_version_.empty()) first_version_ = version;
+    sodium_memzero(secret, sizeof secret);
+    sodium_memzero(shared, sizeof shared);
+    return c;
+  }
+
+  void first_kex() {
+    first_ = kex(Child::kPreauth, "SSH-2.0-test");
+    session_id_ = first_.h;
+  }
+
+  Outcome auth_none(const std::string& user) {
+    return send(Child::kPreauth, monproto::AuthNoneRequest{user});
+  }
+  Outcome auth_query(const std::string& user, const crypto::Ed25519Key& key,
+                     const std::string& alg = "ssh-ed25519") {
+    monproto::AuthPubkeyRequest r;
+    r.user = user;
+    r.algorithm = alg;
+    r.key_blob = key.public_blob();
+    return send(Child::kPreauth, r);
+  }
+  // A publickey request signed by `key` over the RFC 4252 data for `sid`.
+  Outcome auth_signed(const std::string& user, const crypto::Ed25519Key& key, const Bytes& sid) {
+    monproto::AuthPubkeyRequest r;
+    r.user = user;
+    r.algorithm = "ssh-ed25519";
+    r.key_blob = key.public_blob();
+    r.has_signature = true;
+    r.signature = key.sign_blob(userauth_signed_data(sid, user, r.key_blob));
+    return send(Child::kPreauth, r);
+  }
+  Outcome auth_signed(const std::string& user, const crypto::Ed25519Key& key) {
+    return auth_signed(user, key, session_id_);
+  }
+
+  // Drives a fresh session into phase p along the legal path.
+  void drive_to(Phase p) {
+    if (p == Phase::kClosed) {
+      EXPECT_EQ(send(Child::kPreauth, Bytes{0}).kind, Kind::kViolation);
+      ASSERT_EQ(phase(), Phase::kClosed);
+      return;
+    }
+    if (p == Phase::kKexInit) return check(p);
+    auto o = send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()});
+    ASSERT_EQ(o.kind, Kind::kReply);
+    if (p == Phase::kKexEcdh) return check(p);
+    Bytes q_c(32);
+    uint8_t secret[32];
+    randombytes_buf(secret, sizeof secret);
+    crypto_scalarmult_curve25519_base(q_c.data(), secret);
+    o = send(Child::kPreauth, monproto::KexEcdhRequest{q_c});
+    ASSERT_EQ(o.kind, Kind::kReply);
+    session_id_ = decode_reply<monproto::KexReply>(o).exchange_hash;
+    if (p == Phase::kAuth) return check(p);
+    ASSERT_EQ(decode_reply<monproto::AuthReply>(auth_signed("alice", alice_key())).result,
+              AuthResult::kSuccess);
+    if (p == Phase::kHandover) return check(p);
+    ASSERT_EQ(send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind,
+              Kind::kStartPostauth);
+    core_.postauth_started();
+    if (p == Phase::kPostauthStart) return check(p);
+    ASSERT_EQ(send(Child::kPostauth, monproto::PostauthReady{}).kind, Kind::kReply);
+    if (p == Phase::kPostIdle) return check(p);
+    ASSERT_EQ(send(Child::kPostauth, monproto::KexInitRequest{"", client_kexinit()}).kind,
+              Kind::kReply);
+    check(p);
+  }
+
+  const ClientKex& first() const { return first_; }
+  const Bytes& session_id() const { return session_id_; }
+
+ private:
+  void check(Phase p) { ASSERT_EQ(phase(), p) << phase_name(p); }
+
+  FakeBackend backend_;
+  MonitorCore core_;
+  ClientKex first_;
+  Bytes session_id_;
+  std::string first_version_;
+};
+
+// A well-formed message of each child type (so a refusal is the table's
+// doing, not the parser's), the monitor's own reply types, or junk.
+Bytes message_of_type(uint8_t t) {
+  using monproto::Type;
+  switch (static_cast<Type>(t)) {
+    case Type::kKexInit: return monproto::encode(monproto::KexInitRequest{"SSH-2.0-x", client_kexinit()});
+    case Type::kKexEcdh: return monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)});
+    case Type::kAuthNone: return monproto::encode(monproto::AuthNoneRequest{"alice"});
+    case Type::kAuthPubkey: {
+      monproto::AuthPubkeyRequest r;
+      r.user = "alice";
+      r.algorithm = "ssh-ed25519";
+      r.key_blob = alice_key().public_blob();
+      return monproto::encode(r);
+    }
+    case Type::kHandover: return monproto::encode(monproto::HandoverRequest{10, 10, {}});
+    case Type::kPostauthReady: return monproto::encode(monproto::PostauthReady{});
+    case Type::kHello: return monproto::encode(monproto::Hello{"SSH-2.0-x"});
+    case Type::kAuthReply: return monproto::encode(monproto::AuthReply{AuthResult::kSuccess, "", false});
+    default: return Bytes{t, 0, 0, 0, 0};
+  }
+}
+
+constexpr Phase kAllPhases[] = {Phase::kKexInit,       Phase::kKexEcdh,  Phase::kAuth,
+                                Phase::kHandover,      Phase::kPostauthStart,
+                                Phase::kPostIdle,      Phase::kPostKexEcdh, Phase::kClosed};
+static_assert(std::size(kAllPhases) == static_cast<size_t>(Phase::kCount));
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Key exchange
+
+TEST(MonitorKex, HelloCarriesServerVersion) {
+  Session s;
+  EXPECT_EQ(s.server_version(), transport::server_version_string());
+}
+
+TEST(MonitorKex, FirstExchangeMatchesClientComputation) {
+  Session s;
+  s.first_kex();
+  const auto& c = s.first();
+  EXPECT_EQ(s.phase(), Phase::kAuth);
+  // K_S is the host key, and it signed H.
+  EXPECT_EQ(c.reply.host_key_blob, host_key().public_blob());
+  EXPECT_TRUE(crypto::ed25519_verify_blob(c.reply.host_key_blob, c.reply.signature, c.h));
+  // H as the client computes it from V_C, V_S, I_C, I_S, K_S, Q_C, Q_S, K.
+  EXPECT_EQ(c.reply.exchange_hash, c.h);
+  // Keys: 'C' client to server, 'D' server to client, session id = first H.
+  EXPECT_EQ(bytes_of(c.reply.key_ctos.span()), derive64(c.k_mpint, c.h, 'C', c.h));
+  EXPECT_EQ(bytes_of(c.reply.key_stoc.span()), derive64(c.k_mpint, c.h, 'D', c.h));
+  // The server KEXINIT is a real one the transport layer accepts.
+  std::string why;
+  auto server = transport::parse_kexinit(c.server_kexinit, why);
+  ASSERT_TRUE(server) << why;
+  EXPECT_EQ(server->lists[transport::KexInit::kHostKey], std::vector<std::string>{"ssh-ed25519"});
+}
+
+TEST(MonitorKex, KexInitReplyReportsNegotiatedFlags) {
+  Session s;
+  auto o = s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()});
+  ASSERT_EQ(o.kind, Kind::kReply);
+  auto r = decode_reply<monproto::KexInitReply>(o);
+  EXPECT_TRUE(r.ok);
+  EXPECT_TRUE(r.strict_kex);
+  EXPECT_TRUE(r.client_ext_info);
+  EXPECT_FALSE(r.ignore_guessed);
+  EXPECT_EQ(s.phase(), Phase::kKexEcdh);
+}
+
+TEST(MonitorKex, NegotiationFailureEndsConnectionWithReason) {
+  Session s;
+  auto o = s.send(Child::kPreauth,
+                  monproto::KexInitRequest{"SSH-2.0-test", client_kexinit("aes128-ctr")});
+  EXPECT_EQ(o.kind, Kind::kEndAfterReply);
+  auto r = decode_reply<monproto::KexInitReply>(o);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.reason, "no matching cipher found");
+  EXPECT_EQ(s.phase(), Phase::kClosed);
+}
+
+TEST(MonitorKex, MalformedClientKexInitEndsConnection) {
+  // A well-formed monitor message carrying a broken client KEXINIT: the
+  // client is at fault, not the child, so the reply explains and the
+  // connection ends.
+  Session s;
+  Bytes broken = client_kexinit();
+  broken.push_back(0);
+  auto o = s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", broken});
+  EXPECT_EQ(o.kind, Kind::kEndAfterReply);
+  EXPECT_FALSE(decode_reply<monproto::KexInitReply>(o).ok);
+  EXPECT_EQ(s.phase(), Phase::kClosed);
+}
+
+TEST(MonitorKex, BadClientPublicValuesEndConnection) {
+  for (Bytes q : {Bytes(31, 9), Bytes(32, 0), [] {
+         Bytes one(32, 0);
+         one[0] = 1;  // low order: shared secret zero
+         return one;
+       }()}) {
+    Session s;
+    s.drive_to(Phase::kKexEcdh);
+    auto o = s.send(Child::kPreauth, monproto::KexEcdhRequest{q});
+    EXPECT_EQ(o.kind, Kind::kEndAfterReply) << q.size();
+    EXPECT_FALSE(decode_reply<monproto::KexReply>(o).ok);
+    EXPECT_EQ(s.phase(), Phase::kClosed);
+  }
+}
+
+TEST(MonitorKex, ClientVersionOnlyInFirstExchange) {
+  Session missing;
+  EXPECT_EQ(missing.send(Child::kPreauth, monproto::KexInitRequest{"", client_kexinit()}).kind,
+            Kind::kViolation);
+  EXPECT_EQ(missing.phase(), Phase::kClosed);
+
+  Session ssh1;
+  EXPECT_EQ(ssh1.send(Child::kPreauth, monproto::KexInitRequest{"SSH-1.5-x", client_kexinit()}).kind,
+            Kind::kViolation);
+
+  Session rekey;
+  rekey.drive_to(Phase::kPostIdle);
+  EXPECT_EQ(
+      rekey.send(Child::kPostauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()}).kind,
+      Kind::kViolation);
+  EXPECT_EQ(rekey.phase(), Phase::kClosed);
+}
+
+TEST(MonitorKex, KexInitTwiceIsViolation) {
+  Session s;
+  const auto msg = monproto::encode(monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()});
+  ASSERT_EQ(s.send(Child::kPreauth, msg).kind, Kind::kReply);
+  auto o = s.send(Child::kPreauth, msg);
+  EXPECT_EQ(o.kind, Kind::kViolation);
+  EXPECT_NE(o.reason.find("KEX_INIT"), std::string::npos) << o.reason;
+  EXPECT_EQ(s.phase(), Phase::kClosed);
+}
+
+// ---------------------------------------------------------------------------
+// Authentication
+
+TEST(MonitorAuth, NoneListsPublickey) {
+  Session s;
+  s.first_kex();
+  auto o = s.auth_none("alice");
+  ASSERT_EQ(o.kind, Kind::kReply);
+  auto r = decode_reply<monproto::AuthReply>(o);
+  EXPECT_EQ(r.result, AuthResult::kFailure);
+  EXPECT_EQ(r.methods, "publickey");
+  EXPECT_FALSE(r.disconnect);
+}
+
+TEST(MonitorAuth, QueryForAuthorizedKeyIsPkOk) {
+  Session s;
+  s.first_kex();
+  auto o = s.auth_query("alice", alice_key());
+  ASSERT_EQ(o.kind, Kind::kReply);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(o).result, AuthResult::kPkOk);
+  EXPECT_EQ(s.phase(), Phase::kAuth);
+  // The query alone grants nothing.
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_query("alice", stranger_key())).result,
+            AuthResult::kFailure);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_query("alice", alice_key(), "ssh-rsa")).result,
+            AuthResult::kFailure)
+      << "algorithm name must match the blob";
+}
+
+TEST(MonitorAuth, CorrectSignatureSucceeds) {
+  Session s;
+  s.first_kex();
+  ASSERT_EQ(s.auth_none("alice").kind, Kind::kReply);
+  auto o = s.auth_signed("alice", alice_key());
+  ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(o).result, AuthResult::kSuccess);
+  EXPECT_EQ(s.phase(), Phase::kHandover);
+}
+
+TEST(MonitorAuth, SignatureForAnotherSessionFails) {
+  Session s;
+  s.first_kex();
+  Bytes other_sid = s.session_id();
+  other_sid[0] ^= 1;
+  auto o = s.auth_signed("alice", alice_key(), other_sid);
+  ASSERT_EQ(o.kind, Kind::kReply);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(o).result, AuthResult::kFailure);
+  EXPECT_EQ(s.phase(), Phase::kAuth);
+  // Signed for another user name (the monitor uses the bound one).
+  monproto::AuthPubkeyRequest r;
+  r.user = "alice";
+  r.algorithm = "ssh-ed25519";
+  r.key_blob = alice_key().public_blob();
+  r.has_signature = true;
+  r.signature = alice_key().sign_blob(userauth_signed_data(s.session_id(), "root", r.key_blob));
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(s.send(Child::kPreauth, r)).result,
+            AuthResult::kFailure);
+}
+
+TEST(MonitorAuth, ValidSignatureByUnauthorizedKeyFails) {
+  Session s;
+  s.first_kex();
+  auto o = s.auth_signed("alice", stranger_key());
+  ASSERT_EQ(o.kind, Kind::kReply);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(o).result, AuthResult::kFailure);
+  EXPECT_EQ(s.phase(), Phase::kAuth);
+}
+
+TEST(MonitorAuth, SignatureByOtherKeyOverAuthorizedBlobFails) {
+  // Blob of the authorized key, signature made by a different key.
+  Session s;
+  s.first_kex();
+  monproto::AuthPubkeyRequest r;
+  r.user = "alice";
+  r.algorithm = "ssh-ed25519";
+  r.key_blob = alice_key().public_blob();
+  r.has_signature = true;
+  r.signature = stranger_key().sign_blob(userauth_signed_data(s.session_id(), "alice", r.key_blob));
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(s.send(Child::kPreauth, r)).result,
+            AuthResult::kFailure);
+}
+
+TEST(MonitorAuth, UnknownUserLooksLikeKnownUserWithUnknownKey) {
+  auto replies = [](const std::string& user) {
+    Session s;
+    s.first_kex();
+    std::vector<Outcome> out;
+    out.push_back(s.auth_none(user));
+    out.push_back(s.auth_query(user, stranger_key()));
+    out.push_back(s.auth_signed(user, stranger_key()));
+    out.push_back(s.auth_query(user, alice_key()));
+    return out;
+  };
+  const auto unknown = replies("nosuchuser");
+  const auto known = replies("alice");  // alice exists; stranger_key is not hers
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(unknown[i].kind, known[i].kind) << i;
+    EXPECT_EQ(unknown[i].reply, known[i].reply) << i;
+  }
+  // A key someone has authorized changes nothing for a user who does not exist.
+  EXPECT_EQ(unknown[3].kind, known[1].kind);
+  EXPECT_EQ(unknown[3].reply, known[1].reply);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(unknown[3]).result, AuthResult::kFailure);
+}
+
+TEST(MonitorAuth, UserNameCannotChange) {
+  Session s;
+  s.first_kex();
+  ASSERT_EQ(s.auth_none("alice").kind, Kind::kReply);
+  auto o = s.auth_query("root", alice_key());
+  EXPECT_EQ(o.kind, Kind::kViolation);
+  EXPECT_EQ(s.phase(), Phase::kClosed);
+
+  Session t;
+  t.first_kex();
+  ASSERT_EQ(t.auth_query("alice", stranger_key()).kind, Kind::kReply);
+  EXPECT_EQ(t.auth_none("alicf").kind, Kind::kViolation);
+}
+
+TEST(MonitorAuth, MaxAuthTriesEndsTheConnection) {
+  Settings settings;
+  settings.max_auth_tries = 3;
+  Session s(settings);
+  s.first_kex();
+  // The first "none" probe is free, as in sshd.
+  ASSERT_FALSE(decode_reply<monproto::AuthReply>(s.auth_none("alice")).disconnect);
+  for (int i = 1; i <= 2; ++i) {
+    auto o = s.auth_signed("alice", stranger_key());
+    ASSERT_EQ(o.kind, Kind::kReply) << i;
+    EXPECT_FALSE(decode_reply<monproto::AuthReply>(o).disconnect) << i;
+  }
+  auto last = s.auth_query("alice", stranger_key());
+  EXPECT_EQ(last.kind, Kind::kEndAfterReply);
+  auto r = decode_reply<monproto::AuthReply>(last);
+  EXPECT_EQ(r.result, AuthResult::kFailure);
+  EXPECT_TRUE(r.disconnect);
+  EXPECT_EQ(s.phase(), Phase::kClosed);
+  // Nothing more is accepted, not even a correct signature.
+  EXPECT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kViolation);
+}
+
+TEST(MonitorAuth, RepeatedNoneProbesCount) {
+  Settings settings;
+  settings.max_auth_tries = 2;
+  Session s(settings);
+  s.first_kex();
+  EXPECT_EQ(s.auth_none("alice").kind, Kind::kReply);  // free
+  EXPECT_EQ(s.auth_none("alice").kind, Kind::kReply);  // failure 1
+  EXPECT_EQ(s.auth_none("alice").kind, Kind::kEndAfterReply);  // failure 2
+}
+
+TEST(MonitorAuth, SafetyBoundOnAuthRequests) {
+  // Even with a huge MaxAuthTries, the table's per-connection bound holds.
+  Settings settings;
+  settings.max_auth_tries = 100000;
+  Session s(settings);
+  s.first_kex();
+  for (int i = 0; i < kMaxAuthRequestsPerConnection; ++i)
+    ASSERT_EQ(s.auth_query("alice", alice_key()).kind, Kind::kReply) << i;
+  EXPECT_EQ(s.auth_query("alice", alice_key()).kind, Kind::kViolation);
+}
+
+TEST(MonitorAuth, RootLoginPolicy) {
+  for (auto policy : {RootLogin::kNo, RootLogin::kForcedCommandsOnly}) {
+    Settings settings;
+    settings.permit_root_login = policy;
+    Session s(settings);
+    s.first_kex();
+    EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_query("root", alice_key())).result,
+              AuthResult::kFailure);
+    EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("root", alice_key())).result,
+              AuthResult::kFailure);
+    EXPECT_EQ(s.phase(), Phase::kAuth);
+  }
+  for (auto policy : {RootLogin::kYes, RootLogin::kProhibitPassword}) {
+    Settings settings;
+    settings.permit_root_login = policy;
+    Session s(settings);
+    s.first_kex();
+    EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("root", alice_key())).result,
+              AuthResult::kSuccess);
+  }
+}
+
+TEST(MonitorAuth, PubkeyAuthenticationOff) {
+  Settings settings;
+  settings.pubkey_authentication = false;
+  Session s(settings);
+  s.first_kex();
+  auto r = decode_reply<monproto::AuthReply>(s.auth_signed("alice", alice_key()));
+  EXPECT_EQ(r.result, AuthResult::kFailure);
+  EXPECT_EQ(r.methods, "");
+}
+
+// ---------------------------------------------------------------------------
+// Handover, postauth, rekey
+
+TEST(MonitorHandover, CountersBelowFloorAreViolation) {
+  // none + signed request = 2 auth requests: both counters must be >= 3.
+  for (auto [send_seq, recv_seq] : {std::pair{2u, 10u}, std::pair{10u, 2u}, std::pair{0u, 0u}}) {
+    Session s;
+    s.first_kex();
+    ASSERT_EQ(s.auth_none("alice").kind, Kind::kReply);
+    ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
+    auto o = s.send(Child::kPreauth, monproto::HandoverRequest{send_seq, recv_seq, {}});
+    EXPECT_EQ(o.kind, Kind::kViolation) << send_seq << "/" << recv_seq;
+  }
+  Session ok;
+  ok.first_kex();
+  ASSERT_EQ(ok.auth_none("alice").kind, Kind::kReply);
+  ASSERT_EQ(ok.auth_signed("alice", alice_key()).kind, Kind::kReply);
+  EXPECT_EQ(ok.send(Child::kPreauth, monproto::HandoverRequest{3, 3, {}}).kind,
+            Kind::kStartPostauth);
+}
+
+TEST(MonitorHandover, StrictKexCountersMustBeSmall) {
+  Session s;
+  s.first_kex();
+  ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
+  EXPECT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{(1u << 24) + 1, 5, {}}).kind,
+            Kind::kViolation);
+}
+
+TEST(MonitorHandover, FullPathToPostauthCarriesKexKeys) {
+  Session s;
+  s.first_kex();
+  ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
+  const Bytes pending = {1, 2, 3, 4, 5, 6, 7};
+  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, pending});
+  ASSERT_EQ(o.kind, Kind::kStartPostauth) << o.reason;
+  EXPECT_EQ(s.core().user().name, "alice");
+  s.core().postauth_started();
+  EXPECT_EQ(s.phase(), Phase::kPostauthStart);
+
+  o = s.send(Child::kPostauth, monproto::PostauthReady{});
+  ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+  EXPECT_EQ(s.phase(), Phase::kPostIdle);
+  auto st = decode_reply<monproto::TransportState>(o);
+  EXPECT_EQ(st.session_id, s.first().h);
+  EXPECT_EQ(bytes_of(st.key_ctos.span()), bytes_of(s.first().reply.key_ctos.span()));
+  EXPECT_EQ(bytes_of(st.key_stoc.span()), bytes_of(s.first().reply.key_stoc.span()));
+  EXPECT_EQ(st.send_seq, 17u);
+  EXPECT_EQ(st.recv_seq, 19u);
+  EXPECT_TRUE(st.strict_kex);
+  EXPECT_EQ(st.pending, pending);
+  EXPECT_EQ(s.core().user().uid, 1000u);
+}
+
+TEST(MonitorHandover, SecondHandoverIsViolation) {
+  Session s;
+  s.drive_to(Phase::kHandover);
+  ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind,
+            Kind::kStartPostauth);
+  EXPECT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind, Kind::kViolation);
+}
+
+TEST(MonitorRekey, KeepsSessionIdAndDerivesNewKeys) {
+  Session s;
+  s.first_kex();
+  ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
+  ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{5, 5, {}}).kind,
+            Kind::kStartPostauth);
+  s.core().postauth_started();
+  ASSERT_EQ(s.send(Child::kPostauth, monproto::PostauthReady{}).kind, Kind::kReply);
+
+  for (int round = 0; round < 2; ++round) {
+    auto c = s.kex(Child::kPostauth, "");
+    EXPECT_EQ(s.phase(), Phase::kPostIdle);
+    EXPECT_NE(c.h, s.first().h);
+    EXPECT_EQ(c.reply.exchange_hash, c.h);
+    EXPECT_TRUE(crypto::ed25519_verify_blob(host_key().public_blob(), c.reply.signature, c.h));
+    // New keys from the new K and H, but the first H stays the session id.
+    EXPECT_EQ(bytes_of(c.reply.key_ctos.span()), derive64(c.k_mpint, c.h, 'C', s.first().h));
+    EXPECT_EQ(bytes_of(c.reply.key_stoc.span()), derive64(c.k_mpint, c.h, 'D', s.first().h));
+    const auto st = s.core().transport_state();
+    EXPECT_EQ(st.session_id, s.first().h);
+    EXPECT_EQ(bytes_of(st.key_ctos.span()), bytes_of(c.reply.key_ctos.span()));
+  }
+}
+
+TEST(MonitorRekey, ExtInfoOnlyAnnouncedInFirstExchange) {
+  Session s;
+  s.drive_to(Phase::kPostIdle);
+  auto o = s.send(Child::kPostauth, monproto::KexInitRequest{"", client_kexinit()});
+  ASSERT_EQ(o.kind, Kind::kReply);
+  auto r = decode_reply<monproto::KexInitReply>(o);
+  EXPECT_TRUE(r.ok);
+  EXPECT_FALSE(r.client_ext_info);
+  EXPECT_TRUE(r.strict_kex);
+}
+
+// ---------------------------------------------------------------------------
+// Rejections
+
+TEST(MonitorRejects, MessageFromTheWrongChild) {
+  Session pre;
+  EXPECT_EQ(pre.send(Child::kPostauth, monproto::KexInitRequest{"SSH-2.0-x", client_kexinit()}).kind,
+            Kind::kViolation);
+  EXPECT_EQ(pre.phase(), Phase::kClosed);
+
+  Session auth;
+  auth.drive_to(Phase::kAuth);
+  EXPECT_EQ(auth.send(Child::kPostauth, monproto::AuthNoneRequest{"alice"}).kind, Kind::kViolation);
+
+  Session handover;
+  handover.drive_to(Phase::kHandover);
+  EXPECT_EQ(handover.send(Child::kPostauth, monproto::PostauthReady{}).kind, Kind::kViolation);
+
+  Session post;
+  post.drive_to(Phase::kPostIdle);
+  EXPECT_EQ(post.send(Child::kPreauth, monproto::KexInitRequest{"", client_kexinit()}).kind,
+            Kind::kViolation);
+
+  Session none;
+  EXPECT_EQ(none.send(Child::kNone, monproto::KexInitRequest{"SSH-2.0-x", client_kexinit()}).kind,
+            Kind::kViolation);
+}
+
+TEST(MonitorRejects, UnknownTypesAndEmptyMessage) {
+  for (uint8_t t : {0, 7, 63, 64, 68, 200, 255}) {
+    Session s;
+    auto o = s.send(Child::kPreauth, Bytes{t, 0, 0, 0, 0});
+    EXPECT_EQ(o.kind, Kind::kViolation) << int(t);
+    EXPECT_NE(o.reason.find("(" + std::to_string(t) + ")"), std::string::npos) << o.reason;
+  }
+  Session s;
+  EXPECT_EQ(s.send(Child::kPreauth, Bytes{}).kind, Kind::kViolation);
+}
+
+TEST(MonitorRejects, DescriptorsAreNeverExpected) {
+  Session s;
+  auto msg = monproto::encode(monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()});
+  EXPECT_EQ(s.send(Child::kPreauth, msg, 1).kind, Kind::kViolation);
+
+  Session post;
+  post.drive_to(Phase::kPostauthStart);
+  EXPECT_EQ(post.send(Child::kPostauth, monproto::encode(monproto::PostauthReady{}), 2).kind,
+            Kind::kViolation);
+}
+
+TEST(MonitorRejects, MalformedBodiesInEveryPhase) {
+  // For each phase's allowed message: truncated by one byte, and with one
+  // trailing byte, must each be a violation.
+  struct Case {
+    Phase phase;
+    Child from;
+    Bytes msg;
+  };
+  monproto::AuthPubkeyRequest pk;
+  pk.user = "alice";
+  pk.algorithm = "ssh-ed25519";
+  pk.key_blob = alice_key().public_blob();
+  const Case cases[] = {
+      {Phase::kKexInit, Child::kPreauth,
+       monproto::encode(monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()})},
+      {Phase::kKexEcdh, Child::kPreauth, monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)})},
+      {Phase::kAuth, Child::kPreauth, monproto::encode(monproto::AuthNoneRequest{"alice"})},
+      {Phase::kAuth, Child::kPreauth, monproto::encode(pk)},
+      {Phase::kHandover, Child::kPreauth,
+       monproto::encode(monproto::HandoverRequest{10, 10, {1, 2}})},
+      {Phase::kPostauthStart, Child::kPostauth, monproto::encode(monproto::PostauthReady{})},
+      {Phase::kPostIdle, Child::kPostauth,
+       monproto::encode(monproto::KexInitRequest{"", client_kexinit()})},
+      {Phase::kPostKexEcdh, Child::kPostauth,
+       monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)})},
+  };
+  for (const auto& c : cases) {
+    Bytes truncated(c.msg.begin(), c.msg.end() - 1);
+    Bytes trailing = c.msg;
+    trailing.push_back(0);
+    for (const Bytes& bad : {truncated, trailing}) {
+      if (bad.empty()) continue;  // PostauthReady has nothing to truncate but its type
+      Session s;
+      s.drive_to(c.phase);
+      auto o = s.send(c.from, bad);
+      EXPECT_EQ(o.kind, Kind::kViolation) << phase_name(c.phase) << " size " << bad.size();
+      EXPECT_EQ(s.phase(), Phase::kClosed);
+    }
+    // The unbroken message is accepted in that phase (the cases are valid).
+    Session s;
+    s.drive_to(c.phase);
+    EXPECT_NE(s.send(c.from, c.msg).kind, Kind::kViolation) << phase_name(c.phase);
+  }
+}
+
+// Generated from kPermissions: in every phase, every type byte the table does
+// not allow there is fatal, whichever well-formed message carries it.
+TEST(MonitorRejects, EverythingTheTableDoesNotAllow) {
+  size_t checked = 0;
+  for (Phase p : kAllPhases) {
+    for (int t = 0; t < 256; ++t) {
+      if (find_permission(p, uint8_t(t)) != nullptr) continue;
+      const Bytes msg = message_of_type(uint8_t(t));
+      std::vector<Child> senders;
+      if (child_of(p) == Child::kNone)
+        senders = {Child::kPreauth, Child::kPostauth};
+      else
+        senders = {child_of(p)};
+      for (Child from : senders) {
+        Session s;
+        s.drive_to(p);
+        if (::testing::Test::HasFatalFailure()) return;
+        auto o = s.send(from, msg);
+        ASSERT_EQ(o.kind, Kind::kViolation)
+            << "phase " << phase_name(p) << " type " << t << ": " << o.reason;
+        ASSERT_EQ(s.phase(), Phase::kClosed);
+        ++checked;
+      }
+    }
+  }
+  // 8 phases x 256 types, minus the 8 table rows, plus a second sender in kClosed.
+  EXPECT_EQ(checked, 8u * 256u - std::size(kPermissions) + 256u);
+}
+
+// And the converse: every row of the table is reachable and accepted once.
+TEST(MonitorRejects, EveryTableRowIsAccepted) {
+  for (const auto& perm : kPermissions) {
+    Session s;
+    s.drive_to(perm.phase);
+    Bytes msg;
+    switch (perm.type) {
+      case monproto::Type::kKexInit:
+        msg = monproto::encode(monproto::KexInitRequest{
+            perm.phase == Phase::kKexInit ? "SSH-2.0-test" : "", client_kexinit()});
+        break;
+      default: msg = message_of_type(uint8_t(perm.type)); break;
+    }
+    const Child from = child_of(perm.phase);
+    auto o = s.send(from, msg);
+    EXPECT_NE(o.kind, Kind::kViolation) << phase_name(perm.phase) << ": " << o.reason;
+  }
+}
