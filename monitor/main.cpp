@@ -33,6 +33,7 @@
 #include "monitor/pty_alloc.h"
 #include "crypto/host_key_file.h"
 #include "monitor/monitor_core.h"
+#include "monitor/pam_session.h"
 #include "monitor/system_auth.h"
 #include "proc/fd_passing.h"
 
@@ -119,9 +120,14 @@ int facility(config::SyslogFacility f) {
 class Monitor {
  public:
   Monitor(const config::Config& cfg, monitor::MonitorCore& core, monitor::Peer peer)
-      : cfg_(cfg), core_(core), peer_(std::move(peer)) {}
-  // However the connection ends, its PTYs are logged out and given back.
-  ~Monitor() { release_all_ptys(); }
+      : cfg_(cfg), core_(core), peer_(std::move(peer)),
+        pam_(cfg.pam_service_name, peer_.address) {}
+  // However the connection ends, its PTYs are logged out and given back,
+  // and the PAM session is closed.
+  ~Monitor() {
+    release_all_ptys();
+    if (pam_session_open_) pam_.close_session(monitor::monotonic_ms() + 10000);
+  }
 
   int run();
 
@@ -132,6 +138,10 @@ class Monitor {
   int finish_child();
   void reap();
   bool handle_message();
+  bool dispatch(monitor::Outcome out);
+  bool run_pam(monitor::Outcome out);
+  std::optional<std::vector<crypto::SecretBytes>> ask_client(const monproto::KbdintQuery& q);
+  bool violation(const std::string& reason);
   bool allocate_pty();
   bool release_pty(const std::string& tty);
   void release_all_ptys();
@@ -142,8 +152,14 @@ class Monitor {
   monitor::ChildProcess child_;
   monitor::Child which_ = monitor::Child::kNone;
   int exit_status_ = -1;  // of the current child, once reaped
-  bool done_ = false;
   int result_ = 0;
+  int64_t grace_deadline_ = INT64_MAX;
+  monitor::PamSession pam_;
+  bool pam_session_open_ = false;
+  bool postauth_via_pam_ = false;  // the user's child belongs to the PAM helper
+  pid_t session_pid_ = -1;          // for utmp
+  std::vector<std::string> pam_env_;
+  std::string pending_violation_;  // set while relaying a PAM conversation
   proc::UniqueFd signals_;
   std::map<std::string, monitor::LoginRecord> ptys_;  // PTYs this connection holds
 };
@@ -161,7 +177,7 @@ bool Monitor::allocate_pty() {
     log::error("session PTY for %s: %s", u.name.c_str(), error.c_str());
     return proc::send_datagram(child_.channel.get(), monproto::encode(reply));
   }
-  monitor::LoginRecord rec{u.name, u.uid, pty->name, child_.pid, peer_.address};
+  monitor::LoginRecord rec{u.name, u.uid, pty->name, session_pid_, peer_.address};
   reply.ok = true;
   reply.tty = pty->name;
   if (cfg_.print_last_log) reply.last_login = monitor::last_login_line(u.uid);
@@ -204,12 +220,35 @@ bool Monitor::start_postauth() {
   // The preauth child must be gone before the user's child reads the socket:
   // nothing it left behind may read or write the connection again.
   kill_child();
-  auto c = monitor::spawn_postauth(kClientFd, core_.user(), cfg_.max_sessions);
-  if (!c) {
-    log::error("could not start session process for %s", core_.user().name.c_str());
-    return false;
+  if (cfg_.use_pam) {
+    // One pam_open_session per connection; the helper then forks the
+    // user's child so that pam_setcred runs in the process that becomes
+    // the user.
+    const int64_t deadline = monitor::monotonic_ms() + 30000;
+    if (!pam_.open_session(pam_env_, deadline)) return false;
+    pam_session_open_ = true;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+    proc::UniqueFd mine(sv[0]), theirs(sv[1]);
+    session_pid_ = pam_.spawn_user(core_.user(), cfg_.max_sessions, kClientFd, theirs.get(), deadline);
+    if (session_pid_ < 0) {
+      log::error("could not start session process for %s", core_.user().name.c_str());
+      return false;
+    }
+    // Not our child: it is tracked through its channel, and killed by
+    // killing the PAM helper (its parent-death signal).
+    child_.pid = -1;
+    child_.channel = std::move(mine);
+    postauth_via_pam_ = true;
+  } else {
+    auto c = monitor::spawn_postauth(kClientFd, core_.user(), cfg_.max_sessions);
+    if (!c) {
+      log::error("could not start session process for %s", core_.user().name.c_str());
+      return false;
+    }
+    child_ = std::move(*c);
+    session_pid_ = child_.pid;
   }
-  child_ = std::move(*c);
   which_ = monitor::Child::kPostauth;
   exit_status_ = -1;
   core_.postauth_started();
@@ -220,6 +259,10 @@ bool Monitor::start_postauth() {
 }
 
 void Monitor::kill_child() {
+  if (postauth_via_pam_ && which_ == monitor::Child::kPostauth) {
+    pam_session_open_ = false;
+    pam_.kill();
+  }
   if (child_.pid > 0) {
     kill(child_.pid, SIGKILL);
     int status;
@@ -256,7 +299,9 @@ int Monitor::finish_child() {
 void Monitor::reap() {
   int status;
   pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+  // Only the child this loop owns: the PAM helper is waited for by
+  // PamSession, so its pid is never reaped (and reused) behind its back.
+  while (child_.pid > 0 && (pid = waitpid(child_.pid, &status, WNOHANG)) > 0) {
     if (pid == child_.pid) {
       exit_status_ = status;
       child_.pid = -1;
@@ -278,39 +323,95 @@ bool Monitor::handle_message() {
   } else {
     out = core_.handle(which_, msg, fds.size());
   }
+  return dispatch(std::move(out));
+}
+
+bool Monitor::violation(const std::string& reason) {
+  log::error("monitor: protocol violation by %s child: %s; killing it (peer %s port %u)",
+             which_ == monitor::Child::kPreauth ? "preauth" : "postauth", reason.c_str(),
+             peer_.address.c_str(), peer_.port);
+  kill_child();
+  result_ = 1;
+  return false;
+}
+
+bool Monitor::dispatch(monitor::Outcome out) {
   switch (out.kind) {
     case monitor::Outcome::Kind::kViolation:
-      log::error("monitor: protocol violation by %s child: %s; killing it (peer %s port %u)",
-                 which_ == monitor::Child::kPreauth ? "preauth" : "postauth", out.reason.c_str(),
-                 peer_.address.c_str(), peer_.port);
-      kill_child();
-      result_ = 1;
-      return false;
+      return violation(out.reason);
     case monitor::Outcome::Kind::kReply: {
       const bool sent = proc::send_datagram(child_.channel.get(), out.reply) &&
                         (out.followup.empty() || proc::send_datagram(child_.channel.get(), out.followup));
       sodium_memzero(out.reply.data(), out.reply.size());  // may hold keys
       return sent;
     }
-    case monitor::Outcome::Kind::kAllocatePty:
-      return allocate_pty();
-    case monitor::Outcome::Kind::kReleasePty:
-      if (!release_pty(out.reason)) {
-        log::error("monitor: protocol violation by postauth child: release of a PTY it does "
-                   "not hold (%s); killing it (peer %s port %u)", log::escape(out.reason).c_str(),
-                   peer_.address.c_str(), peer_.port);
-        kill_child();
-        result_ = 1;
-        return false;
-      }
-      return true;
     case monitor::Outcome::Kind::kEndAfterReply:
       proc::send_datagram(child_.channel.get(), out.reply);
       return true;  // the child says goodbye to the client and exits
     case monitor::Outcome::Kind::kStartPostauth:
       return start_postauth();
+    case monitor::Outcome::Kind::kAllocatePty:
+      return allocate_pty();
+    case monitor::Outcome::Kind::kReleasePty:
+      if (!release_pty(out.reason))
+        return violation("release of a PTY it does not hold (" + log::escape(out.reason) + ")");
+      return true;
+    case monitor::Outcome::Kind::kPamAuthenticate:
+    case monitor::Outcome::Kind::kPamAccount:
+      return run_pam(std::move(out));
+    case monitor::Outcome::Kind::kPamAnswers:
+      return violation("keyboard-interactive answers without a question");
   }
   return false;
+}
+
+// Relays PAM's question to the client through the preauth child and waits,
+// until the grace deadline, for exactly one answer message.
+std::optional<std::vector<crypto::SecretBytes>> Monitor::ask_client(const monproto::KbdintQuery& q) {
+  if (!proc::send_datagram(child_.channel.get(), core_.kbdint_query(q))) return std::nullopt;
+  pollfd p{child_.channel.get(), POLLIN, 0};
+  const int64_t left = grace_deadline_ - monitor::monotonic_ms();
+  if (left <= 0 || poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX))) <= 0)
+    return std::nullopt;
+  std::vector<uint8_t> msg;
+  std::vector<proc::UniqueFd> fds;
+  std::string why;
+  if (proc::recv_datagram(child_.channel.get(), monproto::kMaxMessage, msg, fds, why) !=
+      proc::RecvStatus::kOk) {
+    pending_violation_ = why.empty() ? "" : why;
+    return std::nullopt;
+  }
+  auto out = core_.handle(which_, msg, fds.size());
+  sodium_memzero(msg.data(), msg.size());
+  if (out.kind != monitor::Outcome::Kind::kPamAnswers) {
+    pending_violation_ = out.kind == monitor::Outcome::Kind::kViolation ? out.reason : "unexpected message";
+    return std::nullopt;
+  }
+  return std::move(out.answers);
+}
+
+// Password, keyboard-interactive, or publickey account checks through PAM.
+// Failures are answered after one fixed delay from the request, whatever
+// PAM did, so timing says nothing about why.
+bool Monitor::run_pam(monitor::Outcome out) {
+  constexpr int64_t kFailureDelayMs = 2000;
+  const int64_t started = monitor::monotonic_ms();
+  pending_violation_.clear();
+  monitor::PamOutcome r;
+  if (out.kind == monitor::Outcome::Kind::kPamAccount) {
+    r = pam_.account(*out.pam, grace_deadline_);
+  } else {
+    r = pam_.authenticate(*out.pam, [this](const monproto::KbdintQuery& q) { return ask_client(q); },
+                          grace_deadline_);
+  }
+  if (!pending_violation_.empty()) return violation(pending_violation_);
+  auto reply = core_.pam_finished(r.ok, r.error);
+  if (reply.kind != monitor::Outcome::Kind::kReply ||
+      core_.phase() != monitor::Phase::kHandover) {
+    const int64_t wait = started + kFailureDelayMs - monitor::monotonic_ms();
+    if (wait > 0) usleep(static_cast<useconds_t>(wait * 1000));
+  }
+  return dispatch(std::move(reply));
 }
 
 int Monitor::run() {
@@ -327,6 +428,7 @@ int Monitor::run() {
   if (!start_preauth()) return 1;
   const int64_t grace_ms = int64_t{cfg_.login_grace_time} * 1000;
   const int64_t deadline = now_ms() + grace_ms;
+  if (grace_ms > 0) grace_deadline_ = monitor::monotonic_ms() + grace_ms;
 
   while (true) {
     const bool preauth_phase = core_.phase() < monitor::Phase::kPostauthStart;
@@ -415,7 +517,14 @@ int main(int argc, char** argv) {
   settings.session.accept_env = cfg.accept_env;
   settings.session.print_motd = cfg.print_motd;
   settings.session.print_last_log = cfg.print_last_log;
-  monitor::SystemAuthBackend backend(cfg.authorized_keys_files, cfg.strict_modes, peer.address);
+  settings.password_authentication = cfg.password_authentication;
+  settings.kbd_interactive_authentication = cfg.kbd_interactive_authentication;
+  settings.use_pam = cfg.use_pam;
+  settings.permit_empty_passwords = cfg.permit_empty_passwords;
+  monitor::AccessRules rules{cfg.allow_users, cfg.deny_users, cfg.allow_groups, cfg.deny_groups,
+                             !cfg.use_pam};
+  monitor::SystemAuthBackend backend(cfg.authorized_keys_files, cfg.strict_modes, peer.address,
+                                     std::move(rules));
   monitor::MonitorCore core(settings, host_key->key, backend, peer);
   Monitor m(cfg, core, peer);
   return m.run();

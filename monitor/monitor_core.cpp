@@ -31,7 +31,7 @@ void MonitorCore::enter(Phase p) {
 
 Outcome MonitorCore::violation(std::string reason) {
   enter(Phase::kClosed);
-  return Outcome{Outcome::Kind::kViolation, {}, {}, std::move(reason)};
+  return Outcome::make(Outcome::Kind::kViolation, {}, std::move(reason));
 }
 
 Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_count) {
@@ -53,6 +53,9 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
     case monproto::Type::kAuthPubkey: out = on_auth_pubkey(msg); break;
     case monproto::Type::kHandover: out = on_handover(msg); break;
     case monproto::Type::kPostauthReady: out = on_postauth_ready(msg); break;
+    case monproto::Type::kAuthPassword: out = on_auth_password(msg); break;
+    case monproto::Type::kAuthKbdint: out = on_auth_kbdint(msg); break;
+    case monproto::Type::kKbdintAnswers: out = on_kbdint_answers(msg); break;
     case monproto::Type::kPtyRequest: out = on_pty_request(msg); break;
     case monproto::Type::kPtyRelease: out = on_pty_release(msg); break;
     default: return violation(where + "no handler");
@@ -75,10 +78,10 @@ Outcome MonitorCore::on_kexinit(std::span<const uint8_t> msg) {
     log::error("Unable to negotiate with %s port %u: %s", peer_.address.c_str(), peer_.port,
                reply.reason.c_str());
     enter(Phase::kClosed);
-    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), {}, reply.reason};
+    return Outcome::make(Outcome::Kind::kEndAfterReply, monproto::encode(reply), reply.reason);
   }
   enter(first ? Phase::kKexEcdh : Phase::kPostKexEcdh);
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
+  return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
 }
 
 Outcome MonitorCore::on_ecdh(std::span<const uint8_t> msg) {
@@ -90,10 +93,10 @@ Outcome MonitorCore::on_ecdh(std::span<const uint8_t> msg) {
     log::error("kex failed with %s port %u: %s", peer_.address.c_str(), peer_.port,
                reply.reason.c_str());
     enter(Phase::kClosed);
-    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), {}, reply.reason};
+    return Outcome::make(Outcome::Kind::kEndAfterReply, monproto::encode(reply), reply.reason);
   }
   enter(first ? Phase::kAuth : Phase::kPostIdle);
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
+  return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
 }
 
 bool MonitorCore::bind_user(const std::string& name) {
@@ -103,6 +106,7 @@ bool MonitorCore::bind_user(const std::string& name) {
   if (!user_info_)
     log::info("Invalid user %s from %s port %u", log::escape(name).c_str(), peer_.address.c_str(),
               peer_.port);
+  allowed_ = user_info_ && backend_.user_allowed(*user_info_);
   return true;
 }
 
@@ -111,7 +115,7 @@ std::string MonitorCore::user_for_log() const {
 }
 
 bool MonitorCore::user_may_use_publickey() const {
-  if (!settings_.pubkey_authentication || !user_info_) return false;
+  if (!settings_.pubkey_authentication || !user_info_ || !allowed_) return false;
   if (user_info_->uid == 0) {
     // Forced commands are not implemented yet, so "forced-commands-only"
     // cannot be honoured and is treated as "no".
@@ -125,16 +129,16 @@ Outcome MonitorCore::auth_failure(bool counts) {
   if (counts) ++failures_;
   monproto::AuthReply reply;
   reply.result = monproto::AuthResult::kFailure;
-  reply.methods = settings_.pubkey_authentication ? kPublickey : "";
+  reply.methods = methods();
   if (failures_ >= settings_.max_auth_tries) {
     reply.disconnect = true;
     log::error("maximum authentication attempts exceeded for %s from %s port %u ssh2",
                user_for_log().c_str(), peer_.address.c_str(), peer_.port);
     enter(Phase::kClosed);
-    return Outcome{Outcome::Kind::kEndAfterReply, monproto::encode(reply), {},
-                   "too many authentication failures"};
+    return Outcome::make(Outcome::Kind::kEndAfterReply, monproto::encode(reply),
+                         "too many authentication failures");
   }
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
+  return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
 }
 
 Outcome MonitorCore::on_auth_none(std::span<const uint8_t> msg) {
@@ -160,7 +164,7 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
     if (!authorized) return auth_failure(true);
     monproto::AuthReply reply;
     reply.result = monproto::AuthResult::kPkOk;
-    return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
+    return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
   }
   bool verified = false;
   if (authorized && kex_.have_session()) {
@@ -177,12 +181,121 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
               peer_.address.c_str(), peer_.port, alg_ok ? ": ED25519 " : "", fp.c_str());
     return auth_failure(true);
   }
-  log::info("Accepted publickey for %s from %s port %u ssh2: ED25519 %s", user_->c_str(),
-            peer_.address.c_str(), peer_.port, fp.c_str());
+  if (settings_.use_pam) {
+    // The key is good; PAM's account checks (expiry, nologin, ...) decide
+    // whether the account may log in now.
+    pending_fingerprint_ = fp;
+    pam_method_ = PamMethod::kPubkey;
+    enter(Phase::kAuthPam);
+    auto out = Outcome::make(Outcome::Kind::kPamAccount);
+    out.pam = PamRequest{PamMethod::kPubkey, *user_, {}};
+    return out;
+  }
+  return accept("publickey", ": ED25519 " + fp);
+}
+
+Outcome MonitorCore::accept(const char* method, const std::string& detail) {
+  log::info("Accepted %s for %s from %s port %u ssh2%s", method, user_->c_str(),
+            peer_.address.c_str(), peer_.port, detail.c_str());
   enter(Phase::kHandover);
   monproto::AuthReply reply;
   reply.result = monproto::AuthResult::kSuccess;
-  return Outcome{Outcome::Kind::kReply, monproto::encode(reply), {}, {}};
+  return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
+}
+
+std::string MonitorCore::methods() const {
+  std::string m;
+  auto add = [&m](const char* name) {
+    if (!m.empty()) m += ',';
+    m += name;
+  };
+  if (settings_.pubkey_authentication) add(kPublickey);
+  if (settings_.use_pam && settings_.password_authentication) add("password");
+  if (settings_.use_pam && settings_.kbd_interactive_authentication) add("keyboard-interactive");
+  return m;
+}
+
+// Passwords and one-time codes: the user must exist, be allowed, and not be
+// root unless PermitRootLogin is yes.
+bool MonitorCore::may_use_password_methods() const {
+  return user_info_ && allowed_ &&
+         (user_info_->uid != 0 || settings_.permit_root_login == RootLogin::kYes);
+}
+
+Outcome MonitorCore::on_auth_password(std::span<const uint8_t> msg) {
+  monproto::AuthPasswordRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  if (!bind_user(req.user)) return violation("user name changed");
+  ++auth_requests_;
+  if (!settings_.use_pam || !settings_.password_authentication) return auth_failure(true);
+  if (req.password.empty() && !settings_.permit_empty_passwords) {
+    log::info("Failed password for %s from %s port %u ssh2 (empty password)", user_for_log().c_str(),
+              peer_.address.c_str(), peer_.port);
+    return auth_failure(true);
+  }
+  pam_method_ = PamMethod::kPassword;
+  enter(Phase::kAuthPam);
+  auto out = Outcome::make(Outcome::Kind::kPamAuthenticate);
+  PamRequest pr;
+  pr.method = PamMethod::kPassword;
+  pr.pam_user = user_info_ && allowed_ ? *user_ : kPamPlaceholderUser;
+  if (may_use_password_methods()) {
+    pr.password = std::move(req.password);
+  } else {
+    // Same PAM work with a password that cannot be right: control bytes no
+    // keyboard sends, and the final decision refuses anyway.
+    static constexpr uint8_t kNever[] = {'\b', '\n', '\r', 0x7f, 'l', 'p', 's', 's', 'h', 'd', 0x7f};
+    pr.password = crypto::SecretBytes(std::span<const uint8_t>(kNever, sizeof kNever));
+  }
+  out.pam = std::move(pr);
+  return out;
+}
+
+Outcome MonitorCore::on_auth_kbdint(std::span<const uint8_t> msg) {
+  monproto::AuthKbdintRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  if (!bind_user(req.user)) return violation("user name changed");
+  ++auth_requests_;
+  if (!settings_.use_pam || !settings_.kbd_interactive_authentication) return auth_failure(true);
+  pam_method_ = PamMethod::kKbdint;
+  enter(Phase::kAuthPam);
+  auto out = Outcome::make(Outcome::Kind::kPamAuthenticate);
+  out.pam = PamRequest{PamMethod::kKbdint, user_info_ && allowed_ ? *user_ : kPamPlaceholderUser, {}};
+  return out;
+}
+
+std::vector<uint8_t> MonitorCore::kbdint_query(const monproto::KbdintQuery& q) {
+  enter(Phase::kAuthPrompt);
+  return monproto::encode(q);
+}
+
+Outcome MonitorCore::on_kbdint_answers(std::span<const uint8_t> msg) {
+  monproto::KbdintAnswers req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  enter(Phase::kAuthPam);
+  auto out = Outcome::make(Outcome::Kind::kPamAnswers);
+  out.answers = std::move(req.answers);
+  return out;
+}
+
+Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error) {
+  const PamMethod m = pam_method_;
+  enter(Phase::kAuth);
+  const char* name = m == PamMethod::kPassword ? "password"
+                     : m == PamMethod::kKbdint ? "keyboard-interactive/pam"
+                                               : "publickey";
+  const bool may = m == PamMethod::kPubkey ? user_may_use_publickey() : may_use_password_methods();
+  if (pam_ok && may) {
+    const std::string detail = m == PamMethod::kPubkey ? ": ED25519 " + pending_fingerprint_ : "";
+    return accept(name, detail);
+  }
+  if (m == PamMethod::kPubkey)
+    log::info("PAM account checks refused %s from %s port %u: %s", user_for_log().c_str(),
+              peer_.address.c_str(), peer_.port, log::escape(pam_error).c_str());
+  else
+    log::info("Failed %s for %s from %s port %u ssh2", name, user_for_log().c_str(),
+              peer_.address.c_str(), peer_.port);
+  return auth_failure(true);
 }
 
 Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
@@ -197,7 +310,7 @@ Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
   if (kex_.strict_kex() && (req.send_seq > (1u << 24) || req.recv_seq > (1u << 24)))
     return violation("transport counters out of range");
   handover_ = std::move(req);
-  return Outcome{Outcome::Kind::kStartPostauth, {}, {}, {}};
+  return Outcome::make(Outcome::Kind::kStartPostauth);
 }
 
 Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
@@ -205,7 +318,7 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
   if (!monproto::decode(msg, req)) return violation("malformed");
   enter(Phase::kPostIdle);
   auto state = transport_state();
-  Outcome out{Outcome::Kind::kReply, monproto::encode(state), {}, {}};
+  auto out = Outcome::make(Outcome::Kind::kReply, monproto::encode(state));
   out.followup = monproto::encode(settings_.session);
   return out;
 }
@@ -213,13 +326,13 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
 Outcome MonitorCore::on_pty_request(std::span<const uint8_t> msg) {
   monproto::PtyRequest req;
   if (!monproto::decode(msg, req)) return violation("malformed");
-  return Outcome{Outcome::Kind::kAllocatePty, {}, {}, {}};
+  return Outcome::make(Outcome::Kind::kAllocatePty);
 }
 
 Outcome MonitorCore::on_pty_release(std::span<const uint8_t> msg) {
   monproto::PtyRelease req;
   if (!monproto::decode(msg, req)) return violation("malformed");
-  return Outcome{Outcome::Kind::kReleasePty, {}, {}, req.tty};
+  return Outcome::make(Outcome::Kind::kReleasePty, {}, req.tty);
 }
 
 monproto::TransportState MonitorCore::transport_state() const {

@@ -23,6 +23,10 @@ enum class RootLogin { kYes, kProhibitPassword, kForcedCommandsOnly, kNo };
 struct Settings {
   int max_auth_tries = 6;
   bool pubkey_authentication = true;
+  bool password_authentication = false;  // through PAM only
+  bool kbd_interactive_authentication = false;  // through PAM only
+  bool use_pam = false;
+  bool permit_empty_passwords = false;
   RootLogin permit_root_login = RootLogin::kProhibitPassword;
   monproto::SessionSettings session;  // handed to the postauth child
 };
@@ -32,6 +36,21 @@ struct Peer {
   uint16_t port = 0;
 };
 
+enum class PamMethod { kPassword, kKbdint, kPubkey };
+
+// What PAM must do for an auth request. For users who may not succeed
+// (unknown, denied, root with a password) the same work is done under a
+// placeholder user or with a password that cannot match, and the monitor
+// refuses at the end whatever PAM said.
+struct PamRequest {
+  PamMethod method = PamMethod::kPassword;
+  std::string pam_user;
+  crypto::SecretBytes password;
+};
+
+// Placeholder for pam_start when the user does not exist or is not allowed.
+inline constexpr const char* kPamPlaceholderUser = "NOUSER";
+
 struct Outcome {
   enum class Kind {
     kReply,           // send reply to the child that asked
@@ -40,11 +59,24 @@ struct Outcome {
     kViolation,       // hostile or broken child: audit, kill, close
     kAllocatePty,     // allocate a PTY and send PtyReply with its fds
     kReleasePty,      // `reason` names the tty to release (if it is ours)
+    kPamAuthenticate, // run PAM for `pam` (password or keyboard-interactive)
+    kPamAccount,      // publickey verified: run PAM account checks for `pam`
+    kPamAnswers,      // the client's keyboard-interactive answers, in `answers`
   };
   Kind kind = Kind::kReply;
   std::vector<uint8_t> reply;
   std::vector<uint8_t> followup;  // a second message to send after reply
   std::string reason;  // for kViolation and kEndAfterReply; the tty for kReleasePty
+  std::optional<PamRequest> pam;
+  std::vector<crypto::SecretBytes> answers;
+
+  static Outcome make(Kind k, std::vector<uint8_t> reply = {}, std::string reason = {}) {
+    Outcome o;
+    o.kind = k;
+    o.reply = std::move(reply);
+    o.reason = std::move(reason);
+    return o;
+  }
 };
 
 class MonitorCore {
@@ -67,6 +99,16 @@ class MonitorCore {
   // Called when the postauth process exists (moves to kPostauthStart).
   void postauth_started() { enter(Phase::kPostauthStart); }
 
+  // PAM asks the client something: the KbdintQuery to send to the preauth
+  // child, which may then answer exactly once (phase kAuthPrompt).
+  std::vector<uint8_t> kbdint_query(const monproto::KbdintQuery& q);
+  // PAM is done with the request from kPamAuthenticate/kPamAccount. pam_ok:
+  // every PAM step returned PAM_SUCCESS. The grant is still the monitor's:
+  // it also requires a real, allowed user and a method the user may use.
+  Outcome pam_finished(bool pam_ok, const std::string& pam_error);
+  // True while a PAM request is in progress (kAuthPam / kAuthPrompt).
+  bool pam_pending() const { return phase_ == Phase::kAuthPam || phase_ == Phase::kAuthPrompt; }
+
  private:
   void enter(Phase p);
   Outcome violation(std::string reason);
@@ -76,6 +118,12 @@ class MonitorCore {
   Outcome on_auth_pubkey(std::span<const uint8_t> msg);
   Outcome on_handover(std::span<const uint8_t> msg);
   Outcome on_postauth_ready(std::span<const uint8_t> msg);
+  Outcome on_auth_password(std::span<const uint8_t> msg);
+  Outcome on_auth_kbdint(std::span<const uint8_t> msg);
+  Outcome on_kbdint_answers(std::span<const uint8_t> msg);
+  bool may_use_password_methods() const;
+  std::string methods() const;
+  Outcome accept(const char* method, const std::string& detail);
   Outcome on_pty_request(std::span<const uint8_t> msg);
   Outcome on_pty_release(std::span<const uint8_t> msg);
   // Binds the user name on the first request; false if it changed.
@@ -93,6 +141,9 @@ class MonitorCore {
   uint16_t counts_[static_cast<size_t>(monproto::kLastChildType) + 1] = {};
   std::optional<std::string> user_;           // bound by the first auth request
   std::optional<UserInfo> user_info_;         // nullopt: no such user
+  bool allowed_ = false;                      // AllowUsers/DenyUsers/... and nologin
+  PamMethod pam_method_ = PamMethod::kPassword;
+  std::string pending_fingerprint_;           // publickey awaiting PAM account checks
   int failures_ = 0;
   int auth_requests_ = 0;
   bool logged_pkok_ = false;

@@ -68,6 +68,10 @@ const char* type_name(uint8_t type) {
     case Type::kPtyRelease: return "PTY_RELEASE";
     case Type::kSessionSettings: return "SESSION_SETTINGS";
     case Type::kPtyReply: return "PTY_REPLY";
+    case Type::kAuthPassword: return "AUTH_PASSWORD";
+    case Type::kAuthKbdint: return "AUTH_KBDINT";
+    case Type::kKbdintAnswers: return "KBDINT_ANSWERS";
+    case Type::kKbdintQuery: return "KBDINT_QUERY";
   }
   return "UNKNOWN";
 }
@@ -220,6 +224,72 @@ bool decode(std::span<const uint8_t> msg, TransportState& m) {
          secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
          r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) &&
          bytes_field(r, m.pending, kMaxPending) && r.end();
+}
+
+// AuthPasswordRequest: string user, string password
+std::vector<uint8_t> encode(const AuthPasswordRequest& m) {
+  auto w = start(m.kType);
+  w.string(m.user).string(m.password.span());
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, AuthPasswordRequest& m) {
+  Reader r(msg);
+  Bytes pw;
+  if (!expect_type(r, m.kType) || !r.text(m.user, kMaxUserName) || !r.string(pw) ||
+      pw.size() > kMaxPassword || !r.end())
+    return false;
+  m.password = crypto::SecretBytes(pw);
+  return true;
+}
+
+// AuthKbdintRequest: string user
+std::vector<uint8_t> encode(const AuthKbdintRequest& m) {
+  auto w = start(m.kType);
+  w.string(m.user);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, AuthKbdintRequest& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.text(m.user, kMaxUserName) && r.end();
+}
+
+// KbdintAnswers: uint32 n, n x string answer
+std::vector<uint8_t> encode(const KbdintAnswers& m) {
+  auto w = start(m.kType);
+  w.u32(static_cast<uint32_t>(m.answers.size()));
+  for (const auto& a : m.answers) w.string(a.span());
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, KbdintAnswers& m) {
+  Reader r(msg);
+  uint32_t n = 0;
+  if (!expect_type(r, m.kType) || !r.u32(n) || n > kMaxKbdintPrompts) return false;
+  m.answers.clear();
+  for (uint32_t i = 0; i < n; ++i) {
+    Bytes a;
+    if (!r.string(a) || a.size() > kMaxPassword) return false;
+    m.answers.emplace_back(a);
+  }
+  return r.end();
+}
+
+// KbdintQuery: string instruction, uint32 n, n x (string prompt, bool echo)
+std::vector<uint8_t> encode(const KbdintQuery& m) {
+  auto w = start(m.kType);
+  w.string(m.instruction).u32(static_cast<uint32_t>(m.prompts.size()));
+  for (const auto& p : m.prompts) w.string(p.text).boolean(p.echo);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, KbdintQuery& m) {
+  Reader r(msg);
+  uint32_t n = 0;
+  if (!expect_type(r, m.kType) || !r.text(m.instruction, 8192) || !r.u32(n) ||
+      n > kMaxKbdintPrompts)
+    return false;
+  m.prompts.assign(n, {});
+  for (auto& p : m.prompts)
+    if (!r.text(p.text, 1024) || !bool_field(r, p.echo)) return false;
+  return r.end();
 }
 
 std::vector<uint8_t> encode(const PtyRequest& m) { return start(m.kType).take(); }

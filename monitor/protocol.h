@@ -41,6 +41,9 @@ enum class Type : uint8_t {
   kPostauthReady = 6,  // postauth, hardened and running as the user
   kPtyRequest = 7,     // postauth: allocate a PTY for a session
   kPtyRelease = 8,     // postauth: a session's PTY is done (logout)
+  kAuthPassword = 9,   // "password" method (through PAM)
+  kAuthKbdint = 10,    // "keyboard-interactive" method starts (through PAM)
+  kKbdintAnswers = 11, // the client's answers to a KbdintQuery
   // monitor -> child
   kHello = 64,
   kKexInitReply = 65,
@@ -49,9 +52,10 @@ enum class Type : uint8_t {
   kTransportState = 68,
   kSessionSettings = 69,  // sent right after TransportState
   kPtyReply = 70,
+  kKbdintQuery = 71,      // prompts for SSH_MSG_USERAUTH_INFO_REQUEST
 };
 const char* type_name(uint8_t type);
-inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 8;
+inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 11;
 
 // --- child -> monitor ------------------------------------------------------
 
@@ -91,6 +95,25 @@ struct HandoverRequest {
 
 struct PostauthReady {
   static constexpr Type kType = Type::kPostauthReady;
+};
+
+inline constexpr size_t kMaxPassword = 1024;
+inline constexpr size_t kMaxKbdintPrompts = 32;
+
+struct AuthPasswordRequest {
+  std::string user;
+  crypto::SecretBytes password;
+  static constexpr Type kType = Type::kAuthPassword;
+};
+
+struct AuthKbdintRequest {
+  std::string user;
+  static constexpr Type kType = Type::kAuthKbdint;
+};
+
+struct KbdintAnswers {
+  std::vector<crypto::SecretBytes> answers;
+  static constexpr Type kType = Type::kKbdintAnswers;
 };
 
 struct PtyRequest {
@@ -157,6 +180,17 @@ struct SessionSettings {
   static constexpr Type kType = Type::kSessionSettings;
 };
 
+struct KbdintPrompt {
+  std::string text;
+  bool echo = false;
+};
+
+struct KbdintQuery {
+  std::string instruction;  // PAM's informational and error messages
+  std::vector<KbdintPrompt> prompts;
+  static constexpr Type kType = Type::kKbdintQuery;
+};
+
 // ok: two descriptors follow by SCM_RIGHTS, the master then the slave.
 struct PtyReply {
   bool ok = false;
@@ -181,6 +215,10 @@ std::vector<uint8_t> encode(const KexInitReply&);
 std::vector<uint8_t> encode(const KexReply&);    // holds keys: wipe after send
 std::vector<uint8_t> encode(const AuthReply&);
 std::vector<uint8_t> encode(const TransportState&);  // holds keys: wipe after send
+std::vector<uint8_t> encode(const AuthPasswordRequest&);  // holds the password: wipe
+std::vector<uint8_t> encode(const AuthKbdintRequest&);
+std::vector<uint8_t> encode(const KbdintAnswers&);        // holds secrets: wipe
+std::vector<uint8_t> encode(const KbdintQuery&);
 std::vector<uint8_t> encode(const PtyRequest&);
 std::vector<uint8_t> encode(const PtyRelease&);
 std::vector<uint8_t> encode(const SessionSettings&);
@@ -197,6 +235,10 @@ bool decode(std::span<const uint8_t> msg, KexInitReply&);
 bool decode(std::span<const uint8_t> msg, KexReply&);
 bool decode(std::span<const uint8_t> msg, AuthReply&);
 bool decode(std::span<const uint8_t> msg, TransportState&);
+bool decode(std::span<const uint8_t> msg, AuthPasswordRequest&);
+bool decode(std::span<const uint8_t> msg, AuthKbdintRequest&);
+bool decode(std::span<const uint8_t> msg, KbdintAnswers&);
+bool decode(std::span<const uint8_t> msg, KbdintQuery&);
 bool decode(std::span<const uint8_t> msg, PtyRequest&);
 bool decode(std::span<const uint8_t> msg, PtyRelease&);
 bool decode(std::span<const uint8_t> msg, SessionSettings&);

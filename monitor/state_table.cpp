@@ -7,6 +7,8 @@ const char* phase_name(Phase p) {
     case Phase::kKexInit: return "kexinit";
     case Phase::kKexEcdh: return "kex-ecdh";
     case Phase::kAuth: return "auth";
+    case Phase::kAuthPam: return "auth-pam";
+    case Phase::kAuthPrompt: return "auth-prompt";
     case Phase::kHandover: return "handover";
     case Phase::kPostauthStart: return "postauth-start";
     case Phase::kPostIdle: return "postauth";
@@ -22,6 +24,8 @@ Child child_of(Phase p) {
     case Phase::kKexInit:
     case Phase::kKexEcdh:
     case Phase::kAuth:
+    case Phase::kAuthPam:
+    case Phase::kAuthPrompt:
     case Phase::kHandover: return Child::kPreauth;
     case Phase::kPostauthStart:
     case Phase::kPostIdle:

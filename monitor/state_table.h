@@ -15,6 +15,8 @@ enum class Phase : uint8_t {
   kKexInit,        // preauth: waiting for the client's KEXINIT
   kKexEcdh,        // preauth: waiting for the client's ephemeral key
   kAuth,           // preauth: user authentication
+  kAuthPam,        // preauth: PAM is working on a request; the child waits
+  kAuthPrompt,     // preauth: PAM asked the client something; one answer due
   kHandover,       // preauth: authenticated, waiting for the transport counters
   kPostauthStart,  // postauth: waiting for "hardened and ready"
   kPostIdle,       // postauth: connection running; a rekey may start
@@ -47,6 +49,9 @@ inline constexpr Permission kPermissions[] = {
     {Phase::kKexEcdh, monproto::Type::kKexEcdh, 1, false},
     {Phase::kAuth, monproto::Type::kAuthNone, kMaxAuthRequestsPerConnection, false},
     {Phase::kAuth, monproto::Type::kAuthPubkey, kMaxAuthRequestsPerConnection, true},
+    {Phase::kAuth, monproto::Type::kAuthPassword, kMaxAuthRequestsPerConnection, true},
+    {Phase::kAuth, monproto::Type::kAuthKbdint, kMaxAuthRequestsPerConnection, true},
+    {Phase::kAuthPrompt, monproto::Type::kKbdintAnswers, 1, false},
     {Phase::kHandover, monproto::Type::kHandover, 1, false},
     {Phase::kPostauthStart, monproto::Type::kPostauthReady, 1, false},
     {Phase::kPostIdle, monproto::Type::kKexInit, 1, false},

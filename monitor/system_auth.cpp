@@ -13,6 +13,7 @@
 #include "log/log.h"
 #include "monitor/authorized_keys.h"
 #include "monitor/host_pattern.h"
+#include "pattern/wildcard.h"
 #include "proc/unique_fd.h"
 
 namespace lpsshd::monitor {
@@ -184,6 +185,63 @@ bool SystemAuthBackend::key_authorized(const UserInfo& user, std::span<const uin
     auto found = authkeys::find_authorized_key(contents, blob, acceptable);
     if (found) return true;
   }
+  return false;
+}
+
+namespace {
+bool user_entry_matches(const std::string& entry, const std::string& user, const std::string& ip) {
+  const size_t at = entry.find('@');
+  if (at == std::string::npos) return pattern::wildcard_match(entry, user, false);
+  return pattern::wildcard_match(entry.substr(0, at), user, false) &&
+         authkeys::match_host_patterns(entry.substr(at + 1), ip, ip) == authkeys::PatternMatch::kMatch;
+}
+
+bool any_user(const std::vector<std::string>& entries, const std::string& user, const std::string& ip) {
+  for (const auto& e : entries)
+    if (user_entry_matches(e, user, ip)) return true;
+  return false;
+}
+
+bool any_group(const std::vector<std::string>& patterns, const std::vector<std::string>& groups) {
+  for (const auto& g : groups)
+    if (pattern::match_any(patterns, g)) return true;
+  return false;
+}
+
+std::vector<std::string> group_names(const UserInfo& u) {
+  int n = 64;
+  std::vector<gid_t> gids(static_cast<size_t>(n));
+  if (getgrouplist(u.name.c_str(), u.gid, gids.data(), &n) < 0) {
+    gids.resize(static_cast<size_t>(n));
+    getgrouplist(u.name.c_str(), u.gid, gids.data(), &n);
+  }
+  gids.resize(static_cast<size_t>(n));
+  std::vector<std::string> names;
+  for (gid_t g : gids) {
+    if (const struct group* gr = getgrgid(g)) names.emplace_back(gr->gr_name);
+  }
+  return names;
+}
+}  // namespace
+
+std::string access_denial(const AccessRules& r, const std::string& user,
+                          const std::vector<std::string>& groups, const std::string& ip) {
+  if (any_user(r.deny_users, user, ip)) return "listed in DenyUsers";
+  if (!r.allow_users.empty() && !any_user(r.allow_users, user, ip)) return "not listed in AllowUsers";
+  if (any_group(r.deny_groups, groups)) return "a group is listed in DenyGroups";
+  if (!r.allow_groups.empty() && !any_group(r.allow_groups, groups))
+    return "none of user's groups are listed in AllowGroups";
+  return "";
+}
+
+bool SystemAuthBackend::user_allowed(const UserInfo& user) {
+  const bool need_groups = !rules_.allow_groups.empty() || !rules_.deny_groups.empty();
+  std::string why = access_denial(rules_, user.name, need_groups ? group_names(user) : std::vector<std::string>{},
+                                  client_ip_);
+  if (why.empty() && rules_.check_nologin && user.uid != 0 && access("/etc/nologin", F_OK) == 0)
+    why = "/etc/nologin exists";
+  if (why.empty()) return true;
+  log::info("User %s from %s not allowed because %s", user.name.c_str(), client_ip_.c_str(), why.c_str());
   return false;
 }
 

@@ -10,21 +10,37 @@
 
 namespace lpsshd::monitor {
 
+// Who may log in at all, from the configuration (sshd_config(5) order:
+// DenyUsers, AllowUsers, DenyGroups, AllowGroups). User entries are
+// USER or USER@HOST patterns; HOST matches the client address (wildcards or
+// CIDR, as authorized_keys from=).
+struct AccessRules {
+  std::vector<std::string> allow_users, deny_users, allow_groups, deny_groups;
+  bool check_nologin = true;  // off when PAM's pam_nologin does it
+};
+
 class SystemAuthBackend : public AuthBackend {
  public:
   SystemAuthBackend(std::vector<std::string> authorized_keys_files, bool strict_modes,
-                    std::string client_ip)
+                    std::string client_ip, AccessRules rules)
       : files_(std::move(authorized_keys_files)), strict_modes_(strict_modes),
-        client_ip_(std::move(client_ip)) {}
+        client_ip_(std::move(client_ip)), rules_(std::move(rules)) {}
 
   std::optional<UserInfo> lookup_user(const std::string& name) override;
   bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) override;
+  bool user_allowed(const UserInfo& user) override;
 
  private:
   std::vector<std::string> files_;
   bool strict_modes_;
   std::string client_ip_;
+  AccessRules rules_;
 };
+
+// The pure part of user_allowed(): the user's name and group names against
+// the rules. Empty string when allowed, else the reason sshd would log.
+std::string access_denial(const AccessRules& rules, const std::string& user,
+                          const std::vector<std::string>& groups, const std::string& client_ip);
 
 // AuthorizedKeysFile tokens: %% %h %u %U; a relative result is taken
 // relative to the home directory. Empty string for an unknown token.

@@ -45,6 +45,52 @@ bool accept_service(Connection& conn) {
   w.u8(ssh::kServiceAccept).string(service);
   return conn.write_packet(w.bytes());
 }
+bool password(int monitor_fd, UserauthRequest& req, monproto::AuthReply& reply) {
+  monproto::AuthPasswordRequest m{req.user, std::move(req.password)};
+  auto bytes = monproto::encode(m);
+  const bool sent = proc::send_datagram(monitor_fd, bytes);
+  sodium_memzero(bytes.data(), bytes.size());
+  return sent && monproto::receive(monitor_fd, reply);
+}
+
+// RFC 4256: the monitor runs PAM and sends its questions one round at a
+// time (KbdintQuery) until it sends the final AuthReply.
+bool keyboard_interactive(Connection& conn, int monitor_fd, const std::string& user,
+                          monproto::AuthReply& reply) {
+  if (!monproto::send(monitor_fd, monproto::AuthKbdintRequest{user})) return false;
+  while (true) {
+    std::vector<uint8_t> buf;
+    std::vector<proc::UniqueFd> fds;
+    std::string why;
+    if (proc::recv_datagram(monitor_fd, monproto::kMaxMessage, buf, fds, why) !=
+            proc::RecvStatus::kOk || buf.empty() || !fds.empty())
+      return false;
+    if (buf[0] == static_cast<uint8_t>(monproto::Type::kAuthReply))
+      return monproto::decode(buf, reply);
+    monproto::KbdintQuery q;
+    if (!monproto::decode(buf, q)) return false;
+    // SSH_MSG_USERAUTH_INFO_REQUEST: string name, string instruction,
+    // string language, int num-prompts, then (string prompt, bool echo)...
+    wire::Writer w(256);
+    w.u8(ssh::kUserauthInfoRequest).string("").string(q.instruction).string("");
+    w.u32(static_cast<uint32_t>(q.prompts.size()));
+    for (const auto& p : q.prompts) w.string(p.text).boolean(p.echo);
+    if (!conn.write_packet(w.bytes())) return false;
+    std::vector<uint8_t> pkt;
+    if (!conn.read_packet(pkt)) return false;
+    monproto::KbdintAnswers answers;
+    if (!parse_info_response(pkt, answers.answers) || answers.answers.size() != q.prompts.size()) {
+      sodium_memzero(pkt.data(), pkt.size());
+      conn.disconnect(ssh::kProtocolError, "expected a matching USERAUTH_INFO_RESPONSE");
+      return false;
+    }
+    sodium_memzero(pkt.data(), pkt.size());
+    auto bytes = monproto::encode(answers);
+    const bool sent = proc::send_datagram(monitor_fd, bytes);
+    sodium_memzero(bytes.data(), bytes.size());
+    if (!sent) return false;
+  }
+}
 }  // namespace
 
 bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
@@ -78,9 +124,25 @@ bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
     bound_user = req.user;
 
     monproto::AuthReply reply;
-    const bool asked = req.is_pubkey
-                           ? monproto::call(monitor_fd, req.pubkey, reply)
-                           : monproto::call(monitor_fd, monproto::AuthNoneRequest{req.user}, reply);
+    bool asked = false;
+    switch (req.kind) {
+      case UserauthRequest::Method::kPublickey:
+        asked = monproto::call(monitor_fd, req.pubkey, reply);
+        break;
+      case UserauthRequest::Method::kPassword:
+        // A password change request is not supported: it counts as a failed
+        // attempt like any unknown method.
+        asked = req.password_change
+                    ? monproto::call(monitor_fd, monproto::AuthNoneRequest{req.user}, reply)
+                    : password(monitor_fd, req, reply);
+        break;
+      case UserauthRequest::Method::kKbdint:
+        asked = keyboard_interactive(conn, monitor_fd, req.user, reply);
+        break;
+      case UserauthRequest::Method::kOther:
+        asked = monproto::call(monitor_fd, monproto::AuthNoneRequest{req.user}, reply);
+        break;
+    }
     if (!asked) return false;
 
     wire::Writer w(128);

@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "crypto/host_key_file.h"
 #include "proc/spawn.h"
+#include "sshd/pam_service.h"
 
 namespace lpsshd::sshd {
 
@@ -68,7 +70,7 @@ std::string make_parent_dirs(const std::string& path) {
 }  // namespace
 
 std::string preflight(const config::Config& cfg) {
-  for (const char* helper : {"lpsshd-monitor", "lpsshd-preauth", "lpsshd-postauth"}) {
+  for (const char* helper : {"lpsshd-monitor", "lpsshd-preauth", "lpsshd-postauth", "lpsshd-pam"}) {
     const std::string path = proc::helper_path(helper);
     if (access(path.c_str(), X_OK) != 0)
       return "cannot find helper " + path + ": " + std::strerror(errno) +
@@ -81,6 +83,9 @@ std::string preflight(const config::Config& cfg) {
     if (auto e = crypto::check_host_key_file(k); !e.empty())
       return e + (access(k.c_str(), F_OK) != 0 ? " (fix: lpsshd -A creates it)" : "");
   }
+  if (cfg.use_pam && access(("/etc/pam.d/" + cfg.pam_service_name).c_str(), R_OK) != 0)
+    return "UsePAM yes but /etc/pam.d/" + cfg.pam_service_name +
+           " is missing (fix: lpsshd -A installs it, or set PAMServiceName)";
   return unsupported_settings(cfg);
 }
 
@@ -89,12 +94,9 @@ std::string unsupported_settings(const config::Config& cfg) {
     return std::string(what) + " is not supported by this version of lpsshd yet; "
                                "remove it from the configuration";
   };
-  if (cfg.password_authentication) return refuse("PasswordAuthentication yes");
-  if (cfg.kbd_interactive_authentication) return refuse("KbdInteractiveAuthentication yes");
-  if (cfg.use_pam) return refuse("UsePAM yes");
-  if (!cfg.allow_users.empty() || !cfg.deny_users.empty() || !cfg.allow_groups.empty() ||
-      !cfg.deny_groups.empty())
-    return refuse("AllowUsers/DenyUsers/AllowGroups/DenyGroups");
+  // Passwords and keyboard-interactive are only ever checked by PAM.
+  if ((cfg.password_authentication || cfg.kbd_interactive_authentication) && !cfg.use_pam)
+    return "PasswordAuthentication and KbdInteractiveAuthentication need UsePAM yes";
   if (!cfg.subsystems.empty()) return refuse("Subsystem");
   if (cfg.client_alive_interval != 0) return refuse("ClientAliveInterval");
   if (cfg.host_keys.size() != 1) return refuse("More than one HostKey");
@@ -112,6 +114,13 @@ std::string setup_system(const config::Config& cfg) {
     if (auto e = make_parent_dirs(cfg.preauth_chroot); !e.empty()) return e;
     if (mkdir(cfg.preauth_chroot.c_str(), 0755) != 0)
       return "cannot create " + cfg.preauth_chroot + ": " + std::strerror(errno);
+  }
+  const std::string pam_file = "/etc/pam.d/" + cfg.pam_service_name;
+  if (access(pam_file.c_str(), F_OK) != 0) {
+    FILE* f = std::fopen(pam_file.c_str(), "wx");
+    if (f == nullptr) return "cannot create " + pam_file + ": " + std::strerror(errno);
+    std::fputs(kPamServiceFile, f);
+    std::fclose(f);
   }
   for (const auto& k : cfg.host_keys) {
     if (access(k.c_str(), F_OK) == 0) continue;

@@ -17,7 +17,8 @@ std::string preflight(const config::Config& cfg);
 // yes before PAM exists): refusing beats silently ignoring them.
 std::string unsupported_settings(const config::Config& cfg);
 
-// Creates missing host keys, the preauth user and the chroot directory.
+// Creates missing host keys, the preauth user, the chroot directory and the
+// PAM service file.
 // Empty string on success.
 std::string setup_system(const config::Config& cfg);
 

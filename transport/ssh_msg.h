@@ -22,7 +22,9 @@ enum Msg : uint8_t {
   kUserauthFailure = 51,
   kUserauthSuccess = 52,
   kUserauthBanner = 53,
-  kUserauthPkOk = 60,
+  kUserauthPkOk = 60,  // also SSH_MSG_USERAUTH_INFO_REQUEST (RFC 4256)
+  kUserauthInfoRequest = 60,
+  kUserauthInfoResponse = 61,
   kGlobalRequest = 80,
   kRequestSuccess = 81,
   kRequestFailure = 82,

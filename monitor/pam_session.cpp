@@ -1,0 +1,222 @@
+#include "monitor/pam_session.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <security/pam_appl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "log/escape.h"
+#include "log/log.h"
+#include "proc/fd_passing.h"
+#include "proc/spawn.h"
+
+namespace lpsshd::monitor {
+
+int64_t monotonic_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+namespace {
+bool wait_readable(int fd, int64_t deadline_ms) {
+  while (true) {
+    const int64_t left = deadline_ms - monotonic_ms();
+    if (left <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    const int n = poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 60000)));
+    if (n > 0) return true;
+    if (n < 0 && errno != EINTR) return false;
+  }
+}
+
+std::vector<crypto::SecretBytes> empty_answers(size_t n) {
+  std::vector<crypto::SecretBytes> a;
+  a.resize(n);
+  return a;
+}
+
+// Outside authentication nobody can answer: messages are dropped and
+// prompts get empty answers.
+std::optional<std::vector<crypto::SecretBytes>> silent(const pamproto::Prompts& p) {
+  return empty_answers(p.prompts.size());
+}
+}  // namespace
+
+void PamSession::kill() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+  channel_.reset();
+}
+
+bool PamSession::ensure_started(const std::string& pam_user, int64_t deadline_ms) {
+  if (active()) return true;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  proc::UniqueFd mine(sv[0]), theirs(sv[1]);
+  proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
+  proc::SpawnSpec spec;
+  spec.path = proc::helper_path("lpsshd-pam");
+  spec.argv = {"lpsshd-pam", "-m", std::to_string(getpid())};
+  spec.fds = {theirs.get(), devnull.get(), STDERR_FILENO};
+  pid_ = proc::spawn(spec);
+  if (pid_ < 0) return false;
+  channel_ = std::move(mine);
+  auto r = run(pamproto::encode(pamproto::Start{service_, pam_user, rhost_}), {}, silent, deadline_ms);
+  if (!r || r->code != PAM_SUCCESS) {
+    log::error("PAM: pam_start failed: %s", r ? log::escape(r->message).c_str() : "no answer");
+    kill();
+    return false;
+  }
+  return true;
+}
+
+std::optional<pamproto::Result> PamSession::run(const std::vector<uint8_t>& request,
+                                                std::span<const int> fds, const Converse& conv,
+                                                int64_t deadline_ms) {
+  if (!channel_ || !proc::send_datagram(channel_.get(), request, fds)) return std::nullopt;
+  while (true) {
+    if (!wait_readable(channel_.get(), deadline_ms)) {
+      log::error("PAM: no answer from the PAM helper in time; killing it");
+      kill();
+      return std::nullopt;
+    }
+    std::vector<uint8_t> buf;
+    std::vector<proc::UniqueFd> got_fds;
+    std::string why;
+    if (proc::recv_datagram(channel_.get(), pamproto::kMaxMessage, buf, got_fds, why) !=
+            proc::RecvStatus::kOk ||
+        !got_fds.empty() || buf.empty()) {
+      kill();
+      return std::nullopt;
+    }
+    if (buf[0] == static_cast<uint8_t>(pamproto::Type::kResult)) {
+      pamproto::Result r;
+      if (!pamproto::decode(buf, r)) break;
+      return r;
+    }
+    pamproto::Prompts p;
+    if (!pamproto::decode(buf, p)) break;
+    auto answers = conv(p);
+    pamproto::Answers a;
+    a.ok = answers.has_value() && answers->size() == p.prompts.size();
+    if (a.ok) a.answers = std::move(*answers);
+    auto bytes = pamproto::encode(a);
+    const bool sent = proc::send_datagram(channel_.get(), bytes);
+    sodium_memzero(bytes.data(), bytes.size());
+    if (!sent) break;
+  }
+  log::error("PAM: malformed message from the PAM helper; killing it");
+  kill();
+  return std::nullopt;
+}
+
+PamSession::Converse PamSession::keyboard(const Ask& ask) {
+  return [this, &ask](const pamproto::Prompts& p) -> std::optional<std::vector<crypto::SecretBytes>> {
+    monproto::KbdintQuery q;
+    std::vector<size_t> prompt_index;
+    for (size_t i = 0; i < p.prompts.size(); ++i) {
+      const auto& m = p.prompts[i];
+      if (m.style == pamproto::Style::kInfo || m.style == pamproto::Style::kError) {
+        pending_info_ += m.text;
+        pending_info_ += '\n';
+      } else {
+        q.prompts.push_back({m.text, m.style == pamproto::Style::kEchoOn});
+        prompt_index.push_back(i);
+      }
+    }
+    auto answers = empty_answers(p.prompts.size());
+    // Messages without a prompt wait for the next INFO_REQUEST.
+    if (q.prompts.empty()) return answers;
+    q.instruction = std::move(pending_info_);
+    pending_info_.clear();
+    if (q.instruction.size() > 8000) q.instruction.resize(8000);
+    auto client = ask(q);
+    if (!client || client->size() != q.prompts.size()) return std::nullopt;
+    for (size_t j = 0; j < prompt_index.size(); ++j) answers[prompt_index[j]] = std::move((*client)[j]);
+    return answers;
+  };
+}
+
+PamOutcome PamSession::authenticate(const PamRequest& req, const Ask& ask, int64_t deadline_ms) {
+  if (!ensure_started(req.pam_user, deadline_ms)) return {false, "PAM unavailable"};
+  Converse conv;
+  if (req.method == PamMethod::kPassword) {
+    // The password answers every hidden prompt; nothing can be shown.
+    conv = [&req](const pamproto::Prompts& p) -> std::optional<std::vector<crypto::SecretBytes>> {
+      auto a = empty_answers(p.prompts.size());
+      for (size_t i = 0; i < p.prompts.size(); ++i)
+        if (p.prompts[i].style == pamproto::Style::kEchoOff) a[i] = req.password.clone();
+      return a;
+    };
+  } else {
+    conv = keyboard(ask);
+  }
+  auto r = run(pamproto::encode(pamproto::Authenticate{false}), {}, conv, deadline_ms);
+  if (!r) return {false, "PAM helper failed"};
+  if (r->code != PAM_SUCCESS) return {false, r->message};
+  r = run(pamproto::encode(pamproto::Type::kAcctMgmt), {}, conv, deadline_ms);
+  if (!r) return {false, "PAM helper failed"};
+  if (r->code == PAM_NEW_AUTHTOK_REQD && req.method == PamMethod::kKbdint) {
+    // An expired password is changed here, in the same conversation.
+    r = run(pamproto::encode(pamproto::Authenticate{true}), {}, conv, deadline_ms);
+    if (!r) return {false, "PAM helper failed"};
+  }
+  if (r->code != PAM_SUCCESS) return {false, r->message};
+  return {true, ""};
+}
+
+PamOutcome PamSession::account(const PamRequest& req, int64_t deadline_ms) {
+  if (!ensure_started(req.pam_user, deadline_ms)) return {false, "PAM unavailable"};
+  auto r = run(pamproto::encode(pamproto::Type::kAcctMgmt), {}, silent, deadline_ms);
+  if (!r) return {false, "PAM helper failed"};
+  return {r->code == PAM_SUCCESS, r->message};
+}
+
+bool PamSession::open_session(std::vector<std::string>& env, int64_t deadline_ms) {
+  auto r = run(pamproto::encode(pamproto::Type::kOpenSession), {}, silent, deadline_ms);
+  if (!r || r->code != PAM_SUCCESS) {
+    log::error("PAM: pam_open_session failed: %s", r ? log::escape(r->message).c_str() : "no answer");
+    return false;
+  }
+  env = std::move(r->env);
+  return true;
+}
+
+pid_t PamSession::spawn_user(const UserInfo& user, int max_sessions, int client_fd,
+                             int channel_fd, int64_t deadline_ms) {
+  proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
+  pamproto::SpawnUser s;
+  s.name = user.name;
+  s.home = user.home;
+  s.postauth_path = proc::helper_path("lpsshd-postauth");
+  s.uid = user.uid;
+  s.gid = user.gid;
+  s.max_sessions = static_cast<uint32_t>(max_sessions);
+  const int fds[3] = {client_fd, channel_fd, devnull.get()};
+  auto r = run(pamproto::encode(s), fds, silent, deadline_ms);
+  if (!r || r->code != PAM_SUCCESS || r->pid == 0) return -1;
+  return static_cast<pid_t>(r->pid);
+}
+
+void PamSession::close_session(int64_t deadline_ms) {
+  if (!active()) return;
+  run(pamproto::encode(pamproto::Type::kCloseSession), {}, silent, deadline_ms);
+  for (int i = 0; i < 100 && pid_ > 0; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
+    else usleep(10000);
+  }
+  kill();
+}
+
+}  // namespace lpsshd::monitor
