@@ -405,7 +405,7 @@ bool Monitor::run_pam(monitor::Outcome out) {
                           grace_deadline_);
   }
   if (!pending_violation_.empty()) return violation(pending_violation_);
-  auto reply = core_.pam_finished(r.ok, r.error);
+  auto reply = core_.pam_finished(r.ok, r.error, r.messages);
   if (reply.kind != monitor::Outcome::Kind::kReply ||
       core_.phase() != monitor::Phase::kHandover) {
     const int64_t wait = started + kFailureDelayMs - monitor::monotonic_ms();

@@ -125,9 +125,10 @@ bool MonitorCore::user_may_use_publickey() const {
   return true;
 }
 
-Outcome MonitorCore::auth_failure(bool counts) {
+Outcome MonitorCore::auth_failure(bool counts, const std::string& banner) {
   if (counts) ++failures_;
   monproto::AuthReply reply;
+  reply.banner = banner;
   reply.result = monproto::AuthResult::kFailure;
   reply.methods = methods();
   if (failures_ >= settings_.max_auth_tries) {
@@ -194,11 +195,13 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
   return accept("publickey", ": ED25519 " + fp);
 }
 
-Outcome MonitorCore::accept(const char* method, const std::string& detail) {
+Outcome MonitorCore::accept(const char* method, const std::string& detail,
+                            const std::string& banner) {
   log::info("Accepted %s for %s from %s port %u ssh2%s", method, user_->c_str(),
             peer_.address.c_str(), peer_.port, detail.c_str());
   enter(Phase::kHandover);
   monproto::AuthReply reply;
+  reply.banner = banner;
   reply.result = monproto::AuthResult::kSuccess;
   return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
 }
@@ -278,7 +281,11 @@ Outcome MonitorCore::on_kbdint_answers(std::span<const uint8_t> msg) {
   return out;
 }
 
-Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error) {
+Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error,
+                                  const std::string& pam_messages) {
+  // PAM's words reach only a user who may hear them: for unknown or refused
+  // users (placeholder runs) nothing is shown, so replies stay identical.
+  const std::string banner = user_info_ && allowed_ ? pam_messages.substr(0, 4096) : "";
   const PamMethod m = pam_method_;
   enter(Phase::kAuth);
   const char* name = m == PamMethod::kPassword ? "password"
@@ -287,7 +294,7 @@ Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error) {
   const bool may = m == PamMethod::kPubkey ? user_may_use_publickey() : may_use_password_methods();
   if (pam_ok && may) {
     const std::string detail = m == PamMethod::kPubkey ? ": ED25519 " + pending_fingerprint_ : "";
-    return accept(name, detail);
+    return accept(name, detail, banner);
   }
   if (m == PamMethod::kPubkey)
     log::info("PAM account checks refused %s from %s port %u: %s", user_for_log().c_str(),
@@ -295,7 +302,7 @@ Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error) {
   else
     log::info("Failed %s for %s from %s port %u ssh2", name, user_for_log().c_str(),
               peer_.address.c_str(), peer_.port);
-  return auth_failure(true);
+  return auth_failure(true, banner);
 }
 
 Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {

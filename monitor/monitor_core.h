@@ -105,7 +105,10 @@ class MonitorCore {
   // PAM is done with the request from kPamAuthenticate/kPamAccount. pam_ok:
   // every PAM step returned PAM_SUCCESS. The grant is still the monitor's:
   // it also requires a real, allowed user and a method the user may use.
-  Outcome pam_finished(bool pam_ok, const std::string& pam_error);
+  // pam_messages: what PAM said for the user (account expired, password
+  // expiry warnings), shown to the client as a banner.
+  Outcome pam_finished(bool pam_ok, const std::string& pam_error,
+                       const std::string& pam_messages = "");
   // True while a PAM request is in progress (kAuthPam / kAuthPrompt).
   bool pam_pending() const { return phase_ == Phase::kAuthPam || phase_ == Phase::kAuthPrompt; }
 
@@ -123,13 +126,13 @@ class MonitorCore {
   Outcome on_kbdint_answers(std::span<const uint8_t> msg);
   bool may_use_password_methods() const;
   std::string methods() const;
-  Outcome accept(const char* method, const std::string& detail);
+  Outcome accept(const char* method, const std::string& detail, const std::string& banner = "");
   Outcome on_pty_request(std::span<const uint8_t> msg);
   Outcome on_pty_release(std::span<const uint8_t> msg);
   // Binds the user name on the first request; false if it changed.
   bool bind_user(const std::string& name);
   bool user_may_use_publickey() const;
-  Outcome auth_failure(bool counts);
+  Outcome auth_failure(bool counts, const std::string& banner = "");
   std::string user_for_log() const;
 
   Settings settings_;

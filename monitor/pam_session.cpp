@@ -49,6 +49,12 @@ std::optional<std::vector<crypto::SecretBytes>> silent(const pamproto::Prompts& 
 }
 }  // namespace
 
+PamOutcome PamSession::finish(bool ok, std::string error) {
+  PamOutcome o{ok, std::move(error), std::move(pending_info_)};
+  pending_info_.clear();
+  return o;
+}
+
 void PamSession::kill() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
@@ -149,38 +155,51 @@ PamSession::Converse PamSession::keyboard(const Ask& ask) {
 }
 
 PamOutcome PamSession::authenticate(const PamRequest& req, const Ask& ask, int64_t deadline_ms) {
-  if (!ensure_started(req.pam_user, deadline_ms)) return {false, "PAM unavailable"};
+  if (!ensure_started(req.pam_user, deadline_ms)) return finish(false, "PAM unavailable");
   Converse conv;
   if (req.method == PamMethod::kPassword) {
     // The password answers every hidden prompt; nothing can be shown.
-    conv = [&req](const pamproto::Prompts& p) -> std::optional<std::vector<crypto::SecretBytes>> {
+    conv = [this, &req](const pamproto::Prompts& p) -> std::optional<std::vector<crypto::SecretBytes>> {
       auto a = empty_answers(p.prompts.size());
-      for (size_t i = 0; i < p.prompts.size(); ++i)
-        if (p.prompts[i].style == pamproto::Style::kEchoOff) a[i] = req.password.clone();
+      for (size_t i = 0; i < p.prompts.size(); ++i) {
+        const auto& m = p.prompts[i];
+        if (m.style == pamproto::Style::kEchoOff) a[i] = req.password.clone();
+        else if (m.style == pamproto::Style::kInfo || m.style == pamproto::Style::kError)
+          pending_info_ += m.text + "\n";
+      }
       return a;
     };
   } else {
     conv = keyboard(ask);
   }
   auto r = run(pamproto::encode(pamproto::Authenticate{false}), {}, conv, deadline_ms);
-  if (!r) return {false, "PAM helper failed"};
-  if (r->code != PAM_SUCCESS) return {false, r->message};
+  if (!r) return finish(false, "PAM helper failed");
+  if (r->code != PAM_SUCCESS) return finish(false, r->message);
   r = run(pamproto::encode(pamproto::Type::kAcctMgmt), {}, conv, deadline_ms);
-  if (!r) return {false, "PAM helper failed"};
+  if (!r) return finish(false, "PAM helper failed");
   if (r->code == PAM_NEW_AUTHTOK_REQD && req.method == PamMethod::kKbdint) {
     // An expired password is changed here, in the same conversation.
     r = run(pamproto::encode(pamproto::Authenticate{true}), {}, conv, deadline_ms);
-    if (!r) return {false, "PAM helper failed"};
+    if (!r) return finish(false, "PAM helper failed");
   }
-  if (r->code != PAM_SUCCESS) return {false, r->message};
-  return {true, ""};
+  if (r->code != PAM_SUCCESS) return finish(false, r->message);
+  return finish(true, "");
 }
 
 PamOutcome PamSession::account(const PamRequest& req, int64_t deadline_ms) {
-  if (!ensure_started(req.pam_user, deadline_ms)) return {false, "PAM unavailable"};
-  auto r = run(pamproto::encode(pamproto::Type::kAcctMgmt), {}, silent, deadline_ms);
-  if (!r) return {false, "PAM helper failed"};
-  return {r->code == PAM_SUCCESS, r->message};
+  if (!ensure_started(req.pam_user, deadline_ms)) return finish(false, "PAM unavailable");
+  // Messages (account expired, password expires soon) are kept for the
+  // user; prompts cannot be answered during publickey authentication.
+  auto collect = [this](const pamproto::Prompts& p) -> std::optional<std::vector<crypto::SecretBytes>> {
+    for (const auto& m : p.prompts) {
+      if (m.style == pamproto::Style::kInfo || m.style == pamproto::Style::kError)
+        pending_info_ += m.text + "\n";
+    }
+    return empty_answers(p.prompts.size());
+  };
+  auto r = run(pamproto::encode(pamproto::Type::kAcctMgmt), {}, collect, deadline_ms);
+  if (!r) return finish(false, "PAM helper failed");
+  return finish(r->code == PAM_SUCCESS, r->message);
 }
 
 bool PamSession::open_session(std::vector<std::string>& env, int64_t deadline_ms) {

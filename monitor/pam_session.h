@@ -26,7 +26,8 @@ namespace lpsshd::monitor {
 
 struct PamOutcome {
   bool ok = false;
-  std::string error;  // PAM's message for the step that failed
+  std::string error;     // PAM's message for the step that failed
+  std::string messages;  // PAM_TEXT_INFO/PAM_ERROR_MSG text nobody was asked about
 };
 
 class PamSession {
@@ -68,7 +69,8 @@ class PamSession {
   std::string service_, rhost_;
   pid_t pid_ = -1;
   proc::UniqueFd channel_;
-  std::string pending_info_;  // PAM text shown with the next prompt
+  std::string pending_info_;  // PAM text shown with the next prompt (or as a banner)
+  PamOutcome finish(bool ok, std::string error);
 };
 
 int64_t monotonic_ms();

@@ -194,17 +194,17 @@ bool decode(std::span<const uint8_t> msg, KexReply& m) {
   return r.end();
 }
 
-// AuthReply: byte result, string methods, bool disconnect
+// AuthReply: byte result, string methods, bool disconnect, string banner
 std::vector<uint8_t> encode(const AuthReply& m) {
   auto w = start(m.kType);
-  w.u8(static_cast<uint8_t>(m.result)).string(m.methods).boolean(m.disconnect);
+  w.u8(static_cast<uint8_t>(m.result)).string(m.methods).boolean(m.disconnect).string(m.banner);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, AuthReply& m) {
   Reader r(msg);
   uint8_t result = 0;
   if (!expect_type(r, m.kType) || !r.u8(result) || result > 2 || !r.text(m.methods, 256) ||
-      !bool_field(r, m.disconnect) || !r.end())
+      !bool_field(r, m.disconnect) || !r.text(m.banner, 8192) || !r.end())
     return false;
   m.result = static_cast<AuthResult>(result);
   return true;

@@ -159,6 +159,7 @@ struct AuthReply {
   AuthResult result = AuthResult::kFailure;
   std::string methods;   // for SSH_MSG_USERAUTH_FAILURE
   bool disconnect = false;  // too many failures: say so and end
+  std::string banner;       // PAM's messages for the user (USERAUTH_BANNER), or empty
   static constexpr Type kType = Type::kAuthReply;
 };
 

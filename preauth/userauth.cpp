@@ -145,6 +145,12 @@ bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
     }
     if (!asked) return false;
 
+    if (!reply.banner.empty()) {
+      // SSH_MSG_USERAUTH_BANNER: string message, string language tag
+      wire::Writer b(reply.banner.size() + 16);
+      b.u8(ssh::kUserauthBanner).string(reply.banner).string("");
+      if (!conn.write_packet(b.bytes())) return false;
+    }
     wire::Writer w(128);
     switch (reply.result) {
       case monproto::AuthResult::kSuccess:
