@@ -5,11 +5,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "proc/spawn.h"
 
 namespace lpsshd::monitor {
 
 namespace {
+rlim_t g_user_core_soft = 0;
+
 struct Pair {
   proc::UniqueFd mine, theirs;
 };
@@ -31,6 +35,11 @@ std::optional<ChildProcess> start(proc::SpawnSpec spec, int client_fd, Pair pair
 
 // Drops to the user for good. Runs in the forked child before exec.
 bool become_user(const UserInfo& u) {
+  rlimit core;
+  if (getrlimit(RLIMIT_CORE, &core) == 0) {
+    core.rlim_cur = std::min(g_user_core_soft, core.rlim_max);
+    setrlimit(RLIMIT_CORE, &core);
+  }
   if (initgroups(u.name.c_str(), u.gid) != 0) return false;
   if (setresgid(u.gid, u.gid, u.gid) != 0 || setresuid(u.uid, u.uid, u.uid) != 0) return false;
   uid_t r, e, s;
@@ -44,6 +53,9 @@ bool become_user(const UserInfo& u) {
   return true;
 }
 }  // namespace
+
+void set_user_core_limit(rlim_t soft) { g_user_core_soft = soft; }
+rlim_t user_core_limit() { return g_user_core_soft; }
 
 std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
                                           const std::string& chroot_dir) {

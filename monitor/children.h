@@ -3,6 +3,7 @@
 // SOCK_SEQPACKET pair to the monitor, 2 /dev/null.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <optional>
@@ -26,6 +27,11 @@ std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
 
 // The postauth child becomes the user before exec: initgroups, setresgid,
 // setresuid (checked irreversible), then chdir to the home directory.
+// The core-dump soft limit the daemon was started with. The monitor runs
+// with 0 (it holds the host key) and gives the user's session this back.
+void set_user_core_limit(rlim_t soft);
+rlim_t user_core_limit();
+
 std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions);
 
 }  // namespace lpsshd::monitor

@@ -472,7 +472,10 @@ int Monitor::run() {
           log::info("Disconnected from user %s %s port %u", core_.user().name.c_str(),
                     peer_.address.c_str(), peer_.port);
         else if (result_ == 0 && core_.phase() != monitor::Phase::kClosed)
-          log::info("Connection closed by %s port %u [preauth]", peer_.address.c_str(), peer_.port);
+          log::info("Connection closed by %s%s%s port %u [preauth]",
+                    core_.user_for_log().empty() ? "" : "authenticating user ",
+                    core_.user_for_log().empty() ? "" : (core_.user_for_log() + " ").c_str(),
+                    peer_.address.c_str(), peer_.port);
         return result_;
       }
     }
@@ -491,7 +494,11 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) die("libsodium initialisation failed");
   // Holds the host key: no core dumps, no ptrace by same-uid processes.
   prctl(PR_SET_DUMPABLE, 0);
-  rlimit no_core{0, 0};
+  // Only the soft limit: the user's processes get the original back.
+  rlimit core_limit{0, 0};
+  getrlimit(RLIMIT_CORE, &core_limit);
+  monitor::set_user_core_limit(core_limit.rlim_cur);
+  rlimit no_core{0, core_limit.rlim_max};
   setrlimit(RLIMIT_CORE, &no_core);
   // A dying listener must not take sessions with it, so no PDEATHSIG here.
 

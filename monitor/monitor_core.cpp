@@ -110,8 +110,19 @@ bool MonitorCore::bind_user(const std::string& name) {
   return true;
 }
 
+// Like sshd: failures of known users are verbose until half of MaxAuthTries
+// is used up; unknown users' failures are always logged, for fail2ban.
+void MonitorCore::log_failed_publickey(const std::string& detail) const {
+  const bool loud = !user_info_ || failures_ + 1 >= settings_.max_auth_tries / 2;
+  const log::Level level = loud ? log::Level::kInfo : log::Level::kVerbose;
+  if (!log::enabled(level)) return;
+  log::info("Failed publickey for %s from %s port %u ssh2%s", user_for_log().c_str(),
+            peer_.address.c_str(), peer_.port, detail.c_str());
+}
+
 std::string MonitorCore::user_for_log() const {
-  return (user_info_ ? "" : "invalid user ") + log::escape(user_.value_or(""));
+  if (!user_) return "";
+  return (user_info_ ? "" : "invalid user ") + log::escape(*user_);
 }
 
 bool MonitorCore::user_may_use_publickey() const {
@@ -162,7 +173,10 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
       alg_ok && user_may_use_publickey() && backend_.key_authorized(*user_info_, req.key_blob);
   const std::string fp = alg_ok ? crypto::sha256_fingerprint(req.key_blob) : "";
   if (!req.has_signature) {
-    if (!authorized) return auth_failure(true);
+    if (!authorized) {
+      log_failed_publickey(alg_ok ? ": ED25519 " + fp : "");
+      return auth_failure(true);
+    }
     monproto::AuthReply reply;
     reply.result = monproto::AuthResult::kPkOk;
     return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
@@ -178,8 +192,7 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
     verified = crypto::ed25519_verify_blob(req.key_blob, req.signature, w.bytes());
   }
   if (!verified) {
-    log::info("Failed publickey for %s from %s port %u ssh2%s%s", user_for_log().c_str(),
-              peer_.address.c_str(), peer_.port, alg_ok ? ": ED25519 " : "", fp.c_str());
+    log_failed_publickey(alg_ok ? ": ED25519 " + fp : "");
     return auth_failure(true);
   }
   if (settings_.use_pam) {

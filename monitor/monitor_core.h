@@ -133,7 +133,13 @@ class MonitorCore {
   bool bind_user(const std::string& name);
   bool user_may_use_publickey() const;
   Outcome auth_failure(bool counts, const std::string& banner = "");
+  void log_failed_publickey(const std::string& detail) const;
+
+ public:
+  // "USER" or "invalid user USER" (escaped) once a user is bound, else "".
   std::string user_for_log() const;
+
+ private:
 
   Settings settings_;
   const crypto::Ed25519Key& host_key_;

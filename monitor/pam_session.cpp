@@ -13,6 +13,7 @@
 
 #include "log/escape.h"
 #include "log/log.h"
+#include "monitor/children.h"
 #include "proc/fd_passing.h"
 #include "proc/spawn.h"
 
@@ -73,7 +74,8 @@ bool PamSession::ensure_started(const std::string& pam_user, int64_t deadline_ms
   proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
   proc::SpawnSpec spec;
   spec.path = proc::helper_path("lpsshd-pam");
-  spec.argv = {"lpsshd-pam", "-m", std::to_string(getpid())};
+  spec.argv = {"lpsshd-pam", "-m", std::to_string(getpid()), "-c",
+               std::to_string(user_core_limit())};
   spec.fds = {theirs.get(), devnull.get(), STDERR_FILENO};
   pid_ = proc::spawn(spec);
   if (pid_ < 0) return false;

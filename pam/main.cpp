@@ -97,7 +97,12 @@ std::vector<std::string> pam_env(pam_handle_t* pamh) {
 // Runs in the forked child before exec: initgroups, then pam_setcred (so
 // modules such as pam_group and pam_limits act on the user's process), then
 // the irreversible drop to the user.
-bool become_user(pam_handle_t* pamh, const pamproto::SpawnUser& u) {
+bool become_user(pam_handle_t* pamh, const pamproto::SpawnUser& u, rlim_t core_soft) {
+  rlimit core;
+  if (getrlimit(RLIMIT_CORE, &core) == 0) {
+    core.rlim_cur = core_soft < core.rlim_max ? core_soft : core.rlim_max;
+    setrlimit(RLIMIT_CORE, &core);
+  }
   if (initgroups(u.name.c_str(), u.gid) != 0) return false;
   if (pam_setcred(pamh, PAM_ESTABLISH_CRED) != PAM_SUCCESS) return false;
   if (setresgid(u.gid, u.gid, u.gid) != 0 || setresuid(u.uid, u.uid, u.uid) != 0) return false;
@@ -111,12 +116,17 @@ bool become_user(pam_handle_t* pamh, const pamproto::SpawnUser& u) {
 
 int main(int argc, char** argv) {
   long monitor_pid = -1;
-  for (int i = 1; i + 1 < argc; i += 2)
+  rlim_t user_core_soft = 0;  // what the user's session gets back
+  for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "-m") == 0) monitor_pid = std::strtol(argv[i + 1], nullptr, 10);
+    if (std::strcmp(argv[i], "-c") == 0) user_core_soft = std::strtoull(argv[i + 1], nullptr, 10);
+  }
   // Passwords pass through here: no core dumps, no ptrace, no life beyond
   // the monitor.
-  rlimit no_core{0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
+  rlimit core;
+  getrlimit(RLIMIT_CORE, &core);
+  core.rlim_cur = 0;
+  setrlimit(RLIMIT_CORE, &core);
   if (prctl(PR_SET_DUMPABLE, 0) != 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
       getppid() != monitor_pid || sodium_init() < 0)
     return 2;
@@ -173,7 +183,7 @@ int main(int argc, char** argv) {
         spec.argv = {"lpsshd-postauth", "-m", std::to_string(getpid()), "-s",
                      std::to_string(u.max_sessions)};
         spec.fds = {fds[0].get(), fds[1].get(), fds[2].get()};
-        spec.before_exec = [pamh, &u] { return become_user(pamh, u); };
+        spec.before_exec = [pamh, &u, user_core_soft] { return become_user(pamh, u, user_core_soft); };
         const pid_t pid = proc::spawn(spec);
         send_result(pid > 0 ? PAM_SUCCESS : PAM_SYSTEM_ERR, pamh, pid > 0 ? pid : 0);
         break;

@@ -31,8 +31,11 @@ constexpr int kClientFd = 0, kMonitorFd = 1;
 // After the last credential change (made by the monitor before exec) and
 // before any key arrives: no core dumps, no ptrace by other processes of the
 // user, and no life beyond the monitor.
-bool harden(pid_t monitor_pid) {
-  rlimit core{0, 0};
+bool harden(pid_t monitor_pid, rlimit& saved_core) {
+  getrlimit(RLIMIT_CORE, &saved_core);
+  // The soft limit only: the hard limit stays so the user's commands can
+  // have their core dumps back.
+  rlimit core{0, saved_core.rlim_max};
   return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 && setrlimit(RLIMIT_CORE, &core) == 0 &&
          prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 && getppid() == monitor_pid;
 }
@@ -93,7 +96,8 @@ int main(int argc, char** argv) {
     else return 2;
   }
   if (monitor_pid <= 0 || getuid() != geteuid()) return 2;
-  if (!harden(static_cast<pid_t>(monitor_pid))) return 3;
+  rlimit user_core{0, 0};
+  if (!harden(static_cast<pid_t>(monitor_pid), user_core)) return 3;
   if (sodium_init() < 0) return 3;
 
   monproto::TransportState state;
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
 
   auto account = postauth::current_account();
   if (!account) return 5;
+  account->core_limit = user_core;
 
   sigset_t set;
   sigemptyset(&set);

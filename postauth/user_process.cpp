@@ -127,6 +127,7 @@ std::optional<UserProcess> start_user_process(const UserAccount& user,
   else
     spec.argv = {"-" + base};  // a login shell, as sshd starts it
   spec.before_exec = [&user, terminal] {
+    setrlimit(RLIMIT_CORE, &user.core_limit);
     if (terminal != nullptr) {
       // The new session's controlling terminal: job control and Ctrl-C work.
       if (ioctl(0, TIOCSCTTY, 0) != 0) return false;

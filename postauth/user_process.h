@@ -6,6 +6,7 @@
 // spliced into another command line.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <optional>
@@ -20,6 +21,9 @@ struct UserAccount {
   std::string name, home, shell;
   uid_t uid;
   gid_t gid;
+  // The core-dump limit the postauth process started with: it sets its own
+  // to zero (it holds keys) and gives the user's commands this one back.
+  rlimit core_limit{0, 0};
 };
 
 // The connection's addresses, for SSH_CLIENT and SSH_CONNECTION.

@@ -1,0 +1,50 @@
+// A PAM module for lpsshd's integration tests, built as a shared object and
+// named by absolute path in a test-only /etc/pam.d service.
+//   auth ... pam_lpsshd_test.so            asks two questions: "Favourite
+//                                          colour: " (echoed) must be
+//                                          answered "blue", "PIN: " (hidden)
+//                                          "4242"; an info line comes first
+//   auth ... pam_lpsshd_test.so hang       blocks forever (a stuck module)
+#include <security/pam_appl.h>
+#include <security/pam_modules.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+int ask(pam_handle_t* pamh, bool& ok) {
+  const pam_conv* conv = nullptr;
+  if (pam_get_item(pamh, PAM_CONV, reinterpret_cast<const void**>(&conv)) != PAM_SUCCESS || !conv)
+    return PAM_CONV_ERR;
+  pam_message m0{PAM_TEXT_INFO, "lpsshd test: two questions follow"};
+  pam_message m1{PAM_PROMPT_ECHO_ON, "Favourite colour: "};
+  pam_message m2{PAM_PROMPT_ECHO_OFF, "PIN: "};
+  const pam_message* msgs[] = {&m0, &m1, &m2};
+  pam_response* resp = nullptr;
+  const int rc = conv->conv(3, msgs, &resp, conv->appdata_ptr);
+  if (rc != PAM_SUCCESS || resp == nullptr) return PAM_CONV_ERR;
+  ok = resp[1].resp != nullptr && std::strcmp(resp[1].resp, "blue") == 0 &&
+       resp[2].resp != nullptr && std::strcmp(resp[2].resp, "4242") == 0;
+  for (int i = 0; i < 3; ++i) std::free(resp[i].resp);
+  std::free(resp);
+  return PAM_SUCCESS;
+}
+}  // namespace
+
+extern "C" {
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t* pamh, int, int argc, const char** argv) {
+  if (argc > 0 && std::strcmp(argv[0], "hang") == 0) {
+    for (;;) pause();
+  }
+  bool ok = false;
+  const int rc = ask(pamh, ok);
+  if (rc != PAM_SUCCESS) return rc;
+  return ok ? PAM_SUCCESS : PAM_AUTH_ERR;
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t*, int, int, const char**) { return PAM_SUCCESS; }
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t*, int, int, const char**) { return PAM_SUCCESS; }
+
+}  // extern "C"
