@@ -25,6 +25,7 @@ LPT_BG=()        # background pids to end at exit (ssh clients, raw sockets)
 LPT_DAEMONS=()   # every listener pid we started
 LPT_CONTROL=()   # ControlPath sockets whose masters must be told to exit
 LPT_START=$SECONDS
+LPT_T0=${EPOCHREALTIME//[.,]/}
 LPT_NDAEMON=0
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -49,9 +50,12 @@ lib_init() {
   for b in lpsshd lpsshd-monitor lpsshd-preauth lpsshd-postauth; do
     [ -x "$BINDIR/$b" ] || { echo "FATAL: $BINDIR/$b missing; build it first" >&2; exit 1; }
   done
-  for b in ssh ssh-keygen useradd userdel timeout sha256sum ps; do
+  for b in ssh ssh-keygen useradd userdel groupadd timeout sha256sum ps flock; do
     command -v "$b" >/dev/null || { echo "FATAL: $b not installed" >&2; exit 1; }
   done
+  # Two runs of the same script would share its user names: one at a time.
+  exec 9>"/tmp/lpsshd-it.$(basename "$0").lock"
+  flock -w 170 9 || { echo "FATAL: another $(basename "$0") is still running" >&2; exit 1; }
   TMP=$(mktemp -d /tmp/lpsshd-it.XXXXXX) || exit 1
   chmod 755 "$TMP"
   trap lib_cleanup EXIT
@@ -142,6 +146,9 @@ wait_for() {
   return 0
 }
 
+# file_has FILE ERE: FILE exists and has a line matching ERE.
+file_has() { grep -qE -- "$2" "$1" 2>/dev/null; }
+
 pid_alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 pid_gone() { ! pid_alive "$1"; }
 
@@ -161,13 +168,14 @@ wait_log() { wait_for "${3:-5}" lpt_log_has "$1" "$2"; }
 lpt_kill_uid() {
   local uid=$1 sig p
   for sig in TERM KILL; do
-    for p in $(ps -e -o pid= -o uid= | awk -v u="$uid" '$2 == u {print $1}'); do
+    for p in $(ps -e -o pid= -o uid= -o stat= | awk -v u="$uid" '$2 == u && $3 !~ /^Z/ {print $1}'); do
       kill -s "$sig" "$p" 2>/dev/null
     done
     wait_for 2 lpt_uid_idle "$uid" && return 0
   done
 }
-lpt_uid_idle() { [ -z "$(ps -e -o uid= | awk -v u="$1" '$1 == u')" ]; }
+# Zombies do not count: their parent (often init) reaps them in its own time.
+lpt_uid_idle() { [ -z "$(ps -e -o uid= -o stat= | awk -v u="$1" '$1 == u && $2 !~ /^Z/')" ]; }
 
 lpt_remove_user() {
   local name=$1 uid
@@ -336,12 +344,13 @@ ssh_to() {
 }
 
 # ssh_bg OUTFILE [SSH OPTIONS...] USER [CMD...]: ssh_to in the background,
-# stdout and stderr to OUTFILE.  Sets BG_PID to a pid that ends the client
-# when sent SIGTERM (timeout(1), which passes the signal on to ssh); the
-# client is ended at exit if still running.
+# stdout and stderr to OUTFILE, stdin the caller's (redirect the call).  Sets
+# BG_PID to a pid that ends the client when sent SIGTERM (timeout(1), which
+# passes the signal on to ssh); the client is ended at exit if still running.
 ssh_bg() {
   local out=$1; shift
-  ( LPT_EXEC=1 ssh_to "$@" ) >"$out" 2>&1 &
+  # <&0: a background job would otherwise get /dev/null, not our stdin.
+  ( LPT_EXEC=1 ssh_to "$@" ) <&0 >"$out" 2>&1 &
   BG_PID=$!
   track_bg "$BG_PID"
 }
@@ -373,9 +382,17 @@ find_desc() {
 
 # ---------------------------------------------------------------- cleanup
 
+# With LPT_DEBUG=1: timestamps for the slow parts of clean-up.
+lpt_stamp() {
+  [ -n "${LPT_DEBUG:-}" ] || return 0
+  local ms=$(( (${EPOCHREALTIME//[.,]/} - LPT_T0) / 1000 ))
+  echo "# [$ms ms] $*"
+}
+
 lib_cleanup() {
   local rc=$? p u g
   trap - EXIT INT TERM
+  lpt_stamp "clean-up starts"
   for p in "${LPT_CONTROL[@]}"; do
     [ -S "$p" ] && timeout 5 ssh -F /dev/null -o ControlPath="$p" -O exit x >/dev/null 2>&1
   done
@@ -385,6 +402,7 @@ lib_cleanup() {
   local monitors=()
   for p in "${LPT_DAEMONS[@]}"; do monitors+=($(children "$p")); done
   for p in "${LPT_DAEMONS[@]}"; do stop_daemon "$p"; done
+  lpt_stamp "daemons stopped"
   for p in "${LPT_BG[@]}"; do
     wait_for 3 pid_gone "$p" || kill -KILL "$p" 2>/dev/null
     wait "$p" 2>/dev/null
@@ -393,8 +411,12 @@ lib_cleanup() {
     [ "$(exe_name "$p")" == lpsshd-monitor ] || continue
     wait_for 3 pid_gone "$p" || { kill -TERM "$p" 2>/dev/null; wait_for 2 pid_gone "$p" || kill -KILL "$p" 2>/dev/null; }
   done
+  lpt_stamp "clients and monitors gone"
   for u in "${LPT_USERS[@]}"; do lpt_remove_user "$u"; done
+  lpt_stamp "users removed"
   for g in "${LPT_GROUPS[@]}"; do groupdel "$g" >/dev/null 2>&1; done
   [ -n "$TMP" ] && [ -d "$TMP" ] && rm -rf "$TMP"
+  local ms=$(( (${EPOCHREALTIME//[.,]/} - LPT_T0) / 1000 ))
+  printf '# total %d.%03ds including clean-up, exit %d\n' $((ms / 1000)) $((ms % 1000)) "$rc"
   exit "$rc"
 }

@@ -29,6 +29,11 @@ expect_match "log: Accepted publickey line with the key's fingerprint" \
 expect_match "log: Disconnected from user line" \
   "^Disconnected from user $U 127\.0\.0\.1 port [0-9]+\$" "$(log_since "$m")"
 
+out=$(ssh_to "$U" 'echo "$(pwd) $HOME $USER $LOGNAME $SHELL"; echo "$SSH_CONNECTION"')
+expect_eq "session: cwd, HOME, USER, LOGNAME, SHELL" "$UHOME $UHOME $U $U /bin/bash" "$(head -n 1 <<<"$out")"
+expect_match "session: SSH_CONNECTION names both ends" "^127\.0\.0\.1 [0-9]+ 127\.0\.0\.1 $PORT\$" \
+  "$(tail -n 1 <<<"$out")"
+
 out=$(ssh_to "$U" 'exit 3'); rc=$?
 expect_eq "exec: exit 3 gives 3" 3 "$rc"
 
@@ -105,14 +110,20 @@ o2=$(ssh_to -o ControlPath="$cm" "$U" 'echo two'); r2=$?
 o3=$(ssh_to -o ControlPath="$cm" "$U" 'echo three; exit 5'); r3=$?
 expect_eq "ControlMaster: three commands, outputs" "one two three" "$o1 $o2 $o3"
 expect_eq "ControlMaster: exit statuses" "0 0 5" "$r1 $r2 $r3"
-expect_eq "ControlMaster: one login for all three channels" 1 \
+# Two channels open at the same time, both alive while the other runs.
+ssh_to -o ControlPath="$cm" "$U" 'sleep 1; echo four' >"$TMP/mux4" 2>&1 & p4=$!
+ssh_to -o ControlPath="$cm" "$U" 'sleep 1; echo five' >"$TMP/mux5" 2>&1 & p5=$!
+wait $p4; r4=$?; wait $p5; r5=$?
+expect_eq "ControlMaster: two concurrent channels" "four/0 five/0" "$(cat "$TMP/mux4")/$r4 $(cat "$TMP/mux5")/$r5"
+expect_eq "ControlMaster: one login for all five channels" 1 \
   "$(log_since "$m" | grep -c "^Accepted publickey for $U ")"
 timeout 10 ssh -F /dev/null -o ControlPath="$cm" -O exit "$U@127.0.0.1" >/dev/null 2>&1
 wait_log "$m" "Disconnected from user $U "
 
-out=$(ssh_to -o ServerAliveInterval=1 -o ServerAliveCountMax=1 "$U" 'sleep 3; echo alive'); rc=$?
-expect_eq "keepalive@openssh.com every second during sleep 3: output" "alive" "$out"
-expect_eq "keepalive@openssh.com every second during sleep 3: exit 0" 0 "$rc"
+# Keepalives every second; three unanswered ones would end the session.
+out=$(ssh_to -o ServerAliveInterval=1 -o ServerAliveCountMax=2 "$U" 'sleep 4; echo alive'); rc=$?
+expect_eq "keepalive@openssh.com every second during sleep 4: output" "alive" "$out"
+expect_eq "keepalive@openssh.com every second during sleep 4: exit 0" 0 "$rc"
 
 out=$(LANG=C.UTF-8 ssh_to -o SendEnv=LANG "$U" 'echo ok'); rc=$?
 expect_eq "SendEnv LANG: login still works" "ok/0" "$out/$rc"

@@ -167,7 +167,7 @@ time.sleep(120)
 EOF
 RAW=$!
 track_bg "$RAW"
-wait_for 10 grep -q '^SSH-2\.0-' "$TMP/raw.banner" 2>/dev/null || fail "no server version for the raw client"
+wait_for 10 file_has "$TMP/raw.banner" '^SSH-2\.0-' || fail "no server version for the raw client"
 wait_for 5 test -n "$(find_desc "$LISTENER" lpsshd-preauth)"
 pre=$(find_desc "$LISTENER" lpsshd-preauth)
 [ "$(wc -w <<<"$pre")" -eq 1 ] || fail "expected one lpsshd-preauth below $LISTENER, found: '$pre'"
@@ -207,11 +207,18 @@ r=$(scan "$pre_mon")
 echo "# info: preauth-phase monitor $pre_mon memory: $r"
 
 # ---------------------------------------------------------------- postauth
-ssh_bg "$TMP/post.out" "$U" 'echo started; exec sleep 60'
+# 300 kB of input with RekeyLimit=64K first: the monitor signs a few rekeys
+# for this postauth child before it is inspected.
+head -c 300000 /dev/zero >"$TMP/up.bin"
+ssh_bg "$TMP/post.out" -o RekeyLimit=64K -o LogLevel=DEBUG1 "$U" \
+  'head -c 300000 >/dev/null; echo started; exec sleep 60' <"$TMP/up.bin"
 CLIENT=$BG_PID
-wait_for 10 grep -q '^started$' "$TMP/post.out" || fail "session did not start: $(cat "$TMP/post.out")"
+wait_for 10 file_has "$TMP/post.out" '^started$' || fail "session did not start: $(cat "$TMP/post.out")"
 wait_for 5 test -n "$(find_desc "$LISTENER" lpsshd-postauth)"
 post=$(find_desc "$LISTENER" lpsshd-postauth)
+nkex=$(grep -c 'SSH2_MSG_NEWKEYS received' "$TMP/post.out")
+if [ "$nkex" -ge 3 ]; then ok "postauth session: rekeyed $((nkex - 1)) times before the checks"
+else not_ok "postauth session: rekeyed before the checks" "$nkex key exchanges in all"; fi
 [ "$(wc -w <<<"$post")" -eq 1 ] || fail "expected one lpsshd-postauth below $LISTENER, found: '$post'"
 mon=$(status_field "$post" PPid)
 echo "# session: monitor $mon, postauth $post"
@@ -226,6 +233,9 @@ expect_eq "postauth: Groups are the user's (id -G $U)" \
   "$(id -G "$U" | sorted_words)" "$(ids "$post" Groups | sorted_words)"
 expect_eq "postauth: CapEff empty" 0000000000000000 "$(ids "$post" CapEff)"
 expect_eq "postauth: not dumpable (/proc/PID/status owned by root)" 0 "$(stat -c %u "/proc/$post/status")"
+# The shell prints "started" just before it execs sleep.
+cmd_is_sleep() { [ "$(ps -o comm= -p "$(children "$post" | head -n 1)" 2>/dev/null)" == sleep ]; }
+wait_for 5 cmd_is_sleep
 cmd=$(children "$post")
 expect_eq "session command runs as $U below postauth" "sleep $U_UID" \
   "$(ps -o comm= -o uid= -p "${cmd:-0}" | awk '{print $1, $2}')"
@@ -234,6 +244,14 @@ expect_eq "control: the session command is dumpable (/proc/PID/status owned by $
   "$U_UID" "$(stat -c %u "/proc/${cmd:-0}/status" 2>/dev/null)"
 
 expect_no_hostkey "postauth" "$post"
+# Any other helper of the daemon (lpsshd-pam, ...) below the listener.
+for p in $(descendants "$LISTENER"); do
+  name=$(exe_name "$p")
+  case $name in
+    lpsshd-monitor | lpsshd-preauth | lpsshd-postauth) ;;
+    lpsshd*) expect_no_hostkey "$name (pid $p)" "$p" ;;
+  esac
+done
 expect_no_hostkey "listener with a session open" "$LISTENER"
 r=$(scan "$mon")
 expect_match "positive control: the seed IS found in the session's monitor ($(cut -d' ' -f3- <<<"$r"))" \
@@ -254,7 +272,7 @@ else not_ok "raw client gone: preauth and its monitor exit" "$(ps -o pid,stat,co
 # ---------------------------------------------------------------- listener restart
 ssh_bg "$TMP/surv.out" "$U" 'echo started; sleep 2; echo survived'
 CLIENT=$BG_PID
-wait_for 10 grep -q '^started$' "$TMP/surv.out" || fail "session did not start: $(cat "$TMP/surv.out")"
+wait_for 10 file_has "$TMP/surv.out" '^started$' || fail "session did not start: $(cat "$TMP/surv.out")"
 kill -TERM "$LISTENER"
 if wait_for 5 pid_gone "$LISTENER"; then ok "listener exits on SIGTERM"
 else not_ok "listener exits on SIGTERM"; fi
