@@ -462,7 +462,11 @@ int Monitor::run() {
         const bool post = which_ == monitor::Child::kPostauth;
         const int status = finish_child();
         release_all_ptys();
-        if (status >= 0 && WIFSIGNALED(status))
+        if (status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+          log::error("%s child for %s port %u killed by the seccomp sandbox (SIGSYS): "
+                     "suspected compromise", post ? "postauth" : "preauth",
+                     peer_.address.c_str(), peer_.port);
+        else if (status >= 0 && WIFSIGNALED(status))
           log::error("%s child for %s port %u killed by signal %d", post ? "postauth" : "preauth",
                      peer_.address.c_str(), peer_.port, WTERMSIG(status));
         else if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) >= 2 && !post)
@@ -471,11 +475,14 @@ int Monitor::run() {
         if (post && core_.phase() != monitor::Phase::kClosed)
           log::info("Disconnected from user %s %s port %u", core_.user().name.c_str(),
                     peer_.address.c_str(), peer_.port);
-        else if (result_ == 0 && core_.phase() != monitor::Phase::kClosed)
-          log::info("Connection closed by %s%s%s port %u [preauth]",
-                    core_.user_for_log().empty() ? "" : "authenticating user ",
-                    core_.user_for_log().empty() ? "" : (core_.user_for_log() + " ").c_str(),
+        else if (result_ == 0 && core_.phase() != monitor::Phase::kClosed) {
+          // sshd's wording: "authenticating user U" or "invalid user U".
+          std::string who = core_.user_for_log();
+          if (!who.empty() && !who.starts_with("invalid user ")) who = "authenticating user " + who;
+          if (!who.empty()) who += ' ';
+          log::info("Connection closed by %s%s port %u [preauth]", who.c_str(),
                     peer_.address.c_str(), peer_.port);
+        }
         return result_;
       }
     }

@@ -1,5 +1,7 @@
 #include "preauth/sandbox.h"
 
+#include "preauth/seccomp_policy.h"
+
 #include <grp.h>
 #include <signal.h>
 #include <sodium.h>
@@ -59,7 +61,10 @@ std::string enter_sandbox(const SandboxSpec& spec) {
   if (!set_limit(RLIMIT_FSIZE, 0)) return failed("RLIMIT_FSIZE");
   if (!set_limit(RLIMIT_NOFILE, static_cast<rlim_t>(spec.highest_fd + 1)))
     return failed("RLIMIT_NOFILE");
-  return "";
+
+  // 6. Last, the system-call allow-list: from here the child can read and
+  //    write its two descriptors, allocate memory, draw random bytes, exit.
+  return install_seccomp_policy();
 }
 
 }  // namespace lpsshd::preauth
