@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "proc/spawn.h"
 
@@ -24,10 +25,12 @@ std::optional<Pair> channel_pair() {
   return Pair{proc::UniqueFd(sv[0]), proc::UniqueFd(sv[1])};
 }
 
-std::optional<ChildProcess> start(proc::SpawnSpec spec, int client_fd, Pair pair) {
+std::optional<ChildProcess> start(proc::SpawnSpec spec, int client_fd, Pair pair,
+                                  std::vector<int> extra_fds = {}) {
   proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!devnull) return std::nullopt;
   spec.fds = {client_fd, pair.theirs.get(), devnull.get()};
+  spec.fds.insert(spec.fds.end(), extra_fds.begin(), extra_fds.end());
   const pid_t pid = proc::spawn(spec);
   if (pid < 0) return std::nullopt;
   return ChildProcess{pid, std::move(pair.mine)};
@@ -58,14 +61,20 @@ void set_user_core_limit(rlim_t soft) { g_user_core_soft = soft; }
 rlim_t user_core_limit() { return g_user_core_soft; }
 
 std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
-                                          const std::string& chroot_dir) {
+                                          const std::string& chroot_dir, int netns_fd,
+                                          int mntns_fd) {
   auto pair = channel_pair();
   if (!pair) return std::nullopt;
   proc::SpawnSpec spec;
   spec.path = proc::helper_path("lpsshd-preauth");
   spec.argv = {"lpsshd-preauth", "-u", std::to_string(uid), "-g", std::to_string(gid),
                "-r", chroot_dir, "-m", std::to_string(getpid())};
-  return start(std::move(spec), client_fd, std::move(*pair));
+  std::vector<int> extra;
+  if (netns_fd >= 0 && mntns_fd >= 0) {
+    spec.argv.push_back("-N");
+    extra = {netns_fd, mntns_fd};
+  }
+  return start(std::move(spec), client_fd, std::move(*pair), extra);
 }
 
 std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions) {

@@ -22,8 +22,11 @@ struct ChildProcess {
 // The preauth child gets the unprivileged ids and the chroot directory on its
 // command line and applies them itself before reading the network (see
 // preauth/sandbox.h); it starts as root only so that it can chroot.
+// netns_fd/mntns_fd: the listener's empty namespaces for the child to join
+// (fds 3 and 4 in the child, with -N), or -1 for chroot only.
 std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
-                                          const std::string& chroot_dir);
+                                          const std::string& chroot_dir, int netns_fd = -1,
+                                          int mntns_fd = -1);
 
 // The postauth child becomes the user before exec: initgroups, setresgid,
 // setresuid (checked irreversible), then chdir to the home directory.

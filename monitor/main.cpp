@@ -2,7 +2,8 @@
 //
 // Descriptors from the listener: 0 the client socket, 1 /dev/null, 2 the log
 // (the listener's stderr with -e, else /dev/null), 3 the effective
-// configuration as text. It loads the host key, starts the preauth child,
+// configuration as text, and with -N 4 and 5, the empty network and mount
+// namespaces the preauth child joins. It loads the host key, starts the preauth child,
 // answers its requests through MonitorCore, starts the postauth child as the
 // user after authentication, and stays until the connection ends.
 #include <arpa/inet.h>
@@ -42,6 +43,9 @@ using namespace lpsshd;
 namespace {
 
 constexpr int kClientFd = 0, kConfigFd = 3;
+// With -N: the listener's empty network and mount namespaces.
+constexpr int kNetnsFd = 4, kMntnsFd = 5;
+bool g_namespaces = false;
 
 [[noreturn]] void die(const char* what) {
   log::error("fatal: %s", what);
@@ -208,7 +212,8 @@ bool Monitor::start_preauth() {
     log::error("Privilege separation user %s does not exist", cfg_.preauth_user.c_str());
     return false;
   }
-  auto c = monitor::spawn_preauth(kClientFd, pw->pw_uid, pw->pw_gid, cfg_.preauth_chroot);
+  auto c = monitor::spawn_preauth(kClientFd, pw->pw_uid, pw->pw_gid, cfg_.preauth_chroot,
+                                  g_namespaces ? kNetnsFd : -1, g_namespaces ? kMntnsFd : -1);
   if (!c) return false;
   child_ = std::move(*c);
   which_ = monitor::Child::kPreauth;
@@ -497,6 +502,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-e") == 0) log_stderr = true;
     if (std::strcmp(argv[i], "-t") == 0) check_only = log_stderr = true;
+    if (std::strcmp(argv[i], "-N") == 0) g_namespaces = true;
   }
   if (sodium_init() < 0) die("libsodium initialisation failed");
   // Holds the host key: no core dumps, no ptrace by same-uid processes.

@@ -3,8 +3,10 @@
 // unprivileged user in an empty chroot, holds no key but its transport keys,
 // and can only ask the monitor questions.
 //
-// Descriptors: 0 the client socket, 1 the monitor channel, 2 /dev/null.
-// Arguments (from the monitor): -u UID -g GID -r CHROOT -m MONITOR_PID.
+// Descriptors: 0 the client socket, 1 the monitor channel, 2 /dev/null;
+// with -N also 3 and 4, the empty network and mount namespaces to join
+// (closed during the sandbox set-up).
+// Arguments (from the monitor): -u UID -g GID -r CHROOT -m MONITOR_PID [-N].
 #include <unistd.h>
 
 #include <cstdlib>
@@ -33,8 +35,15 @@ bool parse_id(const char* s, long& out) {
 int main(int argc, char** argv) {
   preauth::SandboxSpec spec{};
   long uid = -1, gid = -1, mpid = -1;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "-N") {  // the listener's empty namespaces are fds 3 and 4
+      spec.netns_fd = 3;
+      spec.mntns_fd = 4;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) return 2;
     if (flag == "-u" && parse_id(argv[i + 1], uid)) continue;
     if (flag == "-g" && parse_id(argv[i + 1], gid)) continue;
     if (flag == "-m" && parse_id(argv[i + 1], mpid)) continue;

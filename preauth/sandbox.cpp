@@ -1,8 +1,10 @@
 #include "preauth/sandbox.h"
 
+#include "preauth/landlock.h"
 #include "preauth/seccomp_policy.h"
 
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <sodium.h>
 #include <sys/prctl.h>
@@ -24,15 +26,26 @@ bool set_limit(int resource, rlim_t value) {
 }
 }  // namespace
 
-std::string enter_sandbox(const SandboxSpec& spec) {
+std::string enter_sandbox(const SandboxSpec& spec, SandboxReport* report) {
   if (spec.uid == 0 || spec.gid == 0) return "refusing to run the preauth child as root";
   // 1. Everything that needs the filesystem, while it is still there.
   if (sodium_init() < 0) return "libsodium initialisation failed";
   tzset();
 
-  // 2. An empty root: no file, device or socket path is reachable.
-  if (chroot(spec.chroot_dir.c_str()) != 0) return failed("chroot");
-  if (chdir("/") != 0) return failed("chdir /");
+  // 2. No network and no filesystem: join the listener's empty namespaces
+  //    (whose root is an empty read-only tmpfs), or at least chroot to the
+  //    empty directory.
+  const bool namespaces = spec.netns_fd >= 0 && spec.mntns_fd >= 0;
+  if (namespaces) {
+    if (setns(spec.netns_fd, CLONE_NEWNET) != 0) return failed("setns net");
+    if (setns(spec.mntns_fd, CLONE_NEWNS) != 0) return failed("setns mnt");
+    close(spec.netns_fd);
+    close(spec.mntns_fd);
+    if (chdir("/") != 0 || chroot(".") != 0) return failed("chroot /");
+  } else {
+    if (chroot(spec.chroot_dir.c_str()) != 0) return failed("chroot");
+    if (chdir("/") != 0) return failed("chdir /");
+  }
 
   // 3. The unprivileged identity, with no supplementary groups, for good.
   if (setgroups(0, nullptr) != 0) return failed("setgroups");
@@ -54,7 +67,14 @@ std::string enter_sandbox(const SandboxSpec& spec) {
   // The monitor may have died before PDEATHSIG was armed.
   if (getppid() != spec.monitor_pid) return "monitor is gone";
 
-  // 5. Resource limits: no core files, no new processes, no file writes,
+  // 5. Landlock, where the kernel has it: every access right it knows is
+  //    handled and none granted (files, TCP, abstract sockets, signals).
+  //    Before the descriptor limit: the ruleset briefly needs a descriptor.
+  std::string why;
+  const int abi = apply_landlock_deny_all(spec.landlock_max_abi, why);
+  if (abi < 0) return why;
+
+  // 6. Resource limits: no core files, no new processes, no file writes,
   //    and no descriptors beyond the ones it holds.
   if (!set_limit(RLIMIT_CORE, 0)) return failed("RLIMIT_CORE");
   if (!set_limit(RLIMIT_NPROC, 0)) return failed("RLIMIT_NPROC");
@@ -62,8 +82,9 @@ std::string enter_sandbox(const SandboxSpec& spec) {
   if (!set_limit(RLIMIT_NOFILE, static_cast<rlim_t>(spec.highest_fd + 1)))
     return failed("RLIMIT_NOFILE");
 
-  // 6. Last, the system-call allow-list: from here the child can read and
+  // 7. Last, the system-call allow-list: from here the child can read and
   //    write its two descriptors, allocate memory, draw random bytes, exit.
+  if (report != nullptr) *report = SandboxReport{namespaces, abi};
   return install_seccomp_policy();
 }
 

@@ -16,11 +16,20 @@ struct SandboxSpec {
   gid_t gid;
   std::string chroot_dir;
   pid_t monitor_pid;  // the expected parent: if it is already gone, stop
-  int highest_fd;     // RLIMIT_NOFILE becomes highest_fd + 1
+  int highest_fd;     // RLIMIT_NOFILE becomes highest_fd + 1 (after closing the ns fds)
+  int netns_fd = -1;  // the listener's empty network namespace, or -1
+  int mntns_fd = -1;  // its empty read-only mount namespace, or -1 (then chroot)
+  int landlock_max_abi = 1000;  // tests cap it to exercise older kernels
+};
+
+// What was applied, for the log and the tests.
+struct SandboxReport {
+  bool namespaces = false;
+  int landlock_abi = 0;  // 0: the kernel has no Landlock
 };
 
 // Returns an empty string on success, or what failed. The caller must exit
 // on failure without touching the network.
-std::string enter_sandbox(const SandboxSpec& spec);
+std::string enter_sandbox(const SandboxSpec& spec, SandboxReport* report = nullptr);
 
 }  // namespace lpsshd::preauth

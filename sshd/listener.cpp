@@ -97,7 +97,7 @@ std::string bind_listeners(const config::Config& cfg, std::vector<proc::UniqueFd
 }
 
 int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int config_fd,
-          bool log_stderr) {
+          bool log_stderr, int netns_fd, int mntns_fd) {
   sigset_t set;
   sigemptyset(&set);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
@@ -144,6 +144,11 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
       spec.argv = {"lpsshd-monitor"};
       if (log_stderr) spec.argv.push_back("-e");
       spec.fds = {c.get(), devnull.get(), log_stderr ? STDERR_FILENO : devnull.get(), config_fd};
+      if (netns_fd >= 0 && mntns_fd >= 0) {
+        spec.argv.push_back("-N");
+        spec.fds.push_back(netns_fd);
+        spec.fds.push_back(mntns_fd);
+      }
       // Its own session: restarting or stopping the listener leaves running
       // connections alone.
       spec.new_session = true;

@@ -18,7 +18,8 @@ std::string bind_listeners(const config::Config& cfg, std::vector<proc::UniqueFd
 // Serves until SIGTERM/SIGINT (returns 0) or SIGHUP (returns 1: the caller
 // re-executes itself, as sshd does). config_fd is a sealed memfd holding the
 // effective configuration, handed to every monitor.
+// netns_fd/mntns_fd: the empty namespaces for preauth children, or -1.
 int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int config_fd,
-          bool log_stderr);
+          bool log_stderr, int netns_fd, int mntns_fd);
 
 }  // namespace lpsshd::sshd

@@ -19,6 +19,7 @@
 #include "sshd/listener.h"
 #include "sshd/options.h"
 #include "sshd/preflight.h"
+#include "sshd/sandbox_namespaces.h"
 
 using namespace lpsshd;
 
@@ -109,7 +110,11 @@ int main(int argc, char** argv) {
       std::fclose(f);
     }
   }
-  const int rc = sshd::serve(cfg, listeners, memfd.get(), to_stderr);
+  std::string ns_error;
+  auto ns = sshd::create_sandbox_namespaces(ns_error);
+  if (!ns) log::error("warning: preauth children run without empty namespaces: %s", ns_error.c_str());
+  const int rc = sshd::serve(cfg, listeners, memfd.get(), to_stderr, ns ? ns->net.get() : -1,
+                             ns ? ns->mnt.get() : -1);
   if (rc == 1) {
     // SIGHUP: start afresh with the same arguments, re-reading the config.
     listeners.clear();

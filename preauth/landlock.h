@@ -1,0 +1,30 @@
+// Landlock for the preauth child: a ruleset that handles every access right
+// the running kernel's Landlock ABI knows (files, TCP bind/connect, abstract
+// UNIX sockets and signals) and grants none of them. The ABI differs between
+// kernels (Debian 12's 6.1 offers 2; newer kernels 7), so the ruleset is
+// built from the ABI the kernel reports, and a kernel without Landlock is
+// not an error: the other layers still hold.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace lpsshd::preauth {
+
+struct LandlockRights {
+  uint64_t fs = 0, net = 0, scoped = 0;
+  size_t attr_size = 0;  // how much of the ruleset attribute this ABI reads
+};
+
+// The rights to handle (deny) at a given ABI version. Pure, for tests.
+LandlockRights landlock_rights_for_abi(int abi);
+
+// The kernel's ABI version, 0 when Landlock is unavailable or disabled.
+int landlock_abi();
+
+// Restricts the calling process. max_abi caps the ABI used (tests use it to
+// exercise older kernels' behaviour). Returns the ABI applied (0: none) or
+// -1 with error set.
+int apply_landlock_deny_all(int max_abi, std::string& error);
+
+}  // namespace lpsshd::preauth
