@@ -165,7 +165,7 @@ struct KeyFileParts {
   std::string comment = "parts";
   std::vector<uint8_t> padding;  // empty: the correct 1, 2, 3, ... padding
   bool auto_padding = true;
-  int key_copies = 1;            // key entries written (public and private)
+  int key_copies = 1;  // key entries written (public and private)
 };
 
 std::string build_key_file(const Ed25519Key& key, const KeyFileParts& p) {
@@ -205,7 +205,8 @@ std::string parse_error(const std::string& text) {
 
 // RFC 8032 7.1 TEST 1.
 const auto kRfc8032Seed = unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-const auto kRfc8032Public = unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+const auto kRfc8032Public =
+    unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
 const auto kRfc8032Sig = unhex(
     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555"
     "fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
@@ -219,13 +220,15 @@ Ed25519Key rfc8032_key() {
 }
 
 std::vector<uint8_t> expected_blob(std::string_view name, std::span<const uint8_t> value) {
-  std::vector<uint8_t> b = {0, 0, 0, uint8_t(name.size())};
-  b.insert(b.end(), name.begin(), name.end());
-  b.push_back(uint8_t(value.size() >> 24));
-  b.push_back(uint8_t(value.size() >> 16));
-  b.push_back(uint8_t(value.size() >> 8));
-  b.push_back(uint8_t(value.size()));
-  b.insert(b.end(), value.begin(), value.end());
+  // Written out byte by byte: string name || string value (RFC 4251 5).
+  std::vector<uint8_t> b;
+  auto put_len = [&](size_t n) {
+    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(uint8_t(n >> shift));
+  };
+  put_len(name.size());
+  for (char c : name) b.push_back(uint8_t(c));
+  put_len(value.size());
+  for (uint8_t v : value) b.push_back(v);
   return b;
 }
 
@@ -298,8 +301,8 @@ TEST(ChachaPoly, SequenceNumberIsBigEndian64BitNonce) {
     auto pkt = plain;
     uint8_t tag[16];
     c.seal(seq, pkt.data(), pkt.size(), tag);
-    const uint8_t nonce[8] = {0, 0, 0, 0, uint8_t(seq >> 24), uint8_t(seq >> 16),
-                              uint8_t(seq >> 8), uint8_t(seq)};
+    const uint8_t nonce[8] = {
+        0, 0, 0, 0, uint8_t(seq >> 24), uint8_t(seq >> 16), uint8_t(seq >> 8), uint8_t(seq)};
     uint8_t len_stream[4], body_stream[16], poly_key[32];
     crypto_stream_chacha20(len_stream, 4, nonce, key.data() + 32);
     crypto_stream_chacha20_xor_ic(body_stream, plain.data() + 4, 16, nonce, 1, key.data());
@@ -432,8 +435,8 @@ TEST(Ed25519, VerifyRejectsMalformedOrForeignSignatures) {
   auto trailing = sig;
   trailing.push_back(0);
   EXPECT_FALSE(ed25519_verify_blob(key.public_blob(), trailing, msg)) << "trailing byte";
-  EXPECT_FALSE(ed25519_verify_blob(key.public_blob(), expected_blob("ssh-ed25519", raw_sig.first(63)),
-                                   msg))
+  EXPECT_FALSE(
+      ed25519_verify_blob(key.public_blob(), expected_blob("ssh-ed25519", raw_sig.first(63)), msg))
       << "63-byte signature";
   std::vector<uint8_t> sig65(raw_sig.begin(), raw_sig.end());
   sig65.push_back(0);
@@ -457,7 +460,8 @@ TEST(Ed25519, ConsistentDetectsMismatchedHalves) {
 // X25519
 
 TEST(X25519, Rfc7748Section61) {
-  const SecretBytes alice(unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"));
+  const SecretBytes alice(
+      unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"));
   const auto alice_pub = unhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
   const auto bob_pub = unhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
   const auto shared = unhex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");

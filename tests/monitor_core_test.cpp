@@ -54,8 +54,10 @@ class FakeBackend : public AuthBackend {
   FakeBackend() {
     users_["alice"] = UserInfo{"alice", 1000, 1000, "/home/alice", "/bin/bash"};
     users_["root"] = UserInfo{"root", 0, 0, "/root", "/bin/bash"};
+    users_["carol"] = UserInfo{"carol", 1001, 1001, "/home/carol", "/bin/bash"};  // DenyUsers
     keys_["alice"].push_back(alice_key().public_blob());
     keys_["root"].push_back(alice_key().public_blob());
+    keys_["carol"].push_back(alice_key().public_blob());
   }
   std::optional<UserInfo> lookup_user(const std::string& name) override {
     auto it = users_.find(name);
@@ -67,11 +69,22 @@ class FakeBackend : public AuthBackend {
       if (k == bytes_of(blob)) return true;
     return false;
   }
+  bool user_allowed(const UserInfo& user) override { return user.name != "carol"; }
 
  private:
   std::map<std::string, UserInfo> users_;
   std::map<std::string, std::vector<Bytes>> keys_;
 };
+
+// Every method on, through PAM (the PAM conversation itself is the caller's
+// job: the core only says what PAM must do and takes its verdict).
+Settings pam_settings() {
+  Settings s;
+  s.use_pam = true;
+  s.password_authentication = true;
+  s.kbd_interactive_authentication = true;
+  return s;
+}
 
 // A client KEXINIT like OpenSSH 9.2's.
 Bytes client_kexinit(const std::string& ciphers = "chacha20-poly1305@openssh.com,aes128-ctr") {
@@ -146,7 +159,7 @@ struct ClientKex {
 class Session {
  public:
   explicit Session(Settings settings = {})
-      : core_(settings, host_key(), backend_, Peer{"192.0.2.7", 50022}) {
+      : settings_(settings), core_(settings, host_key(), backend_, Peer{"192.0.2.7", 50022}) {
     log::init("monitor_core_test", true, log::Level::kQuiet, 0);
   }
   Session(const Session&) = delete;
@@ -155,7 +168,9 @@ class Session {
   MonitorCore& core() { return core_; }
   Phase phase() const { return core_.phase(); }
 
-  Outcome send(Child from, const Bytes& msg, size_t fds = 0) { return core_.handle(from, msg, fds); }
+  Outcome send(Child from, const Bytes& msg, size_t fds = 0) {
+    return core_.handle(from, msg, fds);
+  }
   template <typename M>
   Outcome send(Child from, const M& m) {
     return send(from, monproto::encode(m));
@@ -231,16 +246,32 @@ class Session {
   Outcome auth_signed(const std::string& user, const crypto::Ed25519Key& key) {
     return auth_signed(user, key, session_id_);
   }
+  Outcome auth_password(const std::string& user, const std::string& password) {
+    const std::span<const uint8_t> pw(reinterpret_cast<const uint8_t*>(password.data()),
+                                      password.size());
+    return send(Child::kPreauth, monproto::AuthPasswordRequest{user, crypto::SecretBytes(pw)});
+  }
+  Outcome auth_kbdint(const std::string& user) {
+    return send(Child::kPreauth, monproto::AuthKbdintRequest{user});
+  }
+  // Publickey login as alice, through PAM's account check when PAM is on.
+  void login_alice() {
+    auto o = auth_signed("alice", alice_key());
+    if (o.kind == Kind::kPamAccount) o = core_.pam_finished(true, "");
+    ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+    ASSERT_EQ(decode_reply<monproto::AuthReply>(o).result, AuthResult::kSuccess);
+  }
 
-  // Drives a fresh session into phase p along the legal path.
+  // Drives a fresh session into phase p along the legal path. A phase this
+  // does not know fails the test, so a new phase in the table gets a path.
   void drive_to(Phase p) {
     if (p == Phase::kClosed) {
       EXPECT_EQ(send(Child::kPreauth, Bytes{0}).kind, Kind::kViolation);
-      ASSERT_EQ(phase(), Phase::kClosed);
-      return;
+      return check(p);
     }
     if (p == Phase::kKexInit) return check(p);
-    auto o = send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()});
+    first_version_ = "SSH-2.0-test";
+    auto o = send(Child::kPreauth, monproto::KexInitRequest{first_version_, client_kexinit()});
     ASSERT_EQ(o.kind, Kind::kReply);
     if (p == Phase::kKexEcdh) return check(p);
     Bytes q_c(32);
@@ -251,8 +282,20 @@ class Session {
     ASSERT_EQ(o.kind, Kind::kReply);
     session_id_ = decode_reply<monproto::KexReply>(o).exchange_hash;
     if (p == Phase::kAuth) return check(p);
-    ASSERT_EQ(decode_reply<monproto::AuthReply>(auth_signed("alice", alice_key())).result,
-              AuthResult::kSuccess);
+    if (p == Phase::kAuthPam) {
+      ASSERT_TRUE(settings_.use_pam && settings_.password_authentication);
+      ASSERT_EQ(auth_password("alice", "secret").kind, Kind::kPamAuthenticate);
+      return check(p);
+    }
+    if (p == Phase::kAuthPrompt) {
+      ASSERT_TRUE(settings_.use_pam && settings_.kbd_interactive_authentication);
+      ASSERT_EQ(auth_kbdint("alice").kind, Kind::kPamAuthenticate);
+      monproto::KbdintQuery q{"", {{"Password: ", false}}};
+      monproto::KbdintQuery sent;
+      EXPECT_TRUE(monproto::decode(core_.kbdint_query(q), sent));
+      return check(p);
+    }
+    login_alice();
     if (p == Phase::kHandover) return check(p);
     ASSERT_EQ(send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind,
               Kind::kStartPostauth);
@@ -262,7 +305,8 @@ class Session {
     if (p == Phase::kPostIdle) return check(p);
     ASSERT_EQ(send(Child::kPostauth, monproto::KexInitRequest{"", client_kexinit()}).kind,
               Kind::kReply);
-    check(p);
+    if (p == Phase::kPostKexEcdh) return check(p);
+    FAIL() << "no path to phase " << phase_name(p);
   }
 
   const ClientKex& first() const { return first_; }
@@ -271,6 +315,7 @@ class Session {
  private:
   void check(Phase p) { ASSERT_EQ(phase(), p) << phase_name(p); }
 
+  Settings settings_;
   FakeBackend backend_;
   MonitorCore core_;
   ClientKex first_;
@@ -283,9 +328,12 @@ class Session {
 Bytes message_of_type(uint8_t t) {
   using monproto::Type;
   switch (static_cast<Type>(t)) {
-    case Type::kKexInit: return monproto::encode(monproto::KexInitRequest{"SSH-2.0-x", client_kexinit()});
-    case Type::kKexEcdh: return monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)});
-    case Type::kAuthNone: return monproto::encode(monproto::AuthNoneRequest{"alice"});
+    case Type::kKexInit:
+      return monproto::encode(monproto::KexInitRequest{"SSH-2.0-x", client_kexinit()});
+    case Type::kKexEcdh:
+      return monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)});
+    case Type::kAuthNone:
+      return monproto::encode(monproto::AuthNoneRequest{"alice"});
     case Type::kAuthPubkey: {
       monproto::AuthPubkeyRequest r;
       r.user = "alice";
@@ -293,18 +341,43 @@ Bytes message_of_type(uint8_t t) {
       r.key_blob = alice_key().public_blob();
       return monproto::encode(r);
     }
-    case Type::kHandover: return monproto::encode(monproto::HandoverRequest{10, 10, {}});
-    case Type::kPostauthReady: return monproto::encode(monproto::PostauthReady{});
-    case Type::kHello: return monproto::encode(monproto::Hello{"SSH-2.0-x"});
-    case Type::kAuthReply: return monproto::encode(monproto::AuthReply{AuthResult::kSuccess, "", false});
-    default: return Bytes{t, 0, 0, 0, 0};
+    case Type::kHandover:
+      return monproto::encode(monproto::HandoverRequest{10, 10, {}});
+    case Type::kPostauthReady:
+      return monproto::encode(monproto::PostauthReady{});
+    case Type::kPtyRequest:
+      return monproto::encode(monproto::PtyRequest{});
+    case Type::kPtyRelease:
+      return monproto::encode(monproto::PtyRelease{"/dev/pts/0"});
+    case Type::kAuthPassword: {
+      const uint8_t pw[] = {'p', 'w'};
+      return monproto::encode(monproto::AuthPasswordRequest{"alice", crypto::SecretBytes(pw)});
+    }
+    case Type::kAuthKbdint:
+      return monproto::encode(monproto::AuthKbdintRequest{"alice"});
+    case Type::kKbdintAnswers: {
+      monproto::KbdintAnswers a;
+      const uint8_t pw[] = {'p', 'w'};
+      a.answers.emplace_back(pw);
+      return monproto::encode(a);
+    }
+    case Type::kHello:
+      return monproto::encode(monproto::Hello{"SSH-2.0-x"});
+    case Type::kAuthReply: {
+      monproto::AuthReply r;
+      r.result = AuthResult::kSuccess;
+      return monproto::encode(r);
+    }
+    default:
+      return Bytes{t, 0, 0, 0, 0};
   }
 }
 
-constexpr Phase kAllPhases[] = {Phase::kKexInit,       Phase::kKexEcdh,  Phase::kAuth,
-                                Phase::kHandover,      Phase::kPostauthStart,
-                                Phase::kPostIdle,      Phase::kPostKexEcdh, Phase::kClosed};
-static_assert(std::size(kAllPhases) == static_cast<size_t>(Phase::kCount));
+std::vector<Phase> all_phases() {
+  std::vector<Phase> v;
+  for (int p = 0; p < static_cast<int>(Phase::kCount); ++p) v.push_back(static_cast<Phase>(p));
+  return v;
+}
 
 }  // namespace
 
@@ -373,11 +446,9 @@ TEST(MonitorKex, MalformedClientKexInitEndsConnection) {
 }
 
 TEST(MonitorKex, BadClientPublicValuesEndConnection) {
-  for (Bytes q : {Bytes(31, 9), Bytes(32, 0), [] {
-         Bytes one(32, 0);
-         one[0] = 1;  // low order: shared secret zero
-         return one;
-       }()}) {
+  Bytes low_order(32, 0);
+  low_order[0] = 1;  // u = 1: the shared secret is zero
+  for (const Bytes& q : {Bytes(31, 9), Bytes(33, 9), Bytes(32, 0), low_order}) {
     Session s;
     s.drive_to(Phase::kKexEcdh);
     auto o = s.send(Child::kPreauth, monproto::KexEcdhRequest{q});
@@ -394,8 +465,9 @@ TEST(MonitorKex, ClientVersionOnlyInFirstExchange) {
   EXPECT_EQ(missing.phase(), Phase::kClosed);
 
   Session ssh1;
-  EXPECT_EQ(ssh1.send(Child::kPreauth, monproto::KexInitRequest{"SSH-1.5-x", client_kexinit()}).kind,
-            Kind::kViolation);
+  EXPECT_EQ(
+      ssh1.send(Child::kPreauth, monproto::KexInitRequest{"SSH-1.5-x", client_kexinit()}).kind,
+      Kind::kViolation);
 
   Session rekey;
   rekey.drive_to(Phase::kPostIdle);
@@ -561,8 +633,8 @@ TEST(MonitorAuth, RepeatedNoneProbesCount) {
   settings.max_auth_tries = 2;
   Session s(settings);
   s.first_kex();
-  EXPECT_EQ(s.auth_none("alice").kind, Kind::kReply);  // free
-  EXPECT_EQ(s.auth_none("alice").kind, Kind::kReply);  // failure 1
+  EXPECT_EQ(s.auth_none("alice").kind, Kind::kReply);          // free
+  EXPECT_EQ(s.auth_none("alice").kind, Kind::kReply);          // failure 1
   EXPECT_EQ(s.auth_none("alice").kind, Kind::kEndAfterReply);  // failure 2
 }
 
@@ -706,13 +778,215 @@ TEST(MonitorRekey, ExtInfoOnlyAnnouncedInFirstExchange) {
   EXPECT_TRUE(r.strict_kex);
 }
 
+TEST(MonitorPostauth, ReadyIsFollowedBySessionSettings) {
+  Settings settings;
+  settings.session.accept_env = {"LANG", "LC_*"};
+  settings.session.print_motd = false;
+  Session s(settings);
+  s.drive_to(Phase::kPostauthStart);
+  auto o = s.send(Child::kPostauth, monproto::PostauthReady{});
+  ASSERT_EQ(o.kind, Kind::kReply);
+  monproto::SessionSettings ss;
+  ASSERT_TRUE(monproto::decode(o.followup, ss));
+  EXPECT_EQ(ss.accept_env, settings.session.accept_env);
+  EXPECT_FALSE(ss.print_motd);
+}
+
+TEST(MonitorPostauth, PtyRequestsAndReleases) {
+  Session s;
+  s.drive_to(Phase::kPostIdle);
+  EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty);
+  auto o = s.send(Child::kPostauth, monproto::PtyRelease{"/dev/pts/4"});
+  EXPECT_EQ(o.kind, Kind::kReleasePty);
+  EXPECT_EQ(o.reason, "/dev/pts/4");
+  EXPECT_EQ(s.phase(), Phase::kPostIdle);
+  // Also during a rekey.
+  ASSERT_EQ(s.send(Child::kPostauth, monproto::KexInitRequest{"", client_kexinit()}).kind,
+            Kind::kReply);
+  EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty);
+  EXPECT_EQ(s.phase(), Phase::kPostKexEcdh);
+}
+
+TEST(MonitorPostauth, PtyRequestsAreBoundedPerPhase) {
+  Session s;
+  s.drive_to(Phase::kPostIdle);
+  for (int i = 0; i < kMaxPtyRequestsPerPhase; ++i)
+    ASSERT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty) << i;
+  EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kViolation);
+}
+
+// ---------------------------------------------------------------------------
+// PAM-backed methods: the core says what PAM must do and takes its verdict,
+// but the grant stays its own decision.
+
+TEST(MonitorPam, PasswordForAllowedUserGoesToPam) {
+  Session s(pam_settings());
+  s.first_kex();
+  auto o = s.auth_password("alice", "hunter2");
+  ASSERT_EQ(o.kind, Kind::kPamAuthenticate);
+  ASSERT_TRUE(o.pam);
+  EXPECT_EQ(o.pam->method, PamMethod::kPassword);
+  EXPECT_EQ(o.pam->pam_user, "alice");
+  EXPECT_EQ(wire::as_view(o.pam->password.span()), "hunter2");
+  EXPECT_EQ(s.phase(), Phase::kAuthPam);
+  EXPECT_TRUE(s.core().pam_pending());
+  auto done = s.core().pam_finished(true, "");
+  ASSERT_EQ(done.kind, Kind::kReply);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(done).result, AuthResult::kSuccess);
+  EXPECT_EQ(s.phase(), Phase::kHandover);
+}
+
+TEST(MonitorPam, PamRefusalIsAFailureListingMethods) {
+  Session s(pam_settings());
+  s.first_kex();
+  ASSERT_EQ(s.auth_password("alice", "wrong").kind, Kind::kPamAuthenticate);
+  auto done = s.core().pam_finished(false, "Authentication failure", "Account expired.");
+  ASSERT_EQ(done.kind, Kind::kReply);
+  auto r = decode_reply<monproto::AuthReply>(done);
+  EXPECT_EQ(r.result, AuthResult::kFailure);
+  EXPECT_EQ(r.methods, "publickey,password,keyboard-interactive");
+  EXPECT_EQ(r.banner, "Account expired.") << "PAM's message reaches a real user";
+  EXPECT_EQ(s.phase(), Phase::kAuth);
+}
+
+TEST(MonitorPam, BannerIsBounded) {
+  Session s(pam_settings());
+  s.first_kex();
+  ASSERT_EQ(s.auth_password("alice", "pw").kind, Kind::kPamAuthenticate);
+  auto done = s.core().pam_finished(true, "", std::string(100000, 'm'));
+  auto r = decode_reply<monproto::AuthReply>(done);
+  EXPECT_EQ(r.result, AuthResult::kSuccess);
+  EXPECT_LE(r.banner.size(), 8192u);
+  EXPECT_FALSE(r.banner.empty());
+}
+
+TEST(MonitorPam, UsersWhoMayNotLogInGetPlaceholderWorkAndAreRefused) {
+  // Unknown user, denied user, and root with a password under the default
+  // PermitRootLogin prohibit-password: PAM runs, but never with the real
+  // password for an unknown/denied name, and success is refused anyway.
+  struct Case {
+    const char* user;
+    const char* pam_user;
+  };
+  std::vector<Bytes> replies;
+  for (const Case c : {Case{"nosuchuser", kPamPlaceholderUser}, Case{"carol", kPamPlaceholderUser},
+                       Case{"root", "root"}}) {
+    Session s(pam_settings());
+    s.first_kex();
+    auto o = s.auth_password(c.user, "hunter2");
+    ASSERT_EQ(o.kind, Kind::kPamAuthenticate) << c.user;
+    ASSERT_TRUE(o.pam);
+    EXPECT_EQ(o.pam->pam_user, c.pam_user) << c.user;
+    EXPECT_NE(wire::as_view(o.pam->password.span()), "hunter2") << c.user;
+    auto done = s.core().pam_finished(true, "", "Password expires in 2 days.");
+    const auto r = decode_reply<monproto::AuthReply>(done);
+    EXPECT_EQ(r.result, AuthResult::kFailure) << c.user;
+    EXPECT_EQ(s.phase(), Phase::kAuth) << c.user;
+    if (std::string(c.pam_user) == kPamPlaceholderUser) {
+      EXPECT_EQ(r.banner, "") << c.user << ": placeholder runs must not leak PAM's words";
+    }
+    replies.push_back(done.reply);
+  }
+  EXPECT_EQ(replies[0], replies[1]) << "unknown and denied users answered alike";
+}
+
+TEST(MonitorPam, RootPasswordOnlyWithPermitRootLoginYes) {
+  Settings settings = pam_settings();
+  settings.permit_root_login = RootLogin::kYes;
+  Session s(settings);
+  s.first_kex();
+  auto o = s.auth_password("root", "hunter2");
+  ASSERT_EQ(o.kind, Kind::kPamAuthenticate);
+  EXPECT_EQ(wire::as_view(o.pam->password.span()), "hunter2");
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(s.core().pam_finished(true, "")).result,
+            AuthResult::kSuccess);
+}
+
+TEST(MonitorPam, DeniedUserCannotUsePublickey) {
+  Session s(pam_settings());
+  s.first_kex();
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_query("carol", alice_key())).result,
+            AuthResult::kFailure);
+  auto o = s.auth_signed("carol", alice_key());
+  EXPECT_EQ(o.kind, Kind::kReply) << "no PAM account check for a refused key";
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(o).result, AuthResult::kFailure);
+}
+
+TEST(MonitorPam, EmptyPasswordRefusedWithoutPam) {
+  Session s(pam_settings());
+  s.first_kex();
+  auto o = s.auth_password("alice", "");
+  EXPECT_EQ(o.kind, Kind::kReply);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(o).result, AuthResult::kFailure);
+  EXPECT_EQ(s.phase(), Phase::kAuth);
+}
+
+TEST(MonitorPam, PasswordWithoutPamIsPlainFailure) {
+  Session s;  // use_pam off
+  s.first_kex();
+  auto o = s.auth_password("alice", "hunter2");
+  EXPECT_EQ(o.kind, Kind::kReply);
+  auto r = decode_reply<monproto::AuthReply>(o);
+  EXPECT_EQ(r.result, AuthResult::kFailure);
+  EXPECT_EQ(r.methods, "publickey");
+  EXPECT_EQ(s.auth_kbdint("alice").kind, Kind::kReply);
+}
+
+TEST(MonitorPam, PublickeyGoesThroughAccountChecks) {
+  Session s(pam_settings());
+  s.first_kex();
+  auto o = s.auth_signed("alice", alice_key());
+  ASSERT_EQ(o.kind, Kind::kPamAccount);
+  ASSERT_TRUE(o.pam);
+  EXPECT_EQ(o.pam->method, PamMethod::kPubkey);
+  EXPECT_EQ(o.pam->pam_user, "alice");
+  auto refused = s.core().pam_finished(false, "account expired");
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(refused).result, AuthResult::kFailure);
+  EXPECT_EQ(s.phase(), Phase::kAuth);
+
+  ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kPamAccount);
+  EXPECT_EQ(decode_reply<monproto::AuthReply>(s.core().pam_finished(true, "")).result,
+            AuthResult::kSuccess);
+  EXPECT_EQ(s.phase(), Phase::kHandover);
+}
+
+TEST(MonitorPam, KeyboardInteractiveOneAnswerPerQuery) {
+  Session s(pam_settings());
+  s.first_kex();
+  auto o = s.auth_kbdint("alice");
+  ASSERT_EQ(o.kind, Kind::kPamAuthenticate);
+  EXPECT_EQ(o.pam->method, PamMethod::kKbdint);
+  // Answers before PAM asked anything are a violation...
+  {
+    Session early(pam_settings());
+    early.drive_to(Phase::kAuthPam);
+    EXPECT_EQ(
+        early.send(Child::kPreauth, message_of_type(uint8_t(monproto::Type::kKbdintAnswers))).kind,
+        Kind::kViolation);
+  }
+  // ...after a query, exactly one set is taken and handed to PAM.
+  auto query = s.core().kbdint_query({"", {{"Password: ", false}}});
+  EXPECT_EQ(query[0], uint8_t(monproto::Type::kKbdintQuery));
+  EXPECT_EQ(s.phase(), Phase::kAuthPrompt);
+  monproto::KbdintAnswers a;
+  const uint8_t pw[] = {'o', 'k'};
+  a.answers.emplace_back(pw);
+  auto ans = s.send(Child::kPreauth, a);
+  ASSERT_EQ(ans.kind, Kind::kPamAnswers);
+  ASSERT_EQ(ans.answers.size(), 1u);
+  EXPECT_EQ(wire::as_view(ans.answers[0].span()), "ok");
+  EXPECT_EQ(s.phase(), Phase::kAuthPam);
+  EXPECT_EQ(s.send(Child::kPreauth, a).kind, Kind::kViolation);
+}
+
 // ---------------------------------------------------------------------------
 // Rejections
 
 TEST(MonitorRejects, MessageFromTheWrongChild) {
   Session pre;
-  EXPECT_EQ(pre.send(Child::kPostauth, monproto::KexInitRequest{"SSH-2.0-x", client_kexinit()}).kind,
-            Kind::kViolation);
+  EXPECT_EQ(
+      pre.send(Child::kPostauth, monproto::KexInitRequest{"SSH-2.0-x", client_kexinit()}).kind,
+      Kind::kViolation);
   EXPECT_EQ(pre.phase(), Phase::kClosed);
 
   Session auth;
@@ -780,6 +1054,11 @@ TEST(MonitorRejects, MalformedBodiesInEveryPhase) {
        monproto::encode(monproto::KexInitRequest{"", client_kexinit()})},
       {Phase::kPostKexEcdh, Child::kPostauth,
        monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)})},
+      {Phase::kAuth, Child::kPreauth, message_of_type(uint8_t(monproto::Type::kAuthPassword))},
+      {Phase::kAuth, Child::kPreauth, message_of_type(uint8_t(monproto::Type::kAuthKbdint))},
+      {Phase::kAuthPrompt, Child::kPreauth,
+       message_of_type(uint8_t(monproto::Type::kKbdintAnswers))},
+      {Phase::kPostIdle, Child::kPostauth, message_of_type(uint8_t(monproto::Type::kPtyRelease))},
   };
   for (const auto& c : cases) {
     Bytes truncated(c.msg.begin(), c.msg.end() - 1);
@@ -787,14 +1066,14 @@ TEST(MonitorRejects, MalformedBodiesInEveryPhase) {
     trailing.push_back(0);
     for (const Bytes& bad : {truncated, trailing}) {
       if (bad.empty()) continue;  // PostauthReady has nothing to truncate but its type
-      Session s;
+      Session s(pam_settings());
       s.drive_to(c.phase);
       auto o = s.send(c.from, bad);
       EXPECT_EQ(o.kind, Kind::kViolation) << phase_name(c.phase) << " size " << bad.size();
       EXPECT_EQ(s.phase(), Phase::kClosed);
     }
     // The unbroken message is accepted in that phase (the cases are valid).
-    Session s;
+    Session s(pam_settings());
     s.drive_to(c.phase);
     EXPECT_NE(s.send(c.from, c.msg).kind, Kind::kViolation) << phase_name(c.phase);
   }
@@ -803,8 +1082,8 @@ TEST(MonitorRejects, MalformedBodiesInEveryPhase) {
 // Generated from kPermissions: in every phase, every type byte the table does
 // not allow there is fatal, whichever well-formed message carries it.
 TEST(MonitorRejects, EverythingTheTableDoesNotAllow) {
-  size_t checked = 0;
-  for (Phase p : kAllPhases) {
+  size_t checked = 0, expected = 0;
+  for (Phase p : all_phases()) {
     for (int t = 0; t < 256; ++t) {
       if (find_permission(p, uint8_t(t)) != nullptr) continue;
       const Bytes msg = message_of_type(uint8_t(t));
@@ -813,8 +1092,9 @@ TEST(MonitorRejects, EverythingTheTableDoesNotAllow) {
         senders = {Child::kPreauth, Child::kPostauth};
       else
         senders = {child_of(p)};
+      expected += senders.size();
       for (Child from : senders) {
-        Session s;
+        Session s(pam_settings());
         s.drive_to(p);
         if (::testing::Test::HasFatalFailure()) return;
         auto o = s.send(from, msg);
@@ -825,14 +1105,15 @@ TEST(MonitorRejects, EverythingTheTableDoesNotAllow) {
       }
     }
   }
-  // 8 phases x 256 types, minus the 8 table rows, plus a second sender in kClosed.
-  EXPECT_EQ(checked, 8u * 256u - std::size(kPermissions) + 256u);
+  // Every phase x 256 types, minus the table rows, plus a second sender in kClosed.
+  EXPECT_EQ(checked, expected);
+  EXPECT_EQ(checked, size_t(Phase::kCount) * 256u - std::size(kPermissions) + 256u);
 }
 
 // And the converse: every row of the table is reachable and accepted once.
 TEST(MonitorRejects, EveryTableRowIsAccepted) {
   for (const auto& perm : kPermissions) {
-    Session s;
+    Session s(pam_settings());
     s.drive_to(perm.phase);
     Bytes msg;
     switch (perm.type) {
@@ -840,7 +1121,9 @@ TEST(MonitorRejects, EveryTableRowIsAccepted) {
         msg = monproto::encode(monproto::KexInitRequest{
             perm.phase == Phase::kKexInit ? "SSH-2.0-test" : "", client_kexinit()});
         break;
-      default: msg = message_of_type(uint8_t(perm.type)); break;
+      default:
+        msg = message_of_type(uint8_t(perm.type));
+        break;
     }
     const Child from = child_of(perm.phase);
     auto o = s.send(from, msg);

@@ -3,9 +3,9 @@
 // form the header promises to refuse (wrong type, truncation, trailing bytes,
 // out-of-range fields) must be refused. Both ends run in this process over a
 // real SOCK_SEQPACKET socketpair.
-#include <gtest/gtest.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,7 +73,14 @@ KexReply sample_kex_reply() {
   m.key_stoc = secret(64, 6);
   return m;
 }
-AuthReply sample_auth_reply() { return {AuthResult::kPkOk, "publickey", true}; }
+AuthReply sample_auth_reply() {
+  AuthReply m;
+  m.result = AuthResult::kPkOk;
+  m.methods = "publickey";
+  m.disconnect = true;
+  m.banner = "Your account expires in 3 days.";
+  return m;
+}
 TransportState sample_state() {
   TransportState m;
   m.session_id = filled(32, 8);
@@ -85,6 +92,28 @@ TransportState sample_state() {
   m.pending = filled(77, 11);
   return m;
 }
+
+AuthPasswordRequest sample_password() { return {"alice", secret(12, 40)}; }
+AuthKbdintRequest sample_kbdint() { return {"alice"}; }
+KbdintAnswers sample_answers() {
+  KbdintAnswers m;
+  m.answers.push_back(secret(6, 50));
+  m.answers.push_back(secret(0, 0));  // an empty answer is still an answer
+  m.answers.push_back(secret(9, 60));
+  return m;
+}
+KbdintQuery sample_query() {
+  return {"Your password has expired.", {{"Password: ", false}, {"Code: ", true}}};
+}
+PtyRelease sample_pty_release() { return {"/dev/pts/3"}; }
+SessionSettings sample_session_settings() {
+  SessionSettings m;
+  m.accept_env = {"LANG", "LC_*"};
+  m.print_motd = false;
+  m.print_last_log = true;
+  return m;
+}
+PtyReply sample_pty_reply() { return {true, "/dev/pts/3", "Last login: Sun Nov 22 19:00:00 2026"}; }
 
 // Every encoded sample with a decoder for its own type, for the generic
 // malformation tests.
@@ -121,6 +150,16 @@ std::vector<Sample> all_samples() {
       {"KexReply(failed)", encode(failed_kex), decoder<KexReply>()},
       {"AuthReply", encode(sample_auth_reply()), decoder<AuthReply>()},
       {"TransportState", encode(sample_state()), decoder<TransportState>()},
+      {"AuthPasswordRequest", encode(sample_password()), decoder<AuthPasswordRequest>()},
+      {"AuthKbdintRequest", encode(sample_kbdint()), decoder<AuthKbdintRequest>()},
+      {"KbdintAnswers", encode(sample_answers()), decoder<KbdintAnswers>()},
+      {"KbdintAnswers(none)", encode(KbdintAnswers{}), decoder<KbdintAnswers>()},
+      {"KbdintQuery", encode(sample_query()), decoder<KbdintQuery>()},
+      {"PtyRequest", encode(PtyRequest{}), decoder<PtyRequest>()},
+      {"PtyRelease", encode(sample_pty_release()), decoder<PtyRelease>()},
+      {"SessionSettings", encode(sample_session_settings()), decoder<SessionSettings>()},
+      {"PtyReply", encode(sample_pty_reply()), decoder<PtyReply>()},
+      {"PtyReply(failed)", encode(PtyReply{}), decoder<PtyReply>()},
   };
 }
 
@@ -225,12 +264,15 @@ TEST(MonitorProtocol, KexReplyRoundTrip) {
 
 TEST(MonitorProtocol, AuthReplyRoundTrip) {
   for (auto result : {AuthResult::kFailure, AuthResult::kPkOk, AuthResult::kSuccess}) {
-    AuthReply m{result, "publickey", result == AuthResult::kFailure};
+    AuthReply m = sample_auth_reply();
+    m.result = result;
+    m.disconnect = result == AuthResult::kFailure;
     AuthReply d;
     ASSERT_TRUE(decode(encode(m), d));
     EXPECT_EQ(d.result, result);
     EXPECT_EQ(d.methods, "publickey");
     EXPECT_EQ(d.disconnect, m.disconnect);
+    EXPECT_EQ(d.banner, m.banner);
   }
 }
 
@@ -245,6 +287,62 @@ TEST(MonitorProtocol, TransportStateRoundTrip) {
   EXPECT_EQ(d.recv_seq, m.recv_seq);
   EXPECT_TRUE(d.strict_kex);
   EXPECT_EQ(d.pending, m.pending);
+}
+
+TEST(MonitorProtocol, AuthPasswordRequestRoundTrip) {
+  AuthPasswordRequest d;
+  ASSERT_TRUE(decode(encode(sample_password()), d));
+  EXPECT_EQ(d.user, "alice");
+  EXPECT_EQ(bytes_of(d.password), filled(12, 40));
+}
+
+TEST(MonitorProtocol, AuthKbdintRequestRoundTrip) {
+  AuthKbdintRequest d;
+  ASSERT_TRUE(decode(encode(sample_kbdint()), d));
+  EXPECT_EQ(d.user, "alice");
+}
+
+TEST(MonitorProtocol, KbdintAnswersRoundTrip) {
+  KbdintAnswers d;
+  d.answers.push_back(secret(3, 3));  // stale content must be replaced
+  ASSERT_TRUE(decode(encode(sample_answers()), d));
+  ASSERT_EQ(d.answers.size(), 3u);
+  EXPECT_EQ(bytes_of(d.answers[0]), filled(6, 50));
+  EXPECT_TRUE(d.answers[1].empty());
+  EXPECT_EQ(bytes_of(d.answers[2]), filled(9, 60));
+}
+
+TEST(MonitorProtocol, KbdintQueryRoundTrip) {
+  KbdintQuery d;
+  ASSERT_TRUE(decode(encode(sample_query()), d));
+  EXPECT_EQ(d.instruction, "Your password has expired.");
+  ASSERT_EQ(d.prompts.size(), 2u);
+  EXPECT_EQ(d.prompts[0].text, "Password: ");
+  EXPECT_FALSE(d.prompts[0].echo);
+  EXPECT_EQ(d.prompts[1].text, "Code: ");
+  EXPECT_TRUE(d.prompts[1].echo);
+}
+
+TEST(MonitorProtocol, PtyMessagesRoundTrip) {
+  EXPECT_EQ(encode(PtyRequest{}), std::vector<uint8_t>{uint8_t(Type::kPtyRequest)});
+  PtyRequest req;
+  EXPECT_TRUE(decode(encode(PtyRequest{}), req));
+  PtyRelease rel;
+  ASSERT_TRUE(decode(encode(sample_pty_release()), rel));
+  EXPECT_EQ(rel.tty, "/dev/pts/3");
+  PtyReply rep;
+  ASSERT_TRUE(decode(encode(sample_pty_reply()), rep));
+  EXPECT_TRUE(rep.ok);
+  EXPECT_EQ(rep.tty, "/dev/pts/3");
+  EXPECT_EQ(rep.last_login, sample_pty_reply().last_login);
+}
+
+TEST(MonitorProtocol, SessionSettingsRoundTrip) {
+  SessionSettings d;
+  ASSERT_TRUE(decode(encode(sample_session_settings()), d));
+  EXPECT_EQ(d.accept_env, (std::vector<std::string>{"LANG", "LC_*"}));
+  EXPECT_FALSE(d.print_motd);
+  EXPECT_TRUE(d.print_last_log);
 }
 
 // ---------------------------------------------------------------------------
@@ -299,6 +397,15 @@ TEST(MonitorProtocol, UserNameLimitsAndNul) {
   p.user = "root";
   p.algorithm = std::string("ssh-ed25519\0", 12);
   EXPECT_FALSE(decode(encode(p), d));
+
+  AuthPasswordRequest pw;
+  EXPECT_FALSE(
+      decode(encode(AuthPasswordRequest{std::string(kMaxUserName + 1, 'u'), secret(4, 0)}), pw));
+  EXPECT_FALSE(decode(encode(AuthPasswordRequest{std::string("a\0b", 3), secret(4, 0)}), pw));
+  AuthKbdintRequest kb;
+  EXPECT_TRUE(decode(encode(AuthKbdintRequest{std::string(kMaxUserName, 'u')}), kb));
+  EXPECT_FALSE(decode(encode(AuthKbdintRequest{std::string(kMaxUserName + 1, 'u')}), kb));
+  EXPECT_FALSE(decode(encode(AuthKbdintRequest{std::string("a\0b", 3)}), kb));
 }
 
 TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
@@ -316,7 +423,7 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
 
   auto auth_reply = [](uint8_t result, uint8_t disconnect) {
     wire::Writer w;
-    w.u8(uint8_t(Type::kAuthReply)).u8(result).string("publickey").u8(disconnect);
+    w.u8(uint8_t(Type::kAuthReply)).u8(result).string("publickey").u8(disconnect).string("");
     return w.take();
   };
   AuthReply ar;
@@ -347,6 +454,26 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   kex[1] = 2;
   KexReply k;
   EXPECT_FALSE(decode(kex, k));
+
+  auto pty = encode(sample_pty_reply());
+  ASSERT_EQ(pty[1], 1);
+  pty[1] = 2;
+  PtyReply pr;
+  EXPECT_FALSE(decode(pty, pr));
+
+  // SessionSettings ends with its two booleans; KbdintQuery's last byte is
+  // the last prompt's echo flag.
+  for (size_t back : {1u, 2u}) {
+    auto ss = encode(sample_session_settings());
+    ss[ss.size() - back] = 2;
+    SessionSettings sd;
+    EXPECT_FALSE(decode(ss, sd)) << back;
+  }
+  auto q = encode(sample_query());
+  ASSERT_EQ(q.back(), 1);
+  q.back() = 2;
+  KbdintQuery qd;
+  EXPECT_FALSE(decode(q, qd));
 }
 
 TEST(MonitorProtocol, KexReplyFieldsHaveExactSizes) {
@@ -406,6 +533,53 @@ TEST(MonitorProtocol, FieldSizeCaps) {
   auto st = sample_state();
   st.session_id = filled(20, 0);
   EXPECT_FALSE(decode(encode(st), ts)) << "session id is a SHA-256";
+}
+
+TEST(MonitorProtocol, AuthReplyBannerIsBoundedText) {
+  AuthReply m = sample_auth_reply();
+  AuthReply d;
+  m.banner = std::string(8192, 'b');
+  EXPECT_TRUE(decode(encode(m), d));
+  m.banner = std::string(8193, 'b');
+  EXPECT_FALSE(decode(encode(m), d));
+  m.banner = std::string("a\0b", 3);
+  EXPECT_FALSE(decode(encode(m), d));
+}
+
+TEST(MonitorProtocol, CountAndSizeCapsOfListsAndSecrets) {
+  AuthPasswordRequest pw;
+  EXPECT_TRUE(decode(encode(AuthPasswordRequest{"a", secret(kMaxPassword, 1)}), pw));
+  EXPECT_FALSE(decode(encode(AuthPasswordRequest{"a", secret(kMaxPassword + 1, 1)}), pw));
+
+  KbdintAnswers many;
+  for (size_t i = 0; i < kMaxKbdintPrompts; ++i) many.answers.push_back(secret(1, uint8_t(i)));
+  KbdintAnswers d;
+  EXPECT_TRUE(decode(encode(many), d));
+  many.answers.push_back(secret(1, 0));
+  EXPECT_FALSE(decode(encode(many), d));
+  KbdintAnswers long_answer;
+  long_answer.answers.push_back(secret(kMaxPassword + 1, 0));
+  EXPECT_FALSE(decode(encode(long_answer), d));
+  // A count larger than what follows is truncation, not an allocation.
+  wire::Writer w;
+  w.u8(uint8_t(Type::kKbdintAnswers)).u32(0xffffffffu);
+  EXPECT_FALSE(decode(w.bytes(), d));
+
+  KbdintQuery q;
+  q.prompts.assign(kMaxKbdintPrompts + 1, KbdintPrompt{"p", false});
+  KbdintQuery qd;
+  EXPECT_FALSE(decode(encode(q), qd));
+
+  SessionSettings ss;
+  ss.accept_env.assign(257, "X");
+  SessionSettings sd;
+  EXPECT_FALSE(decode(encode(ss), sd));
+  ss.accept_env.assign(256, "X");
+  EXPECT_TRUE(decode(encode(ss), sd));
+
+  PtyRelease rel;
+  EXPECT_FALSE(decode(encode(PtyRelease{std::string(65, 't')}), rel));
+  EXPECT_FALSE(decode(encode(PtyRelease{std::string("/dev/pts/1\0", 11)}), rel));
 }
 
 TEST(MonitorProtocol, TypeNames) {

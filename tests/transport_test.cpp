@@ -22,8 +22,6 @@ using Result = PacketDecoder::Result;
 
 namespace {
 
-std::vector<uint8_t> to_bytes(std::string_view s) { return {s.begin(), s.end()}; }
-
 std::vector<uint8_t> payload_of(size_t n) {
   std::vector<uint8_t> p(n);
   for (size_t i = 0; i < n; ++i) p[i] = uint8_t(i * 31 + n);
@@ -114,8 +112,8 @@ TEST_P(PacketRoundTrip, AllSizesLayoutAndSequence) {
       len = peek.packet_length(seq, wire_bytes.data());
       ASSERT_EQ(wire_bytes.size(), 4 + len + 16u);
       std::vector<uint8_t> body(len);
-      ASSERT_TRUE(peek.open(seq, wire_bytes.data(), 4 + len, wire_bytes.data() + 4 + len,
-                            body.data()));
+      ASSERT_TRUE(
+          peek.open(seq, wire_bytes.data(), 4 + len, wire_bytes.data() + 4 + len, body.data()));
       padding = body[0];
       EXPECT_EQ(len % 8, 0u) << n;  // AEAD: length field outside the alignment
     } else {
@@ -210,7 +208,9 @@ TEST_P(PacketRoundTrip, EveryStrictPrefixNeedsMore) {
 }
 
 INSTANTIATE_TEST_SUITE_P(PlainAndChacha, PacketRoundTrip, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "chacha" : "plain"; });
+                         [](const auto& param_info) {
+                           return param_info.param ? "chacha" : "plain";
+                         });
 
 TEST(PacketDecoder, PlainRejectsBadLengths) {
   std::vector<uint8_t> out;
@@ -585,7 +585,10 @@ TEST(KexInit, ServerStrictKexMarkerIsNeverChosen) {
 
 TEST(KexInit, FirstKexPacketFollowsGuess) {
   std::string why;
+  // The guess is right when the client's first KEX and host key algorithms
+  // are the ones negotiated.
   ClientKexInit right;
+  right.hostkey = "ssh-ed25519,rsa-sha2-512";
   right.follows = 1;
   auto n = negotiate_with(right, why);
   ASSERT_TRUE(n) << why;
@@ -660,7 +663,7 @@ TEST(KexInit, RejectsOversizedPayload) {
     full += (i ? "," : "") + name;
   }
   ClientKexInit c;
-  c.mac = full;  // both MAC lists
+  c.mac = full;   // both MAC lists
   c.lang = full;  // both language lists
   EXPECT_GT(c.build().size(), kMaxKexInit);
   EXPECT_TRUE(parse_fails(c.build()));
@@ -768,7 +771,8 @@ TEST(KexHash, DeriveKeyExtendsPerRfc4253) {
   const auto k3 = hash({k.span(), h, k1k2});
 
   EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 64)), k1k2);
-  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 16)), std::vector<uint8_t>(k1.begin(), k1.begin() + 16));
+  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 16)),
+            std::vector<uint8_t>(k1.begin(), k1.begin() + 16));
   std::vector<uint8_t> k96 = k1k2;
   k96.insert(k96.end(), k3.begin(), k3.end());
   EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 96)), k96);

@@ -182,8 +182,22 @@ expect_eq "preauth: no supplementary groups" "" "$(ids "$pre" Groups)"
 expect_eq "preauth: NoNewPrivs 1" 1 "$(ids "$pre" NoNewPrivs)"
 expect_eq "preauth: CapEff empty" 0000000000000000 "$(ids "$pre" CapEff)"
 expect_eq "preauth: CapPrm empty" 0000000000000000 "$(ids "$pre" CapPrm)"
-expect_eq "preauth: root is /var/empty" /var/empty "$(readlink "/proc/$pre/root")"
-expect_eq "preauth: cwd is inside the chroot" /var/empty "$(readlink "/proc/$pre/cwd")"
+# Its root is the listener's empty read-only tmpfs (in a mount namespace of
+# its own) or, where namespaces are unavailable, the empty chroot.
+expect_eq "preauth: root directory is empty" "" "$(ls -A "/proc/$pre/root/" 2>&1)"
+if [ "$(readlink "/proc/$pre/ns/mnt")" != "$(readlink "/proc/$LISTENER/ns/mnt")" ]; then
+  ok "preauth: in its own (empty) mount namespace"
+  expect_eq "preauth: root is read-only" 1 "$(touch "/proc/$pre/root/x" 2>/dev/null && echo 0 || echo 1)"
+else
+  expect_eq "preauth: root is /var/empty" /var/empty "$(readlink "/proc/$pre/root")"
+fi
+if [ "$(readlink "/proc/$pre/ns/net")" != "$(readlink "/proc/$LISTENER/ns/net")" ]; then
+  ok "preauth: in an empty network namespace"
+  expect_eq "preauth: its namespace has only lo" "lo" "$(nsenter --net="/proc/$pre/ns/net" ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | tr '\n' ' ' | sed 's/ $//')"
+else
+  echo "# info: preauth shares the host network namespace (namespaces unavailable)"
+fi
+expect_eq "preauth: seccomp filter mode (Seccomp: 2)" 2 "$(ids "$pre" Seccomp)"
 # The files in /proc/PID of a non-dumpable process belong to root.
 expect_eq "preauth: not dumpable (/proc/PID/status owned by root)" 0 "$(stat -c %u "/proc/$pre/status")"
 expect_eq "preauth: descriptors are exactly 0 1 2" "0 1 2" "$(ls "/proc/$pre/fd" | sorted_words)"
@@ -199,7 +213,6 @@ expect_eq "preauth: fd 2 is /dev/null" /dev/null "$fd2"
 expect_eq "preauth: RLIMIT_NPROC 0" "0 0" "$(limit_of "$pre" "Max processes")"
 expect_eq "preauth: RLIMIT_FSIZE 0" "0 0" "$(limit_of "$pre" "Max file size")"
 expect_eq "preauth: RLIMIT_CORE 0" "0 0" "$(limit_of "$pre" "Max core file size")"
-echo "# info: preauth Seccomp: $(ids "$pre" Seccomp) (2 = filter; DESIGN.md plans an allow-list, not asserted)"
 
 expect_no_hostkey "listener" "$LISTENER"
 expect_no_hostkey "preauth" "$pre"
