@@ -51,11 +51,21 @@ std::optional<PrivateKeyFile> parse_openssh_private_key(std::string_view text, s
     error = "key file too large";
     return std::nullopt;
   }
-  const size_t b = text.find(kBegin);
+  // Exactly one armoured key: BEGIN at the start, only whitespace after END.
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  size_t b = 0;
+  while (b < text.size() && is_space(text[b])) ++b;
   const size_t e = text.find(kEnd);
-  if (b == std::string_view::npos || e == std::string_view::npos || e < b) {
+  if (text.substr(b, kBegin.size()) != kBegin || e == std::string_view::npos || e < b ||
+      text.find(kBegin, b + kBegin.size()) != std::string_view::npos) {
     error = "not an OpenSSH private key (missing BEGIN/END OPENSSH PRIVATE KEY)";
     return std::nullopt;
+  }
+  for (size_t i = e + kEnd.size(); i < text.size(); ++i) {
+    if (!is_space(text[i])) {
+      error = "unexpected text after END OPENSSH PRIVATE KEY";
+      return std::nullopt;
+    }
   }
   auto body = text.substr(b + kBegin.size(), e - b - kBegin.size());
   auto raw = base64_decode_secret(body);

@@ -296,6 +296,7 @@ Outcome MonitorCore::on_kbdint_answers(std::span<const uint8_t> msg) {
 
 Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error,
                                   const std::string& pam_messages) {
+  if (!pam_pending()) return violation("PAM result without a PAM request");
   // PAM's words reach only a user who may hear them: for unknown or refused
   // users (placeholder runs) nothing is shown, so replies stay identical.
   const std::string banner = user_info_ && allowed_ ? pam_messages.substr(0, 4096) : "";

@@ -62,6 +62,16 @@ inline constexpr Permission kPermissions[] = {
     {Phase::kPostKexEcdh, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},
 };
 
+// Counters are indexed by message type: every row must be a child's type.
+constexpr bool rows_are_child_types() {
+  for (const auto& p : kPermissions)
+    if (static_cast<uint8_t>(p.type) < monproto::kFirstChildType ||
+        static_cast<uint8_t>(p.type) > monproto::kLastChildType)
+      return false;
+  return true;
+}
+static_assert(rows_are_child_types(), "kPermissions may only name child-to-monitor messages");
+
 // The row allowing `type` in `phase`, or nullptr.
 const Permission* find_permission(Phase phase, uint8_t type);
 
