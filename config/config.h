@@ -55,6 +55,21 @@ struct KeywordsSeen {
   friend bool operator==(const KeywordsSeen&, const KeywordsSeen&) { return true; }
 };
 
+// MaxStartups start:rate:full (random early drop of unauthenticated
+// connections, sshd_config(5)).
+struct MaxStartups {
+  int start = 10, rate = 30, full = 100;
+  friend bool operator==(const MaxStartups&, const MaxStartups&) = default;
+};
+
+// PerSourcePenalties: seconds of refusal a source earns for how its
+// connections end, capped at max; none are applied below min.
+struct Penalties {
+  bool enabled = true;
+  uint32_t crash = 90, authfail = 5, noauth = 1, grace_exceeded = 10, max = 600, min = 15;
+  friend bool operator==(const Penalties&, const Penalties&) = default;
+};
+
 struct Config {
   std::vector<uint16_t> ports{22};
   // "host", "host:port", "[v6addr]:port" or a bare IPv6 address; empty means
@@ -88,6 +103,16 @@ struct Config {
   bool print_last_log = true;
   std::vector<Subsystem> subsystems;  // names are unique
   std::vector<std::string> allow_users, deny_users, allow_groups, deny_groups;
+
+  // Admission control in the listener, before any fork.
+  MaxStartups max_startups;
+  int per_source_max_startups = 10;  // 0 = none (unlimited); stricter than OpenSSH
+  int per_source_netblock_v4 = 32, per_source_netblock_v6 = 128;
+  Penalties penalties;
+  std::vector<std::string> penalty_exempt;  // addresses or CIDR blocks
+  // Each preauth child gets a uid and gid of its own from this range
+  // (OKWS-style); first = last = 0 means "use PreauthUser for all".
+  uint32_t preauth_uid_first = 1879048192, preauth_uid_last = 1879113727;
 
   KeywordsSeen seen;
 

@@ -207,6 +207,7 @@ struct List {
 };
 
 constexpr size_t kUnlimited = SIZE_MAX;
+constexpr size_t kUnlimitedArgs = SIZE_MAX;
 
 // AuthorizedKeysFile: up to 8 patterns on its one line, or "none" (stored as
 // an empty list); first line wins like a scalar.
@@ -269,6 +270,153 @@ struct BannerNone {
   static void emit(std::string_view, const Config&, std::string&) {}
 };
 
+// ---- Admission control ------------------------------------------------------
+
+bool parse_uint(std::string_view s, uint32_t max, uint32_t& out) {
+  int v = 0;
+  if (s.size() > 10) return false;
+  uint64_t acc = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    acc = acc * 10 + static_cast<uint64_t>(c - '0');
+    if (acc > max) return false;
+  }
+  (void)v;
+  if (s.empty()) return false;
+  out = static_cast<uint32_t>(acc);
+  return true;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t p = s.find(sep, start);
+    parts.push_back(s.substr(start, p == std::string_view::npos ? s.npos : p - start));
+    if (p == std::string_view::npos) return parts;
+    start = p + 1;
+  }
+}
+
+// MaxStartups "start" or "start:rate:full" (rate a percentage, start <= full).
+struct MaxStartupsSpec {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    auto parts = split(args[0], ':');
+    uint32_t start = 0, rate = 100, full = 0;
+    const bool ok = (parts.size() == 1 && parse_uint(parts[0], 100000, start) && (full = start, true)) ||
+                    (parts.size() == 3 && parse_uint(parts[0], 100000, start) &&
+                     parse_uint(parts[1], 100, rate) && parse_uint(parts[2], 100000, full) &&
+                     start <= full && start > 0);
+    if (!ok || start == 0) return invalid(name, args[0], "expected start:rate:full", why);
+    if (first) cfg.max_startups = {static_cast<int>(start), static_cast<int>(rate), static_cast<int>(full)};
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    const auto& m = cfg.max_startups;
+    emit_one(out, name, std::to_string(m.start) + ":" + std::to_string(m.rate) + ":" + std::to_string(m.full));
+  }
+};
+
+// PerSourceMaxStartups N|none
+struct PerSourceStartups {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    uint32_t n = 0;
+    if (args[0] != "none" && (!parse_uint(args[0], 1000000, n) || n == 0))
+      return invalid(name, args[0], "a positive number or \"none\"", why);
+    if (first) cfg.per_source_max_startups = static_cast<int>(n);
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    const int n = cfg.per_source_max_startups;
+    emit_one(out, name, n == 0 ? "none" : std::to_string(n));
+  }
+};
+
+// PerSourceNetBlockSize v4[:v6]
+struct NetBlockSize {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    auto parts = split(args[0], ':');
+    uint32_t v4 = 0, v6 = 128;
+    if (parts.size() > 2 || !parse_uint(parts[0], 32, v4) ||
+        (parts.size() == 2 && !parse_uint(parts[1], 128, v6)))
+      return invalid(name, args[0], "expected v4bits[:v6bits]", why);
+    if (first) {
+      cfg.per_source_netblock_v4 = static_cast<int>(v4);
+      cfg.per_source_netblock_v6 = static_cast<int>(v6);
+    }
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    emit_one(out, name, std::to_string(cfg.per_source_netblock_v4) + ":" +
+                            std::to_string(cfg.per_source_netblock_v6));
+  }
+};
+
+// PerSourcePenalties yes|no|KEY:SECONDS... (crash authfail noauth
+// grace-exceeded max min)
+struct PenaltiesSpec {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, kUnlimitedArgs, why)) return false;
+    Penalties p;
+    for (const auto& a : args) {
+      if (a == "yes") continue;
+      if (a == "no") {
+        p.enabled = false;
+        continue;
+      }
+      const size_t colon = a.find(':');
+      uint32_t v = 0;
+      if (colon == std::string::npos || !parse_uint(std::string_view(a).substr(colon + 1), 86400 * 365, v))
+        return invalid(name, a, "expected yes, no or KEY:SECONDS", why);
+      const std::string key = a.substr(0, colon);
+      if (key == "crash") p.crash = v;
+      else if (key == "authfail") p.authfail = v;
+      else if (key == "noauth") p.noauth = v;
+      else if (key == "grace-exceeded") p.grace_exceeded = v;
+      else if (key == "max") p.max = v;
+      else if (key == "min") p.min = v;
+      else return invalid(name, a, "unknown penalty (crash, authfail, noauth, grace-exceeded, max, min)", why);
+    }
+    if (first) cfg.penalties = p;
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    const auto& p = cfg.penalties;
+    if (!p.enabled) return emit_one(out, name, "no");
+    append_line(out, name, {"crash:" + std::to_string(p.crash), "authfail:" + std::to_string(p.authfail),
+                            "noauth:" + std::to_string(p.noauth),
+                            "grace-exceeded:" + std::to_string(p.grace_exceeded),
+                            "max:" + std::to_string(p.max), "min:" + std::to_string(p.min)});
+  }
+};
+
+// PreauthUidRange FIRST-LAST|none
+struct UidRange {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    uint32_t lo = 0, hi = 0;
+    if (args[0] != "none") {
+      auto parts = split(args[0], '-');
+      if (parts.size() != 2 || !parse_uint(parts[0], 4294967294u, lo) ||
+          !parse_uint(parts[1], 4294967294u, hi) || lo == 0 || hi < lo || hi - lo < 15)
+        return invalid(name, args[0], "expected FIRST-LAST (nonzero, at least 16 ids) or none", why);
+    }
+    if (first) {
+      cfg.preauth_uid_first = lo;
+      cfg.preauth_uid_last = hi;
+    }
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    emit_one(out, name, cfg.preauth_uid_first == 0 ? std::string("none")
+                                                   : std::to_string(cfg.preauth_uid_first) + "-" +
+                                                         std::to_string(cfg.preauth_uid_last));
+  }
+};
+
 template <class H>
 constexpr Keyword row(std::string_view name) {
   return {name, &H::apply, &H::emit};
@@ -308,6 +456,12 @@ constexpr Keyword kTable[] = {
     row<List<&C::deny_users, Word, kUnlimited>>("DenyUsers"),
     row<List<&C::allow_groups, Word, kUnlimited>>("AllowGroups"),
     row<List<&C::deny_groups, Word, kUnlimited>>("DenyGroups"),
+    row<MaxStartupsSpec>("MaxStartups"),
+    row<PerSourceStartups>("PerSourceMaxStartups"),
+    row<NetBlockSize>("PerSourceNetBlockSize"),
+    row<PenaltiesSpec>("PerSourcePenalties"),
+    row<List<&C::penalty_exempt, Word, kUnlimited>>("PerSourcePenaltyExemptList"),
+    row<UidRange>("PreauthUidRange"),
 };
 static_assert(std::size(kTable) <= kMaxKeywords, "raise kMaxKeywords in config.h");
 

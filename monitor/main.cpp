@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -30,6 +31,7 @@
 #include "log/escape.h"
 #include "log/log.h"
 #include "monitor/children.h"
+#include "monitor/listener_protocol.h"
 #include "monitor/login_record.h"
 #include "monitor/pty_alloc.h"
 #include "crypto/host_key_file.h"
@@ -42,10 +44,11 @@ using namespace lpsshd;
 
 namespace {
 
-constexpr int kClientFd = 0, kConfigFd = 3;
-// With -N: the listener's empty network and mount namespaces.
-constexpr int kNetnsFd = 4, kMntnsFd = 5;
-bool g_namespaces = false;
+namespace lp = listener_protocol;
+constexpr int kClientFd = lp::kClientFd, kConfigFd = lp::kConfigFd;
+constexpr int kNetnsFd = lp::kNetnsFd, kMntnsFd = lp::kMntnsFd;
+bool g_namespaces = false;   // -N: fds 4 and 5 are the empty namespaces
+long g_preauth_uid = 0;      // -U: this connection's own preauth uid/gid (0: PreauthUser)
 
 [[noreturn]] void die(const char* what) {
   log::error("fatal: %s", what);
@@ -207,12 +210,23 @@ void Monitor::release_all_ptys() {
 }
 
 bool Monitor::start_preauth() {
-  struct passwd* pw = getpwnam(cfg_.preauth_user.c_str());
-  if (pw == nullptr) {
-    log::error("Privilege separation user %s does not exist", cfg_.preauth_user.c_str());
-    return false;
+  uid_t uid;
+  gid_t gid;
+  if (g_preauth_uid > 0) {
+    // A uid and gid of its own: no other connection's child can signal,
+    // trace or read this one even if a sandbox layer had a hole.
+    uid = static_cast<uid_t>(g_preauth_uid);
+    gid = static_cast<gid_t>(g_preauth_uid);
+  } else {
+    struct passwd* pw = getpwnam(cfg_.preauth_user.c_str());
+    if (pw == nullptr) {
+      log::error("Privilege separation user %s does not exist", cfg_.preauth_user.c_str());
+      return false;
+    }
+    uid = pw->pw_uid;
+    gid = pw->pw_gid;
   }
-  auto c = monitor::spawn_preauth(kClientFd, pw->pw_uid, pw->pw_gid, cfg_.preauth_chroot,
+  auto c = monitor::spawn_preauth(kClientFd, uid, gid, cfg_.preauth_chroot,
                                   g_namespaces ? kNetnsFd : -1, g_namespaces ? kMntnsFd : -1);
   if (!c) return false;
   child_ = std::move(*c);
@@ -257,6 +271,12 @@ bool Monitor::start_postauth() {
   which_ = monitor::Child::kPostauth;
   exit_status_ = -1;
   core_.postauth_started();
+  // The listener counts this connection as authenticated from now on.
+  const char a = lp::kAuthenticated;
+  if (write(lp::kStatusFd, &a, 1) != 1) {
+    // The listener may be gone (restart): nothing to tell.
+  }
+  close(lp::kStatusFd);
   // From here on the postauth child alone holds the connection; the
   // monitor's copy would keep it open after the session ends.
   close(kClientFd);
@@ -336,7 +356,7 @@ bool Monitor::violation(const std::string& reason) {
              which_ == monitor::Child::kPreauth ? "preauth" : "postauth", reason.c_str(),
              peer_.address.c_str(), peer_.port);
   kill_child();
-  result_ = 1;
+  result_ = lp::kExitCrash;
   return false;
 }
 
@@ -443,7 +463,7 @@ int Monitor::run() {
       if (left <= 0) {
         log::info("Timeout before authentication for %s port %u", peer_.address.c_str(), peer_.port);
         kill_child();
-        return 1;
+        return lp::kExitGraceExceeded;
       }
       timeout = static_cast<int>(std::min<int64_t>(left, 60000));
     }
@@ -477,6 +497,7 @@ int Monitor::run() {
         else if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) >= 2 && !post)
           log::verbose("preauth child for %s port %u exited with status %d",
                        peer_.address.c_str(), peer_.port, WEXITSTATUS(status));
+        if (status >= 0 && WIFSIGNALED(status) && result_ == 0) result_ = lp::kExitCrash;
         if (post && core_.phase() != monitor::Phase::kClosed)
           log::info("Disconnected from user %s %s port %u", core_.user().name.c_str(),
                     peer_.address.c_str(), peer_.port);
@@ -488,6 +509,8 @@ int Monitor::run() {
           log::info("Connection closed by %s%s port %u [preauth]", who.c_str(),
                     peer_.address.c_str(), peer_.port);
         }
+        if (result_ == 0 && !post)
+          result_ = core_.failures() > 0 ? lp::kExitAuthFail : lp::kExitNoAuth;
         return result_;
       }
     }
@@ -503,6 +526,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "-e") == 0) log_stderr = true;
     if (std::strcmp(argv[i], "-t") == 0) check_only = log_stderr = true;
     if (std::strcmp(argv[i], "-N") == 0) g_namespaces = true;
+    if (std::strcmp(argv[i], "-U") == 0 && i + 1 < argc) g_preauth_uid = std::strtol(argv[++i], nullptr, 10);
   }
   if (sodium_init() < 0) die("libsodium initialisation failed");
   // Holds the host key: no core dumps, no ptrace by same-uid processes.

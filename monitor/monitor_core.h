@@ -91,6 +91,7 @@ class MonitorCore {
   Outcome handle(Child from, std::span<const uint8_t> msg, size_t fd_count);
 
   Phase phase() const { return phase_; }
+  int failures() const { return failures_; }
   // Valid once the phase is kPostauthStart or later.
   const UserInfo& user() const { return *user_info_; }
   // The state the postauth child starts from: keys from the monitor's own

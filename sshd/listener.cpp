@@ -6,18 +6,23 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sodium.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <optional>
 
 #include "log/log.h"
+#include "monitor/listener_protocol.h"
+#include "sshd/admission.h"
 #include "proc/spawn.h"
 
 namespace lpsshd::sshd {
@@ -96,8 +101,48 @@ std::string bind_listeners(const config::Config& cfg, std::vector<proc::UniqueFd
   return "";
 }
 
+namespace {
+SourceAddress source_of(const sockaddr_storage& ss, uint16_t& port) {
+  SourceAddress a;
+  char text[INET6_ADDRSTRLEN] = "";
+  port = 0;
+  if (ss.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+    std::memcpy(a.bytes.data(), &in->sin_addr, 4);
+    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    port = ntohs(in->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+    port = ntohs(in6->sin6_port);
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+      std::memcpy(a.bytes.data(), &in6->sin6_addr.s6_addr[12], 4);
+      inet_ntop(AF_INET, a.bytes.data(), text, sizeof text);
+    } else {
+      a.v6 = true;
+      std::memcpy(a.bytes.data(), &in6->sin6_addr, 16);
+      inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    }
+  }
+  a.text = text;
+  return a;
+}
+
+int64_t now_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec;
+}
+
+// One connection's monitor as the listener tracks it.
+struct MonitorEntry {
+  uint32_t preauth_uid = 0;
+  proc::UniqueFd status;  // read end of the monitor's status pipe
+};
+}  // namespace
+
 int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int config_fd,
           bool log_stderr, int netns_fd, int mntns_fd) {
+  namespace lp = listener_protocol;
   sigset_t set;
   sigemptyset(&set);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
@@ -106,11 +151,26 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
   signal(SIGPIPE, SIG_IGN);
   proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
   const std::string monitor = proc::helper_path("lpsshd-monitor");
+  const bool namespaces = netns_fd >= 0 && mntns_fd >= 0;
+
+  Admission admission(cfg);
+  UidPool uids(cfg.preauth_uid_first, cfg.preauth_uid_last);
+  std::map<pid_t, MonitorEntry> monitors;
+  uint64_t connection_number = 0;
 
   std::vector<pollfd> fds;
-  fds.push_back({sigfd.get(), POLLIN, 0});
-  for (auto& l : listeners) fds.push_back({l.get(), POLLIN, 0});
+  std::vector<pid_t> status_owner;  // monitor of each status pipe in fds
   while (true) {
+    fds.clear();
+    status_owner.clear();
+    fds.push_back({sigfd.get(), POLLIN, 0});
+    for (auto& l : listeners) fds.push_back({l.get(), POLLIN, 0});
+    const size_t first_status = fds.size();
+    for (auto& [pid, m] : monitors) {
+      if (!m.status) continue;
+      fds.push_back({m.status.get(), POLLIN, 0});
+      status_owner.push_back(pid);
+    }
     if (poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
       log::error("poll: %s", std::strerror(errno));
@@ -120,7 +180,15 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
       signalfd_siginfo si;
       while (read(sigfd.get(), &si, sizeof si) == sizeof si) {
         if (si.ssi_signo == SIGCHLD) {
-          while (waitpid(-1, nullptr, WNOHANG) > 0) {
+          int status;
+          pid_t pid;
+          while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            auto it = monitors.find(pid);
+            if (it == monitors.end()) continue;
+            const int code = WIFEXITED(status) ? WEXITSTATUS(status) : lp::kExitCrash;
+            admission.ended(pid, code, now_seconds());
+            uids.give_back(it->second.preauth_uid);
+            monitors.erase(it);
           }
         } else if (si.ssi_signo == SIGHUP) {
           log::info("Received SIGHUP; restarting.");
@@ -131,10 +199,46 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
         }
       }
     }
-    for (size_t i = 1; i < fds.size(); ++i) {
+    for (size_t i = 0; i < status_owner.size(); ++i) {
+      if (fds[first_status + i].revents == 0) continue;
+      auto it = monitors.find(status_owner[i]);
+      if (it == monitors.end()) continue;
+      char b = 0;
+      if (read(it->second.status.get(), &b, 1) == 1 && b == lp::kAuthenticated)
+        admission.authenticated(it->first);
+      it->second.status.reset();  // one byte is all a monitor ever says
+    }
+    for (size_t i = 1; i < first_status; ++i) {
       if (!(fds[i].revents & POLLIN)) continue;
-      proc::UniqueFd c(accept4(fds[i].fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+      sockaddr_storage ss{};
+      socklen_t len = sizeof ss;
+      proc::UniqueFd c(accept4(fds[i].fd, reinterpret_cast<sockaddr*>(&ss), &len,
+                               SOCK_NONBLOCK | SOCK_CLOEXEC));
       if (!c) continue;
+      ++connection_number;
+      uint16_t port = 0;
+      const SourceAddress src = source_of(ss, port);
+      // Admission before any fork: a flood costs an accept and a close.
+      const uint32_t r = randombytes_random();
+      const auto verdict =
+          admission.check(src, now_seconds(), static_cast<int>(randombytes_uniform(100)));
+      if (verdict != Admission::Verdict::kAdmit) {
+        log::info("drop connection #%llu from [%s]:%u %s", static_cast<unsigned long long>(connection_number),
+                  src.text.c_str(), port, Admission::describe(verdict));
+        continue;
+      }
+      const uint32_t preauth_uid = uids.enabled() ? uids.take(r) : 0;
+      if (uids.enabled() && preauth_uid == 0) {
+        log::error("drop connection #%llu from [%s]:%u: PreauthUidRange exhausted",
+                   static_cast<unsigned long long>(connection_number), src.text.c_str(), port);
+        continue;
+      }
+      int pipefd[2];
+      if (pipe2(pipefd, O_CLOEXEC) != 0) {
+        uids.give_back(preauth_uid);
+        continue;
+      }
+      proc::UniqueFd status_r(pipefd[0]), status_w(pipefd[1]);
       const int one = 1;
       // The handshake is many small writes: no Nagle delay on our side.
       setsockopt(c.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -143,16 +247,25 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
       spec.path = monitor;
       spec.argv = {"lpsshd-monitor"};
       if (log_stderr) spec.argv.push_back("-e");
-      spec.fds = {c.get(), devnull.get(), log_stderr ? STDERR_FILENO : devnull.get(), config_fd};
-      if (netns_fd >= 0 && mntns_fd >= 0) {
-        spec.argv.push_back("-N");
-        spec.fds.push_back(netns_fd);
-        spec.fds.push_back(mntns_fd);
+      if (namespaces) spec.argv.push_back("-N");
+      if (preauth_uid != 0) {
+        spec.argv.push_back("-U");
+        spec.argv.push_back(std::to_string(preauth_uid));
       }
+      spec.fds = {c.get(), devnull.get(), log_stderr ? STDERR_FILENO : devnull.get(), config_fd,
+                  namespaces ? netns_fd : devnull.get(), namespaces ? mntns_fd : devnull.get(),
+                  status_w.get()};
       // Its own session: restarting or stopping the listener leaves running
       // connections alone.
       spec.new_session = true;
-      if (proc::spawn(spec) < 0) log::error("fork: %s", std::strerror(errno));
+      const pid_t pid = proc::spawn(spec);
+      if (pid < 0) {
+        log::error("fork: %s", std::strerror(errno));
+        uids.give_back(preauth_uid);
+        continue;
+      }
+      admission.started(pid, src);
+      monitors[pid] = MonitorEntry{preauth_uid, std::move(status_r)};
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sodium.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   sshd::Options opt;
   std::string error;
   if (!sshd::parse_options(argc, argv, opt, error)) return fail(error);
+  if (sodium_init() < 0) return fail("libsodium initialisation failed");
   if (geteuid() != 0) return fail("must be run as root: it starts per-connection monitors "
                                   "that change credentials");
 
