@@ -176,8 +176,15 @@ echo "# preauth connection: monitor $pre_mon, preauth $pre"
 expect_eq "preauth: parent is an lpsshd-monitor" lpsshd-monitor "$(exe_name "$pre_mon")"
 expect_eq "preauth: its monitor is a child of the listener" "$LISTENER" "$(status_field "$pre_mon" PPid)"
 expect_eq "preauth: its monitor runs as root (Uid)" "0 0 0 0" "$(ids "$pre_mon" Uid)"
-expect_eq "preauth: Uid all $PRE_UID (lpsshd)" "$PRE_UID $PRE_UID $PRE_UID $PRE_UID" "$(ids "$pre" Uid)"
-expect_eq "preauth: Gid all $PRE_GID (lpsshd)" "$PRE_GID $PRE_GID $PRE_GID $PRE_GID" "$(ids "$pre" Gid)"
+# Each preauth child runs as a uid and gid of its own from PreauthUidRange
+# (default 1879048192-1879113727), never as a real account.
+pre_uid=$(ids "$pre" Uid | awk '{print $1}')
+expect_eq "preauth: Uid all equal" "$pre_uid $pre_uid $pre_uid $pre_uid" "$(ids "$pre" Uid)"
+expect_eq "preauth: Gid all equal to its uid" "$pre_uid $pre_uid $pre_uid $pre_uid" "$(ids "$pre" Gid)"
+if [ "$pre_uid" -ge 1879048192 ] && [ "$pre_uid" -le 1879113727 ]; then
+  ok "preauth: uid $pre_uid is from PreauthUidRange"
+else not_ok "preauth: uid from PreauthUidRange" "uid $pre_uid"; fi
+expect_eq "preauth: uid has no passwd entry" "" "$(getent passwd "$pre_uid")"
 expect_eq "preauth: no supplementary groups" "" "$(ids "$pre" Groups)"
 expect_eq "preauth: NoNewPrivs 1" 1 "$(ids "$pre" NoNewPrivs)"
 expect_eq "preauth: CapEff empty" 0000000000000000 "$(ids "$pre" CapEff)"
