@@ -55,7 +55,7 @@ std::optional<PrivateKeyFile> parse_openssh_private_key(std::string_view text, s
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   size_t b = 0;
   while (b < text.size() && is_space(text[b])) ++b;
-  const size_t e = text.find(kEnd);
+  const size_t e = text.find(kEnd, b + kBegin.size());
   if (text.substr(b, kBegin.size()) != kBegin || e == std::string_view::npos || e < b ||
       text.find(kBegin, b + kBegin.size()) != std::string_view::npos) {
     error = "not an OpenSSH private key (missing BEGIN/END OPENSSH PRIVATE KEY)";

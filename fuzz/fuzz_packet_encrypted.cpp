@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   pkt.insert(pkt.end(), rest.begin(), rest.end());
   pkt.resize(4 + n + crypto::ChachaPoly::kTagBytes);
   crypto::ChachaPoly(key).seal(seq, pkt.data(), 4 + n, pkt.data() + 4 + n);
-  if (decode(pkt) != 0 && payload.size() + 5 > n) abort();  // padding takes at least 4 bytes
+  if (const size_t used = decode(pkt); used != 0 && (used != pkt.size() || payload.size() + 5 > n))
+    abort();  // a packet, so all of it, and padding takes at least 4 bytes
   if (n == 0 || n > transport::kMaxPayloadOut) return 0;    // no SSH message is empty
   transport::PacketEncoder enc;
   enc.set_key(key), enc.set_seq(seq);

@@ -1,8 +1,9 @@
-// SSH_MSG_USERAUTH_REQUEST as the preauth child parses it. Beyond "never
-// crashes": whatever publickey request the child accepts, the monitor must
-// accept too, field for field, since the child forwards it as AUTH_PUBKEY;
-// a request the monitor refused would kill the connection instead of failing
-// the attempt.
+// SSH_MSG_USERAUTH_REQUEST and SSH_MSG_USERAUTH_INFO_RESPONSE as the preauth
+// child parses them. Beyond "never crashes": whatever the child accepts and
+// forwards (AUTH_PUBKEY, AUTH_PASSWORD, KBDINT_ANSWERS), the monitor must
+// accept too, unchanged; a message the monitor refused would kill the
+// connection instead of failing the attempt.
+#include <algorithm>
 #include <cstdlib>
 
 #include "monitor/protocol.h"
@@ -10,18 +11,38 @@
 
 using namespace lpsshd;
 
+// What the monitor makes of a forwarded message.
+template <class M>
+M forwarded(const M& m) {
+  const auto msg = monproto::encode(m);
+  M back;
+  if (msg.size() > monproto::kMaxMessage || !monproto::decode(msg, back)) abort();
+  return back;
+}
+static bool same(const crypto::SecretBytes& a, const crypto::SecretBytes& b) {
+  return std::ranges::equal(a.span(), b.span());
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  monproto::KbdintAnswers answers;
+  if (preauth::parse_info_response({data, size}, answers.answers) &&
+      !std::ranges::equal(forwarded(answers).answers, answers.answers, same))
+    abort();
   preauth::UserauthRequest req;
   if (!preauth::parse_userauth_request({data, size}, req)) return 0;
-  if (req.is_pubkey != (req.method == "publickey")) abort();
-  if (!req.is_pubkey) return 0;
+  using M = preauth::UserauthRequest::Method;
+  if (req.is_pubkey != (req.kind == M::kPublickey) || req.is_pubkey != (req.method == "publickey"))
+    abort();
+  if (req.kind == M::kPassword) {
+    const auto back = forwarded(monproto::AuthPasswordRequest{req.user, req.password.clone()});
+    if (back.user != req.user || !same(back.password, req.password)) abort();
+  }
   const auto& pk = req.pubkey;
-  if (pk.user != req.user || (!pk.has_signature && !pk.signature.empty())) abort();
-  const auto msg = monproto::encode(pk);
-  monproto::AuthPubkeyRequest back;
-  if (msg.size() > monproto::kMaxMessage || !monproto::decode(msg, back)) abort();
-  if (back.user != pk.user || back.algorithm != pk.algorithm || back.key_blob != pk.key_blob ||
-      back.has_signature != pk.has_signature || back.signature != pk.signature)
+  if (!req.is_pubkey) return 0;
+  const auto back = forwarded(pk);
+  if (pk.user != req.user || back.user != pk.user || back.algorithm != pk.algorithm ||
+      back.key_blob != pk.key_blob || back.has_signature != pk.has_signature ||
+      back.signature != pk.signature)
     abort();
   return 0;
 }

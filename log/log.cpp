@@ -12,7 +12,8 @@ namespace {
 bool g_stderr = true;
 Level g_level = Level::kInfo;
 
-void emit(Level level, int priority, const char* fmt, va_list ap) {
+__attribute__((format(printf, 3, 0))) void emit(Level level, int priority, const char* fmt,
+                                              va_list ap) {
   if (!enabled(level)) return;
   char line[2048];
   vsnprintf(line, sizeof line, fmt, ap);

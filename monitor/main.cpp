@@ -246,6 +246,7 @@ bool Monitor::start_postauth() {
     const int64_t deadline = monitor::monotonic_ms() + 30000;
     if (!pam_.open_session(pam_env_, deadline)) return false;
     pam_session_open_ = true;
+    core_.set_pam_env(pam_env_);
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
     proc::UniqueFd mine(sv[0]), theirs(sv[1]);
@@ -312,10 +313,15 @@ int Monitor::finish_child() {
     usleep(5000);
   }
   if (child_.pid > 0) {
+    log::error("%s child for %s port %u closed its channel but kept running; killed",
+               which_ == monitor::Child::kPreauth ? "preauth" : "postauth", peer_.address.c_str(),
+               peer_.port);
     kill(child_.pid, SIGKILL);
     while (waitpid(child_.pid, &status, 0) < 0 && errno == EINTR) {
     }
     child_.pid = -1;
+    result_ = lp::kExitCrash;  // a child that misbehaves like this is treated as hostile
+    status = -1;               // our own SIGKILL says nothing about how it ended
   }
   child_.channel.reset();
   return status;
@@ -344,7 +350,8 @@ bool Monitor::handle_message() {
   monitor::Outcome out;
   if (st == proc::RecvStatus::kViolation) {
     out.kind = monitor::Outcome::Kind::kViolation;
-    out.reason = "in phase " + std::string(monitor::phase_name(core_.phase())) + ": " + why;
+    out.reason = core_.where(msg.empty() ? 0 : msg[0]) + why;
+    core_.close();
   } else {
     out = core_.handle(which_, msg, fds.size());
   }
@@ -378,14 +385,21 @@ bool Monitor::dispatch(monitor::Outcome out) {
     case monitor::Outcome::Kind::kAllocatePty:
       return allocate_pty();
     case monitor::Outcome::Kind::kReleasePty:
-      if (!release_pty(out.reason))
-        return violation("release of a PTY it does not hold (" + log::escape(out.reason) + ")");
+      if (!release_pty(out.reason)) {
+        const std::string where = core_.where(static_cast<uint8_t>(monproto::Type::kPtyRelease));
+        core_.close();
+        return violation(where + "release of a PTY it does not hold (" + log::escape(out.reason) + ")");
+      }
       return true;
     case monitor::Outcome::Kind::kPamAuthenticate:
     case monitor::Outcome::Kind::kPamAccount:
       return run_pam(std::move(out));
-    case monitor::Outcome::Kind::kPamAnswers:
-      return violation("keyboard-interactive answers without a question");
+    case monitor::Outcome::Kind::kPamAnswers: {
+      // Unreachable: the table allows answers only while a question is out.
+      const std::string where = core_.where(static_cast<uint8_t>(monproto::Type::kKbdintAnswers));
+      core_.close();
+      return violation(where + "answers without a question");
+    }
   }
   return false;
 }

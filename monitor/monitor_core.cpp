@@ -17,7 +17,7 @@ constexpr const char* kPublickey = "publickey";
 
 MonitorCore::MonitorCore(const Settings& settings, const crypto::Ed25519Key& host_key,
                          AuthBackend& backend, Peer peer)
-    : settings_(settings), host_key_(host_key), backend_(backend), peer_(std::move(peer)),
+    : settings_(settings), backend_(backend), peer_(std::move(peer)),
       kex_(host_key) {}
 
 std::vector<uint8_t> MonitorCore::hello() const {
@@ -34,10 +34,15 @@ Outcome MonitorCore::violation(std::string reason) {
   return Outcome::make(Outcome::Kind::kViolation, {}, std::move(reason));
 }
 
+std::string MonitorCore::where(uint8_t type) const {
+  return std::string("message ") + monproto::type_name(type) + " (" + std::to_string(type) +
+         ") in phase " + phase_name(phase_) + ": ";
+}
+
 Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_count) {
   const uint8_t type = msg.empty() ? 0 : msg[0];
-  const std::string where = std::string("message ") + monproto::type_name(type) + " (" +
-                            std::to_string(type) + ") in phase " + phase_name(phase_) + ": ";
+  const std::string where = this->where(type);
+  if (phase_ == Phase::kClosed) return violation(where + "the connection is closing; nothing more is accepted");
   if (child_of(phase_) != from) return violation(where + "not from the child of this phase");
   const Permission* perm = find_permission(phase_, type);
   if (perm == nullptr) return violation(where + "not allowed");
@@ -347,6 +352,8 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
 Outcome MonitorCore::on_pty_request(std::span<const uint8_t> msg) {
   monproto::PtyRequest req;
   if (!monproto::decode(msg, req)) return violation("malformed");
+  if (++pty_requests_ > kMaxPtyRequestsPerConnection)
+    return violation("more PTY requests than one connection may make");
   return Outcome::make(Outcome::Kind::kAllocatePty);
 }
 

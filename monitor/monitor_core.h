@@ -92,6 +92,13 @@ class MonitorCore {
 
   Phase phase() const { return phase_; }
   int failures() const { return failures_; }
+  // "message NAME (n) in phase P: " for audit lines about `type`.
+  std::string where(uint8_t type) const;
+  // The connection is ending (a violation found outside the core): nothing
+  // more is accepted.
+  void close() { enter(Phase::kClosed); }
+  // PAM's environment for the session (from pam_open_session).
+  void set_pam_env(std::vector<std::string> env) { settings_.session.pam_env = std::move(env); }
   // Valid once the phase is kPostauthStart or later.
   const UserInfo& user() const { return *user_info_; }
   // The state the postauth child starts from: keys from the monitor's own
@@ -143,7 +150,6 @@ class MonitorCore {
  private:
 
   Settings settings_;
-  const crypto::Ed25519Key& host_key_;
   AuthBackend& backend_;
   Peer peer_;
   KexServer kex_;
@@ -155,8 +161,8 @@ class MonitorCore {
   PamMethod pam_method_ = PamMethod::kPassword;
   std::string pending_fingerprint_;           // publickey awaiting PAM account checks
   int failures_ = 0;
+  int pty_requests_ = 0;  // per connection, across rekeys
   int auth_requests_ = 0;
-  bool logged_pkok_ = false;
   monproto::HandoverRequest handover_;
 };
 

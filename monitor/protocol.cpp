@@ -310,12 +310,14 @@ bool decode(std::span<const uint8_t> msg, PtyRelease& m) {
 }
 
 // SessionSettings: uint32 n, n x string accept_env, bool print_motd,
-// bool print_last_log
+// bool print_last_log, uint32 m, m x string pam_env
 std::vector<uint8_t> encode(const SessionSettings& m) {
   auto w = start(m.kType);
   w.u32(static_cast<uint32_t>(m.accept_env.size()));
   for (const auto& p : m.accept_env) w.string(p);
   w.boolean(m.print_motd).boolean(m.print_last_log);
+  w.u32(static_cast<uint32_t>(m.pam_env.size()));
+  for (const auto& e : m.pam_env) w.string(e);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
@@ -325,7 +327,13 @@ bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
   m.accept_env.assign(n, {});
   for (auto& p : m.accept_env)
     if (!r.text(p, 1024)) return false;
-  return bool_field(r, m.print_motd) && bool_field(r, m.print_last_log) && r.end();
+  uint32_t k = 0;
+  if (!bool_field(r, m.print_motd) || !bool_field(r, m.print_last_log) || !r.u32(k) || k > 128)
+    return false;
+  m.pam_env.assign(k, {});
+  for (auto& e : m.pam_env)
+    if (!r.text(e, 4096) || e.find('=') == std::string::npos || e.front() == '=') return false;
+  return r.end();
 }
 
 // PtyReply: bool ok, string tty, string last_login

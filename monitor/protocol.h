@@ -178,6 +178,7 @@ struct SessionSettings {
   std::vector<std::string> accept_env;  // AcceptEnv patterns
   bool print_motd = true;
   bool print_last_log = true;
+  std::vector<std::string> pam_env;     // "NAME=value" from pam_getenvlist
   static constexpr Type kType = Type::kSessionSettings;
 };
 

@@ -36,6 +36,7 @@ inline constexpr uint16_t kMaxAuthRequestsPerConnection = 128;
 // PTY requests per phase; the number of PTYs held at once is bounded
 // separately by MaxSessions.
 inline constexpr uint16_t kMaxPtyRequestsPerPhase = 1024;
+inline constexpr int kMaxPtyRequestsPerConnection = 1024;  // rekeys do not reset it
 
 struct Permission {
   Phase phase;

@@ -47,6 +47,19 @@ bool is_char_device(int fd) {
   return fd >= 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
 }
 
+// Sets NAME=value in env, replacing an earlier NAME.
+void set_env(std::vector<std::string>& env, const std::string& entry) {
+  const size_t eq = entry.find('=');
+  if (eq == std::string::npos) return;
+  for (auto& e : env) {
+    if (e.compare(0, eq + 1, entry, 0, eq + 1) == 0) {
+      e = entry;
+      return;
+    }
+  }
+  env.push_back(entry);
+}
+
 winsize window(uint32_t cols, uint32_t rows, uint32_t wpx, uint32_t hpx) {
   auto clamp = [](uint32_t v) { return static_cast<unsigned short>(v > 0xffff ? 0xffff : v); };
   winsize ws{};
@@ -110,7 +123,10 @@ bool ConnectionService::req_exec(Channel& c, wire::Reader& r, bool shell) {
   }
   if (c.process) return false;
   auto env = session_environment(user_, endpoints_);
-  env.insert(env.end(), c.env.begin(), c.env.end());
+  // PAM's variables (pam_env, pam_mail, ...) replace defaults of the same
+  // name, as with sshd; then the client's accepted ones.
+  for (const auto& pe : settings_.pam_env) set_env(env, pe);
+  for (const auto& ce : c.env) set_env(env, ce);
   if (c.pty) {
     env.push_back("TERM=" + c.pty->term);
     env.push_back("SSH_TTY=" + c.pty->tty);

@@ -32,9 +32,10 @@ struct UserauthRequest {
 // Parses a full payload, message byte included. out is overwritten. False on
 // any malformation: wrong message type, truncation, embedded NUL in a text
 // field, a user name over monproto::kMaxUserName, a service, method or
-// algorithm name over 64 bytes, a key blob or signature over the monitor
-// protocol's caps, or (for publickey) trailing bytes. Fields of methods other
-// than publickey are not read, so their trailing bytes are not checked.
+// algorithm name over 64 bytes, a key blob, signature or password over the
+// monitor protocol's caps, or (for publickey, password and
+// keyboard-interactive) trailing bytes. Fields of other methods are not read,
+// so their trailing bytes are not checked.
 bool parse_userauth_request(std::span<const uint8_t> payload, UserauthRequest& out);
 
 // SSH_MSG_USERAUTH_INFO_RESPONSE (RFC 4256 3.4): uint32 num-responses, then

@@ -111,6 +111,7 @@ SessionSettings sample_session_settings() {
   m.accept_env = {"LANG", "LC_*"};
   m.print_motd = false;
   m.print_last_log = true;
+  m.pam_env = {"LANG=C.UTF-8", "MAIL=/var/mail/alice"};
   return m;
 }
 PtyReply sample_pty_reply() { return {true, "/dev/pts/3", "Last login: Sun Nov 22 19:00:00 2026"}; }
@@ -343,6 +344,16 @@ TEST(MonitorProtocol, SessionSettingsRoundTrip) {
   EXPECT_EQ(d.accept_env, (std::vector<std::string>{"LANG", "LC_*"}));
   EXPECT_FALSE(d.print_motd);
   EXPECT_TRUE(d.print_last_log);
+  EXPECT_EQ(d.pam_env, (std::vector<std::string>{"LANG=C.UTF-8", "MAIL=/var/mail/alice"}));
+}
+
+TEST(MonitorProtocol, SessionSettingsRefusesPamEnvWithoutName) {
+  for (const char* bad : {"NOEQUALS", "=value"}) {
+    SessionSettings m = sample_session_settings();
+    m.pam_env = {bad};
+    SessionSettings d;
+    EXPECT_FALSE(decode(encode(m), d)) << bad;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -461,10 +472,12 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   PtyReply pr;
   EXPECT_FALSE(decode(pty, pr));
 
-  // SessionSettings ends with its two booleans; KbdintQuery's last byte is
-  // the last prompt's echo flag.
-  for (size_t back : {1u, 2u}) {
-    auto ss = encode(sample_session_settings());
+  // SessionSettings (with no PAM variables) ends with its two booleans and
+  // a zero count; KbdintQuery's last byte is the last prompt's echo flag.
+  for (size_t back : {5u, 6u}) {
+    SessionSettings plain = sample_session_settings();
+    plain.pam_env.clear();
+    auto ss = encode(plain);
     ss[ss.size() - back] = 2;
     SessionSettings sd;
     EXPECT_FALSE(decode(ss, sd)) << back;

@@ -12,7 +12,7 @@ VersionParser::Status VersionParser::parse(std::span<const uint8_t> buf) {
     const size_t avail = buf.size() - pos;
     const auto* nl = static_cast<const uint8_t*>(std::memchr(start, '\n', avail));
     if (nl == nullptr) {
-      if (avail >= kMaxVersionLine || buf.size() > kMaxPreVersionBytes) {
+      if (avail >= kMaxVersionLine) {
         error_ = "identification line too long";
         return Status::kError;
       }

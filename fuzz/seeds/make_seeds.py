@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets that take composite inputs:
+fuzz_monitor_sequence (length-prefixed monitor messages), fuzz_terminal_modes
+and fuzz_pam_messages. Run from the repository root; the files are committed."""
+import os
+import struct
+
+def s(b):
+    if isinstance(b, str):
+        b = b.encode()
+    return struct.pack(">I", len(b)) + b
+
+def write(target, name, data):
+    d = os.path.join("fuzz", "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+# --- monitor message sequences: [u16 length][message]...
+def framed(*msgs):
+    return b"".join(struct.pack(">H", len(m)) + m for m in msgs)
+
+def kexinit():
+    lists = ["curve25519-sha256,ext-info-c,kex-strict-c-v00@openssh.com", "ssh-ed25519",
+             "chacha20-poly1305@openssh.com", "chacha20-poly1305@openssh.com", "", "",
+             "none", "none", "", ""]
+    return bytes([20]) + b"\x11" * 16 + b"".join(s(x) for x in lists) + b"\x00" + b"\x00" * 4
+
+KEX_INIT = bytes([1]) + s("SSH-2.0-OpenSSH_9.2p1") + s(kexinit())
+KEX_ECDH = bytes([2]) + s(b"\x09" + b"\x00" * 31)
+AUTH_NONE = bytes([3]) + s("alice")
+BLOB = s("ssh-ed25519") + s(b"\x42" * 32)
+AUTH_QUERY = bytes([4]) + s("alice") + s("ssh-ed25519") + s(BLOB) + b"\x00"
+AUTH_SIGNED = bytes([4]) + s("alice") + s("ssh-ed25519") + s(BLOB) + b"\x01" + s(s("ssh-ed25519") + s(b"\x00" * 64))
+AUTH_PASSWORD = bytes([9]) + s("alice") + s("hunter2")
+AUTH_KBDINT = bytes([10]) + s("alice")
+HANDOVER = bytes([5]) + struct.pack(">II", 5, 5) + s(b"")
+
+write("fuzz_monitor_sequence", "kex_only", framed(KEX_INIT, KEX_ECDH))
+write("fuzz_monitor_sequence", "kex_none_query", framed(KEX_INIT, KEX_ECDH, AUTH_NONE, AUTH_QUERY))
+write("fuzz_monitor_sequence", "forged_signature", framed(KEX_INIT, KEX_ECDH, AUTH_QUERY, AUTH_SIGNED, HANDOVER))
+write("fuzz_monitor_sequence", "password_then_handover", framed(KEX_INIT, KEX_ECDH, AUTH_PASSWORD, HANDOVER))
+write("fuzz_monitor_sequence", "kbdint", framed(KEX_INIT, KEX_ECDH, AUTH_KBDINT, bytes([11]) + struct.pack(">I", 1) + s("x")))
+write("fuzz_monitor_sequence", "handover_first", framed(HANDOVER))
+
+# --- terminal modes: (opcode, uint32)... TTY_OP_END
+def modes(*pairs, end=True):
+    return b"".join(bytes([o]) + struct.pack(">I", v) for o, v in pairs) + (b"\x00" if end else b"")
+
+write("fuzz_terminal_modes", "openssh_typical", modes((1, 3), (2, 28), (3, 127), (4, 21), (5, 4), (53, 1), (51, 1), (72, 1), (128, 38400), (129, 38400), (42, 1)))
+write("fuzz_terminal_modes", "empty", b"")
+write("fuzz_terminal_modes", "end_only", b"\x00")
+write("fuzz_terminal_modes", "stop_at_160", modes((53, 0)) [:-1] + b"\xa0\x01\x02")
+write("fuzz_terminal_modes", "truncated", modes((53, 1), end=False)[:3])
+
+# --- PAM helper messages: first byte selects the decoder (type % 6)
+write("fuzz_pam_messages", "start", b"\x00" + bytes([1]) + s("lpsshd") + s("alice") + s("192.0.2.1"))
+write("fuzz_pam_messages", "authenticate", b"\x01" + bytes([2, 0]))
+write("fuzz_pam_messages", "answers", b"\x02" + bytes([3, 1]) + struct.pack(">I", 2) + s("blue") + s("4242"))
+write("fuzz_pam_messages", "spawn", b"\x03" + bytes([6]) + s("alice") + s("/home/alice") + s("/usr/libexec/lpsshd/lpsshd-postauth") + struct.pack(">III", 1000, 1000, 10))
+write("fuzz_pam_messages", "prompts", b"\x04" + bytes([64]) + struct.pack(">I", 2) + bytes([4]) + s("Hello") + bytes([1]) + s("Password: "))
+write("fuzz_pam_messages", "result", b"\x05" + bytes([65]) + struct.pack(">I", 0) + s("Success") + struct.pack(">I", 1234) + struct.pack(">I", 1) + s("LANG=C.UTF-8"))

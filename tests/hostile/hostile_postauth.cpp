@@ -1,0 +1,212 @@
+// hostile_postauth: a compromised lpsshd-postauth, for tests/integration/hostile_test.sh.
+//
+// The harness installs this binary as lpsshd-postauth next to the real
+// lpsshd, lpsshd-monitor, lpsshd-preauth and lpsshd-pam and logs in with the
+// real ssh client and a key: the real preauth child authenticates and hands
+// over, and the real monitor starts this program as the user (descriptors 0
+// the client socket, 1 the monitor channel, 2 /dev/null; argv -m PID -s N).
+// The client's bytes are encrypted, so the scenario comes from a file in the
+// user's home directory (this process runs as the user, unsandboxed):
+//
+//   ~/.lpsshd-hostile-scenario   one line: <name> [args...]
+//   ~/.lpsshd-hostile-result     what it saw, one line each (appended):
+//       PID <pid> PPID <monitor pid> PORT <client port>
+//       REPLY <type> <fields>    a message from the monitor
+//       SENT <what>              about to send <what>
+//       HOLDING <ttys>           (pty-flood) waiting for ~/.lpsshd-hostile-go
+//       CLOSED / ERROR <why>
+// It first plays the real start (POSTAUTH_READY, then TRANSPORT_STATE and
+// SESSION_SETTINGS), then the scenario, then waits forever: if its pid
+// disappears, the monitor killed it.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "monitor/protocol.h"
+#include "proc/fd_passing.h"
+
+using namespace lpsshd;
+
+namespace {
+
+constexpr int kClientFd = 0, kMonitorFd = 1;
+int g_result = -1;
+std::string g_home;
+
+void say(const std::string& line) {
+  const std::string l = line + "\n";
+  if (write(g_result, l.data(), l.size()) < 0) return;
+}
+
+[[noreturn]] void hang() {
+  for (;;) pause();
+}
+
+[[noreturn]] void give_up(const std::string& why) {
+  say("ERROR " + why);
+  hang();
+}
+
+struct Received {
+  std::vector<uint8_t> msg;
+  std::vector<proc::UniqueFd> fds;
+};
+
+std::string describe(const Received& r) {
+  if (r.msg.empty()) return "EMPTY";
+  std::string s = std::string(monproto::type_name(r.msg[0])) + " fds=" + std::to_string(r.fds.size());
+  if (r.msg[0] == static_cast<uint8_t>(monproto::Type::kPtyReply)) {
+    monproto::PtyReply p;
+    if (!monproto::decode(r.msg, p)) return s + " undecodable";
+    return s + " ok=" + std::to_string(p.ok) + " tty=" + (p.tty.empty() ? "-" : p.tty);
+  }
+  if (r.msg[0] == static_cast<uint8_t>(monproto::Type::kTransportState)) {
+    monproto::TransportState t;
+    if (!monproto::decode(r.msg, t)) return s + " undecodable";
+    return s + " keys=" + std::to_string(t.key_ctos.size()) + "+" + std::to_string(t.key_stoc.size()) +
+           " send_seq=" + std::to_string(t.send_seq) + " recv_seq=" + std::to_string(t.recv_seq);
+  }
+  return s + " bytes=" + std::to_string(r.msg.size());
+}
+
+Received receive(bool report = true) {
+  Received r;
+  std::string why;
+  const auto st = proc::recv_datagram(kMonitorFd, monproto::kMaxMessage, r.msg, r.fds, why);
+  if (st != proc::RecvStatus::kOk) {
+    say(st == proc::RecvStatus::kViolation ? "CLOSED bad datagram: " + why : "CLOSED");
+    hang();
+  }
+  if (report) say("REPLY " + describe(r));
+  return r;
+}
+
+void send_bytes(const std::string& what, std::span<const uint8_t> bytes) {
+  say("SENT " + what);
+  if (!proc::send_datagram(kMonitorFd, bytes)) give_up("send: " + std::string(strerror(errno)));
+}
+
+[[noreturn]] void await_end() {
+  for (;;) receive();
+}
+
+uint16_t client_port() {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (getpeername(kClientFd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
+  if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+  return 0;
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+// MaxSessions PTYs, then refusals, then one request beyond the table's
+// per-phase bound. The granted PTYs are kept open; the harness inspects the
+// monitor while this child waits at HOLDING.
+void pty_flood(int count) {
+  std::vector<proc::UniqueFd> held;
+  std::string ttys;
+  int ok = 0, refused = 0, bad = 0;
+  for (int i = 1; i <= count; ++i) {
+    const auto req = monproto::encode(monproto::PtyRequest{});
+    if (i <= 4 || i >= count - 1) {
+      send_bytes("PTY_REQUEST #" + std::to_string(i), req);
+    } else if (!proc::send_datagram(kMonitorFd, req)) {
+      give_up("send: " + std::string(strerror(errno)));
+    }
+    auto r = receive(i <= 4 || i >= count - 1);
+    monproto::PtyReply p;
+    if (!monproto::decode(r.msg, p)) {
+      ++bad;
+      continue;
+    }
+    if (p.ok && r.fds.size() == monproto::PtyReply::kFds) {
+      ++ok;
+      ttys += " " + p.tty;
+      for (auto& fd : r.fds) held.push_back(std::move(fd));
+    } else if (!p.ok && r.fds.empty()) {
+      if (++refused == 1) {
+        say("HOLDING" + ttys);
+        const std::string go = g_home + "/.lpsshd-hostile-go";
+        for (int w = 0; w < 600 && !exists(go); ++w) usleep(50000);
+      }
+    } else {
+      ++bad;
+    }
+    if (i == count - 1)
+      say("TALLY ok=" + std::to_string(ok) + " refused=" + std::to_string(refused) +
+          " bad=" + std::to_string(bad));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  if (sodium_init() < 0) return 3;
+  const passwd* pw = getpwuid(getuid());
+  if (pw == nullptr) return 3;
+  g_home = pw->pw_dir;
+  const std::string user = pw->pw_name;
+  g_result = open((g_home + "/.lpsshd-hostile-result").c_str(),
+                  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (g_result < 0) return 3;
+  std::string line;
+  {
+    std::ifstream f(g_home + "/.lpsshd-hostile-scenario");
+    std::getline(f, line);
+  }
+  std::istringstream words(line);
+  std::string name;
+  words >> name;
+  std::vector<std::string> args;
+  for (std::string w; words >> w;) args.push_back(w);
+
+  char first[96];
+  std::snprintf(first, sizeof first, "PID %d PPID %d PORT %u", getpid(), getppid(), client_port());
+  say(first);
+  // The real start: hardened and ready, then the transport and settings.
+  send_bytes("POSTAUTH_READY", monproto::encode(monproto::PostauthReady{}));
+  receive();
+  receive();
+
+  if (name == "pty-release-foreign") {
+    const std::string tty = args.empty() ? "/dev/pts/0" : args[0];
+    send_bytes("PTY_RELEASE " + tty, monproto::encode(monproto::PtyRelease{tty}));
+  } else if (name == "auth-pubkey") {
+    auto k = crypto::Ed25519Key::generate();
+    monproto::AuthPubkeyRequest q{user, std::string(crypto::kEd25519Name), k.public_blob(), false, {}};
+    send_bytes("AUTH_PUBKEY", monproto::encode(q));
+  } else if (name == "ecdh") {
+    std::vector<uint8_t> qc(32);
+    randombytes_buf(qc.data(), qc.size());
+    send_bytes("KEX_ECDH", monproto::encode(monproto::KexEcdhRequest{qc}));
+  } else if (name == "ready-twice") {
+    send_bytes("POSTAUTH_READY again", monproto::encode(monproto::PostauthReady{}));
+  } else if (name == "pty-flood") {
+    pty_flood(args.empty() ? 1025 : std::atoi(args[0].c_str()));
+  } else {
+    give_up("unknown scenario " + name);
+  }
+  await_end();
+}

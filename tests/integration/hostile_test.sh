@@ -1,0 +1,423 @@
+#!/bin/bash
+# Hostile children against the REAL monitor, through the real spawn path.
+#
+# A private bin dir holds copies of the real lpsshd, lpsshd-monitor and
+# lpsshd-pam, plus
+#   mode preauth:  hostile_child as lpsshd-preauth, the real lpsshd-postauth
+#   mode postauth: the real lpsshd-preauth, hostile_postauth as lpsshd-postauth
+# so the real listener starts the real monitor, which starts the hostile
+# program exactly as it would start the real child (helpers are found next
+# to the running executable, proc/spawn.h).
+#
+# Preauth scenarios: a python client connects, sends "SCENARIO <name> ..."
+# (tests/hostile/hostile_child.cpp reads it from the client socket) and
+# reads back what the child saw.  Postauth scenarios: the real ssh client
+# logs in with a key; the scenario is read from a file in the user's home.
+#
+# Each violation scenario must end with: the child gone (SIGKILLed by the
+# monitor: the hostile programs never exit by themselves), the monitor
+# gone, exactly one "protocol violation" audit line naming the message,
+# phase, reason and the peer's port, the client's connection closed, no
+# monitor reply after the fatal message, and no privileged effect (no
+# lpsshd-postauth or lpsshd-pam process, no PTY for the user).
+# Needs root.  Usage: hostile_test.sh BINDIR
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+lib_init "${1:-}"
+REAL_BINDIR=$BINDIR
+for b in hostile_child hostile_postauth lpsshd-pam; do
+  [ -x "$BINDIR/$b" ] || fail "$BINDIR/$b missing; build it first"
+done
+
+U=lpt_hos1
+add_user "$U"
+U_UID=$(id -u "$U")
+U_HOME=$(home_of "$U")
+
+# Every daemon here: one log line per event we count, no penalties or
+# random early drop for the many short connections from 127.0.0.1.
+COMMON=("PerSourcePenalties no" "PerSourceMaxStartups none" "MaxStartups 100" "UsePAM no")
+
+# make_bindir DIR PREAUTH POSTAUTH: the real binaries plus the two children.
+make_bindir() {
+  mkdir -p "$1" || fail "mkdir $1"
+  local b
+  for b in lpsshd lpsshd-monitor lpsshd-pam; do cp "$REAL_BINDIR/$b" "$1/$b" || fail "cp $b"; done
+  cp "$2" "$1/lpsshd-preauth" || fail "cp $2"
+  cp "$3" "$1/lpsshd-postauth" || fail "cp $3"
+  chmod 755 "$1" "$1"/*
+}
+HBIN=$TMP/bin-hostile-preauth
+PBIN=$TMP/bin-hostile-postauth
+make_bindir "$HBIN" "$REAL_BINDIR/hostile_child" "$REAL_BINDIR/lpsshd-postauth"
+make_bindir "$PBIN" "$REAL_BINDIR/lpsshd-preauth" "$REAL_BINDIR/hostile_postauth"
+
+# start_from DIR CONFIG...: start_daemon with the listener from DIR.
+start_from() {
+  local dir=$1; shift
+  BINDIR=$dir start_daemon "$@"
+  BINDIR=$REAL_BINDIR
+}
+
+# ---------------------------------------------------------------- effects
+
+# Processes running one of the helper binaries from DIR (their exe link).
+procs_of() {
+  local dir=$1 name=$2 p
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/exe" 2>/dev/null)" == "$dir/$name" ] && echo "${p#/proc/}"
+  done
+}
+user_ptys() { find /dev/pts -maxdepth 1 -user "$U_UID" -name '[0-9]*' 2>/dev/null | sort; }
+user_procs() { ps -e -o pid= -o uid= -o stat= | awk -v u="$U_UID" '$2 == u && $3 !~ /^Z/ {print $1}'; }
+
+# no_privileged_effect WHAT DIR: nothing privileged happened for WHAT.
+no_privileged_effect() {
+  local what=$1 dir=$2 post pam ptys
+  post=$(procs_of "$dir" lpsshd-postauth)
+  pam=$(procs_of "$dir" lpsshd-pam)
+  ptys=$(user_ptys)
+  if [ -z "$post$pam$ptys" ]; then ok "$what: no postauth, no PAM helper, no PTY"
+  else not_ok "$what: privileged effect" "postauth: $post" "pam: $pam" "ptys: $ptys"; fi
+}
+
+# ---------------------------------------------------------------- checks
+
+# violation_lines LOGFILE WHO PORT: the audit lines for that peer port.
+violation_lines() {
+  grep -E "protocol violation by $2 child: .*\(peer 127\.0\.0\.1 port $3\)\$" "$1" 2>/dev/null
+}
+
+# after_fatal FILE: monitor replies reported after the last SENT line.
+after_fatal() { awk '/^SENT /{buf=""; next} /^(REPLY|CLOSED)/{buf=buf $0 "; "} END{print buf}' "$1"; }
+
+# check_ended NAME WHO LOGFILE PORT PID MONPID: child and monitor gone,
+# one audit line; prints the line to stdout for the caller's regex.
+check_gone() {
+  local name=$1 pid=$2 mon=$3
+  if [ -z "$pid" ] || [ -z "$mon" ]; then not_ok "$name: child reported its pid"; return; fi
+  if wait_for 5 pid_gone "$pid"; then ok "$name: child killed"
+  else not_ok "$name: child $pid still alive"; track_bg "$pid"; fi
+  if wait_for 5 pid_gone "$mon"; then ok "$name: monitor ended"
+  else not_ok "$name: monitor $mon still alive"; fi
+}
+
+# check_audit NAME WHO LOGFILE PORT ERE: exactly one audit line for the
+# port, and it matches "protocol violation by WHO child: ERE; killing it".
+check_audit() {
+  local name=$1 who=$2 log=$3 port=$4 re=$5 lines n
+  wait_for 5 file_has "$log" "\(peer 127\.0\.0\.1 port $port\)\$"
+  lines=$(violation_lines "$log" "$who" "$port")
+  n=$(grep -c . <<<"$lines")
+  expect_eq "$name: one audit line" 1 "$n"
+  expect_match "$name: audit names message, phase and reason" \
+    "protocol violation by $who child: ${re}; killing it \(peer 127\.0\.0\.1 port $port\)\$" "$lines"
+}
+
+# ---------------------------------------------------------------- preauth client
+
+cat >"$TMP/hostile_client.py" <<'EOF'
+# hostile_client.py PORT OUTDIR JOBS NAME=LINE...: one connection per NAME,
+# sends "SCENARIO LINE\n", writes OUTDIR/NAME: "PORT <local port>", every
+# line the hostile child sent, then "EOF" or "TIMEOUT".
+import concurrent.futures, socket, sys, time
+port, outdir, jobs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+def run(item):
+    name, line = item.split("=", 1)
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.settimeout(25)
+    out = ["PORT %d" % s.getsockname()[1]]
+    s.sendall(("SCENARIO " + line + "\n").encode())
+    data, end = b"", "EOF"
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            data += b
+    except (socket.timeout, TimeoutError):
+        end = "TIMEOUT"
+    except ConnectionResetError:
+        end = "EOF"
+    s.close()
+    out += data.decode(errors="replace").splitlines() + [end]
+    with open(outdir + "/" + name, "w") as f:
+        f.write("\n".join(out) + "\n")
+with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+    list(ex.map(run, sys.argv[4:]))
+EOF
+
+RES=$TMP/res
+mkdir -p "$RES"
+run_scenarios() { "$PY" "$TMP/hostile_client.py" "$1" "$RES" "$2" "${@:3}" || fail "client failed"; }
+
+field() { sed -n "s/^$2 //p" "$RES/$1" | head -n 1; }
+pid_of() { sed -n 's/^PID \([0-9]*\) PPID [0-9]*$/\1/p' "$RES/$1"; }
+mon_of() { sed -n 's/^PID [0-9]* PPID \([0-9]*\)$/\1/p' "$RES/$1"; }
+
+# check_pre NAME LOGFILE ERE [LINE-ERE...]: a preauth violation scenario.
+# LINE-EREs must each match a line the child reported (replies before the
+# fatal message).
+check_pre() {
+  local name=$1 log=$2 re=$3 f=$RES/$1 l
+  shift 3
+  [ -f "$f" ] || { not_ok "$name: no result"; return; }
+  if grep -q '^ERROR' "$f"; then not_ok "$name: scenario could not be played" "$(grep '^ERROR' "$f")"; fi
+  for l in "$@"; do
+    if grep -qE -- "$l" "$f"; then ok "$name: saw $l"; else not_ok "$name: saw $l" "$(cat "$f")"; fi
+  done
+  expect_eq "$name: client connection closed" EOF "$(tail -n 1 "$f")"
+  expect_eq "$name: no monitor reply after the fatal message" "" "$(after_fatal "$f")"
+  check_gone "$name" "$(pid_of "$name")" "$(mon_of "$name")"
+  check_audit "$name" preauth "$log" "$(field "$name" PORT)" "$re"
+}
+
+# Other tests on this machine may create /etc/nologin for a while, which
+# refuses every login but root's: wait for it to go.
+await_no_nologin() {
+  [ -e /etc/nologin ] || return 0
+  echo "# /etc/nologin exists (another test?): waiting up to 60s"
+  wait_for 60 test ! -e /etc/nologin || fail "/etc/nologin stays: logins are refused"
+}
+
+# ================================================================= preauth mode
+await_no_nologin
+T_PRE=$SECONDS
+start_from "$HBIN" "${COMMON[@]}"
+PORT_A=$PORT LOG_A=$LOG DPID_A=$DPID
+start_from "$HBIN" "${COMMON[@]}" "MaxAuthTries 1000"
+PORT_B=$PORT LOG_B=$LOG
+echo "# hostile preauth: daemon A port $PORT_A (MaxAuthTries 6), B port $PORT_B (MaxAuthTries 1000)"
+
+# --- every message type first in phase kexinit, KEX_INIT (1) excepted.
+name_of() {
+  case $1 in
+    1) echo KEX_INIT ;; 2) echo KEX_ECDH ;; 3) echo AUTH_NONE ;; 4) echo AUTH_PUBKEY ;;
+    5) echo HANDOVER ;; 6) echo POSTAUTH_READY ;; 7) echo PTY_REQUEST ;; 8) echo PTY_RELEASE ;;
+    9) echo AUTH_PASSWORD ;; 10) echo AUTH_KBDINT ;; 11) echo KBDINT_ANSWERS ;;
+    64) echo HELLO ;; 65) echo KEX_INIT_REPLY ;; 66) echo KEX_REPLY ;; 67) echo AUTH_REPLY ;;
+    68) echo TRANSPORT_STATE ;; 69) echo SESSION_SETTINGS ;; 70) echo PTY_REPLY ;;
+    71) echo KBDINT_QUERY ;; *) echo UNKNOWN ;;
+  esac
+}
+TYPES=()
+for t in $(seq 0 255); do [ "$t" -ne 1 ] && TYPES+=("$t"); done
+T0=$SECONDS
+jobs=()
+for t in "${TYPES[@]}"; do jobs+=("type$t=type $t"); done
+run_scenarios "$PORT_A" 6 "${jobs[@]}"
+sweep_bad=0
+for t in "${TYPES[@]}"; do
+  f=$RES/type$t
+  port=$(field "type$t" PORT)
+  pid=$(pid_of "type$t"); mon=$(mon_of "type$t")
+  want="message $(name_of "$t") \($t\) in phase kexinit: not allowed; killing it \(peer 127\.0\.0\.1 port $port\)\$"
+  problems=()
+  [ "$(tail -n 1 "$f")" == EOF ] || problems+=("connection not closed")
+  [ -z "$(after_fatal "$f")" ] || problems+=("reply after the message: $(after_fatal "$f")")
+  if [ -z "$pid" ] || ! wait_for 5 pid_gone "$pid"; then
+    problems+=("child ${pid:-?} alive")
+    [ -n "$pid" ] && track_bg "$pid"
+  fi
+  if [ -z "$mon" ] || ! wait_for 5 pid_gone "$mon"; then problems+=("monitor ${mon:-?} alive"); fi
+  lines=$(violation_lines "$LOG_A" preauth "$port")
+  [ "$(grep -c . <<<"$lines")" == 1 ] || problems+=("audit lines: $(grep -c . <<<"$lines")")
+  grep -qE -- "$want" <<<"$lines" || problems+=("audit line: $lines")
+  if [ ${#problems[@]} -gt 0 ]; then
+    sweep_bad=$((sweep_bad + 1))
+    not_ok "type $t first in phase kexinit" "${problems[@]}"
+  fi
+done
+[ "$sweep_bad" -eq 0 ] && ok "all ${#TYPES[@]} message types but KEX_INIT, first in phase kexinit: violation, child killed, one audit line each"
+echo "# type sweep: ${#TYPES[@]} connections in $((SECONDS - T0))s"
+no_privileged_effect "type sweep" "$HBIN"
+
+# --- the other scenarios, in parallel on daemon A (and B for the bound).
+KEY=$(key_of "$U")
+run_scenarios "$PORT_A" 6 \
+  "kexinit-twice=kexinit-twice" "ecdh-first=ecdh-first" "kexinit-trailing=kexinit-trailing" \
+  "truncated=truncated" "oversize=oversize" "with-fd=with-fd" "empty=empty" \
+  "user-change=user-change" "badsig=badsig $U $KEY" \
+  "handover-early=handover-early" "pty-early=pty-early" "password=password $U" \
+  "kbdint-answers=kbdint-answers" "none-flood-a=none-flood $U 129"
+run_scenarios "$PORT_B" 1 "none-flood-b=none-flood $U 129"
+# The one scenario that needs a successful login: again if another test's
+# /etc/nologin refused it meanwhile.
+for _try in 1 2 3; do
+  await_no_nologin
+  mark=$(stat -c %s "$LOG_A")
+  run_scenarios "$PORT_A" 1 "handover-seq0=handover-seq0 $U $KEY"
+  grep -q '^REPLY AUTH_REPLY fds=0 result=success' "$RES/handover-seq0" && break
+  tail -c +$((mark + 1)) "$LOG_A" | grep -q "/etc/nologin exists" || break
+  echo "# handover-seq0: login refused because of /etc/nologin; again"
+done
+
+KEXOK='^KEX ok hash-verified'
+check_pre kexinit-twice "$LOG_A" 'message KEX_INIT \(1\) in phase kex-ecdh: not allowed' \
+  '^REPLY KEX_INIT_REPLY fds=0 ok=1'
+check_pre ecdh-first "$LOG_A" 'message KEX_ECDH \(2\) in phase kexinit: not allowed'
+check_pre kexinit-trailing "$LOG_A" 'message KEX_INIT \(1\) in phase kexinit: malformed'
+check_pre truncated "$LOG_A" 'message KEX_INIT \(1\) in phase kexinit: malformed'
+# The datagram is refused before it is parsed, so only the phase and reason
+# can be named.
+check_pre oversize "$LOG_A" 'in phase kexinit: oversize message' '^SENT oversize datagram of 131073 bytes'
+check_pre with-fd "$LOG_A" 'message KEX_INIT \(1\) in phase kexinit: unexpected descriptors'
+check_pre user-change "$LOG_A" 'message AUTH_NONE \(3\) in phase auth: user name changed' \
+  "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0'
+# A signature over bytes that are not this session's signed data is a plain
+# failure (not a violation); claiming success afterwards is one.
+check_pre badsig "$LOG_A" 'message HANDOVER \(5\) in phase auth: not allowed' \
+  "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0'
+expect_no_match "badsig: no Accepted line" "Accepted publickey for $U from 127\.0\.0\.1 port $(field badsig PORT) " "$(cat "$LOG_A")"
+# The control: the same key with the right signed data is accepted; then
+# garbage transport counters are fatal, and no postauth child starts.
+check_pre handover-seq0 "$LOG_A" \
+  'message HANDOVER \(5\) in phase handover: transport counters below what authentication required' \
+  "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=success'
+expect_match "handover-seq0: valid signature accepted" \
+  "Accepted publickey for $U from 127\.0\.0\.1 port $(field handover-seq0 PORT) ssh2: ED25519 SHA256:" "$(cat "$LOG_A")"
+check_pre handover-early "$LOG_A" 'message HANDOVER \(5\) in phase auth: not allowed' "$KEXOK"
+check_pre pty-early "$LOG_A" 'message PTY_REQUEST \(7\) in phase auth: not allowed' "$KEXOK"
+check_pre password "$LOG_A" 'message HANDOVER \(5\) in phase auth: not allowed' \
+  "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0'
+check_pre kbdint-answers "$LOG_A" 'message KBDINT_ANSWERS \(11\) in phase auth: not allowed' "$KEXOK"
+
+# 129 AUTH_NONE with MaxAuthTries 6: the first "none" is free, so the 7th
+# reply says disconnect; the 8th request comes when the phase is closed.
+check_pre none-flood-a "$LOG_A" 'message AUTH_NONE \(3\) in phase closed: not from the child of this phase' \
+  "$KEXOK" '^SENT AUTH_NONE #8$'
+expect_eq "none-flood MaxAuthTries 6: 6 failures, then one with disconnect" \
+  "6 1" "$(grep -c '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0' "$RES/none-flood-a") $(grep -c '^REPLY AUTH_REPLY fds=0 result=failure disconnect=1' "$RES/none-flood-a")"
+expect_match "none-flood MaxAuthTries 6: logged" \
+  "maximum authentication attempts exceeded for $U from 127\.0\.0\.1 port $(field none-flood-a PORT) ssh2" "$(cat "$LOG_A")"
+# With MaxAuthTries 1000 the state table's bound of 128 per connection ends it.
+check_pre none-flood-b "$LOG_B" 'message AUTH_NONE \(3\) in phase auth: allowed count exceeded' \
+  "$KEXOK" '^SENT AUTH_NONE #129$'
+expect_eq "none-flood MaxAuthTries 1000: 128 failure replies" \
+  128 "$(grep -c '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0' "$RES/none-flood-b")"
+
+# An empty datagram is the end of the channel, not a violation: the monitor
+# ends the child and itself, and logs no audit line.
+f=$RES/empty
+expect_eq "empty: client connection closed" EOF "$(tail -n 1 "$f")"
+expect_eq "empty: no reply" "" "$(after_fatal "$f")"
+check_gone empty "$(pid_of empty)" "$(mon_of empty)"
+wait_for 5 file_has "$LOG_A" "port $(field empty PORT)( |\$)"
+expect_eq "empty: no audit line" "" "$(violation_lines "$LOG_A" preauth "$(field empty PORT)")"
+# The child "closed" its channel but kept running, so the monitor killed it
+# (and says so); either way the end of the connection is logged.
+expect_match "empty: the end of the connection is logged" \
+  "Connection closed by 127\.0\.0\.1 port $(field empty PORT) \[preauth\]|preauth child for 127\.0\.0\.1 port $(field empty PORT) killed by signal 9" \
+  "$(grep -E "port $(field empty PORT)( |\$)" "$LOG_A")"
+
+no_privileged_effect "preauth scenarios" "$HBIN"
+expect_eq "no user process ever ran" "" "$(user_procs)"
+expect_no_match "no session was started" "Disconnected from user|session PTY" "$(cat "$LOG_A" "$LOG_B")"
+expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG_A" "$LOG_B")"
+if pid_alive "$DPID_A"; then ok "listener survives"; else not_ok "listener survives"; fi
+stop_daemon "$DPID_A"
+stop_daemon
+echo "# preauth mode: $((SECONDS - T_PRE))s"
+
+# ================================================================= postauth mode
+T_POST=$SECONDS
+start_from "$PBIN" "${COMMON[@]}" "MaxSessions 2"
+echo "# hostile postauth: port $PORT"
+SCEN=$U_HOME/.lpsshd-hostile-scenario
+RESULT=$U_HOME/.lpsshd-hostile-result
+GO=$U_HOME/.lpsshd-hostile-go
+
+# start_post NAME LINE: writes the scenario and logs in with the real ssh;
+# false (after a failed check) if the hostile postauth child did not start.
+# A login refused because another test's /etc/nologin appeared meanwhile is
+# tried once more.
+start_post() {
+  local _try
+  for _try in 1 2; do
+    await_no_nologin
+    rm -f "$RESULT" "$GO"
+    { echo "$2" >"$SCEN" && chmod 644 "$SCEN"; } || fail "scenario file"
+    SSH_TIMEOUT=40 ssh_bg "$TMP/ssh.$1.out" "$U" true
+    SSH_BG=$BG_PID
+    wait_for 20 lpt_post_settled
+    file_has "$RESULT" '^PID ' && return 0
+    grep -q "/etc/nologin exists" "$LOG" || break
+    wait_for 10 pid_gone "$SSH_BG"
+  done
+  not_ok "$1: hostile postauth started" "$(cat "$TMP/ssh.$1.out")"
+  return 1
+}
+# The child reported, or the login ended without it.
+lpt_post_settled() { file_has "$RESULT" '^PID ' || pid_gone "$SSH_BG"; }
+post_field() { sed -n "s/^PID \([0-9]*\) PPID \([0-9]*\) PORT \([0-9]*\)$/\\$1/p" "$RESULT"; }
+
+# finish_post NAME ERE [LINE-ERE...]: the child's report, then the end.
+finish_post() {
+  local name=$1 re=$2 l
+  shift 2
+  wait_for 30 pid_gone "$SSH_BG" || not_ok "$name: ssh client still connected"
+  cp "$RESULT" "$RES/post-$name" 2>/dev/null
+  if grep -q '^ERROR' "$RESULT"; then not_ok "$name: scenario could not be played" "$(grep '^ERROR' "$RESULT")"; fi
+  for l in '^REPLY TRANSPORT_STATE fds=0 keys=64\+64' '^REPLY SESSION_SETTINGS fds=0' "$@"; do
+    if grep -qE -- "$l" "$RESULT"; then ok "$name: saw $l"; else not_ok "$name: saw $l" "$(cat "$RESULT")"; fi
+  done
+  expect_eq "$name: no monitor reply after the fatal message" "" "$(after_fatal "$RESULT")"
+  check_gone "$name" "$(post_field 1)" "$(post_field 2)"
+  check_audit "$name" postauth "$LOG" "$(post_field 3)" "$re"
+  expect_match "$name: logged in for real first" \
+    "Accepted publickey for $U from 127\.0\.0\.1 port $(post_field 3) ssh2" "$(cat "$LOG")"
+  wait_for 5 test -z "$(user_ptys)"
+  expect_eq "$name: no PTY left" "" "$(user_ptys)"
+}
+
+# The message must be named too: the monitor knows it was a PTY_RELEASE in
+# phase postauth.
+start_post pty-release "pty-release-foreign /dev/pts/0" &&
+finish_post pty-release 'message PTY_RELEASE \(8\) in phase postauth: .*does not hold.*' '^SENT PTY_RELEASE /dev/pts/0$'
+
+start_post auth-pubkey auth-pubkey &&
+finish_post auth-pubkey 'message AUTH_PUBKEY \(4\) in phase postauth: not allowed'
+
+start_post ecdh ecdh &&
+finish_post ecdh 'message KEX_ECDH \(2\) in phase postauth: not allowed'
+
+start_post ready-twice ready-twice &&
+finish_post ready-twice 'message POSTAUTH_READY \(6\) in phase postauth: not allowed'
+
+# 1025 PTY requests with MaxSessions 2: two PTYs, then refusals (not
+# violations), and the 1025th exceeds the table's per-phase bound.
+pty_flood() {
+  local mon held mon_ptys
+  if wait_for 30 file_has "$RESULT" '^HOLDING '; then
+    ok "pty-flood: two PTYs granted, the third refused"
+    mon=$(post_field 2)
+    held=$(user_ptys)
+    expect_eq "pty-flood: the user holds exactly MaxSessions PTYs" 2 "$(grep -c . <<<"$held")"
+    expect_eq "pty-flood: they are the ones reported" \
+      "$(sed -n 's/^HOLDING //p' "$RESULT" | tr ' ' '\n' | sort | xargs)" "$(xargs <<<"$held")"
+    # The monitor sent the descriptors and closed its copies.
+    mon_ptys=$(for l in /proc/"$mon"/fd/*; do readlink "$l"; done 2>/dev/null | grep -E '^/dev/(ptmx|pts/)')
+    expect_eq "pty-flood: the monitor holds no PTY descriptor" "" "$mon_ptys"
+  else
+    not_ok "pty-flood: reached HOLDING" "$(cat "$RESULT")"
+  fi
+  touch "$GO"
+  wait_for 60 file_has "$RESULT" '^SENT PTY_REQUEST #1025$' || not_ok "pty-flood: all requests sent"
+  finish_post pty-flood 'message PTY_REQUEST \(7\) in phase postauth: allowed count exceeded' \
+    '^REPLY PTY_REPLY fds=2 ok=1 tty=/dev/pts/[0-9]+$' '^REPLY PTY_REPLY fds=0 ok=0 tty=-$' \
+    '^TALLY ok=2 refused=1022 bad=0$'
+  expect_eq "pty-flood: two PTYs granted in all" 2 "$(grep -c '^REPLY PTY_REPLY fds=2 ok=1' "$RES/post-pty-flood")"
+}
+start_post pty-flood "pty-flood 1025" && pty_flood
+
+expect_eq "postauth mode: no PAM helper" "" "$(procs_of "$PBIN" lpsshd-pam)"
+expect_no_match "postauth mode: no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG")"
+stop_daemon
+echo "# postauth mode: $((SECONDS - T_POST))s"
+# HOSTILE_KEEP=DIR keeps what the children reported and the daemon logs.
+if [ -n "${HOSTILE_KEEP:-}" ]; then
+  mkdir -p "$HOSTILE_KEEP" && cp -r "$RES" "$LOG_A" "$LOG_B" "$LOG" "$HOSTILE_KEEP"/
+fi
+finish

@@ -1,0 +1,680 @@
+// raw_ssh_client: a scriptable SSH-2 client built on lpsshd's own transport
+// library, for attacks a normal client cannot make (tests/integration/
+// attacks_test.sh).
+//
+//   raw_ssh_client HOST PORT SCENARIO [args]
+//
+// The client side it plays: "SSH-2.0-raw_test", a KEXINIT offering only
+// curve25519-sha256 / ssh-ed25519 / chacha20-poly1305@openssh.com / none
+// (plus kex-strict-c-v00@openssh.com unless the scenario says no-strict),
+// KEX_ECDH_INIT with a fresh X25519 key, KEX_ECDH_REPLY whose ed25519
+// signature over the exchange hash it recomputes itself (so the server's KEX
+// is checked too), NEWKEYS both ways (keys 'C' client->server, 'D'
+// server->client; strict KEX resets both sequence numbers), then
+// SERVICE_REQUEST ssh-userauth and USERAUTH_REQUEST "none" for $RAW_SSH_USER
+// (default "raw_test").
+//
+// Scenarios and what must happen for exit status 0:
+//   normal                       USERAUTH_FAILURE listing publickey
+//   ignore-before-kexinit        IGNORE, then KEXINIT (strict): disconnect or
+//                                close before the KEX completes
+//   ignore-during-kex            IGNORE between KEXINIT and ECDH (strict): same
+//   no-strict-ignore-during-kex  the same without kex-strict-c: must succeed
+//   unexpected-during-kex        SERVICE_REQUEST between KEXINIT and ECDH: same
+//   second-kex-before-auth       KEXINIT after NEWKEYS: disconnect or close
+//   no-seq-reset                 strict, but the send sequence number is not
+//                                reset at NEWKEYS: closed, no SERVICE_ACCEPT
+//   ignore-flood [N]             after SERVICE_ACCEPT, N (100000) IGNOREs of
+//                                1 KiB, then "none": USERAUTH_FAILURE anyway
+//   stall-kex [MAX]              version and KEXINIT, then silence: closed by
+//                                the server within MAX (60) seconds
+//   big-packet                   after NEWKEYS, packet_length 300000: closed
+//
+// Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
+// <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
+// SERVICE_ACCEPT, USERAUTH_FAILURE <methods>, DISCONNECT <code> <text>,
+// CLOSED, TIMEOUT, SEND_FAILED <errno text>, UNEXPECTED <type>, ERROR <why>,
+// and per scenario FLOOD_SENT <n>, ELAPSED <s>, WAITED <s>. The verdict goes
+// to stderr. Exit 0: the expectation held; 1: it did not; 2: usage.
+// $RAW_SSH_LINGER (seconds) keeps the connection open that long before
+// exiting, so a harness can read the server process's final memory use.
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/chachapoly.h"
+#include "crypto/ed25519.h"
+#include "crypto/fingerprint.h"
+#include "crypto/x25519.h"
+#include "transport/algorithms.h"
+#include "transport/kex_hash.h"
+#include "transport/kexinit.h"
+#include "transport/packet.h"
+#include "transport/ssh_msg.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+using namespace lpsshd;
+
+namespace {
+
+constexpr std::string_view kClientVersion = "SSH-2.0-raw_test";
+constexpr int kReplyTimeoutMs = 10000;  // any single answer from the server
+
+void event(const std::string& line) {
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  for (char c : s) out += (c >= 0x20 && c <= 0x7e) ? c : '?';
+  return out;
+}
+
+int64_t now_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+std::string seconds(int64_t ms) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", static_cast<double>(ms) / 1000.0);
+  return b;
+}
+
+// What receive() ended with. Everything but kMessage has been printed.
+enum class Got { kMessage, kDisconnect, kClosed, kTimeout, kError };
+
+// The connection: a blocking socket, our packet codec, received bytes.
+class Peer {
+ public:
+  explicit Peer(int fd) : fd_(fd) {}
+  ~Peer() { ::close(fd_); }
+  Peer(const Peer&) = delete;
+  Peer& operator=(const Peer&) = delete;
+
+  transport::PacketEncoder& encoder() { return enc_; }
+  transport::PacketDecoder& decoder() { return dec_; }
+  Got last() const { return last_; }
+
+  // Writes all of b. False (after printing SEND_FAILED once) when the server
+  // has gone: the caller then reads what it said before it went.
+  bool write_all(std::span<const uint8_t> b) {
+    size_t off = 0;
+    while (off < b.size()) {
+      const ssize_t n = ::send(fd_, b.data() + off, b.size() - off, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        if (!send_failed_) event(std::string("SEND_FAILED ") + std::strerror(errno));
+        send_failed_ = true;
+        return false;
+      }
+      off += static_cast<size_t>(n);
+    }
+    return true;
+  }
+  bool write_text(std::string_view s) {
+    return write_all({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+  }
+  // One packet carrying payload, with the current keys and sequence number.
+  bool send(std::span<const uint8_t> payload) {
+    std::vector<uint8_t> out;
+    enc_.encode(payload, out);
+    return write_all(out);
+  }
+
+  // The server's identification line (without CR LF); lines before it are
+  // skipped as RFC 4253 4.2 allows. Bytes after it stay for the decoder.
+  std::optional<std::string> read_version() {
+    const int64_t deadline = now_ms() + kReplyTimeoutMs;
+    while (true) {
+      while (true) {
+        auto nl = std::find(in_.begin() + static_cast<ptrdiff_t>(off_), in_.end(), '\n');
+        if (nl == in_.end()) break;
+        std::string line(in_.begin() + static_cast<ptrdiff_t>(off_), nl);
+        off_ = static_cast<size_t>(nl - in_.begin()) + 1;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.starts_with("SSH-")) return line;
+      }
+      if (in_.size() - off_ > 8192) {
+        event("ERROR no identification line in 8 KiB");
+        return std::nullopt;
+      }
+      if (!fill(deadline)) return std::nullopt;
+    }
+  }
+
+  // The next message from the server, transport-generic IGNORE and DEBUG
+  // skipped. DISCONNECT, close, timeout and errors are printed and returned.
+  Got receive(std::vector<uint8_t>& payload, int timeout_ms = kReplyTimeoutMs) {
+    const int64_t deadline = now_ms() + timeout_ms;
+    while (true) {
+      size_t used = 0;
+      std::string why;
+      const auto r = dec_.decode({in_.data() + off_, in_.size() - off_}, used, payload, why);
+      if (r == transport::PacketDecoder::Result::kError) {
+        event("ERROR undecodable packet from the server: " + why);
+        return last_ = Got::kError;
+      }
+      if (r == transport::PacketDecoder::Result::kPacket) {
+        off_ += used;
+        if (payload.empty()) {
+          event("ERROR empty payload from the server");
+          return last_ = Got::kError;
+        }
+        if (payload[0] == ssh::kIgnore || payload[0] == ssh::kDebug) continue;
+        if (payload[0] == ssh::kDisconnect) {
+          // byte 1, uint32 reason code, string description, string language
+          wire::Reader rd(payload);
+          uint8_t type = 0;
+          uint32_t code = 0;
+          wire::Bytes text;
+          if (!rd.u8(type) || !rd.u32(code) || !rd.string(text)) {
+            event("ERROR malformed DISCONNECT");
+            return last_ = Got::kError;
+          }
+          event("DISCONNECT " + std::to_string(code) + " " + printable(wire::as_view(text)));
+          return last_ = Got::kDisconnect;
+        }
+        return last_ = Got::kMessage;
+      }
+      if (!fill(deadline)) return last_;
+    }
+  }
+
+ private:
+  // Reads more bytes until deadline. False after printing CLOSED, TIMEOUT or
+  // ERROR (and setting last_).
+  bool fill(int64_t deadline) {
+    if (off_ > 0 && off_ == in_.size()) {
+      in_.clear();
+      off_ = 0;
+    }
+    while (true) {
+      const int64_t left = deadline - now_ms();
+      if (left <= 0) {
+        event("TIMEOUT");
+        last_ = Got::kTimeout;
+        return false;
+      }
+      pollfd p{fd_, POLLIN, 0};
+      const int n = ::poll(&p, 1, static_cast<int>(left));
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) continue;  // the deadline check above ends it
+      uint8_t buf[64 * 1024];
+      const ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
+      if (got < 0 && errno == EINTR) continue;
+      if (got > 0) {
+        in_.insert(in_.end(), buf, buf + got);
+        return true;
+      }
+      if (got == 0 || errno == ECONNRESET || errno == EPIPE) {
+        event(got == 0 ? "CLOSED" : "CLOSED (reset)");
+        last_ = Got::kClosed;
+      } else {
+        event(std::string("ERROR read: ") + std::strerror(errno));
+        last_ = Got::kError;
+      }
+      return false;
+    }
+  }
+
+  int fd_;
+  std::vector<uint8_t> in_;
+  size_t off_ = 0;
+  transport::PacketEncoder enc_;
+  transport::PacketDecoder dec_;
+  Got last_ = Got::kMessage;
+  bool send_failed_ = false;
+};
+
+int connect_to(const char* host, const char* port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host, port, &hints, &res) != 0) return -1;
+  int fd = -1;
+  for (addrinfo* a = res; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd >= 0 && ::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(res);
+  if (fd >= 0) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+      const int p = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
+                                             : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+      event("LOCAL_PORT " + std::to_string(p));
+    }
+  }
+  return fd;
+}
+
+// ---------------------------------------------------------------- the client side
+
+struct Plan {
+  bool strict = true;                  // offer kex-strict-c-v00@openssh.com
+  bool reset_send_seq = true;          // under strict KEX, at our NEWKEYS
+  bool ignore_before_kexinit = false;  // SSH_MSG_IGNORE as the first packet
+  bool ignore_during_kex = false;      // between KEXINIT and KEX_ECDH_INIT
+  bool service_during_kex = false;     // SERVICE_REQUEST there instead
+};
+
+struct Session {
+  std::string server_version;
+  std::vector<uint8_t> client_kexinit, server_kexinit;
+  bool server_strict = false;
+  crypto::SecretBytes key_ctos;  // 64 bytes, letter 'C'
+};
+
+std::vector<uint8_t> ignore_payload(size_t n) {
+  std::vector<uint8_t> data(n, 'x');
+  wire::Writer w(n + 8);
+  w.u8(ssh::kIgnore).string(data);
+  return w.take();
+}
+
+std::vector<uint8_t> service_request(std::string_view name) {
+  wire::Writer w;
+  w.u8(ssh::kServiceRequest).string(name);
+  return w.take();
+}
+
+std::vector<uint8_t> client_kexinit(bool strict) {
+  std::string kex(transport::kKexAlgorithms[0].name);
+  if (strict) kex += "," + std::string(transport::kStrictKexClient);
+  uint8_t cookie[16];
+  randombytes_buf(cookie, sizeof cookie);
+  const std::string_view cipher = transport::kCiphers[0].name;
+  wire::Writer w(512);
+  w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
+  w.string(kex).string(transport::kHostKeyAlgorithm);
+  w.string(cipher).string(cipher);
+  // What a real client sends; with an AEAD cipher the MAC is not used.
+  w.string("hmac-sha2-256-etm@openssh.com").string("hmac-sha2-256-etm@openssh.com");
+  w.string(transport::kCompressionNone).string(transport::kCompressionNone);
+  w.string("").string("");
+  w.boolean(false).u32(0);
+  return w.take();
+}
+
+bool unexpected(const std::vector<uint8_t>& pkt, const char* wanted) {
+  event("UNEXPECTED " + std::to_string(pkt[0]) + " (wanted " + wanted + ")");
+  return false;
+}
+
+// Identification strings both ways.
+bool versions(Peer& p, Session& s) {
+  if (!p.write_text(std::string(kClientVersion) + "\r\n")) return false;
+  auto v = p.read_version();
+  if (!v) return false;
+  s.server_version = *v;
+  event("SERVER_VERSION " + printable(*v));
+  return true;
+}
+
+// Our KEXINIT (after an IGNORE if the plan says so).
+bool send_kexinit(Peer& p, Session& s, const Plan& plan) {
+  if (plan.ignore_before_kexinit && !p.send(ignore_payload(16))) return false;
+  s.client_kexinit = client_kexinit(plan.strict);
+  return p.send(s.client_kexinit);
+}
+
+// The server's KEXINIT, checked to negotiate what we offered.
+bool receive_kexinit(Peer& p, Session& s, const Plan& plan) {
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) != Got::kMessage) return false;
+  if (pkt[0] != ssh::kKexInit) return unexpected(pkt, "KEXINIT");
+  std::string why;
+  auto server = transport::parse_kexinit(pkt, why);
+  auto client = transport::parse_kexinit(s.client_kexinit, why);
+  if (!server || !client) {
+    event("ERROR server KEXINIT: " + why);
+    return false;
+  }
+  if (!transport::negotiate(*client, *server, why)) {
+    event("ERROR negotiation: " + why);
+    return false;
+  }
+  for (const auto& name : server->lists[transport::KexInit::kKex])
+    if (name == transport::kStrictKexServer) s.server_strict = true;
+  s.server_kexinit = std::move(pkt);
+  event(std::string("SERVER_KEXINIT") + (s.server_strict ? " strict" : ""));
+  return true;
+}
+
+// KEX_ECDH_INIT, KEX_ECDH_REPLY (verified), NEWKEYS both ways, key switch.
+bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
+  if (plan.ignore_during_kex) p.send(ignore_payload(16));
+  if (plan.service_during_kex) p.send(service_request("ssh-userauth"));
+  auto eph = crypto::x25519_generate();
+  wire::Writer init;
+  init.u8(ssh::kKexEcdhInit).string(eph.public_key);
+  p.send(init.bytes());  // on failure, the server's last words are read below
+
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) != Got::kMessage) return false;
+  if (pkt[0] != ssh::kKexEcdhReply) return unexpected(pkt, "KEX_ECDH_REPLY");
+  // byte 31, string K_S (host key blob), string Q_S, string signature of H
+  wire::Reader r(pkt);
+  uint8_t type = 0;
+  wire::Bytes host_blob, q_s, sig;
+  if (!r.u8(type) || !r.string(host_blob) || !r.fixed_string(q_s, 32) || !r.string(sig) ||
+      !r.end()) {
+    event("ERROR malformed KEX_ECDH_REPLY");
+    return false;
+  }
+  if (!crypto::ed25519_parse_public_blob(host_blob)) {
+    event("ERROR host key is not ssh-ed25519");
+    return false;
+  }
+  auto shared = crypto::x25519_shared(eph.secret, q_s);
+  if (!shared) {
+    event("ERROR server X25519 value refused");
+    return false;
+  }
+  const auto k = transport::shared_secret_mpint(*shared);
+  transport::ExchangeHashInputs in{kClientVersion,   s.server_version, s.client_kexinit,
+                                   s.server_kexinit, host_blob,        eph.public_key,
+                                   q_s};
+  const auto h = transport::exchange_hash(in, k);
+  if (!crypto::ed25519_verify_blob(host_blob, sig, h)) {
+    event("ERROR host key signature over the exchange hash does not verify");
+    return false;
+  }
+  event("HOSTKEY " + crypto::sha256_fingerprint(host_blob));
+  const size_t key_bytes = transport::kCiphers[0].key_bytes;
+  s.key_ctos = transport::derive_key(k, h, 'C', h, key_bytes);
+  const auto key_stoc = transport::derive_key(k, h, 'D', h, key_bytes);
+  const bool strict = plan.strict && s.server_strict;
+
+  const uint8_t newkeys[1] = {ssh::kNewKeys};
+  p.send(newkeys);
+  p.encoder().set_key(s.key_ctos.span());
+  if (strict && plan.reset_send_seq) p.encoder().set_seq(0);
+
+  if (p.receive(pkt) != Got::kMessage) return false;
+  if (pkt.size() != 1 || pkt[0] != ssh::kNewKeys) return unexpected(pkt, "NEWKEYS");
+  p.decoder().set_key(key_stoc.span());
+  if (strict) p.decoder().set_seq(0);
+  event("KEX_OK");
+  return true;
+}
+
+bool full_kex(Peer& p, Session& s, const Plan& plan) {
+  return versions(p, s) && send_kexinit(p, s, plan) && receive_kexinit(p, s, plan) &&
+         ecdh_and_newkeys(p, s, plan);
+}
+
+bool service_accept(Peer& p) {
+  p.send(service_request("ssh-userauth"));
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) != Got::kMessage) return false;
+  if (pkt[0] != ssh::kServiceAccept) return unexpected(pkt, "SERVICE_ACCEPT");
+  event("SERVICE_ACCEPT");
+  return true;
+}
+
+// USERAUTH_REQUEST "none"; true on USERAUTH_FAILURE, whose methods are returned.
+bool userauth_none(Peer& p, std::string& methods) {
+  const char* user = std::getenv("RAW_SSH_USER");
+  wire::Writer w;
+  w.u8(ssh::kUserauthRequest).string(user != nullptr ? user : "raw_test");
+  w.string("ssh-connection").string("none");
+  p.send(w.bytes());
+  std::vector<uint8_t> pkt;
+  while (true) {
+    if (p.receive(pkt) != Got::kMessage) return false;
+    if (pkt[0] != ssh::kUserauthBanner) break;
+    event("USERAUTH_BANNER");
+  }
+  if (pkt[0] != ssh::kUserauthFailure) return unexpected(pkt, "USERAUTH_FAILURE");
+  // byte 51, name-list methods, boolean partial success
+  wire::Reader r(pkt);
+  uint8_t type = 0;
+  wire::Bytes list;
+  bool partial = false;
+  if (!r.u8(type) || !r.string(list) || !r.boolean(partial) || !r.end()) {
+    event("ERROR malformed USERAUTH_FAILURE");
+    return false;
+  }
+  methods = printable(wire::as_view(list));
+  event("USERAUTH_FAILURE " + methods);
+  return true;
+}
+
+bool lists_publickey(const std::string& methods) {
+  return ("," + methods + ",").find(",publickey,") != std::string::npos;
+}
+
+// After an attack: the server must end the connection (DISCONNECT or close),
+// and must not have answered as if nothing happened.
+bool ended_by_server(Peer& p) {
+  if (p.last() == Got::kDisconnect || p.last() == Got::kClosed) return true;
+  if (p.last() != Got::kMessage) return false;  // timeout or our decode error
+  std::vector<uint8_t> pkt;
+  while (true) {
+    const Got g = p.receive(pkt);
+    if (g == Got::kDisconnect || g == Got::kClosed) return true;
+    if (g != Got::kMessage) return false;
+    event("UNEXPECTED " + std::to_string(pkt[0]) + " (wanted the connection to end)");
+  }
+}
+
+// ---------------------------------------------------------------- scenarios
+
+struct Verdict {
+  bool ok;
+  std::string why;
+};
+
+Verdict normal(Peer& p) {
+  Session s;
+  std::string methods;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!s.server_strict) return {false, "server did not offer kex-strict-s-v00@openssh.com"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  if (!userauth_none(p, methods)) return {false, "no USERAUTH_FAILURE"};
+  if (!lists_publickey(methods)) return {false, "publickey not among the methods"};
+  return {true, "login flow works"};
+}
+
+// The attack happens during the first key exchange: it must not complete.
+Verdict kex_refused(Peer& p, const Plan& plan) {
+  Session s;
+  if (full_kex(p, s, plan)) return {false, "the key exchange completed"};
+  if (!ended_by_server(p)) return {false, "the server did not end the connection"};
+  return {true, "key exchange refused"};
+}
+
+Verdict no_strict_ignore(Peer& p) {
+  Plan plan;
+  plan.strict = false;
+  plan.ignore_during_kex = true;
+  Session s;
+  std::string methods;
+  if (!full_kex(p, s, plan)) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  if (!userauth_none(p, methods)) return {false, "no USERAUTH_FAILURE"};
+  return {true, "IGNORE during a non-strict KEX is accepted"};
+}
+
+Verdict second_kex(Peer& p) {
+  Session s;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  p.send(client_kexinit(true));
+  std::vector<uint8_t> pkt;
+  const Got g = p.receive(pkt);
+  if (g == Got::kMessage) {
+    event("UNEXPECTED " + std::to_string(pkt[0]) + " (wanted a refusal)");
+    return {false, "the server answered a second KEXINIT"};
+  }
+  if (!ended_by_server(p)) return {false, "the server did not end the connection"};
+  return {true, "re-exchange before authentication refused"};
+}
+
+Verdict no_seq_reset(Peer& p) {
+  Plan plan;
+  plan.reset_send_seq = false;
+  Session s;
+  if (!full_kex(p, s, plan)) return {false, "key exchange failed"};
+  if (service_accept(p)) return {false, "the server took a packet under the wrong sequence number"};
+  if (!ended_by_server(p)) return {false, "the server did not end the connection"};
+  return {true, "wrong sequence number refused"};
+}
+
+Verdict ignore_flood(Peer& p, long n) {
+  Session s;
+  std::string methods;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  const int64_t t0 = now_ms();
+  const auto ignore = ignore_payload(1024);
+  std::vector<uint8_t> batch;
+  long sent = 0;
+  while (sent < n) {
+    batch.clear();
+    for (int i = 0; i < 256 && sent < n; ++i, ++sent) p.encoder().encode(ignore, batch);
+    if (!p.write_all(batch)) break;
+  }
+  event("FLOOD_SENT " + std::to_string(sent));
+  const bool answered = sent == n && userauth_none(p, methods);
+  event("ELAPSED " + seconds(now_ms() - t0));
+  if (!answered) {
+    ended_by_server(p);
+    return {false, "no USERAUTH_FAILURE after the flood"};
+  }
+  return {true, "flood absorbed"};
+}
+
+Verdict stall_kex(Peer& p, long max_seconds) {
+  Session s;
+  Plan plan;
+  if (!versions(p, s) || !send_kexinit(p, s, plan) || !receive_kexinit(p, s, plan))
+    return {false, "no KEXINIT from the server"};
+  const int64_t t0 = now_ms();
+  std::vector<uint8_t> pkt;
+  const Got g = p.receive(pkt, static_cast<int>(max_seconds * 1000));
+  event("WAITED " + seconds(now_ms() - t0));
+  if (g == Got::kMessage) {
+    event("UNEXPECTED " + std::to_string(pkt[0]));
+    return {false, "the server sent a message to a stalled client"};
+  }
+  if (g != Got::kClosed && g != Got::kDisconnect) return {false, "the server kept the connection"};
+  return {true, "stalled connection cut"};
+}
+
+Verdict big_packet(Peer& p) {
+  Session s;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  // An encrypted packet whose (encrypted) packet_length field says 300000,
+  // over the 256 KiB limit; a few body bytes and a tag follow.
+  uint8_t pkt[4 + 8 + crypto::ChachaPoly::kTagBytes] = {};
+  const uint32_t len = 300000;
+  pkt[0] = uint8_t(len >> 24);
+  pkt[1] = uint8_t(len >> 16);
+  pkt[2] = uint8_t(len >> 8);
+  pkt[3] = uint8_t(len);
+  randombytes_buf(pkt + 4, 8);
+  crypto::ChachaPoly cipher(s.key_ctos.span());
+  cipher.seal(p.encoder().seq(), pkt, 12, pkt + 12);
+  p.write_all(pkt);
+  std::vector<uint8_t> reply;
+  const Got g = p.receive(reply);
+  if (g == Got::kMessage) {
+    event("UNEXPECTED " + std::to_string(reply[0]));
+    return {false, "the server answered an oversized packet"};
+  }
+  if (!ended_by_server(p)) return {false, "the server did not end the connection"};
+  return {true, "oversized packet refused"};
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
+               "scenarios: normal ignore-before-kexinit ignore-during-kex "
+               "no-strict-ignore-during-kex unexpected-during-kex second-kex-before-auth "
+               "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet\n");
+  return 2;
+}
+
+bool parse_count(const char* s, long& out) {
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtol(s, &end, 10);
+  return errno == 0 && end != s && *end == '\0' && out > 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4 || argc > 5) return usage();
+  if (sodium_init() < 0) return 2;
+  signal(SIGPIPE, SIG_IGN);
+  const std::string scenario = argv[3];
+  long arg = 0;
+  if (argc == 5 && !parse_count(argv[4], arg)) return usage();
+
+  const int fd = connect_to(argv[1], argv[2]);
+  if (fd < 0) {
+    event(std::string("ERROR cannot connect: ") + std::strerror(errno));
+    return 1;
+  }
+  Peer p(fd);
+  Verdict v{false, "unknown scenario"};
+  Plan plan;
+  if (scenario == "normal") {
+    v = normal(p);
+  } else if (scenario == "ignore-before-kexinit") {
+    plan.ignore_before_kexinit = true;
+    v = kex_refused(p, plan);
+  } else if (scenario == "ignore-during-kex") {
+    plan.ignore_during_kex = true;
+    v = kex_refused(p, plan);
+  } else if (scenario == "no-strict-ignore-during-kex") {
+    v = no_strict_ignore(p);
+  } else if (scenario == "unexpected-during-kex") {
+    plan.service_during_kex = true;
+    v = kex_refused(p, plan);
+  } else if (scenario == "second-kex-before-auth") {
+    v = second_kex(p);
+  } else if (scenario == "no-seq-reset") {
+    v = no_seq_reset(p);
+  } else if (scenario == "ignore-flood") {
+    v = ignore_flood(p, arg > 0 ? arg : 100000);
+  } else if (scenario == "stall-kex") {
+    v = stall_kex(p, arg > 0 ? arg : 60);
+  } else if (scenario == "big-packet") {
+    v = big_packet(p);
+  } else {
+    return usage();
+  }
+  if (const char* linger = std::getenv("RAW_SSH_LINGER")) {
+    long s = 0;
+    if (parse_count(linger, s)) sleep(static_cast<unsigned>(s));
+  }
+  std::fprintf(stderr, "%s: %s: %s\n", v.ok ? "PASS" : "FAIL", scenario.c_str(), v.why.c_str());
+  return v.ok ? 0 : 1;
+}
