@@ -31,14 +31,17 @@ bool Admission::exempt(const SourceAddress& src) const {
 }
 
 int64_t Admission::penalty_left(const SourceAddress& src, int64_t now_s) const {
-  auto it = penalty_until_.find(block_of(src));
-  return it == penalty_until_.end() || it->second <= now_s ? 0 : it->second - now_s;
+  auto it = penalties_by_block_.find(block_of(src));
+  return it == penalties_by_block_.end() || it->second.until <= now_s ? 0 : it->second.until - now_s;
+}
+
+bool Admission::penalised(const SourceAddress& src, int64_t now_s) const {
+  auto it = penalties_by_block_.find(block_of(src));
+  return it != penalties_by_block_.end() && it->second.active && it->second.until > now_s;
 }
 
 Admission::Verdict Admission::check(const SourceAddress& src, int64_t now_s, int random_percent) const {
-  if (penalties_.enabled && !exempt(src) &&
-      penalty_left(src, now_s) >= static_cast<int64_t>(penalties_.min))
-    return Verdict::kPenalty;
+  if (penalties_.enabled && !exempt(src) && penalised(src, now_s)) return Verdict::kPenalty;
   if (per_source_ > 0) {
     auto it = unauth_per_block_.find(block_of(src));
     if (it != unauth_per_block_.end() && it->second >= per_source_) return Verdict::kPerSource;
@@ -85,11 +88,13 @@ void Admission::ended(pid_t monitor, int exit_code, int64_t now_s) {
     default: return;
   }
   if (add == 0) return;
-  int64_t& until = penalty_until_[c.block];
-  until = std::min(std::max(until, now_s) + add, now_s + static_cast<int64_t>(penalties_.max));
+  Penalty& p = penalties_by_block_[c.block];
+  if (p.until <= now_s) p = Penalty{};  // an expired penalty starts over
+  p.until = std::min(std::max(p.until, now_s) + add, now_s + static_cast<int64_t>(penalties_.max));
+  if (p.until - now_s >= static_cast<int64_t>(penalties_.min)) p.active = true;
   // Forget expired entries now and then, so the table stays small.
-  if (penalty_until_.size() > 65536)
-    std::erase_if(penalty_until_, [now_s](const auto& kv) { return kv.second <= now_s; });
+  if (penalties_by_block_.size() > 65536)
+    std::erase_if(penalties_by_block_, [now_s](const auto& kv) { return kv.second.until <= now_s; });
 }
 
 const char* Admission::describe(Verdict v) {

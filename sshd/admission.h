@@ -36,8 +36,10 @@ class Admission {
   void ended(pid_t monitor, int exit_code, int64_t now_s);
 
   int unauthenticated() const { return unauthenticated_; }
-  // Seconds of penalty left for src's block (0: none active).
+  // Seconds of penalty accrued and not yet expired for src's block, and
+  // whether it is enforced (it reached PerSourcePenalties min).
   int64_t penalty_left(const SourceAddress& src, int64_t now_s) const;
+  bool penalised(const SourceAddress& src, int64_t now_s) const;
   static const char* describe(Verdict v);
 
  private:
@@ -57,7 +59,13 @@ class Admission {
   std::vector<std::string> exempt_;
   std::map<pid_t, Conn> conns_;
   std::map<Block, int> unauth_per_block_;
-  std::map<Block, int64_t> penalty_until_;
+  // A penalty accrues until it reaches PerSourcePenalties min; from then it
+  // is enforced until it expires.
+  struct Penalty {
+    int64_t until = 0;
+    bool active = false;
+  };
+  std::map<Block, Penalty> penalties_by_block_;
   int unauthenticated_ = 0;
 };
 
