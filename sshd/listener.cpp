@@ -229,7 +229,7 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
       }
       const uint32_t preauth_uid = uids.enabled() ? uids.take(r) : 0;
       if (uids.enabled() && preauth_uid == 0) {
-        log::error("drop connection #%llu from [%s]:%u: PreauthUidRange exhausted",
+        log::error("drop connection #%llu from [%s]:%u PreauthUidRange exhausted",
                    static_cast<unsigned long long>(connection_number), src.text.c_str(), port);
         continue;
       }
