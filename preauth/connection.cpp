@@ -73,7 +73,9 @@ bool Connection::read_packet(std::vector<uint8_t>& payload, bool strict) {
       }
       if (type == ssh::kIgnore || type == ssh::kDebug || type == ssh::kUnimplemented) {
         if (strict) {
-          error_ = "strict KEX violation: unexpected message during key exchange";
+          error_ = "strict KEX violation: unexpected packet type " + std::to_string(type) +
+                   " during key exchange";
+          disconnect(ssh::kProtocolError, error_);
           return false;
         }
         continue;  // bounded: each costs the client a packet and frees its buffer

@@ -262,7 +262,7 @@ check_pre kexinit-trailing "$LOG_A" 'message KEX_INIT \(1\) in phase kexinit: ma
 check_pre truncated "$LOG_A" 'message KEX_INIT \(1\) in phase kexinit: malformed'
 # The datagram is refused before it is parsed, so only the phase and reason
 # can be named.
-check_pre oversize "$LOG_A" 'in phase kexinit: oversize message' '^SENT oversize datagram of 131073 bytes'
+check_pre oversize "$LOG_A" 'message KEX_INIT \(1\) in phase kexinit: oversize message' '^SENT oversize datagram of 131073 bytes'
 check_pre with-fd "$LOG_A" 'message KEX_INIT \(1\) in phase kexinit: unexpected descriptors'
 check_pre user-change "$LOG_A" 'message AUTH_NONE \(3\) in phase auth: user name changed' \
   "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0'
@@ -286,7 +286,7 @@ check_pre kbdint-answers "$LOG_A" 'message KBDINT_ANSWERS \(11\) in phase auth: 
 
 # 129 AUTH_NONE with MaxAuthTries 6: the first "none" is free, so the 7th
 # reply says disconnect; the 8th request comes when the phase is closed.
-check_pre none-flood-a "$LOG_A" 'message AUTH_NONE \(3\) in phase closed: not from the child of this phase' \
+check_pre none-flood-a "$LOG_A" 'message AUTH_NONE \(3\) in phase closed: the connection is closing; nothing more is accepted' \
   "$KEXOK" '^SENT AUTH_NONE #8$'
 expect_eq "none-flood MaxAuthTries 6: 6 failures, then one with disconnect" \
   "6 1" "$(grep -c '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0' "$RES/none-flood-a") $(grep -c '^REPLY AUTH_REPLY fds=0 result=failure disconnect=1' "$RES/none-flood-a")"
@@ -309,7 +309,7 @@ expect_eq "empty: no audit line" "" "$(violation_lines "$LOG_A" preauth "$(field
 # The child "closed" its channel but kept running, so the monitor killed it
 # (and says so); either way the end of the connection is logged.
 expect_match "empty: the end of the connection is logged" \
-  "Connection closed by 127\.0\.0\.1 port $(field empty PORT) \[preauth\]|preauth child for 127\.0\.0\.1 port $(field empty PORT) killed by signal 9" \
+  "Connection closed by 127\.0\.0\.1 port $(field empty PORT) \[preauth\]|preauth child for 127\.0\.0\.1 port $(field empty PORT) closed its channel but kept running; killed" \
   "$(grep -E "port $(field empty PORT)( |\$)" "$LOG_A")"
 
 no_privileged_effect "preauth scenarios" "$HBIN"

@@ -53,6 +53,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -343,7 +344,7 @@ bool send_kexinit(Peer& p, Session& s, const Plan& plan) {
 }
 
 // The server's KEXINIT, checked to negotiate what we offered.
-bool receive_kexinit(Peer& p, Session& s, const Plan& plan) {
+bool receive_kexinit(Peer& p, Session& s) {
   std::vector<uint8_t> pkt;
   if (p.receive(pkt) != Got::kMessage) return false;
   if (pkt[0] != ssh::kKexInit) return unexpected(pkt, "KEXINIT");
@@ -424,7 +425,7 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
 }
 
 bool full_kex(Peer& p, Session& s, const Plan& plan) {
-  return versions(p, s) && send_kexinit(p, s, plan) && receive_kexinit(p, s, plan) &&
+  return versions(p, s) && send_kexinit(p, s, plan) && receive_kexinit(p, s) &&
          ecdh_and_newkeys(p, s, plan);
 }
 
@@ -572,7 +573,7 @@ Verdict ignore_flood(Peer& p, long n) {
 Verdict stall_kex(Peer& p, long max_seconds) {
   Session s;
   Plan plan;
-  if (!versions(p, s) || !send_kexinit(p, s, plan) || !receive_kexinit(p, s, plan))
+  if (!versions(p, s) || !send_kexinit(p, s, plan) || !receive_kexinit(p, s))
     return {false, "no KEXINIT from the server"};
   const int64_t t0 = now_ms();
   std::vector<uint8_t> pkt;
