@@ -1,5 +1,7 @@
 #include "postauth/channels.h"
 
+#include "postauth/channel_messages.h"
+
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -19,7 +21,6 @@ constexpr uint32_t kOpenAdministrativelyProhibited = 1;
 constexpr uint32_t kOpenUnknownChannelType = 3;
 constexpr uint32_t kOpenResourceShortage = 4;
 constexpr uint32_t kExtendedDataStderr = 1;
-constexpr size_t kMaxCommand = 128 * 1024;
 
 std::string signal_name(int sig) {
   const char* abbrev = sigabbrev_np(sig);
@@ -66,13 +67,11 @@ bool ConnectionService::handle(std::span<const uint8_t> msg) {
 }
 
 bool ConnectionService::on_global_request(std::span<const uint8_t> msg) {
-  wire::Reader r(msg.subspan(1));
-  wire::Bytes name;
-  bool want_reply = false;
-  if (!r.string(name) || !r.boolean(want_reply)) return fail("malformed GLOBAL_REQUEST");
+  GlobalRequest g;
+  if (!parse_global_request(msg, g)) return fail("malformed GLOBAL_REQUEST");
   // Nothing global is supported yet (keepalive@openssh.com included): a
   // FAILURE reply is what clients expect.
-  if (want_reply) {
+  if (g.want_reply) {
     const uint8_t failure[1] = {ssh::kRequestFailure};
     t_.send(failure);
   }
@@ -80,19 +79,17 @@ bool ConnectionService::on_global_request(std::span<const uint8_t> msg) {
 }
 
 bool ConnectionService::on_open(std::span<const uint8_t> msg) {
-  wire::Reader r(msg.subspan(1));
-  wire::Bytes type;
-  uint32_t sender = 0, window = 0, max_packet = 0;
-  if (!r.string(type) || !r.u32(sender) || !r.u32(window) || !r.u32(max_packet))
-    return fail("malformed CHANNEL_OPEN");
+  ChannelOpen open;
+  if (!parse_channel_open(msg, open)) return fail("malformed CHANNEL_OPEN");
+  const uint32_t sender = open.sender, window = open.window, max_packet = open.max_packet;
   auto refuse = [&](uint32_t code, const char* text) {
     wire::Writer w;
     w.u8(ssh::kChannelOpenFailure).u32(sender).u32(code).string(text).string("");
     t_.send(w.bytes());
     return true;
   };
-  if (wire::as_view(type) != "session") return refuse(kOpenUnknownChannelType, "unknown channel type");
-  if (!r.end()) return fail("malformed CHANNEL_OPEN session");
+  if (open.type != "session") return refuse(kOpenUnknownChannelType, "unknown channel type");
+  if (!open.extra.empty()) return fail("malformed CHANNEL_OPEN session");
   if (static_cast<int>(channels_.size()) >= max_sessions_)
     return refuse(kOpenResourceShortage, "no more sessions");
   if (max_packet == 0) return refuse(kOpenAdministrativelyProhibited, "bad maximum packet size");
@@ -115,25 +112,22 @@ void ConnectionService::send_status(uint32_t remote_id, bool ok) {
 }
 
 bool ConnectionService::on_request(std::span<const uint8_t> msg) {
-  wire::Reader r(msg.subspan(1));
-  uint32_t recipient = 0;
-  wire::Bytes type_b;
-  bool want_reply = false;
-  if (!r.u32(recipient) || !r.string(type_b) || !r.boolean(want_reply))
-    return fail("malformed CHANNEL_REQUEST");
-  Channel* c = find(recipient);
+  ChannelRequest req;
+  if (!parse_channel_request(msg, req)) return fail("malformed CHANNEL_REQUEST");
+  Channel* c = find(req.recipient);
   if (c == nullptr) return fail("request for unknown channel");
-  const std::string_view type = wire::as_view(type_b);
+  const std::string_view type = req.type;
+  const bool want_reply = req.want_reply;
   error_.clear();
   bool ok = false;
   if (c->close_received) ok = false;
-  else if (type == "pty-req") ok = req_pty(*c, r);
-  else if (type == "shell") ok = req_exec(*c, r, true);
-  else if (type == "exec") ok = req_exec(*c, r, false);
-  else if (type == "env") ok = req_env(*c, r);
-  else if (type == "window-change") ok = req_window_change(*c, r);
-  else if (type == "signal") ok = req_signal(*c, r);
-  else if (type == "break") ok = req_break(*c, r);
+  else if (type == "pty-req") ok = req_pty(*c, req.body);
+  else if (type == "shell") ok = req_exec(*c, req.body, true);
+  else if (type == "exec") ok = req_exec(*c, req.body, false);
+  else if (type == "env") ok = req_env(*c, req.body);
+  else if (type == "window-change") ok = req_window_change(*c, req.body);
+  else if (type == "signal") ok = req_signal(*c, req.body);
+  else if (type == "break") ok = req_break(*c, req.body);
   // Everything else (subsystem, x11-req, auth-agent-req, ...) is not
   // supported yet and is refused, which clients handle gracefully.
   if (!error_.empty()) return false;
@@ -142,11 +136,10 @@ bool ConnectionService::on_request(std::span<const uint8_t> msg) {
 }
 
 bool ConnectionService::on_data(std::span<const uint8_t> msg) {
-  wire::Reader r(msg.subspan(1));
-  uint32_t recipient = 0;
-  wire::Bytes data;
-  if (!r.u32(recipient) || !r.string(data) || !r.end()) return fail("malformed CHANNEL_DATA");
-  Channel* c = find(recipient);
+  ChannelData d;
+  if (!parse_channel_data(msg, d)) return fail("malformed CHANNEL_DATA");
+  const wire::Bytes data = d.data;
+  Channel* c = find(d.recipient);
   if (c == nullptr) return fail("data for unknown channel");
   if (data.size() > c->local_window) return fail("channel window exceeded");
   c->local_window -= static_cast<uint32_t>(data.size());
@@ -161,20 +154,18 @@ bool ConnectionService::on_data(std::span<const uint8_t> msg) {
 }
 
 bool ConnectionService::on_window_adjust(std::span<const uint8_t> msg) {
-  wire::Reader r(msg.subspan(1));
-  uint32_t recipient = 0, bytes = 0;
-  if (!r.u32(recipient) || !r.u32(bytes) || !r.end()) return fail("malformed WINDOW_ADJUST");
-  Channel* c = find(recipient);
+  WindowAdjust adj;
+  if (!parse_window_adjust(msg, adj)) return fail("malformed WINDOW_ADJUST");
+  Channel* c = find(adj.recipient);
   if (c == nullptr) return fail("window adjust for unknown channel");
-  const uint64_t w = uint64_t{c->remote_window} + bytes;
+  const uint64_t w = uint64_t{c->remote_window} + adj.bytes;
   c->remote_window = w > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(w);
   return true;
 }
 
 bool ConnectionService::on_eof_or_close(uint8_t type, std::span<const uint8_t> msg) {
-  wire::Reader r(msg.subspan(1));
   uint32_t recipient = 0;
-  if (!r.u32(recipient) || !r.end()) return fail("malformed CHANNEL_EOF/CLOSE");
+  if (!parse_channel_ref(msg, recipient)) return fail("malformed CHANNEL_EOF/CLOSE");
   Channel* c = find(recipient);
   if (c == nullptr) return fail("EOF/CLOSE for unknown channel");
   c->client_eof = true;

@@ -77,15 +77,15 @@ class ConnectionService {
  private:
   bool on_open(std::span<const uint8_t> msg);
   bool on_request(std::span<const uint8_t> msg);
-  // Session requests: the remaining fields of the request in r; return
+  // Session requests: the request-specific data in body; return
   // whether the request succeeded (for want-reply). False with error_ set
   // means a protocol error (distinguished by error_.empty()).
-  bool req_pty(Channel& c, wire::Reader& r);
-  bool req_exec(Channel& c, wire::Reader& r, bool shell);
-  bool req_env(Channel& c, wire::Reader& r);
-  bool req_window_change(Channel& c, wire::Reader& r);
-  bool req_signal(Channel& c, wire::Reader& r);
-  bool req_break(Channel& c, wire::Reader& r);
+  bool req_pty(Channel& c, wire::Bytes body);
+  bool req_exec(Channel& c, wire::Bytes body, bool shell);
+  bool req_env(Channel& c, wire::Bytes body);
+  bool req_window_change(Channel& c, wire::Bytes body);
+  bool req_signal(Channel& c, wire::Bytes body);
+  bool req_break(Channel& c, wire::Bytes body);
   void release_pty(Channel& c);
   void release_pty_name(const std::string& tty);
   bool on_data(std::span<const uint8_t> msg);

@@ -11,14 +11,13 @@
 
 #include "monitor/protocol_client.h"
 #include "pattern/wildcard.h"
+#include "postauth/channel_messages.h"
 #include "postauth/channels.h"
 #include "postauth/terminal_modes.h"
 
 namespace lpsshd::postauth {
 
 namespace {
-constexpr size_t kMaxCommand = 128 * 1024;
-constexpr size_t kMaxEnvName = 256, kMaxEnvValue = 16 * 1024;
 
 bool valid_env_name(std::string_view n) {
   if (n.empty()) return false;
@@ -71,16 +70,14 @@ winsize window(uint32_t cols, uint32_t rows, uint32_t wpx, uint32_t hpx) {
 }
 }  // namespace
 
-// "pty-req": string TERM, uint32 cols, rows, width px, height px, string modes
-bool ConnectionService::req_pty(Channel& c, wire::Reader& r) {
-  std::string term;
-  uint32_t cols = 0, rows = 0, wpx = 0, hpx = 0;
-  wire::Bytes modes;
-  if (!r.text(term, 256) || !r.u32(cols) || !r.u32(rows) || !r.u32(wpx) || !r.u32(hpx) ||
-      !r.string(modes) || !r.end()) {
+bool ConnectionService::req_pty(Channel& c, wire::Bytes body) {
+  PtyReq p;
+  if (!parse_pty_req(body, p)) {
     fail("malformed pty-req");
     return false;
   }
+  const std::string& term = p.term;
+  const wire::Bytes modes = p.modes;
   if (c.pty || c.process) return false;
   if (!monproto::send(monitor_fd_, monproto::PtyRequest{})) return false;
   monproto::PtyReply reply;
@@ -100,25 +97,24 @@ bool ConnectionService::req_pty(Channel& c, wire::Reader& r) {
     }
     tcsetattr(pty.slave.get(), TCSANOW, &tio);
   }
-  const winsize ws = window(cols, rows, wpx, hpx);
+  const winsize ws = window(p.cols, p.rows, p.width_px, p.height_px);
   ioctl(pty.master.get(), TIOCSWINSZ, &ws);
   c.pty = std::move(pty);
   return true;
 }
 
-// "shell" (no fields) and "exec": string command
-bool ConnectionService::req_exec(Channel& c, wire::Reader& r, bool shell) {
+// "shell" (no fields) and "exec"
+bool ConnectionService::req_exec(Channel& c, wire::Bytes body, bool shell) {
   std::optional<std::string> command;
   if (!shell) {
     std::string cmd;
-    if (!r.text(cmd, kMaxCommand)) {
+    if (!parse_exec(body, cmd)) {
       fail("malformed exec request");
       return false;
     }
     command = std::move(cmd);
-  }
-  if (!r.end()) {
-    fail("malformed channel request");
+  } else if (!body.empty()) {
+    fail("malformed shell request");
     return false;
   }
   if (c.process) return false;
@@ -143,10 +139,10 @@ bool ConnectionService::req_exec(Channel& c, wire::Reader& r, bool shell) {
   return c.process.has_value();
 }
 
-// "env": string name, string value; only names AcceptEnv allows.
-bool ConnectionService::req_env(Channel& c, wire::Reader& r) {
+// "env": only names AcceptEnv allows.
+bool ConnectionService::req_env(Channel& c, wire::Bytes body) {
   std::string name, value;
-  if (!r.text(name, kMaxEnvName) || !r.text(value, kMaxEnvValue) || !r.end()) {
+  if (!parse_env(body, name, value)) {
     fail("malformed env request");
     return false;
   }
@@ -157,22 +153,20 @@ bool ConnectionService::req_env(Channel& c, wire::Reader& r) {
   return true;
 }
 
-// "window-change": uint32 cols, rows, width px, height px
-bool ConnectionService::req_window_change(Channel& c, wire::Reader& r) {
-  uint32_t cols = 0, rows = 0, wpx = 0, hpx = 0;
-  if (!r.u32(cols) || !r.u32(rows) || !r.u32(wpx) || !r.u32(hpx) || !r.end()) {
+bool ConnectionService::req_window_change(Channel& c, wire::Bytes body) {
+  WindowChange w;
+  if (!parse_window_change(body, w)) {
     fail("malformed window-change");
     return false;
   }
   if (!c.pty) return false;
-  const winsize ws = window(cols, rows, wpx, hpx);
+  const winsize ws = window(w.cols, w.rows, w.width_px, w.height_px);
   return ioctl(c.pty->master.get(), TIOCSWINSZ, &ws) == 0;
 }
 
-// "signal": string name (without "SIG")
-bool ConnectionService::req_signal(Channel& c, wire::Reader& r) {
+bool ConnectionService::req_signal(Channel& c, wire::Bytes body) {
   std::string name;
-  if (!r.text(name, 64) || !r.end()) {
+  if (!parse_signal(body, name)) {
     fail("malformed signal request");
     return false;
   }
@@ -182,10 +176,9 @@ bool ConnectionService::req_signal(Channel& c, wire::Reader& r) {
   return kill(-c.process->pid, sig) == 0 || kill(c.process->pid, sig) == 0;
 }
 
-// "break": uint32 length in ms
-bool ConnectionService::req_break(Channel& c, wire::Reader& r) {
+bool ConnectionService::req_break(Channel& c, wire::Bytes body) {
   uint32_t ms = 0;
-  if (!r.u32(ms) || !r.end()) {
+  if (!parse_break(body, ms)) {
     fail("malformed break request");
     return false;
   }

@@ -60,3 +60,17 @@ write("fuzz_pam_messages", "answers", b"\x02" + bytes([3, 1]) + struct.pack(">I"
 write("fuzz_pam_messages", "spawn", b"\x03" + bytes([6]) + s("alice") + s("/home/alice") + s("/usr/libexec/lpsshd/lpsshd-postauth") + struct.pack(">III", 1000, 1000, 10))
 write("fuzz_pam_messages", "prompts", b"\x04" + bytes([64]) + struct.pack(">I", 2) + bytes([4]) + s("Hello") + bytes([1]) + s("Password: "))
 write("fuzz_pam_messages", "result", b"\x05" + bytes([65]) + struct.pack(">I", 0) + s("Success") + struct.pack(">I", 1234) + struct.pack(">I", 1) + s("LANG=C.UTF-8"))
+
+# --- connection-protocol messages (fuzz_channel_messages)
+CH = struct.pack(">I", 0)
+write("fuzz_channel_messages", "open_session", bytes([90]) + s("session") + struct.pack(">III", 0, 2097152, 32768))
+write("fuzz_channel_messages", "pty_req", bytes([98]) + CH + s("pty-req") + b"\x01" + s("xterm-256color") +
+      struct.pack(">IIII", 80, 24, 640, 480) + s(modes((3, 127), (53, 1))))
+write("fuzz_channel_messages", "exec", bytes([98]) + CH + s("exec") + b"\x01" + s("echo hello; exit 42"))
+write("fuzz_channel_messages", "env", bytes([98]) + CH + s("env") + b"\x00" + s("LANG") + s("C.UTF-8"))
+write("fuzz_channel_messages", "window_change", bytes([98]) + CH + s("window-change") + b"\x00" + struct.pack(">IIII", 120, 40, 0, 0))
+write("fuzz_channel_messages", "signal", bytes([98]) + CH + s("signal") + b"\x00" + s("INT"))
+write("fuzz_channel_messages", "data", bytes([94]) + CH + s("hello world\n"))
+write("fuzz_channel_messages", "window_adjust", bytes([93]) + struct.pack(">II", 0, 1048576))
+write("fuzz_channel_messages", "eof", bytes([96]) + CH)
+write("fuzz_channel_messages", "keepalive", bytes([80]) + s("keepalive@openssh.com") + b"\x01")
