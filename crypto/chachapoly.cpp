@@ -30,7 +30,7 @@ void ChachaPoly::seal(uint32_t seq, uint8_t* pkt, size_t len, uint8_t* tag) cons
   nonce_from_seq(seq, nonce);
   crypto_stream_chacha20(poly_key, sizeof poly_key, nonce, main_key());
   crypto_stream_chacha20_xor(pkt, pkt, 4, nonce, header_key());
-  crypto_stream_chacha20_xor_ic(pkt + 4, pkt + 4, len - 4, nonce, 1, main_key());
+  if (len > 4) crypto_stream_chacha20_xor_ic(pkt + 4, pkt + 4, len - 4, nonce, 1, main_key());
   crypto_onetimeauth_poly1305(tag, pkt, len, poly_key);
   sodium_memzero(poly_key, sizeof poly_key);
 }
@@ -43,7 +43,7 @@ bool ChachaPoly::open(uint32_t seq, const uint8_t* pkt, size_t len, const uint8_
   const bool good = crypto_onetimeauth_poly1305_verify(tag, pkt, len, poly_key) == 0;
   sodium_memzero(poly_key, sizeof poly_key);
   if (!good) return false;
-  crypto_stream_chacha20_xor_ic(out, pkt + 4, len - 4, nonce, 1, main_key());
+  if (len > 4) crypto_stream_chacha20_xor_ic(out, pkt + 4, len - 4, nonce, 1, main_key());
   return true;
 }
 

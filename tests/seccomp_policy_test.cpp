@@ -96,7 +96,17 @@ TEST(SeccompPolicy, ChildWithoutThePolicyRunsEveryCase) {
   EXPECT_TRUE(exited_ok(st)) << describe(st);
 }
 
+// The sanitizers' runtimes make system calls of their own (and map
+// executable memory) at odd moments, which the allow-list rightly kills; the
+// filter is evaluated in the normal build.
+#if defined(__SANITIZE_ADDRESS__)
+#define SKIP_UNDER_SANITIZERS() GTEST_SKIP() << "seccomp filter is evaluated in the normal build"
+#else
+#define SKIP_UNDER_SANITIZERS() (void)0
+#endif
+
 TEST(SeccompPolicy, AllowedCallsWork) {
+  SKIP_UNDER_SANITIZERS();
   const Case cases[] = {
       {"read fd 0", [] {
          char b[4];
@@ -140,6 +150,7 @@ TEST(SeccompPolicy, AllowedCallsWork) {
 }
 
 TEST(SeccompPolicy, ForbiddenCallsKillWithSigsys) {
+  SKIP_UNDER_SANITIZERS();
   const pid_t parent = getpid();
   const Case cases[] = {
       {"socket", [] { syscall(SYS_socket, AF_INET, SOCK_STREAM, 0); }},
