@@ -6,8 +6,6 @@
 // namespaces the preauth child joins. It loads the host key, starts the preauth child,
 // answers its requests through MonitorCore, starts the postauth child as the
 // user after authentication, and stays until the connection ends.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -39,6 +37,7 @@
 #include "monitor/pam_session.h"
 #include "monitor/system_auth.h"
 #include "proc/fd_passing.h"
+#include "proc/socket_address.h"
 
 using namespace lpsshd;
 
@@ -79,25 +78,8 @@ bool read_config(config::Config& cfg) {
 }
 
 monitor::Peer peer_of(int fd) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  monitor::Peer p{"UNKNOWN", 0};
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return p;
-  char host[INET6_ADDRSTRLEN] = "";
-  if (ss.ss_family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&ss);
-    inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-    p.port = ntohs(in->sin_port);
-  } else if (ss.ss_family == AF_INET6) {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-      inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host, sizeof host);
-    else
-      inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-    p.port = ntohs(in6->sin6_port);
-  }
-  p.address = host;
-  return p;
+  const auto a = proc::peer_address(fd);
+  return monitor::Peer{a.text, a.port};
 }
 
 int64_t now_ms() {

@@ -15,10 +15,7 @@ Writer start(Type t) {
   return w;
 }
 
-bool expect_type(Reader& r, Type t) {
-  uint8_t b = 0;
-  return r.u8(b) && b == static_cast<uint8_t>(t);
-}
+bool expect_type(Reader& r, Type t) { return r.expect_u8(static_cast<uint8_t>(t)); }
 
 bool bytes_field(Reader& r, std::vector<uint8_t>& out, size_t max) {
   Bytes b;
@@ -41,12 +38,7 @@ bool secret_field(Reader& r, crypto::SecretBytes& out, size_t n) {
   return true;
 }
 
-bool bool_field(Reader& r, bool& out) {
-  uint8_t v = 0;
-  if (!r.u8(v) || v > 1) return false;  // only 0 or 1: no ambiguous booleans
-  out = v == 1;
-  return true;
-}
+bool bool_field(Reader& r, bool& out) { return r.strict_boolean(out); }
 
 constexpr size_t kKeyBytes = 64, kHashBytes = 32, kPublicBytes = 32, kHostBlob = 51, kSigBlob = 83;
 }  // namespace

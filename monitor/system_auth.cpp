@@ -21,6 +21,18 @@ namespace lpsshd::monitor {
 namespace {
 constexpr off_t kMaxAuthorizedKeysFile = 1024 * 1024;
 
+// The user's primary and supplementary group ids, as initgroups would set.
+std::vector<gid_t> group_ids(const UserInfo& u) {
+  int n = 64;
+  std::vector<gid_t> groups(static_cast<size_t>(n));
+  if (getgrouplist(u.name.c_str(), u.gid, groups.data(), &n) < 0) {
+    groups.resize(static_cast<size_t>(n));
+    getgrouplist(u.name.c_str(), u.gid, groups.data(), &n);
+  }
+  groups.resize(static_cast<size_t>(n));
+  return groups;
+}
+
 // Runs the filesystem accesses of a scope with the user's fsuid, fsgid and
 // supplementary groups, so the user's own permissions decide what the
 // monitor can read; restores root's on exit.
@@ -31,13 +43,7 @@ class AsUserFs {
     if (!saved_groups_.empty() &&
         getgroups(static_cast<int>(saved_groups_.size()), saved_groups_.data()) < 0)
       saved_groups_.clear();
-    int n = 64;
-    std::vector<gid_t> groups(static_cast<size_t>(n));
-    if (getgrouplist(u.name.c_str(), u.gid, groups.data(), &n) < 0) {
-      groups.resize(static_cast<size_t>(n));
-      getgrouplist(u.name.c_str(), u.gid, groups.data(), &n);
-    }
-    groups.resize(static_cast<size_t>(n));
+    const std::vector<gid_t> groups = group_ids(u);
     ok_ = setgroups(groups.size(), groups.data()) == 0;
     setfsgid(u.gid);
     setfsuid(u.uid);
@@ -209,15 +215,8 @@ bool any_group(const std::vector<std::string>& patterns, const std::vector<std::
 }
 
 std::vector<std::string> group_names(const UserInfo& u) {
-  int n = 64;
-  std::vector<gid_t> gids(static_cast<size_t>(n));
-  if (getgrouplist(u.name.c_str(), u.gid, gids.data(), &n) < 0) {
-    gids.resize(static_cast<size_t>(n));
-    getgrouplist(u.name.c_str(), u.gid, gids.data(), &n);
-  }
-  gids.resize(static_cast<size_t>(n));
   std::vector<std::string> names;
-  for (gid_t g : gids) {
+  for (gid_t g : group_ids(u)) {
     if (const struct group* gr = getgrgid(g)) names.emplace_back(gr->gr_name);
   }
   return names;

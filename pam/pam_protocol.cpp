@@ -15,17 +15,8 @@ Writer start(Type t) {
   return w;
 }
 
-bool expect(Reader& r, Type t) {
-  uint8_t b = 0;
-  return r.u8(b) && b == static_cast<uint8_t>(t);
-}
-
-bool flag(Reader& r, bool& out) {
-  uint8_t v = 0;
-  if (!r.u8(v) || v > 1) return false;
-  out = v == 1;
-  return true;
-}
+bool expect(Reader& r, Type t) { return r.expect_u8(static_cast<uint8_t>(t)); }
+bool flag(Reader& r, bool& out) { return r.strict_boolean(out); }
 
 bool count(Reader& r, uint32_t& n, size_t max) { return r.u32(n) && n <= max; }
 }  // namespace

@@ -5,10 +5,7 @@
 namespace lpsshd::postauth {
 
 namespace {
-bool expect(wire::Reader& r, uint8_t type) {
-  uint8_t t = 0;
-  return r.u8(t) && t == type;
-}
+bool expect(wire::Reader& r, uint8_t type) { return r.expect_u8(type); }
 std::string_view view(wire::Bytes b) { return wire::as_view(b); }
 }  // namespace
 

@@ -1,13 +1,12 @@
 #include "postauth/user_process.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "proc/socket_address.h"
 #include "proc/spawn.h"
 
 namespace lpsshd::postauth {
@@ -16,22 +15,6 @@ namespace {
 // Debian's sshd default PATH for ordinary users.
 constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin:/usr/games";
 
-void describe(const sockaddr_storage& ss, std::string& ip, uint16_t& port) {
-  char buf[INET6_ADDRSTRLEN] = "";
-  if (ss.ss_family == AF_INET) {
-    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
-    port = ntohs(in->sin_port);
-  } else if (ss.ss_family == AF_INET6) {
-    auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-      inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf, sizeof buf);
-    else
-      inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
-    port = ntohs(in6->sin6_port);
-  }
-  ip = buf;
-}
 
 bool make_pipe(proc::UniqueFd& read_end, proc::UniqueFd& write_end) {
   int p[2];
@@ -58,15 +41,8 @@ std::optional<UserAccount> current_account() {
 }
 
 Endpoints endpoints_of(int fd) {
-  Endpoints ep;
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
-    describe(ss, ep.client_ip, ep.client_port);
-  len = sizeof ss;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
-    describe(ss, ep.server_ip, ep.server_port);
-  return ep;
+  const auto peer = proc::peer_address(fd), local = proc::local_address(fd);
+  return Endpoints{peer.text, local.text, peer.port, local.port};
 }
 
 std::vector<std::string> session_environment(const UserAccount& user, const Endpoints& ep) {

@@ -13,14 +13,11 @@
 #include <string>
 
 #include "config/config.h"
+#include "proc/socket_address.h"
 
 namespace lpsshd::sshd {
 
-struct SourceAddress {
-  bool v6 = false;
-  std::array<uint8_t, 16> bytes{};
-  std::string text;  // numeric, for logs and pattern matching
-};
+using SourceAddress = proc::SocketAddress;
 
 class Admission {
  public:

@@ -23,6 +23,7 @@
 #include "log/log.h"
 #include "monitor/listener_protocol.h"
 #include "sshd/admission.h"
+#include "proc/socket_address.h"
 #include "proc/spawn.h"
 
 namespace lpsshd::sshd {
@@ -102,31 +103,6 @@ std::string bind_listeners(const config::Config& cfg, std::vector<proc::UniqueFd
 }
 
 namespace {
-SourceAddress source_of(const sockaddr_storage& ss, uint16_t& port) {
-  SourceAddress a;
-  char text[INET6_ADDRSTRLEN] = "";
-  port = 0;
-  if (ss.ss_family == AF_INET) {
-    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    std::memcpy(a.bytes.data(), &in->sin_addr, 4);
-    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-    port = ntohs(in->sin_port);
-  } else if (ss.ss_family == AF_INET6) {
-    auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-    port = ntohs(in6->sin6_port);
-    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
-      std::memcpy(a.bytes.data(), &in6->sin6_addr.s6_addr[12], 4);
-      inet_ntop(AF_INET, a.bytes.data(), text, sizeof text);
-    } else {
-      a.v6 = true;
-      std::memcpy(a.bytes.data(), &in6->sin6_addr, 16);
-      inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
-    }
-  }
-  a.text = text;
-  return a;
-}
-
 int64_t now_seconds() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -216,8 +192,8 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
                                SOCK_NONBLOCK | SOCK_CLOEXEC));
       if (!c) continue;
       ++connection_number;
-      uint16_t port = 0;
-      const SourceAddress src = source_of(ss, port);
+      const SourceAddress src = proc::describe_address(ss);
+      const unsigned port = src.port;
       // Admission before any fork: a flood costs an accept and a close.
       const uint32_t r = randombytes_random();
       const auto verdict =

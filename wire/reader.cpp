@@ -28,6 +28,27 @@ bool Reader::boolean(bool& out) {
   return true;
 }
 
+bool Reader::strict_boolean(bool& out) {
+  uint8_t v;
+  if (!u8(v)) return false;
+  if (v > 1) {
+    ok_ = false;
+    return false;
+  }
+  out = v == 1;
+  return true;
+}
+
+bool Reader::expect_u8(uint8_t expected) {
+  uint8_t v;
+  if (!u8(v)) return false;
+  if (v != expected) {
+    ok_ = false;
+    return false;
+  }
+  return true;
+}
+
 bool Reader::u32(uint32_t& out) {
   const uint8_t* p;
   if (!take(4, p)) return false;

@@ -22,6 +22,11 @@ class Reader {
 
   bool u8(uint8_t& out);
   bool boolean(bool& out);  // any nonzero byte is true (RFC 4251 5)
+  // Only 0 or 1: for our own protocols, where an ambiguous boolean is a
+  // sign of a forged message.
+  bool strict_boolean(bool& out);
+  // One byte that must equal `expected` (a message type).
+  bool expect_u8(uint8_t expected);
   bool u32(uint32_t& out);
   bool u64(uint64_t& out);
   // SSH "string": uint32 length + bytes. The view aliases the input buffer.
