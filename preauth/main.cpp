@@ -9,8 +9,6 @@
 // Arguments (from the monitor): -u UID -g GID -r CHROOT -m MONITOR_PID [-N].
 #include <unistd.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "monitor/protocol_client.h"
@@ -24,40 +22,11 @@ using namespace lpsshd;
 namespace {
 constexpr int kClientFd = 0, kMonitorFd = 1;
 
-bool parse_id(const char* s, long& out) {
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtol(s, &end, 10);
-  return errno == 0 && end != s && *end == '\0' && out > 0;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
-  preauth::SandboxSpec spec{};
-  long uid = -1, gid = -1, mpid = -1;
-  for (int i = 1; i < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "-N") {  // the listener's empty namespaces are fds 3 and 4
-      spec.netns_fd = 3;
-      spec.mntns_fd = 4;
-      --i;
-      continue;
-    }
-    if (i + 1 >= argc) return 2;
-    if (flag == "-u" && parse_id(argv[i + 1], uid)) continue;
-    if (flag == "-g" && parse_id(argv[i + 1], gid)) continue;
-    if (flag == "-m" && parse_id(argv[i + 1], mpid)) continue;
-    if (flag == "-r") {
-      spec.chroot_dir = argv[i + 1];
-      continue;
-    }
-    return 2;
-  }
-  if (uid <= 0 || gid <= 0 || mpid <= 0 || spec.chroot_dir.empty()) return 2;
-  spec.uid = static_cast<uid_t>(uid);
-  spec.gid = static_cast<gid_t>(gid);
-  spec.monitor_pid = static_cast<pid_t>(mpid);
-  spec.highest_fd = 2;
+  preauth::SandboxSpec spec;
+  if (!preauth::parse_sandbox_args(argc, argv, spec)) return 2;
   if (!preauth::enter_sandbox(spec).empty()) return 3;
 
   // Nothing has been read from the network yet; from here on, everything is.

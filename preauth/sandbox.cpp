@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace lpsshd::preauth {
@@ -25,6 +26,44 @@ bool set_limit(int resource, rlim_t value) {
   return setrlimit(resource, &rl) == 0;
 }
 }  // namespace
+
+namespace {
+bool parse_id(const char* s, long& out) {
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtol(s, &end, 10);
+  return errno == 0 && end != s && *end == '\0' && out > 0;
+}
+}  // namespace
+
+bool parse_sandbox_args(int argc, char** argv, SandboxSpec& spec) {
+  spec = SandboxSpec{};
+  long uid = -1, gid = -1, mpid = -1;
+  for (int i = 1; i < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "-N") {  // the listener's empty namespaces are fds 3 and 4
+      spec.netns_fd = 3;
+      spec.mntns_fd = 4;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) return false;
+    if (flag == "-u" && parse_id(argv[i + 1], uid)) continue;
+    if (flag == "-g" && parse_id(argv[i + 1], gid)) continue;
+    if (flag == "-m" && parse_id(argv[i + 1], mpid)) continue;
+    if (flag == "-r") {
+      spec.chroot_dir = argv[i + 1];
+      continue;
+    }
+    return false;
+  }
+  if (uid <= 0 || gid <= 0 || mpid <= 0 || spec.chroot_dir.empty()) return false;
+  spec.uid = static_cast<uid_t>(uid);
+  spec.gid = static_cast<gid_t>(gid);
+  spec.monitor_pid = static_cast<pid_t>(mpid);
+  spec.highest_fd = 2;  // 0 client socket, 1 monitor channel, 2 /dev/null
+  return true;
+}
 
 std::string enter_sandbox(const SandboxSpec& spec, SandboxReport* report) {
   if (spec.uid == 0 || spec.gid == 0) return "refusing to run the preauth child as root";

@@ -28,6 +28,13 @@ struct SandboxReport {
   int landlock_abi = 0;  // 0: the kernel has no Landlock
 };
 
+// The command line the monitor gives the child:
+//   -u UID -g GID -r CHROOT -m MONITOR_PID [-N]
+// (-N: the empty namespaces are fds 3 and 4). False for anything else.
+// Shared with the escape tests, so they confine themselves exactly like
+// the real child.
+bool parse_sandbox_args(int argc, char** argv, SandboxSpec& out);
+
 // Returns an empty string on success, or what failed. The caller must exit
 // on failure without touching the network.
 std::string enter_sandbox(const SandboxSpec& spec, SandboxReport* report = nullptr);

@@ -185,41 +185,12 @@ int attempt(const std::string& name, const std::string& arg, const preauth::Sand
   return 2;
 }
 
-bool parse_id(const char* s, long& out) {
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtol(s, &end, 10);
-  return errno == 0 && end != s && *end == '\0' && out > 0;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Exactly preauth/main.cpp's parsing and sandbox set-up.
-  preauth::SandboxSpec spec{};
-  long uid = -1, gid = -1, mpid = -1;
-  for (int i = 1; i < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "-N") {
-      spec.netns_fd = 3;
-      spec.mntns_fd = 4;
-      --i;
-      continue;
-    }
-    if (i + 1 >= argc) return 2;
-    if (flag == "-u" && parse_id(argv[i + 1], uid)) continue;
-    if (flag == "-g" && parse_id(argv[i + 1], gid)) continue;
-    if (flag == "-m" && parse_id(argv[i + 1], mpid)) continue;
-    if (flag == "-r") {
-      spec.chroot_dir = argv[i + 1];
-      continue;
-    }
-    return 2;
-  }
-  if (uid <= 0 || gid <= 0 || mpid <= 0 || spec.chroot_dir.empty()) return 2;
-  spec.uid = static_cast<uid_t>(uid);
-  spec.gid = static_cast<gid_t>(gid);
-  spec.monitor_pid = static_cast<pid_t>(mpid);
-  spec.highest_fd = 2;
+  // Exactly the real child's parsing and sandbox set-up.
+  preauth::SandboxSpec spec;
+  if (!preauth::parse_sandbox_args(argc, argv, spec)) return 2;
   preauth::SandboxReport rep;
   if (const std::string e = preauth::enter_sandbox(spec, &rep); !e.empty()) {
     tell("SANDBOX-FAILED %s", e.c_str());
