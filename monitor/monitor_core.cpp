@@ -174,8 +174,16 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
   const bool alg_ok = req.algorithm == crypto::kEd25519Name &&
                       crypto::ed25519_parse_public_blob(req.key_blob).has_value();
   // Unknown and refused users take the same path to the same answer.
-  const bool authorized =
-      alg_ok && user_may_use_publickey() && backend_.key_authorized(*user_info_, req.key_blob);
+  // Unknown and refused users cost the same lookup as known ones: the
+  // backend searches a placeholder account (whose files do not exist) and
+  // the answer is thrown away, so timing does not tell who exists.
+  bool authorized = false;
+  if (alg_ok && user_may_use_publickey()) {
+    authorized = backend_.key_authorized(*user_info_, req.key_blob);
+  } else if (alg_ok) {
+    static const UserInfo kPlaceholder{kPamPlaceholderUser, 65534, 65534, "/nonexistent", "/bin/false"};
+    (void)backend_.key_authorized(kPlaceholder, req.key_blob);
+  }
   const std::string fp = alg_ok ? crypto::sha256_fingerprint(req.key_blob) : "";
   if (!req.has_signature) {
     if (!authorized) {

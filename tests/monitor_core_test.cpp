@@ -65,11 +65,13 @@ class FakeBackend : public AuthBackend {
     return it->second;
   }
   bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) override {
+    key_lookups.push_back(user.name);
     for (const auto& k : keys_[user.name])
       if (k == bytes_of(blob)) return true;
     return false;
   }
   bool user_allowed(const UserInfo& user) override { return user.name != "carol"; }
+  std::vector<std::string> key_lookups;  // whose keys were searched, in order
 
  private:
   std::map<std::string, UserInfo> users_;
@@ -311,6 +313,7 @@ class Session {
 
   const ClientKex& first() const { return first_; }
   const Bytes& session_id() const { return session_id_; }
+  const FakeBackend& backend() const { return backend_; }
 
  private:
   void check(Phase p) { ASSERT_EQ(phase(), p) << phase_name(p); }
@@ -590,6 +593,19 @@ TEST(MonitorAuth, UnknownUserLooksLikeKnownUserWithUnknownKey) {
   EXPECT_EQ(unknown[3].kind, known[1].kind);
   EXPECT_EQ(unknown[3].reply, known[1].reply);
   EXPECT_EQ(decode_reply<monproto::AuthReply>(unknown[3]).result, AuthResult::kFailure);
+}
+
+// Timing: an unknown user's query costs a key lookup too (for a placeholder
+// account), never one for a real user's name.
+TEST(MonitorAuth, UnknownUserStillCostsAKeyLookup) {
+  Session unknown;
+  unknown.first_kex();
+  unknown.auth_query("nosuchuser", stranger_key());
+  EXPECT_EQ(unknown.backend().key_lookups, std::vector<std::string>{kPamPlaceholderUser});
+  Session known;
+  known.first_kex();
+  known.auth_query("alice", stranger_key());
+  EXPECT_EQ(known.backend().key_lookups, std::vector<std::string>{"alice"});
 }
 
 TEST(MonitorAuth, UserNameCannotChange) {
