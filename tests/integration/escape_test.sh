@@ -64,36 +64,6 @@ BINDIR=$EBIN start_daemon "${COMMON[@]}"
 BINDIR=$REAL_BINDIR
 echo "# escape daemon on port $PORT"
 
-cat >"$TMP/attempt.py" <<'EOF'
-# attempt.py PORT OUTDIR JOBS NAME=LINE...: one connection per NAME, sends
-# LINE, writes OUTDIR/NAME: "PORT <local port>", the reply lines, "EOF" or
-# "TIMEOUT".
-import concurrent.futures, socket, sys
-port, outdir, jobs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-def run(item):
-    name, line = item.split("=", 1)
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.settimeout(20)
-    out = ["PORT %d" % s.getsockname()[1]]
-    s.sendall((line + "\n").encode())
-    data, end = b"", "EOF"
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            data += b
-    except (socket.timeout, TimeoutError):
-        end = "TIMEOUT"
-    except ConnectionResetError:
-        pass
-    s.close()
-    out += data.decode(errors="replace").splitlines() + [end]
-    with open(outdir + "/" + name, "w") as f:
-        f.write("\n".join(out) + "\n")
-with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-    list(ex.map(run, sys.argv[4:]))
-EOF
 RES=$TMP/res
 mkdir -p "$RES"
 
@@ -116,7 +86,7 @@ ATTEMPTS=(
   "vm-readv=ATTEMPT vm-readv $SIB:$SIB_ADDR"
 )
 T0=$SECONDS
-"$PY" "$TMP/attempt.py" "$PORT" "$RES" 4 "${ATTEMPTS[@]}" || fail "attempt client failed"
+"$PY" "$HERE/line_client.py" "$PORT" "$RES" 4 "" "${ATTEMPTS[@]}" || fail "attempt client failed"
 echo "# ${#ATTEMPTS[@]} attempts in $((SECONDS - T0))s"
 
 field() { sed -n "s/^$2 //p" "$RES/$1" | head -n 1; }

@@ -118,40 +118,10 @@ check_audit() {
 
 # ---------------------------------------------------------------- preauth client
 
-cat >"$TMP/hostile_client.py" <<'EOF'
-# hostile_client.py PORT OUTDIR JOBS NAME=LINE...: one connection per NAME,
-# sends "SCENARIO LINE\n", writes OUTDIR/NAME: "PORT <local port>", every
-# line the hostile child sent, then "EOF" or "TIMEOUT".
-import concurrent.futures, socket, sys, time
-port, outdir, jobs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-def run(item):
-    name, line = item.split("=", 1)
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.settimeout(25)
-    out = ["PORT %d" % s.getsockname()[1]]
-    s.sendall(("SCENARIO " + line + "\n").encode())
-    data, end = b"", "EOF"
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            data += b
-    except (socket.timeout, TimeoutError):
-        end = "TIMEOUT"
-    except ConnectionResetError:
-        end = "EOF"
-    s.close()
-    out += data.decode(errors="replace").splitlines() + [end]
-    with open(outdir + "/" + name, "w") as f:
-        f.write("\n".join(out) + "\n")
-with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-    list(ex.map(run, sys.argv[4:]))
-EOF
 
 RES=$TMP/res
 mkdir -p "$RES"
-run_scenarios() { "$PY" "$TMP/hostile_client.py" "$1" "$RES" "$2" "${@:3}" || fail "client failed"; }
+run_scenarios() { "$PY" "$HERE/line_client.py" "$1" "$RES" "$2" "SCENARIO " "${@:3}" || fail "client failed"; }
 
 field() { sed -n "s/^$2 //p" "$RES/$1" | head -n 1; }
 pid_of() { sed -n 's/^PID \([0-9]*\) PPID [0-9]*$/\1/p' "$RES/$1"; }
