@@ -1,0 +1,356 @@
+#include "monitor/connection.h"
+
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "log/escape.h"
+#include "log/log.h"
+#include "monitor/child_exit.h"
+#include "monitor/children.h"
+#include "monitor/listener_protocol.h"
+#include "monitor/pam_driver.h"
+#include "monitor/pam_session.h"
+#include "monitor/session_ptys.h"
+#include "proc/fd_passing.h"
+
+namespace lpsshd::monitor {
+
+namespace {
+
+namespace lp = listener_protocol;
+constexpr int kClientFd = lp::kClientFd;
+constexpr int kNetnsFd = lp::kNetnsFd, kMntnsFd = lp::kMntnsFd;
+
+int64_t now_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+// The event loop state of one connection.
+class Connection {
+ public:
+  Connection(const config::Config& cfg, MonitorCore& core, Peer peer, PreauthPlacement preauth)
+      : cfg_(cfg), core_(core), peer_(std::move(peer)), preauth_(preauth),
+        pam_(cfg.pam_service_name, peer_.address),
+        ptys_(cfg.max_sessions, cfg.print_last_log, peer_.address) {}
+  // However the connection ends, its PTYs are logged out and given back,
+  // and the PAM session is closed.
+  ~Connection() {
+    ptys_.release_all();
+    if (pam_session_open_) pam_.close_session(monotonic_ms() + 10000);
+  }
+
+  int run();
+
+ private:
+  bool start_preauth();
+  bool start_postauth();
+  void kill_child();
+  int finish_child();
+  void reap();
+  bool handle_message();
+  bool dispatch(Outcome out);
+  bool violation(const std::string& reason);
+
+  const config::Config& cfg_;
+  MonitorCore& core_;
+  Peer peer_;
+  PreauthPlacement preauth_;
+  ChildProcess child_;
+  Child which_ = Child::kNone;
+  int exit_status_ = -1;  // of the current child, once reaped
+  int result_ = 0;
+  int64_t grace_deadline_ = INT64_MAX;
+  PamSession pam_;
+  bool pam_session_open_ = false;
+  bool postauth_via_pam_ = false;  // the user's child belongs to the PAM helper
+  pid_t session_pid_ = -1;          // for utmp
+  std::vector<std::string> pam_env_;
+  proc::UniqueFd signals_;
+  SessionPtys ptys_;  // PTYs this connection holds
+};
+
+bool Connection::start_preauth() {
+  uid_t uid;
+  gid_t gid;
+  if (preauth_.uid > 0) {
+    // A uid and gid of its own: no other connection's child can signal,
+    // trace or read this one even if a sandbox layer had a hole.
+    uid = static_cast<uid_t>(preauth_.uid);
+    gid = static_cast<gid_t>(preauth_.uid);
+  } else {
+    struct passwd* pw = getpwnam(cfg_.preauth_user.c_str());
+    if (pw == nullptr) {
+      log::error("Privilege separation user %s does not exist", cfg_.preauth_user.c_str());
+      return false;
+    }
+    uid = pw->pw_uid;
+    gid = pw->pw_gid;
+  }
+  auto c = spawn_preauth(kClientFd, uid, gid, cfg_.preauth_chroot,
+                         preauth_.namespaces ? kNetnsFd : -1, preauth_.namespaces ? kMntnsFd : -1);
+  if (!c) return false;
+  child_ = std::move(*c);
+  which_ = Child::kPreauth;
+  exit_status_ = -1;
+  return proc::send_datagram(child_.channel.get(), core_.hello());
+}
+
+bool Connection::start_postauth() {
+  // The preauth child must be gone before the user's child reads the socket:
+  // nothing it left behind may read or write the connection again.
+  kill_child();
+  if (cfg_.use_pam) {
+    // One pam_open_session per connection; the helper then forks the
+    // user's child so that pam_setcred runs in the process that becomes
+    // the user.
+    const int64_t deadline = monotonic_ms() + 30000;
+    if (!pam_.open_session(pam_env_, deadline)) return false;
+    pam_session_open_ = true;
+    core_.set_pam_env(pam_env_);
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+    proc::UniqueFd mine(sv[0]), theirs(sv[1]);
+    session_pid_ = pam_.spawn_user(core_.user(), cfg_.max_sessions, kClientFd, theirs.get(), deadline);
+    if (session_pid_ < 0) {
+      log::error("could not start session process for %s", core_.user().name.c_str());
+      return false;
+    }
+    // Not our child: it is tracked through its channel, and killed by
+    // killing the PAM helper (its parent-death signal).
+    child_.pid = -1;
+    child_.channel = std::move(mine);
+    postauth_via_pam_ = true;
+  } else {
+    auto c = spawn_postauth(kClientFd, core_.user(), cfg_.max_sessions);
+    if (!c) {
+      log::error("could not start session process for %s", core_.user().name.c_str());
+      return false;
+    }
+    child_ = std::move(*c);
+    session_pid_ = child_.pid;
+  }
+  which_ = Child::kPostauth;
+  exit_status_ = -1;
+  core_.postauth_started();
+  // The listener counts this connection as authenticated from now on.
+  const char a = lp::kAuthenticated;
+  if (write(lp::kStatusFd, &a, 1) != 1) {
+    // The listener may be gone (restart): nothing to tell.
+  }
+  close(lp::kStatusFd);
+  // From here on the postauth child alone holds the connection; the
+  // monitor's copy would keep it open after the session ends.
+  close(kClientFd);
+  return true;
+}
+
+void Connection::kill_child() {
+  if (postauth_via_pam_ && which_ == Child::kPostauth) {
+    pam_session_open_ = false;
+    pam_.kill();
+  }
+  if (child_.pid > 0) {
+    kill(child_.pid, SIGKILL);
+    int status;
+    while (waitpid(child_.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    child_.pid = -1;
+  }
+  child_.channel.reset();
+}
+
+// The child closed its channel, so it is exiting: wait briefly for its
+// status (to log how it ended), then make sure it is gone. A hostile child
+// that closed the channel but keeps running is killed.
+int Connection::finish_child() {
+  int status = -1;
+  if (exit_status_ >= 0) return exit_status_;
+  for (int i = 0; i < 50 && child_.pid > 0; ++i) {
+    if (waitpid(child_.pid, &status, WNOHANG) == child_.pid) {
+      child_.pid = -1;
+      break;
+    }
+    usleep(5000);
+  }
+  if (child_.pid > 0) {
+    log::error("%s child for %s port %u closed its channel but kept running; killed",
+               which_ == Child::kPreauth ? "preauth" : "postauth", peer_.address.c_str(),
+               peer_.port);
+    kill(child_.pid, SIGKILL);
+    while (waitpid(child_.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    child_.pid = -1;
+    result_ = lp::kExitCrash;  // a child that misbehaves like this is treated as hostile
+    status = -1;               // our own SIGKILL says nothing about how it ended
+  }
+  child_.channel.reset();
+  return status;
+}
+
+void Connection::reap() {
+  int status;
+  pid_t pid;
+  // Only the child this loop owns: the PAM helper is waited for by
+  // PamSession, so its pid is never reaped (and reused) behind its back.
+  while (child_.pid > 0 && (pid = waitpid(child_.pid, &status, WNOHANG)) > 0) {
+    if (pid == child_.pid) {
+      exit_status_ = status;
+      child_.pid = -1;
+    }
+  }
+}
+
+// Returns false when the connection is over.
+bool Connection::handle_message() {
+  std::vector<uint8_t> msg;
+  std::vector<proc::UniqueFd> fds;
+  std::string why;
+  auto st = proc::recv_datagram(child_.channel.get(), monproto::kMaxMessage, msg, fds, why);
+  if (st == proc::RecvStatus::kClosed || st == proc::RecvStatus::kError) return false;
+  Outcome out;
+  if (st == proc::RecvStatus::kViolation) {
+    out.kind = Outcome::Kind::kViolation;
+    out.reason = core_.where(msg.empty() ? 0 : msg[0]) + why;
+    core_.close();
+  } else {
+    out = core_.handle(which_, msg, fds.size());
+  }
+  return dispatch(std::move(out));
+}
+
+bool Connection::violation(const std::string& reason) {
+  log::error("monitor: protocol violation by %s child: %s; killing it (peer %s port %u)",
+             which_ == Child::kPreauth ? "preauth" : "postauth", reason.c_str(),
+             peer_.address.c_str(), peer_.port);
+  kill_child();
+  result_ = lp::kExitCrash;
+  return false;
+}
+
+bool Connection::dispatch(Outcome out) {
+  switch (out.kind) {
+    case Outcome::Kind::kViolation:
+      return violation(out.reason);
+    case Outcome::Kind::kReply: {
+      const bool sent = proc::send_datagram(child_.channel.get(), out.reply) &&
+                        (out.followup.empty() || proc::send_datagram(child_.channel.get(), out.followup));
+      sodium_memzero(out.reply.data(), out.reply.size());  // may hold keys
+      return sent;
+    }
+    case Outcome::Kind::kEndAfterReply:
+      proc::send_datagram(child_.channel.get(), out.reply);
+      return true;  // the child says goodbye to the client and exits
+    case Outcome::Kind::kStartPostauth:
+      return start_postauth();
+    case Outcome::Kind::kAllocatePty:
+      return ptys_.allocate(child_.channel.get(), core_.user(), session_pid_);
+    case Outcome::Kind::kReleasePty:
+      if (!ptys_.release(out.reason)) {
+        const std::string where = core_.where(static_cast<uint8_t>(monproto::Type::kPtyRelease));
+        core_.close();
+        return violation(where + "release of a PTY it does not hold (" + log::escape(out.reason) + ")");
+      }
+      return true;
+    case Outcome::Kind::kPamAuthenticate:
+    case Outcome::Kind::kPamAccount:
+      return dispatch(
+          run_pam_request(pam_, core_, which_, child_.channel.get(), out, grace_deadline_));
+    case Outcome::Kind::kPamAnswers: {
+      // Unreachable: the table allows answers only while a question is out.
+      const std::string where = core_.where(static_cast<uint8_t>(monproto::Type::kKbdintAnswers));
+      core_.close();
+      return violation(where + "answers without a question");
+    }
+  }
+  return false;
+}
+
+int Connection::run() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  signals_.reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  signal(SIGPIPE, SIG_IGN);
+
+  if (!start_preauth()) return 1;
+  const int64_t grace_ms = int64_t{cfg_.login_grace_time} * 1000;
+  const int64_t deadline = now_ms() + grace_ms;
+  if (grace_ms > 0) grace_deadline_ = monotonic_ms() + grace_ms;
+
+  while (true) {
+    const bool preauth_phase = core_.phase() < Phase::kPostauthStart;
+    int timeout = -1;
+    if (preauth_phase && grace_ms > 0) {
+      const int64_t left = deadline - now_ms();
+      if (left <= 0) {
+        log::info("Timeout before authentication for %s port %u", peer_.address.c_str(), peer_.port);
+        kill_child();
+        return lp::kExitGraceExceeded;
+      }
+      timeout = static_cast<int>(std::min<int64_t>(left, 60000));
+    }
+    pollfd p[2] = {{signals_.get(), POLLIN, 0}, {child_.channel.get(), POLLIN, 0}};
+    const int n = poll(p, child_.channel ? 2 : 1, timeout);
+    if (n < 0 && errno != EINTR) return 1;
+    if (n <= 0) continue;
+    if (p[0].revents & POLLIN) {
+      signalfd_siginfo si;
+      while (read(signals_.get(), &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo == SIGCHLD) {
+          reap();
+        } else {
+          kill_child();
+          return 1;
+        }
+      }
+    }
+    if (child_.channel && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      if (!handle_message()) {
+        ChildEnd end;
+        end.child = which_;
+        end.wait_status = finish_child();
+        ptys_.release_all();
+        end.phase = core_.phase();
+        end.failures = core_.failures();
+        end.exit_code = result_;
+        if (which_ == Child::kPostauth) end.user_name = core_.user().name;
+        end.user_for_log = core_.user_for_log();
+        end.peer = peer_;
+        const ChildExitReport report = classify_child_exit(end);
+        log_lines(report.log);
+        result_ = report.exit_code;
+        return result_;
+      }
+    }
+    if (child_.pid < 0 && exit_status_ >= 0 && !child_.channel) return result_;
+  }
+}
+
+}  // namespace
+
+int run_connection(const config::Config& cfg, MonitorCore& core, Peer peer,
+                   PreauthPlacement preauth) {
+  Connection c(cfg, core, std::move(peer), preauth);
+  return c.run();
+}
+
+}  // namespace lpsshd::monitor

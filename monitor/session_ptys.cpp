@@ -1,0 +1,49 @@
+#include "monitor/session_ptys.h"
+
+#include <optional>
+
+#include "log/log.h"
+#include "monitor/protocol.h"
+#include "monitor/pty_alloc.h"
+#include "proc/fd_passing.h"
+
+namespace lpsshd::monitor {
+
+bool SessionPtys::allocate(int channel, const UserInfo& u, pid_t session_pid) {
+  monproto::PtyReply reply;
+  std::optional<AllocatedPty> pty;
+  std::string error;
+  if (static_cast<int>(held_.size()) < max_sessions_)
+    pty = allocate_pty(u.uid, u.gid, error);
+  else
+    error = "too many PTYs for this connection (MaxSessions)";
+  if (!pty) {
+    log::error("session PTY for %s: %s", u.name.c_str(), error.c_str());
+    return proc::send_datagram(channel, monproto::encode(reply));
+  }
+  LoginRecord rec{u.name, u.uid, pty->name, session_pid, host_};
+  reply.ok = true;
+  reply.tty = pty->name;
+  if (print_last_log_) reply.last_login = last_login_line(u.uid);
+  record_login(rec);
+  held_[pty->name] = rec;
+  const int fds[2] = {pty->master.get(), pty->slave.get()};
+  // Our copies close when `pty` goes out of scope: only the user's process
+  // holds the terminal, so a vanished client means SIGHUP for the shell.
+  return proc::send_datagram(channel, monproto::encode(reply), fds);
+}
+
+bool SessionPtys::release(const std::string& tty) {
+  auto it = held_.find(tty);
+  if (it == held_.end()) return false;
+  record_logout(it->second);
+  release_pty(tty);
+  held_.erase(it);
+  return true;
+}
+
+void SessionPtys::release_all() {
+  while (!held_.empty()) release(held_.begin()->first);
+}
+
+}  // namespace lpsshd::monitor

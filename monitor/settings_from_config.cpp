@@ -1,0 +1,48 @@
+#include "monitor/settings_from_config.h"
+
+#include <syslog.h>
+
+namespace lpsshd::monitor {
+
+namespace {
+
+RootLogin root_login(config::PermitRootLogin p) {
+  switch (p) {
+    case config::PermitRootLogin::kYes: return RootLogin::kYes;
+    case config::PermitRootLogin::kNo: return RootLogin::kNo;
+    case config::PermitRootLogin::kProhibitPassword: return RootLogin::kProhibitPassword;
+    case config::PermitRootLogin::kForcedCommandsOnly: return RootLogin::kForcedCommandsOnly;
+  }
+  return RootLogin::kNo;
+}
+
+}  // namespace
+
+Settings settings_from_config(const config::Config& cfg) {
+  Settings settings;
+  settings.max_auth_tries = cfg.max_auth_tries;
+  settings.pubkey_authentication = cfg.pubkey_authentication;
+  settings.permit_root_login = root_login(cfg.permit_root_login);
+  settings.session.accept_env = cfg.accept_env;
+  settings.session.print_motd = cfg.print_motd;
+  settings.session.print_last_log = cfg.print_last_log;
+  settings.password_authentication = cfg.password_authentication;
+  settings.kbd_interactive_authentication = cfg.kbd_interactive_authentication;
+  settings.use_pam = cfg.use_pam;
+  settings.permit_empty_passwords = cfg.permit_empty_passwords;
+  return settings;
+}
+
+AccessRules access_rules_from_config(const config::Config& cfg) {
+  return AccessRules{cfg.allow_users, cfg.deny_users, cfg.allow_groups, cfg.deny_groups,
+                     !cfg.use_pam};
+}
+
+int syslog_facility(config::SyslogFacility f) {
+  static constexpr int kMap[] = {LOG_DAEMON, LOG_USER, LOG_AUTH, LOG_AUTHPRIV, LOG_LOCAL0,
+                                 LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5,
+                                 LOG_LOCAL6, LOG_LOCAL7};
+  return kMap[static_cast<int>(f)];
+}
+
+}  // namespace lpsshd::monitor
