@@ -35,7 +35,7 @@ bool apply_line(std::string_view line, std::string_view origin, size_t line_no, 
     return fail(origin, line_no, why + split.keyword, error);
   }
   const size_t slot = static_cast<size_t>(kw - detail::keyword_table().data());
-  if (!kw->apply(kw->name, split.args, cfg, !cfg.seen.bits[slot], why))
+  if (!kw->apply(kw->name, detail::Args(split.args, split.raw), cfg, !cfg.seen.bits[slot], why))
     return fail(origin, line_no, why, error);
   cfg.seen.bits.set(slot);
   return true;

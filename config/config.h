@@ -29,6 +29,8 @@ namespace lpsshd::config {
 
 enum class PermitRootLogin { kYes, kNo, kProhibitPassword, kForcedCommandsOnly };
 
+enum class TcpForwarding { kYes, kNo, kLocal, kRemote };  // AllowTcpForwarding
+
 enum class LogLevel { kQuiet, kFatal, kError, kInfo, kVerbose, kDebug1, kDebug2, kDebug3 };
 
 enum class SyslogFacility {
@@ -103,6 +105,16 @@ struct Config {
   bool print_last_log = true;
   std::vector<Subsystem> subsystems;  // names are unique
   std::vector<std::string> allow_users, deny_users, allow_groups, deny_groups;
+
+  // What logins may do. Each login's grant record (monitor/grant.h) merges
+  // these with its authorized_keys options: the most restrictive wins.
+  bool permit_tty = true;
+  std::string force_command;  // empty = none
+  std::vector<std::string> permit_user_environment;  // name patterns; empty = "no"
+  TcpForwarding allow_tcp_forwarding = TcpForwarding::kYes;
+  bool allow_agent_forwarding = true;
+  bool x11_forwarding = false;
+  bool permit_user_rc = true;
 
   // Admission control in the listener, before any fork.
   MaxStartups max_startups;

@@ -154,6 +154,10 @@ constexpr Named<PermitRootLogin> kRootLogin[] = {
     {"without-password", PermitRootLogin::kProhibitPassword},
     {"forced-commands-only", PermitRootLogin::kForcedCommandsOnly},
 };
+constexpr Named<TcpForwarding> kTcpForwarding[] = {
+    {"yes", TcpForwarding::kYes},     {"all", TcpForwarding::kYes}, {"no", TcpForwarding::kNo},
+    {"local", TcpForwarding::kLocal}, {"remote", TcpForwarding::kRemote},
+};
 constexpr Named<LogLevel> kLogLevels[] = {
     {"QUIET", LogLevel::kQuiet},     {"FATAL", LogLevel::kFatal},   {"ERROR", LogLevel::kError},
     {"INFO", LogLevel::kInfo},       {"VERBOSE", LogLevel::kVerbose},
@@ -268,6 +272,60 @@ struct BannerNone {
     return true;
   }
   static void emit(std::string_view, const Config&, std::string&) {}
+};
+
+// ForceCommand COMMAND...: the rest of the line as written, so the user's
+// shell sees the administrator's quoting (sshd does the same); "none" is
+// no forced command.
+struct ForceCommandSpec {
+  static constexpr size_t kMaxCommand = 4096;
+  static bool apply(std::string_view, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, kUnlimitedArgs, why)) return false;
+    if (first) cfg.force_command = args.raw == "none" ? "" : std::string(args.raw);
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    if (cfg.force_command.empty()) return;
+    out += name;
+    // "ForceCommand =x" would read '=' as the separator.
+    out += cfg.force_command.front() == '=' ? " =" : " ";
+    out += cfg.force_command;
+    out += '\n';
+  }
+};
+
+// PermitUserEnvironment yes|no|PATTERN[,PATTERN...]: which variable names a
+// key's environment= may set. Stored as patterns; yes is "*".
+struct UserEnvironmentSpec {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    std::vector<std::string> patterns;
+    bool yes = false;
+    if (parse_yes_no(args[0], yes)) {
+      if (yes) patterns.push_back("*");
+    } else {
+      std::string_view list = args[0];
+      while (true) {
+        const size_t comma = list.find(',');
+        const std::string_view p = list.substr(0, comma);
+        // Negations are not supported: refusing beats a list read too wide.
+        if (p.empty() || p.front() == '!' || p.find('=') != std::string_view::npos)
+          return invalid(name, args[0], "yes, no or a list of variable name patterns", why);
+        patterns.emplace_back(p);
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+      }
+    }
+    if (first) cfg.permit_user_environment = std::move(patterns);
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    const auto& p = cfg.permit_user_environment;
+    if (p.empty()) return emit_one(out, name, "no");
+    std::string list;
+    for (const auto& e : p) list += (list.empty() ? "" : ",") + e;
+    emit_one(out, name, list == "*" ? "yes" : list);
+  }
 };
 
 // ---- Admission control ------------------------------------------------------
@@ -462,6 +520,13 @@ constexpr Keyword kTable[] = {
     row<PenaltiesSpec>("PerSourcePenalties"),
     row<List<&C::penalty_exempt, Word, kUnlimited>>("PerSourcePenaltyExemptList"),
     row<UidRange>("PreauthUidRange"),
+    row<Scalar<&C::permit_tty, YesNo>>("PermitTTY"),
+    row<ForceCommandSpec>("ForceCommand"),
+    row<UserEnvironmentSpec>("PermitUserEnvironment"),
+    row<Scalar<&C::allow_tcp_forwarding, Enum<TcpForwarding, kTcpForwarding>>>("AllowTcpForwarding"),
+    row<Scalar<&C::allow_agent_forwarding, YesNo>>("AllowAgentForwarding"),
+    row<Scalar<&C::x11_forwarding, YesNo>>("X11Forwarding"),
+    row<Scalar<&C::permit_user_rc, YesNo>>("PermitUserRC"),
 };
 static_assert(std::size(kTable) <= kMaxKeywords, "raise kMaxKeywords in config.h");
 

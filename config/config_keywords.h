@@ -11,7 +11,12 @@
 
 namespace lpsshd::config::detail {
 
-using Args = std::span<const std::string>;
+// A line's arguments, and the same text as written (SplitLine::raw).
+struct Args : std::span<const std::string> {
+  Args(std::span<const std::string> args, std::string_view raw_text = {})
+      : std::span<const std::string>(args), raw(raw_text) {}
+  std::string_view raw;
+};
 
 struct Keyword {
   std::string_view name;  // canonical spelling, as serialized

@@ -25,6 +25,12 @@ bool split_line(std::string_view line, SplitLine& out, std::string& why) {
   out.keyword = line.substr(kw_start, i - kw_start);
   while (i < n && is_space(line[i])) ++i;
   if (i < n && line[i] == '=') ++i;
+  {
+    size_t a = i, b = n;
+    while (a < b && is_space(line[a])) ++a;
+    while (b > a && is_space(line[b - 1])) --b;
+    out.raw = line.substr(a, b - a);
+  }
 
   for (;;) {
     while (i < n && is_space(line[i])) ++i;

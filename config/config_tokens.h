@@ -18,6 +18,10 @@ namespace lpsshd::config::detail {
 struct SplitLine {
   std::string keyword;  // empty for blank and comment lines
   std::vector<std::string> args;
+  // The line after the keyword and its separator, as written (quotes and
+  // backslashes kept, surrounding whitespace trimmed): ForceCommand takes
+  // its command this way, as sshd does, so the shell sees the admin's quoting.
+  std::string raw;
 };
 
 // False, with `why` set, on an unterminated quote or a line that starts

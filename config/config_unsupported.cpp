@@ -9,12 +9,12 @@ namespace lpsshd::config::detail {
 namespace {
 
 constexpr std::string_view kUnsupported[] = {
-    "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding",
-    "AllowTcpForwarding", "AuthenticationMethods", "AuthorizedKeysCommand",
+    "AddressFamily", "AllowStreamLocalForwarding",
+    "AuthenticationMethods", "AuthorizedKeysCommand",
     "AuthorizedKeysCommandUser", "AuthorizedKeysFile2", "AuthorizedPrincipalsCommand",
     "AuthorizedPrincipalsCommandUser", "AuthorizedPrincipalsFile", "CASignatureAlgorithms",
     "ChannelTimeout", "ChrootDirectory", "Ciphers", "Compression", "DebianBanner",
-    "DisableForwarding", "ExposeAuthInfo", "FingerprintHash", "ForceCommand", "GatewayPorts",
+    "DisableForwarding", "ExposeAuthInfo", "FingerprintHash", "GatewayPorts",
     "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKeyExchange",
     "GSSAPIKexAlgorithms", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
     "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",
@@ -22,12 +22,11 @@ constexpr std::string_view kUnsupported[] = {
     "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS", "KerberosAuthentication",
     "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup", "KexAlgorithms",
     "LogVerbose", "MACs", "Match", "ModuliFile", "PermitListen", "PermitOpen",
-    "PermitTTY", "PermitTunnel", "PermitUserEnvironment", "PermitUserRC",
-    "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes",
+    "PermitTunnel", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes",
     "PubkeyAuthOptions", "RDomain", "RefuseConnection", "RekeyLimit", "RequiredRSASize",
     "RevokedKeys", "SecurityKeyProvider", "SetEnv", "StreamLocalBindMask",
     "StreamLocalBindUnlink", "TrustedUserCAKeys", "UnusedConnectionTimeout", "UseDNS",
-    "VersionAddendum", "X11DisplayOffset", "X11Forwarding", "X11UseLocalhost", "XAuthLocation",
+    "VersionAddendum", "X11DisplayOffset", "X11UseLocalhost", "XAuthLocation",
     // Deprecated or removed in OpenSSH, still recognised by it.
     "AFSTokenPassing", "DSAAuthentication", "KerberosTgtPassing", "KeyRegenerationInterval",
     "PAMAuthenticationViaKbdInt", "Protocol", "ReverseMappingCheck", "RhostsAuthentication",

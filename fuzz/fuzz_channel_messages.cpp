@@ -34,6 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint32_t ms = 0;
   if (req.type == "pty-req" && parse_pty_req(req.body, pty)) inside(pty.modes, data, size);
   if (req.type == "exec") parse_exec(req.body, a);
+  if (req.type == "subsystem") parse_subsystem(req.body, a);
   if (req.type == "env") parse_env(req.body, a, b);
   if (req.type == "window-change") parse_window_change(req.body, wc);
   if (req.type == "signal") parse_signal(req.body, a);

@@ -18,7 +18,10 @@ struct Backend : monitor::AuthBackend {
     if (name != "alice") return std::nullopt;
     return monitor::UserInfo{"alice", 1000, 1000, "/home/alice", "/bin/sh"};
   }
-  bool key_authorized(const monitor::UserInfo&, std::span<const uint8_t>) override { return true; }
+  std::optional<authkeys::KeyOptions> key_authorized(const monitor::UserInfo&,
+                                                     std::span<const uint8_t>) override {
+    return authkeys::KeyOptions{};
+  }
   bool user_allowed(const monitor::UserInfo&) override { return true; }
 };
 

@@ -10,6 +10,8 @@
 #include <span>
 #include <string>
 
+#include "monitor/authorized_keys.h"
+
 namespace lpsshd::monitor {
 
 struct UserInfo {
@@ -24,9 +26,12 @@ class AuthBackend {
  public:
   virtual ~AuthBackend() = default;
   virtual std::optional<UserInfo> lookup_user(const std::string& name) = 0;
-  // True if blob (an ssh-ed25519 public key blob) is authorised for user,
-  // honouring the options of its authorized_keys line for this client.
-  virtual bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) = 0;
+  // The options of the authorized_keys line that authorises blob (an
+  // ssh-ed25519 public key blob) for user from this client, or nullopt.
+  // Lines whose from= or expiry-time refuse this client, and lines whose
+  // options do not parse or cannot be honoured yet, do not authorise.
+  virtual std::optional<authkeys::KeyOptions> key_authorized(const UserInfo& user,
+                                                             std::span<const uint8_t> blob) = 0;
   // AllowUsers/DenyUsers/AllowGroups/DenyGroups, and /etc/nologin for
   // non-root users when PAM does not check it. Logs the reason when not.
   virtual bool user_allowed(const UserInfo& user) = 0;

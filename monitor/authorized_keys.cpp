@@ -1,6 +1,7 @@
 #include "monitor/authorized_keys.h"
 
 #include <sodium.h>
+#include <time.h>
 
 #include <algorithm>
 
@@ -303,6 +304,48 @@ bool parse_key_options(std::string_view& s, KeyOptions& out, std::string& error)
   }
 }
 
+// "keytype base64 [comment]" after the options: the decoded blob, checked
+// against the structure of its type.
+bool decode_key(std::string_view type_name, std::string_view s, std::vector<uint8_t>& out,
+                std::string& error) {
+  const KeyType* type = find_key_type(type_name);
+  if (type == nullptr) return fail(error, "unsupported key type \"" + std::string(type_name) + "\"");
+  const std::string_view b64 = take_token(s);  // the rest is the comment, unused
+  if (b64.empty()) return fail(error, "missing base64 key");
+
+  std::vector<uint8_t> blob(b64.size() / 4 * 3 + 3);
+  size_t len = 0;
+  // No ignore set and no end pointer: any non-base64 byte or bad padding fails.
+  if (sodium_base642bin(blob.data(), blob.size(), b64.data(), b64.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0)
+    return fail(error, "key is not valid base64");
+  blob.resize(len);
+  if (!blob_fits_type(*type, blob))
+    return fail(error, "key blob does not match type " + std::string(type_name));
+  out = std::move(blob);
+  return true;
+}
+
+// The key blob of a line whose options field did not parse: the field is
+// skipped lexically (up to the first whitespace outside double quotes) and
+// the key after it decoded, so a bad option on the key being offered can be
+// reported instead of silently skipped.
+std::optional<std::vector<uint8_t>> key_after_unparsed_options(std::string_view line) {
+  std::string_view s = skip_space(line);
+  bool quoted = false;
+  size_t n = 0;
+  for (; n < s.size() && (quoted || !is_space(s[n])); ++n) {
+    if (quoted && s[n] == '\\' && n + 1 < s.size() && s[n + 1] == '"') ++n;
+    else if (s[n] == '"') quoted = !quoted;
+  }
+  s = skip_space(s.substr(n));
+  const std::string_view type_name = take_token(s);
+  std::vector<uint8_t> blob;
+  std::string ignored;
+  if (!decode_key(type_name, skip_space(s), blob, ignored)) return std::nullopt;
+  return blob;
+}
+
 }  // namespace
 
 bool parse_authorized_key_line(std::string_view line, AuthorizedKey& out, std::string& error) {
@@ -321,30 +364,15 @@ bool parse_authorized_key_line(std::string_view line, AuthorizedKey& out, std::s
   }
 
   const std::string_view type_name = take_token(s);
-  const KeyType* type = find_key_type(type_name);
-  if (type == nullptr) return fail(error, "unsupported key type \"" + std::string(type_name) + "\"");
-  s = skip_space(s);
-  const std::string_view b64 = take_token(s);  // the rest is the comment, unused
-  if (b64.empty()) return fail(error, "missing base64 key");
-
-  std::vector<uint8_t> blob(b64.size() / 4 * 3 + 3);
-  size_t len = 0;
-  // No ignore set and no end pointer: any non-base64 byte or bad padding fails.
-  if (sodium_base642bin(blob.data(), blob.size(), b64.data(), b64.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0)
-    return fail(error, "key is not valid base64");
-  blob.resize(len);
-  if (!blob_fits_type(*type, blob))
-    return fail(error, "key blob does not match type " + std::string(type_name));
-
+  if (!decode_key(type_name, skip_space(s), out.blob, error)) return false;
   out.key_type = type_name;
-  out.blob = std::move(blob);
   return true;
 }
 
 std::optional<AuthorizedKey> find_authorized_key(
     std::string_view contents, std::span<const uint8_t> blob,
-    const std::function<bool(const AuthorizedKey&)>& acceptable) {
+    const std::function<bool(const AuthorizedKey&)>& acceptable,
+    const std::function<void(const RefusedLine&)>& refused) {
   size_t line_no = 0;
   while (!contents.empty()) {
     ++line_no;
@@ -353,8 +381,15 @@ std::optional<AuthorizedKey> find_authorized_key(
     contents.remove_prefix(nl == std::string_view::npos ? contents.size() : nl + 1);
 
     AuthorizedKey key;
-    std::string ignored;  // invalid lines are skipped, as sshd does
-    if (!parse_authorized_key_line(line, key, ignored)) continue;
+    std::string error;  // invalid lines are skipped, as sshd does
+    if (!parse_authorized_key_line(line, key, error)) {
+      if (refused) {
+        const auto other = key_after_unparsed_options(line);
+        if (other && std::equal(other->begin(), other->end(), blob.begin(), blob.end()))
+          refused(RefusedLine{line_no, error});
+      }
+      continue;
+    }
     if (key.options.cert_authority) continue;
     if (!std::equal(key.blob.begin(), key.blob.end(), blob.begin(), blob.end())) continue;
     key.line_number = line_no;
@@ -367,6 +402,33 @@ std::optional<AuthorizedKey> find_authorized_key(
 std::optional<AuthorizedKey> find_authorized_key(std::string_view contents,
                                                  std::span<const uint8_t> blob) {
   return find_authorized_key(contents, blob, nullptr);
+}
+
+std::optional<int64_t> expiry_time_seconds(std::string_view v) {
+  if (!valid_expiry(v)) return std::nullopt;
+  const bool utc = v.back() == 'Z';
+  if (utc) v.remove_suffix(1);
+  auto num = [&](size_t pos, size_t len) {
+    int n = 0;
+    for (size_t i = pos; i < pos + len; ++i) n = n * 10 + (v[i] - '0');
+    return n;
+  };
+  struct tm tm {};
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(4, 2) - 1;
+  tm.tm_mday = num(6, 2);
+  if (v.size() >= 12) {
+    tm.tm_hour = num(8, 2);
+    tm.tm_min = num(10, 2);
+  }
+  if (v.size() == 14) tm.tm_sec = num(12, 2);
+  tm.tm_isdst = -1;
+  // timegm/mktime normalise 31 February into March: refuse dates that moved.
+  struct tm check = tm;
+  const time_t t = utc ? timegm(&check) : mktime(&check);
+  if (t == static_cast<time_t>(-1) || check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon)
+    return std::nullopt;
+  return static_cast<int64_t>(t);
 }
 
 }  // namespace lpsshd::authkeys

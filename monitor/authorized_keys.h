@@ -65,11 +65,28 @@ bool parse_authorized_key_line(std::string_view line, AuthorizedKey& out, std::s
 std::optional<AuthorizedKey> find_authorized_key(std::string_view contents,
                                                  std::span<const uint8_t> blob);
 
+// A line that lists the key being searched for but cannot be used: its
+// options do not parse (an option nobody knows, a bad value). The line is
+// refused, never read as if the bad option were absent.
+struct RefusedLine {
+  size_t line_number = 0;
+  std::string reason;
+};
+
 // As above, but a matching line is taken only when `acceptable` says so;
 // otherwise the search goes on, as sshd does when a line's from= or
 // expiry-time refuses the connection but a later line lists the key again.
+// Lines with this key and options that do not parse are passed to `refused`
+// (when given) so the caller can log file and line.
 std::optional<AuthorizedKey> find_authorized_key(
     std::string_view contents, std::span<const uint8_t> blob,
-    const std::function<bool(const AuthorizedKey&)>& acceptable);
+    const std::function<bool(const AuthorizedKey&)>& acceptable,
+    const std::function<void(const RefusedLine&)>& refused = nullptr);
+
+// expiry-time="YYYYMMDD[HHMM[SS]][Z]" as seconds since the epoch: the first
+// second after which the key is no longer valid. Without Z the time is the
+// host's local time (as sshd reads it), with Z it is UTC. nullopt if the
+// value is not a valid date.
+std::optional<int64_t> expiry_time_seconds(std::string_view value);
 
 }  // namespace lpsshd::authkeys

@@ -132,13 +132,16 @@ std::string MonitorCore::user_for_log() const {
 
 bool MonitorCore::user_may_use_publickey() const {
   if (!settings_.pubkey_authentication || !user_info_ || !allowed_) return false;
-  if (user_info_->uid == 0) {
-    // Forced commands are not implemented yet, so "forced-commands-only"
-    // cannot be honoured and is treated as "no".
-    return settings_.permit_root_login == RootLogin::kYes ||
-           settings_.permit_root_login == RootLogin::kProhibitPassword;
-  }
-  return true;
+  // forced-commands-only is checked against the key's line: root_key_allowed().
+  return user_info_->uid != 0 || settings_.permit_root_login != RootLogin::kNo;
+}
+
+bool MonitorCore::root_key_allowed(const authkeys::KeyOptions& key) const {
+  if (user_info_->uid != 0 || settings_.permit_root_login != RootLogin::kForcedCommandsOnly)
+    return true;
+  if (key.command) return true;
+  log::info("ROOT LOGIN REFUSED FROM %s port %u", peer_.address.c_str(), peer_.port);
+  return false;
 }
 
 Outcome MonitorCore::auth_failure(bool counts, const std::string& banner) {
@@ -177,13 +180,15 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
   // Unknown and refused users cost the same lookup as known ones: the
   // backend searches a placeholder account (whose files do not exist) and
   // the answer is thrown away, so timing does not tell who exists.
-  bool authorized = false;
+  std::optional<authkeys::KeyOptions> key;
   if (alg_ok && user_may_use_publickey()) {
-    authorized = backend_.key_authorized(*user_info_, req.key_blob);
+    key = backend_.key_authorized(*user_info_, req.key_blob);
+    if (key && !root_key_allowed(*key)) key.reset();
   } else if (alg_ok) {
     static const UserInfo kPlaceholder{kPamPlaceholderUser, 65534, 65534, "/nonexistent", "/bin/false"};
     (void)backend_.key_authorized(kPlaceholder, req.key_blob);
   }
+  const bool authorized = key.has_value();
   const std::string fp = alg_ok ? crypto::sha256_fingerprint(req.key_blob) : "";
   if (!req.has_signature) {
     if (!authorized) {
@@ -208,6 +213,7 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
     log_failed_publickey(alg_ok ? ": ED25519 " + fp : "");
     return auth_failure(true);
   }
+  key_options_ = std::move(key);
   if (settings_.use_pam) {
     // The key is good; PAM's account checks (expiry, nologin, ...) decide
     // whether the account may log in now.
@@ -223,6 +229,16 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
 
 Outcome MonitorCore::accept(const char* method, const std::string& detail,
                             const std::string& banner) {
+  // The record of what this login may do: the key's line (publickey only)
+  // merged with sshd_config. Kept for the connection's life.
+  const bool by_key = std::string_view(method) == kPublickey && key_options_;
+  int64_t expires = 0;
+  if (by_key && key_options_->expiry_time)
+    expires = authkeys::expiry_time_seconds(*key_options_->expiry_time).value_or(0);
+  grant_ = make_grant(settings_.grant_policy, by_key ? &*key_options_ : nullptr, expires);
+  if (by_key && user_info_->uid == 0 &&
+      settings_.permit_root_login == RootLogin::kForcedCommandsOnly)
+    log::info("Root login accepted for forced command.");
   log::info("Accepted %s for %s from %s port %u ssh2%s", method, user_->c_str(),
             peer_.address.c_str(), peer_.port, detail.c_str());
   enter(Phase::kHandover);
@@ -353,7 +369,11 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
   enter(Phase::kPostIdle);
   auto state = transport_state();
   auto out = Outcome::make(Outcome::Kind::kReply, monproto::encode(state));
-  out.followup = monproto::encode(settings_.session);
+  monproto::SessionSettings session = settings_.session;
+  const UserInfo& u = *user_info_;
+  session.user = monproto::SessionUser{u.name, u.home, u.shell, u.uid, u.gid};
+  session.grant = grant_;
+  out.followup = monproto::encode(session);
   return out;
 }
 
@@ -362,6 +382,8 @@ Outcome MonitorCore::on_pty_request(std::span<const uint8_t> msg) {
   if (!monproto::decode(msg, req)) return violation("malformed");
   if (++pty_requests_ > kMaxPtyRequestsPerConnection)
     return violation("more PTY requests than one connection may make");
+  // The postauth child was told; asking anyway is not an honest mistake.
+  if (!grant_.pty) return violation("PTY not granted to this login");
   return Outcome::make(Outcome::Kind::kAllocatePty);
 }
 

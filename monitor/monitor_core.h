@@ -12,6 +12,7 @@
 
 #include "crypto/ed25519.h"
 #include "monitor/auth_backend.h"
+#include "monitor/grant.h"
 #include "monitor/kex_server.h"
 #include "monitor/protocol.h"
 #include "monitor/state_table.h"
@@ -28,7 +29,8 @@ struct Settings {
   bool use_pam = false;
   bool permit_empty_passwords = false;
   RootLogin permit_root_login = RootLogin::kProhibitPassword;
-  monproto::SessionSettings session;  // handed to the postauth child
+  GrantPolicy grant_policy;           // sshd_config's side of every login's grant
+  monproto::SessionSettings session;  // handed to the postauth child (user and grant filled in)
 };
 
 struct Peer {
@@ -101,6 +103,8 @@ class MonitorCore {
   void set_pam_env(std::vector<std::string> env) { settings_.session.pam_env = std::move(env); }
   // Valid once the phase is kPostauthStart or later.
   const UserInfo& user() const { return *user_info_; }
+  // What this login may do; valid once authentication succeeded.
+  const monproto::Grant& grant() const { return grant_; }
   // The state the postauth child starts from: keys from the monitor's own
   // record of the key exchange, counters and bytes from the handover.
   monproto::TransportState transport_state() const;
@@ -140,6 +144,9 @@ class MonitorCore {
   // Binds the user name on the first request; false if it changed.
   bool bind_user(const std::string& name);
   bool user_may_use_publickey() const;
+  // PermitRootLogin forced-commands-only: root only with a key that forces
+  // a command. Logs the refusal as sshd does.
+  bool root_key_allowed(const authkeys::KeyOptions& key) const;
   Outcome auth_failure(bool counts, const std::string& banner = "");
   void log_failed_publickey(const std::string& detail) const;
 
@@ -160,6 +167,8 @@ class MonitorCore {
   bool allowed_ = false;                      // AllowUsers/DenyUsers/... and nologin
   PamMethod pam_method_ = PamMethod::kPassword;
   std::string pending_fingerprint_;           // publickey awaiting PAM account checks
+  std::optional<authkeys::KeyOptions> key_options_;  // of the verified key's line
+  monproto::Grant grant_;                     // what the login may do (from accept())
   int failures_ = 0;
   int pty_requests_ = 0;  // per connection, across rekeys
   int auth_requests_ = 0;

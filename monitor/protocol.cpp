@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cstdint>
+
 namespace lpsshd::monproto {
 
 namespace {
@@ -301,30 +303,97 @@ bool decode(std::span<const uint8_t> msg, PtyRelease& m) {
   return expect_type(r, m.kType) && r.text(m.tty, 64) && r.end();
 }
 
-// SessionSettings: uint32 n, n x string accept_env, bool print_motd,
-// bool print_last_log, uint32 m, m x string pam_env
+namespace {
+// string-list: uint32 n, n x string, each text of at most max_len bytes.
+void put_list(Writer& w, const std::vector<std::string>& list) {
+  w.u32(static_cast<uint32_t>(list.size()));
+  for (const auto& e : list) w.string(e);
+}
+bool get_list(Reader& r, std::vector<std::string>& list, size_t max_items, size_t max_len) {
+  uint32_t n = 0;
+  if (!r.u32(n) || n > max_items) return false;
+  list.assign(n, {});
+  for (auto& e : list)
+    if (!r.text(e, max_len)) return false;
+  return true;
+}
+
+bool env_entry(const std::string& e) { return e.find('=') != std::string::npos && e.front() != '='; }
+
+// SessionUser: string name, string home, string shell, uint32 uid, uint32 gid
+void put_user(Writer& w, const SessionUser& u) {
+  w.string(u.name).string(u.home).string(u.shell).u32(u.uid).u32(u.gid);
+}
+bool get_user(Reader& r, SessionUser& u) {
+  return r.text(u.name, kMaxUserName) && !u.name.empty() && r.text(u.home, 4096) &&
+         r.text(u.shell, 4096) && r.u32(u.uid) && r.u32(u.gid);
+}
+
+// Grant: bool pty, bool local_forwarding, bool remote_forwarding,
+// bool agent_forwarding, bool x11_forwarding, bool user_rc,
+// byte command_from, string forced_command, string-list environment,
+// string-list permit_open, string-list permit_listen, string tunnel,
+// uint64 expires
+void put_grant(Writer& w, const Grant& g) {
+  w.boolean(g.pty).boolean(g.local_forwarding).boolean(g.remote_forwarding);
+  w.boolean(g.agent_forwarding).boolean(g.x11_forwarding).boolean(g.user_rc);
+  w.u8(static_cast<uint8_t>(g.command_from)).string(g.forced_command);
+  put_list(w, g.environment);
+  put_list(w, g.permit_open);
+  put_list(w, g.permit_listen);
+  w.string(g.tunnel).u64(static_cast<uint64_t>(g.expires));
+}
+bool get_grant(Reader& r, Grant& g) {
+  uint8_t from = 0;
+  uint64_t expires = 0;
+  if (!bool_field(r, g.pty) || !bool_field(r, g.local_forwarding) ||
+      !bool_field(r, g.remote_forwarding) || !bool_field(r, g.agent_forwarding) ||
+      !bool_field(r, g.x11_forwarding) || !bool_field(r, g.user_rc) || !r.u8(from) ||
+      from > static_cast<uint8_t>(Grant::CommandFrom::kKey) ||
+      !r.text(g.forced_command, kMaxGrantCommand) ||
+      !get_list(r, g.environment, kMaxGrantList, 4096) ||
+      !get_list(r, g.permit_open, kMaxGrantList, 1100) ||
+      !get_list(r, g.permit_listen, kMaxGrantList, 1100) || !r.text(g.tunnel, 16) ||
+      !r.u64(expires) || expires > INT64_MAX)
+    return false;
+  g.command_from = static_cast<Grant::CommandFrom>(from);
+  g.expires = static_cast<int64_t>(expires);
+  // One encoding per meaning: no command text without a source.
+  if (g.command_from == Grant::CommandFrom::kNone && !g.forced_command.empty()) return false;
+  for (const auto& e : g.environment)
+    if (!env_entry(e)) return false;
+  return true;
+}
+}  // namespace
+
+// SessionSettings: SessionUser user, Grant grant, string-list accept_env,
+// bool print_motd, bool print_last_log, string-list pam_env,
+// uint32 n, n x (string name, string command) subsystems
 std::vector<uint8_t> encode(const SessionSettings& m) {
   auto w = start(m.kType);
-  w.u32(static_cast<uint32_t>(m.accept_env.size()));
-  for (const auto& p : m.accept_env) w.string(p);
+  put_user(w, m.user);
+  put_grant(w, m.grant);
+  put_list(w, m.accept_env);
   w.boolean(m.print_motd).boolean(m.print_last_log);
-  w.u32(static_cast<uint32_t>(m.pam_env.size()));
-  for (const auto& e : m.pam_env) w.string(e);
+  put_list(w, m.pam_env);
+  w.u32(static_cast<uint32_t>(m.subsystems.size()));
+  for (const auto& s : m.subsystems) w.string(s.name).string(s.command);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
   Reader r(msg);
   uint32_t n = 0;
-  if (!expect_type(r, m.kType) || !r.u32(n) || n > 256) return false;
-  m.accept_env.assign(n, {});
-  for (auto& p : m.accept_env)
-    if (!r.text(p, 1024)) return false;
-  uint32_t k = 0;
-  if (!bool_field(r, m.print_motd) || !bool_field(r, m.print_last_log) || !r.u32(k) || k > 128)
+  if (!expect_type(r, m.kType) || !get_user(r, m.user) || !get_grant(r, m.grant) ||
+      !get_list(r, m.accept_env, 256, 1024) || !bool_field(r, m.print_motd) ||
+      !bool_field(r, m.print_last_log) || !get_list(r, m.pam_env, 128, 4096) || !r.u32(n) ||
+      n > 64)
     return false;
-  m.pam_env.assign(k, {});
-  for (auto& e : m.pam_env)
-    if (!r.text(e, 4096) || e.find('=') == std::string::npos || e.front() == '=') return false;
+  for (const auto& e : m.pam_env)
+    if (!env_entry(e)) return false;
+  m.subsystems.assign(n, {});
+  for (auto& s : m.subsystems)
+    if (!r.text(s.name, 256) || s.name.empty() || !r.text(s.command, 1024) || s.command.empty())
+      return false;
   return r.end();
 }
 

@@ -172,13 +172,55 @@ struct TransportState {
   static constexpr Type kType = Type::kTransportState;
 };
 
-// The settings of the configuration the postauth child needs; it never
-// reads the configuration file itself.
+// The account the session runs as, from the monitor's own lookup of the
+// authenticated name: two passwd lines may share a uid, so the postauth
+// child never looks itself up by uid.
+struct SessionUser {
+  std::string name, home, shell;
+  uint32_t uid = 0, gid = 0;
+};
+
+// What this login may do: a record, not a yes. The monitor builds it once at
+// authentication from the matching authorized_keys line's options and
+// sshd_config (monitor/grant.h; the most restrictive wins), keeps it for
+// the connection's life and enforces what it grants itself (PTYs); the
+// postauth child is started with it and applies the rest. Every field
+// defaults to "no".
+inline constexpr size_t kMaxGrantCommand = 8192;
+inline constexpr size_t kMaxGrantList = 256;
+struct Grant {
+  enum class CommandFrom : uint8_t { kNone = 0, kConfig = 1, kKey = 2 };
+  bool pty = false;
+  bool local_forwarding = false;   // direct-tcpip (ssh -L, -D)
+  bool remote_forwarding = false;  // tcpip-forward (ssh -R)
+  bool agent_forwarding = false;
+  bool x11_forwarding = false;
+  bool user_rc = false;
+  CommandFrom command_from = CommandFrom::kNone;
+  std::string forced_command;  // run instead of what the client asks (kNone: empty)
+  std::vector<std::string> environment;    // "NAME=value": key environment=, if permitted
+  std::vector<std::string> permit_open;    // key permitopen=; empty: not restricted by the key
+  std::vector<std::string> permit_listen;  // key permitlisten=; likewise
+  std::string tunnel;                      // key tunnel= ("" none)
+  int64_t expires = 0;                     // key expiry-time, seconds since the epoch; 0 none
+  friend bool operator==(const Grant&, const Grant&) = default;
+};
+
+struct SubsystemCommand {
+  std::string name, command;
+};
+
+// The start-up record of the postauth child: who it runs as, what the login
+// was granted, and the settings of the configuration it needs (it never
+// reads the configuration file itself).
 struct SessionSettings {
+  SessionUser user;
+  Grant grant;
   std::vector<std::string> accept_env;  // AcceptEnv patterns
   bool print_motd = true;
   bool print_last_log = true;
   std::vector<std::string> pam_env;     // "NAME=value" from pam_getenvlist
+  std::vector<SubsystemCommand> subsystems;  // sshd_config Subsystem lines
   static constexpr Type kType = Type::kSessionSettings;
 };
 

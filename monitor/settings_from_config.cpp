@@ -6,6 +6,22 @@ namespace lpsshd::monitor {
 
 namespace {
 
+GrantPolicy grant_policy(const config::Config& cfg) {
+  using config::TcpForwarding;
+  GrantPolicy g;
+  g.permit_tty = cfg.permit_tty;
+  if (!cfg.force_command.empty()) g.force_command = cfg.force_command;
+  g.permit_user_environment = cfg.permit_user_environment;
+  g.allow_tcp_local = cfg.allow_tcp_forwarding == TcpForwarding::kYes ||
+                      cfg.allow_tcp_forwarding == TcpForwarding::kLocal;
+  g.allow_tcp_remote = cfg.allow_tcp_forwarding == TcpForwarding::kYes ||
+                       cfg.allow_tcp_forwarding == TcpForwarding::kRemote;
+  g.allow_agent_forwarding = cfg.allow_agent_forwarding;
+  g.x11_forwarding = cfg.x11_forwarding;
+  g.permit_user_rc = cfg.permit_user_rc;
+  return g;
+}
+
 RootLogin root_login(config::PermitRootLogin p) {
   switch (p) {
     case config::PermitRootLogin::kYes: return RootLogin::kYes;
@@ -26,6 +42,8 @@ Settings settings_from_config(const config::Config& cfg) {
   settings.session.accept_env = cfg.accept_env;
   settings.session.print_motd = cfg.print_motd;
   settings.session.print_last_log = cfg.print_last_log;
+  for (const auto& sub : cfg.subsystems) settings.session.subsystems.push_back({sub.name, sub.command});
+  settings.grant_policy = grant_policy(cfg);
   settings.password_authentication = cfg.password_authentication;
   settings.kbd_interactive_authentication = cfg.kbd_interactive_authentication;
   settings.use_pam = cfg.use_pam;

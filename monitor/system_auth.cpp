@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 
 #include "log/escape.h"
 #include "log/log.h"
@@ -162,15 +163,17 @@ std::optional<UserInfo> SystemAuthBackend::lookup_user(const std::string& name) 
   return u;
 }
 
-bool SystemAuthBackend::key_authorized(const UserInfo& user, std::span<const uint8_t> blob) {
+std::optional<authkeys::KeyOptions> SystemAuthBackend::key_authorized(
+    const UserInfo& user, std::span<const uint8_t> blob) {
   AsUserFs as_user(user);
-  if (!as_user.ok()) return false;
+  if (!as_user.ok()) return std::nullopt;
   for (const auto& pattern : files_) {
     if (pattern == "none") continue;
     const std::string path = expand_authorized_keys_path(pattern, user);
     if (path.empty()) continue;
     std::string contents;
     if (!read_file_checked(path, user, strict_modes_, contents)) continue;
+    const std::string file = log::escape(path);
     auto acceptable = [&](const authkeys::AuthorizedKey& k) {
       const auto& o = k.options;
       if (o.from && authkeys::match_host_patterns(*o.from, client_ip_, client_ip_) !=
@@ -179,19 +182,31 @@ bool SystemAuthBackend::key_authorized(const UserInfo& user, std::span<const uin
                   "(host=%s, ip=%s).", user.name.c_str(), client_ip_.c_str(), client_ip_.c_str());
         return false;
       }
-      // Options whose enforcement is not built yet refuse the key rather than
-      // grant more than the administrator wrote.
-      if (o.command || o.expiry_time || o.principals) {
-        log::info("%s line %zu: key options command=, expiry-time= and principals= are not "
-                  "supported yet; key refused", log::escape(path).c_str(), k.line_number);
+      if (o.expiry_time) {
+        const auto expires = authkeys::expiry_time_seconds(*o.expiry_time);
+        if (!expires || *expires < static_cast<int64_t>(time(nullptr))) {
+          log::verbose("%s:%zu: entry expired at %s", file.c_str(), k.line_number,
+                       log::escape(*o.expiry_time).c_str());
+          return false;
+        }
+      }
+      // Certificates are not implemented: a line meant for them must not
+      // authorise the bare key.
+      if (o.principals) {
+        log::info("%s:%zu: principals= is only valid for certificates; key refused", file.c_str(),
+                  k.line_number);
         return false;
       }
       return true;
     };
-    auto found = authkeys::find_authorized_key(contents, blob, acceptable);
-    if (found) return true;
+    auto refused = [&](const authkeys::RefusedLine& r) {
+      log::info("%s:%zu: bad key options: %s", file.c_str(), r.line_number,
+                log::escape(r.reason).c_str());
+    };
+    auto found = authkeys::find_authorized_key(contents, blob, acceptable, refused);
+    if (found) return std::move(found->options);
   }
-  return false;
+  return std::nullopt;
 }
 
 namespace {

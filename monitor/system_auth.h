@@ -27,7 +27,8 @@ class SystemAuthBackend : public AuthBackend {
         client_ip_(std::move(client_ip)), rules_(std::move(rules)) {}
 
   std::optional<UserInfo> lookup_user(const std::string& name) override;
-  bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) override;
+  std::optional<authkeys::KeyOptions> key_authorized(const UserInfo& user,
+                                                     std::span<const uint8_t> blob) override;
   bool user_allowed(const UserInfo& user) override;
 
  private:

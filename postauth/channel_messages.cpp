@@ -71,6 +71,12 @@ bool parse_exec(wire::Bytes body, std::string& command) {
   return r.text(command, kMaxCommand) && r.end();
 }
 
+// "subsystem": string subsystem name
+bool parse_subsystem(wire::Bytes body, std::string& name) {
+  wire::Reader r(body);
+  return r.text(name, 256) && !name.empty() && r.end();
+}
+
 // "env": string name, string value
 bool parse_env(wire::Bytes body, std::string& name, std::string& value) {
   wire::Reader r(body);

@@ -66,6 +66,7 @@ struct WindowChange {
 };
 bool parse_pty_req(wire::Bytes body, PtyReq& out);
 bool parse_exec(wire::Bytes body, std::string& command);
+bool parse_subsystem(wire::Bytes body, std::string& name);
 bool parse_env(wire::Bytes body, std::string& name, std::string& value);
 bool parse_window_change(wire::Bytes body, WindowChange& out);
 bool parse_signal(wire::Bytes body, std::string& name);

@@ -124,11 +124,12 @@ bool ConnectionService::on_request(std::span<const uint8_t> msg) {
   else if (type == "pty-req") ok = req_pty(*c, req.body);
   else if (type == "shell") ok = req_exec(*c, req.body, true);
   else if (type == "exec") ok = req_exec(*c, req.body, false);
+  else if (type == "subsystem") ok = req_subsystem(*c, req.body);
   else if (type == "env") ok = req_env(*c, req.body);
   else if (type == "window-change") ok = req_window_change(*c, req.body);
   else if (type == "signal") ok = req_signal(*c, req.body);
   else if (type == "break") ok = req_break(*c, req.body);
-  // Everything else (subsystem, x11-req, auth-agent-req, ...) is not
+  // Everything else (x11-req, auth-agent-req, ...) is not
   // supported yet and is refused, which clients handle gracefully.
   if (!error_.empty()) return false;
   if (want_reply) send_status(c->remote_id, ok);

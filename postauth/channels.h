@@ -82,6 +82,8 @@ class ConnectionService {
   // means a protocol error (distinguished by error_.empty()).
   bool req_pty(Channel& c, wire::Bytes body);
   bool req_exec(Channel& c, wire::Bytes body, bool shell);
+  bool req_subsystem(Channel& c, wire::Bytes body);
+  bool start_session(Channel& c, std::optional<std::string> command, bool shell);
   bool req_env(Channel& c, wire::Bytes body);
   bool req_window_change(Channel& c, wire::Bytes body);
   bool req_signal(Channel& c, wire::Bytes body);

@@ -106,9 +106,12 @@ int main(int argc, char** argv) {
       !monproto::receive(kMonitorFd, settings))
     return 4;
 
-  auto account = postauth::current_account();
-  if (!account) return 5;
-  account->core_limit = user_core;
+  // Who this session is comes from the monitor's record of the login (by
+  // name: two passwd lines may share a uid), and must be who we are.
+  if (settings.user.uid != getuid() || settings.user.gid != getgid()) return 5;
+  postauth::UserAccount account{settings.user.name, settings.user.home,
+                                settings.user.shell.empty() ? "/bin/sh" : settings.user.shell,
+                                settings.user.uid, settings.user.gid, user_core};
 
   sigset_t set;
   sigemptyset(&set);
@@ -128,7 +131,7 @@ int main(int argc, char** argv) {
   state.key_ctos.wipe();
   state.key_stoc.wipe();
 
-  postauth::ConnectionService svc(t, kMonitorFd, *account, postauth::endpoints_of(kClientFd),
+  postauth::ConnectionService svc(t, kMonitorFd, std::move(account), postauth::endpoints_of(kClientFd),
                                   static_cast<int>(max_sessions), std::move(settings));
   return run(t, svc, sigfd);
 }

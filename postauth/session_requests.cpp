@@ -13,6 +13,7 @@
 #include "pattern/wildcard.h"
 #include "postauth/channel_messages.h"
 #include "postauth/channels.h"
+#include "postauth/session_environment.h"
 #include "postauth/terminal_modes.h"
 
 namespace lpsshd::postauth {
@@ -46,19 +47,6 @@ bool is_char_device(int fd) {
   return fd >= 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
 }
 
-// Sets NAME=value in env, replacing an earlier NAME.
-void set_env(std::vector<std::string>& env, const std::string& entry) {
-  const size_t eq = entry.find('=');
-  if (eq == std::string::npos) return;
-  for (auto& e : env) {
-    if (e.compare(0, eq + 1, entry, 0, eq + 1) == 0) {
-      e = entry;
-      return;
-    }
-  }
-  env.push_back(entry);
-}
-
 winsize window(uint32_t cols, uint32_t rows, uint32_t wpx, uint32_t hpx) {
   auto clamp = [](uint32_t v) { return static_cast<unsigned short>(v > 0xffff ? 0xffff : v); };
   winsize ws{};
@@ -78,7 +66,9 @@ bool ConnectionService::req_pty(Channel& c, wire::Bytes body) {
   }
   const std::string& term = p.term;
   const wire::Bytes modes = p.modes;
-  if (c.pty || c.process) return false;
+  // no-pty, restrict or PermitTTY no: refused here; the monitor would
+  // treat asking anyway as hostile.
+  if (!settings_.grant.pty || c.pty || c.process) return false;
   if (!monproto::send(monitor_fd_, monproto::PtyRequest{})) return false;
   monproto::PtyReply reply;
   std::vector<proc::UniqueFd> fds;
@@ -117,24 +107,61 @@ bool ConnectionService::req_exec(Channel& c, wire::Bytes body, bool shell) {
     fail("malformed shell request");
     return false;
   }
+  return start_session(c, std::move(command), shell);
+}
+
+// "subsystem": a Subsystem line of sshd_config, run like a command.
+bool ConnectionService::req_subsystem(Channel& c, wire::Bytes body) {
+  std::string name;
+  if (!parse_subsystem(body, name)) {
+    fail("malformed subsystem request");
+    return false;
+  }
+  for (const auto& sub : settings_.subsystems) {
+    // internal-sftp is served in-process once the SFTP server exists; until
+    // then it is refused rather than looked up as a program.
+    if (sub.name == name && sub.command.rfind("internal-sftp", 0) != 0)
+      return start_session(c, sub.command, false);
+  }
+  return false;
+}
+
+// Starts the session's process: with a forced command (the grant's, from
+// ForceCommand or the key's command=) that runs instead of whatever the
+// client asked, which it finds in SSH_ORIGINAL_COMMAND.
+bool ConnectionService::start_session(Channel& c, std::optional<std::string> command, bool shell) {
   if (c.process) return false;
-  auto env = session_environment(user_, endpoints_);
-  // PAM's variables (pam_env, pam_mail, ...) replace defaults of the same
-  // name, as with sshd; then the client's accepted ones.
-  for (const auto& pe : settings_.pam_env) set_env(env, pe);
-  for (const auto& ce : c.env) set_env(env, ce);
+  std::optional<std::string> original;
+  if (settings_.grant.command_from != monproto::Grant::CommandFrom::kNone) {
+    original = std::move(command);
+    command = settings_.grant.forced_command;
+  }
+  EnvironmentInputs in;
+  in.client = c.env;
+  in.user = user_.name;
+  in.home = user_.home;
+  in.shell = user_.shell;
+  in.root = user_.uid == 0;
+  in.key = settings_.grant.environment;
+  in.client_ip = endpoints_.client_ip;
+  in.server_ip = endpoints_.server_ip;
+  in.client_port = endpoints_.client_port;
+  in.server_port = endpoints_.server_port;
+  in.original_command = std::move(original);
+  in.pam = settings_.pam_env;
   if (c.pty) {
-    env.push_back("TERM=" + c.pty->term);
-    env.push_back("SSH_TTY=" + c.pty->tty);
+    in.term = c.pty->term;
+    in.tty = c.pty->tty;
     Terminal term{c.pty->slave.get(), ""};
     if (shell) term.banner = login_banner(user_, settings_.print_last_log ? c.pty->last_login : "",
                                           settings_.print_motd);
-    c.process = start_user_process(user_, env, command, &term, c.pty->master.get());
+    c.process = start_user_process(user_, session_environment(in), command, &term,
+                                   c.pty->master.get());
     // Only the user's process holds the slave now: when it and its
     // children are gone, reads on the master end.
     c.pty->slave.reset();
   } else {
-    c.process = start_user_process(user_, env, command);
+    c.process = start_user_process(user_, session_environment(in), command);
   }
   return c.process.has_value();
 }

@@ -1,7 +1,6 @@
 #include "postauth/user_process.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,10 +11,6 @@
 namespace lpsshd::postauth {
 
 namespace {
-// Debian's sshd default PATH for ordinary users.
-constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin:/usr/games";
-
-
 bool make_pipe(proc::UniqueFd& read_end, proc::UniqueFd& write_end) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) return false;
@@ -30,35 +25,9 @@ bool set_nonblocking(int fd) {
 }
 }  // namespace
 
-std::optional<UserAccount> current_account() {
-  struct passwd pw, *res = nullptr;
-  std::vector<char> buf(16384);
-  if (getpwuid_r(getuid(), &pw, buf.data(), buf.size(), &res) != 0 || res == nullptr)
-    return std::nullopt;
-  UserAccount u{pw.pw_name, pw.pw_dir, pw.pw_shell, pw.pw_uid, pw.pw_gid};
-  if (u.shell.empty()) u.shell = "/bin/sh";
-  return u;
-}
-
 Endpoints endpoints_of(int fd) {
   const auto peer = proc::peer_address(fd), local = proc::local_address(fd);
   return Endpoints{peer.text, local.text, peer.port, local.port};
-}
-
-std::vector<std::string> session_environment(const UserAccount& user, const Endpoints& ep) {
-  std::vector<std::string> env = {
-      "USER=" + user.name,
-      "LOGNAME=" + user.name,
-      "HOME=" + user.home,
-      "SHELL=" + user.shell,
-      std::string("PATH=") + (user.uid == 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : kDefaultPath),
-      "MAIL=/var/mail/" + user.name,
-      "SSH_CLIENT=" + ep.client_ip + " " + std::to_string(ep.client_port) + " " +
-          std::to_string(ep.server_port),
-      "SSH_CONNECTION=" + ep.client_ip + " " + std::to_string(ep.client_port) + " " +
-          ep.server_ip + " " + std::to_string(ep.server_port),
-  };
-  return env;
 }
 
 std::string login_banner(const UserAccount& user, const std::string& last_login, bool print_motd) {

@@ -1,7 +1,8 @@
 // Starting the user's command for a session channel: the user's shell with
 // "-c COMMAND" (exec) or as a login shell (shell), in a new session, with
 // pipes for stdin, stdout and stderr, an empty signal mask, default signal
-// handlers, no descriptor above 2, and an environment built from passwd.
+// handlers, no descriptor above 2, and the environment it is given
+// (postauth/session_environment.h).
 // The command string goes to the shell as one argv element: it is never
 // spliced into another command line.
 #pragma once
@@ -32,11 +33,7 @@ struct Endpoints {
   uint16_t client_port = 0, server_port = 0;
 };
 
-std::optional<UserAccount> current_account();
 Endpoints endpoints_of(int socket_fd);
-
-// The environment OpenSSH gives a session without a PTY.
-std::vector<std::string> session_environment(const UserAccount& user, const Endpoints& ep);
 
 struct UserProcess {
   pid_t pid = -1;

@@ -173,8 +173,8 @@ TEST(ConfigTest, UnknownAndUnsupportedKeywords) {
             "/etc/lpsshd/sshd_config line 2: Bad configuration option: Frobnicate");
   EXPECT_EQ(parse_error("Match User bob\n"),
             "/etc/lpsshd/sshd_config line 1: Unsupported option Match");
-  for (const char* kw : {"Include /etc/x", "X11Forwarding no", "AllowTcpForwarding no",
-                         "ChrootDirectory /srv", "ForceCommand true", "Ciphers aes128-ctr",
+  for (const char* kw : {"Include /etc/x", "GatewayPorts no", "PermitOpen any",
+                         "ChrootDirectory /srv", "DisableForwarding yes", "Ciphers aes128-ctr",
                          "KexAlgorithms x", "MACs y", "HostKeyAlgorithms z", "UseDNS no",
                          "protocol 2"}) {
     EXPECT_NE(parse_error(std::string(kw) + "\n").find("Unsupported option"), std::string::npos)
@@ -212,8 +212,8 @@ TEST(ConfigTest, CommandLineOptionRules) {
   std::string error;
   EXPECT_FALSE(parse_config_option("Port 22\nPasswordAuthentication yes", cfg, error));
   EXPECT_EQ(error, "command-line line 0: option contains a line break or NUL byte");
-  EXPECT_FALSE(parse_config_option("X11Forwarding=yes", cfg, error));
-  EXPECT_EQ(error, "command-line line 0: Unsupported option X11Forwarding");
+  EXPECT_FALSE(parse_config_option("GatewayPorts=yes", cfg, error));
+  EXPECT_EQ(error, "command-line line 0: Unsupported option GatewayPorts");
   EXPECT_FALSE(parse_config_option("", cfg, error));
   EXPECT_EQ(error, "command-line line 0: empty option");
   EXPECT_FALSE(parse_config_option("MaxSessions=-1", cfg, error));

@@ -64,12 +64,14 @@ class FakeBackend : public AuthBackend {
     if (it == users_.end()) return std::nullopt;
     return it->second;
   }
-  bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) override {
+  std::optional<authkeys::KeyOptions> key_authorized(const UserInfo& user,
+                                                     std::span<const uint8_t> blob) override {
     key_lookups.push_back(user.name);
     for (const auto& k : keys_[user.name])
-      if (k == bytes_of(blob)) return true;
-    return false;
+      if (k == bytes_of(blob)) return key_options;
+    return std::nullopt;
   }
+  authkeys::KeyOptions key_options;  // what every authorised key's line says
   bool user_allowed(const UserInfo& user) override { return user.name != "carol"; }
   std::vector<std::string> key_lookups;  // whose keys were searched, in order
 

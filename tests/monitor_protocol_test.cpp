@@ -106,8 +106,25 @@ KbdintQuery sample_query() {
   return {"Your password has expired.", {{"Password: ", false}, {"Code: ", true}}};
 }
 PtyRelease sample_pty_release() { return {"/dev/pts/3"}; }
+Grant sample_grant() {
+  Grant g;
+  g.pty = true;
+  g.local_forwarding = true;
+  g.agent_forwarding = true;
+  g.command_from = Grant::CommandFrom::kKey;
+  g.forced_command = "/usr/bin/rsync --server -logDtpre.iLsfxCIvu . /srv/backup";
+  g.environment = {"BACKUP=1", "EMPTY="};
+  g.permit_open = {"db.example.com:5432"};
+  g.permit_listen = {"localhost:8080"};
+  g.tunnel = "any";
+  g.expires = 1924992000;
+  return g;
+}
 SessionSettings sample_session_settings() {
   SessionSettings m;
+  m.user = {"alice", "/home/alice", "/bin/bash", 1000, 1000};
+  m.grant = sample_grant();
+  m.subsystems = {{"sftp", "/usr/lib/openssh/sftp-server -l INFO"}};
   m.accept_env = {"LANG", "LC_*"};
   m.print_motd = false;
   m.print_last_log = true;
@@ -345,6 +362,52 @@ TEST(MonitorProtocol, SessionSettingsRoundTrip) {
   EXPECT_FALSE(d.print_motd);
   EXPECT_TRUE(d.print_last_log);
   EXPECT_EQ(d.pam_env, (std::vector<std::string>{"LANG=C.UTF-8", "MAIL=/var/mail/alice"}));
+  EXPECT_EQ(d.user.name, "alice");
+  EXPECT_EQ(d.user.home, "/home/alice");
+  EXPECT_EQ(d.user.shell, "/bin/bash");
+  EXPECT_EQ(d.user.uid, 1000u);
+  EXPECT_EQ(d.grant, sample_grant());
+  ASSERT_EQ(d.subsystems.size(), 1u);
+  EXPECT_EQ(d.subsystems[0].command, "/usr/lib/openssh/sftp-server -l INFO");
+  // A default grant (everything "no") round-trips too.
+  SessionSettings plain = sample_session_settings();
+  plain.grant = Grant{};
+  ASSERT_TRUE(decode(encode(plain), d));
+  EXPECT_EQ(d.grant, Grant{});
+  EXPECT_FALSE(d.grant.pty);
+}
+
+// The grant has one encoding per meaning: out-of-range sources, a command
+// without a source, environment entries without a name and an unnamed user
+// are refused, not read as something else.
+TEST(MonitorProtocol, SessionSettingsRefusesMalformedGrant) {
+  SessionSettings d;
+  SessionSettings m = sample_session_settings();
+  m.grant.command_from = Grant::CommandFrom::kNone;
+  EXPECT_FALSE(decode(encode(m), d)) << "command text without a source";
+  m = sample_session_settings();
+  m.grant.command_from = static_cast<Grant::CommandFrom>(3);
+  EXPECT_FALSE(decode(encode(m), d)) << "unknown command source";
+  for (const char* bad : {"NOEQUALS", "=value"}) {
+    m = sample_session_settings();
+    m.grant.environment = {bad};
+    EXPECT_FALSE(decode(encode(m), d)) << bad;
+  }
+  m = sample_session_settings();
+  m.user.name.clear();
+  EXPECT_FALSE(decode(encode(m), d)) << "unnamed user";
+  m = sample_session_settings();
+  m.grant.expires = -1;
+  EXPECT_FALSE(decode(encode(m), d)) << "negative expiry";
+  m = sample_session_settings();
+  m.grant.forced_command = std::string(kMaxGrantCommand + 1, 'x');
+  EXPECT_FALSE(decode(encode(m), d)) << "oversize forced command";
+  // A flag byte other than 0 or 1 is a forgery (strict booleans).
+  auto bytes = encode(sample_session_settings());
+  const size_t pty_at = 1 + (4 + 5) + (4 + 11) + (4 + 9) + 4 + 4;
+  ASSERT_EQ(bytes[pty_at], 1);
+  bytes[pty_at] = 2;
+  EXPECT_FALSE(decode(bytes, d));
 }
 
 TEST(MonitorProtocol, SessionSettingsRefusesPamEnvWithoutName) {
@@ -472,11 +535,13 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   PtyReply pr;
   EXPECT_FALSE(decode(pty, pr));
 
-  // SessionSettings (with no PAM variables) ends with its two booleans and
-  // a zero count; KbdintQuery's last byte is the last prompt's echo flag.
-  for (size_t back : {5u, 6u}) {
+  // SessionSettings (with no PAM variables and no subsystems) ends with its
+  // two booleans and two zero counts; KbdintQuery's last byte is the last
+  // prompt's echo flag.
+  for (size_t back : {9u, 10u}) {
     SessionSettings plain = sample_session_settings();
     plain.pam_env.clear();
+    plain.subsystems.clear();
     auto ss = encode(plain);
     ss[ss.size() - back] = 2;
     SessionSettings sd;
@@ -583,7 +648,7 @@ TEST(MonitorProtocol, CountAndSizeCapsOfListsAndSecrets) {
   KbdintQuery qd;
   EXPECT_FALSE(decode(encode(q), qd));
 
-  SessionSettings ss;
+  SessionSettings ss = sample_session_settings();
   ss.accept_env.assign(257, "X");
   SessionSettings sd;
   EXPECT_FALSE(decode(encode(ss), sd));
