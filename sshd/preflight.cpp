@@ -97,7 +97,11 @@ std::string unsupported_settings(const config::Config& cfg) {
   // Passwords and keyboard-interactive are only ever checked by PAM.
   if ((cfg.password_authentication || cfg.kbd_interactive_authentication) && !cfg.use_pam)
     return "PasswordAuthentication and KbdInteractiveAuthentication need UsePAM yes";
-  if (!cfg.subsystems.empty()) return refuse("Subsystem");
+  // External subsystems run like commands; the in-process SFTP server does
+  // not exist yet, so internal-sftp is refused, never looked up as a program.
+  for (const auto& sub : cfg.subsystems)
+    if (sub.command == "internal-sftp" || sub.command.starts_with("internal-sftp "))
+      return refuse("Subsystem internal-sftp");
   if (cfg.client_alive_interval != 0) return refuse("ClientAliveInterval");
   if (cfg.host_keys.size() != 1) return refuse("More than one HostKey");
   return "";

@@ -304,6 +304,43 @@ TEST(AuthorizedKeysTest, FindSkipsCommentsInvalidAndCertAuthorityLines) {
   EXPECT_FALSE(find_authorized_key("", blob_of(kEd25519)).has_value());
 }
 
+// A line that lists the offered key but has options nobody knows is
+// refused (reported with its line number so it can be logged), never read as
+// if the option were absent; lines for other keys are not reported.
+TEST(AuthorizedKeysTest, FindReportsRefusedLinesForTheOfferedKeyOnly) {
+  const std::string contents =
+      "frobnicate " + std::string(kEd25519) + "\n" +                         // 1
+      "command=\"a b\",no-such-thing " + std::string(kEd25519) + "\n" +   // 2
+      "frobnicate " + std::string(kRsa2048) + "\n" +                         // 3: another key
+      "environment=\"BAD NAME=1\" " + std::string(kEd25519) + "\n";       // 4: bad value
+  std::vector<RefusedLine> refused;
+  const auto found = find_authorized_key(contents, blob_of(kEd25519), nullptr,
+                                         [&](const RefusedLine& r) { refused.push_back(r); });
+  EXPECT_FALSE(found.has_value());
+  ASSERT_EQ(refused.size(), 3u);
+  EXPECT_EQ(refused[0].line_number, 1u);
+  EXPECT_EQ(refused[0].reason, "unsupported key type or unknown option \"frobnicate\"");
+  EXPECT_EQ(refused[1].line_number, 2u);
+  EXPECT_EQ(refused[1].reason, "unknown option \"no-such-thing\"");
+  EXPECT_EQ(refused[2].line_number, 4u);
+  refused.clear();
+  EXPECT_FALSE(find_authorized_key(contents, blob_of(kP256), nullptr,
+                                   [&](const RefusedLine& r) { refused.push_back(r); }));
+  EXPECT_TRUE(refused.empty());
+}
+
+TEST(AuthorizedKeysTest, ExpiryTimeInSeconds) {
+  EXPECT_EQ(expiry_time_seconds("19700102Z"), 86400);
+  EXPECT_EQ(expiry_time_seconds("203001010000Z"), 1893456000);
+  EXPECT_EQ(expiry_time_seconds("20300101000001Z"), 1893456001);
+  EXPECT_EQ(expiry_time_seconds("20240229Z"), 1709164800);  // a leap day
+  for (const char* bad : {"20230229Z", "20300231", "2030010", "20301301Z", "2030010125", "x",
+                          "", "20300101000060Z"})
+    EXPECT_FALSE(expiry_time_seconds(bad).has_value()) << bad;
+  // Without Z the host's local time is meant; it is a valid date either way.
+  EXPECT_TRUE(expiry_time_seconds("20300101").has_value());
+}
+
 TEST(AuthorizedKeysTest, FindHandlesCrlfAndNoTrailingNewline) {
   const std::string contents = "# windows editor\r\n" + std::string(kP384) + " x\r\n" +
                                std::string(kP521);

@@ -300,7 +300,11 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "Subsystem odd \"/bin/sh -c \\\"echo a\\\\\\\\b\\\" \\\\\"\n"
       // Arguments that need each kind of protection when written back.
       "AllowUsers \"a b\" \"#hash\" =eq \\\"quote trail\\\\\\\\ ab\\\\\\\"c\n"
-      "DenyUsers x DenyGroups\nAllowGroups \"\\\\\"\nDenyGroups \"tab\there\"\n");
+      "DenyUsers x DenyGroups\nAllowGroups \"\\\\\"\nDenyGroups \"tab\there\"\n"
+      "PermitTTY no\nForceCommand ==x \"a  b\" # not a comment for the shell\n"
+      "PermitUserEnvironment LANG,LC_*\nAllowTcpForwarding remote\nAllowAgentForwarding no\n"
+      "X11Forwarding yes\nPermitUserRC no\n");
+  EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
   Config back;
   std::string error;
@@ -311,6 +315,41 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
   EXPECT_EQ(cfg.subsystems[1].command, "/bin/sh -c \"echo a\\\\b\" \\");
   // Serializing is idempotent.
   EXPECT_EQ(serialize_config(back), text);
+}
+
+// What logins may do: the keywords the grant record merges with key options.
+TEST(ConfigTest, GrantKeywords) {
+  Config d;
+  EXPECT_TRUE(d.permit_tty);
+  EXPECT_TRUE(d.force_command.empty());
+  EXPECT_TRUE(d.permit_user_environment.empty());  // no
+  EXPECT_EQ(d.allow_tcp_forwarding, TcpForwarding::kYes);
+  EXPECT_FALSE(d.x11_forwarding);
+
+  // ForceCommand keeps the line as written, so the shell sees the quoting.
+  EXPECT_EQ(parse_ok("ForceCommand /bin/sh -c \"echo a;  echo b\"  \n").force_command,
+            "/bin/sh -c \"echo a;  echo b\"");
+  EXPECT_EQ(parse_ok("ForceCommand internal-sftp -d /srv\n").force_command, "internal-sftp -d /srv");
+  EXPECT_EQ(parse_ok("ForceCommand none\n").force_command, "");
+  EXPECT_EQ(parse_ok("ForceCommand a\nForceCommand b\n").force_command, "a");  // first wins
+  EXPECT_EQ(parse_error("ForceCommand\n"), "/etc/lpsshd/sshd_config line 1: missing argument");
+
+  EXPECT_EQ(parse_ok("PermitUserEnvironment yes\n").permit_user_environment,
+            std::vector<std::string>{"*"});
+  EXPECT_TRUE(parse_ok("PermitUserEnvironment no\n").permit_user_environment.empty());
+  EXPECT_EQ(parse_ok("PermitUserEnvironment LANG,LC_*\n").permit_user_environment,
+            (std::vector<std::string>{"LANG", "LC_*"}));
+  // Negations would need OpenSSH's pattern-list semantics: refused, not
+  // read as a positive pattern.
+  EXPECT_NE(parse_error("PermitUserEnvironment *,!LD_*\n"), "");
+  EXPECT_NE(parse_error("PermitUserEnvironment LANG,\n"), "");
+
+  EXPECT_EQ(parse_ok("AllowTcpForwarding all\n").allow_tcp_forwarding, TcpForwarding::kYes);
+  EXPECT_EQ(parse_ok("AllowTcpForwarding local\n").allow_tcp_forwarding, TcpForwarding::kLocal);
+  EXPECT_EQ(parse_ok("AllowTcpForwarding no\n").allow_tcp_forwarding, TcpForwarding::kNo);
+  EXPECT_NE(parse_error("AllowTcpForwarding sometimes\n"), "");
+  EXPECT_FALSE(parse_ok("PermitTTY no\n").permit_tty);
+  EXPECT_NE(parse_error("PermitTTY maybe\n"), "");
 }
 
 TEST(ConfigTest, SerializedLinesStayWithinTheLineLimit) {

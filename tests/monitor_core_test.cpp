@@ -316,6 +316,7 @@ class Session {
   const ClientKex& first() const { return first_; }
   const Bytes& session_id() const { return session_id_; }
   const FakeBackend& backend() const { return backend_; }
+  FakeBackend& backend() { return backend_; }
 
  private:
   void check(Phase p) { ASSERT_EQ(phase(), p) << phase_name(p); }
@@ -668,7 +669,7 @@ TEST(MonitorAuth, SafetyBoundOnAuthRequests) {
 }
 
 TEST(MonitorAuth, RootLoginPolicy) {
-  for (auto policy : {RootLogin::kNo, RootLogin::kForcedCommandsOnly}) {
+  for (auto policy : {RootLogin::kNo, RootLogin::kForcedCommandsOnly}) {  // key without command=
     Settings settings;
     settings.permit_root_login = policy;
     Session s(settings);
@@ -687,6 +688,61 @@ TEST(MonitorAuth, RootLoginPolicy) {
     EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("root", alice_key())).result,
               AuthResult::kSuccess);
   }
+}
+
+// forced-commands-only: root only with a key whose line forces a command,
+// and the grant then forces exactly that command.
+TEST(MonitorAuth, RootForcedCommandsOnlyNeedsTheKeysCommand) {
+  Settings settings;
+  settings.permit_root_login = RootLogin::kForcedCommandsOnly;
+  {
+    Session s(settings);
+    s.backend().key_options.command = "/usr/local/bin/backup";
+    s.first_kex();
+    EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_query("root", alice_key())).result,
+              AuthResult::kPkOk);
+    EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("root", alice_key())).result,
+              AuthResult::kSuccess);
+    EXPECT_EQ(s.core().grant().command_from, monproto::Grant::CommandFrom::kKey);
+    EXPECT_EQ(s.core().grant().forced_command, "/usr/local/bin/backup");
+  }
+  {
+    // ForceCommand in sshd_config does not stand in for the key's command=
+    // (as sshd: the key itself must be restricted).
+    Settings with_force = settings;
+    with_force.grant_policy.force_command = "/bin/true";
+    Session s(with_force);
+    s.first_kex();
+    EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("root", alice_key())).result,
+              AuthResult::kFailure);
+  }
+  {
+    // Other users are not affected.
+    Session s(settings);
+    s.first_kex();
+    EXPECT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("alice", alice_key())).result,
+              AuthResult::kSuccess);
+    EXPECT_FALSE(s.core().grant().forced_command.size());
+  }
+}
+
+// The grant comes from the key's line and the configuration, and its PTY
+// bit is enforced by the monitor itself.
+TEST(MonitorAuth, GrantMergesKeyOptionsAndConfiguration) {
+  Settings settings;
+  settings.grant_policy.permit_user_environment = {"*"};
+  Session s(settings);
+  s.backend().key_options.no_pty = true;
+  s.backend().key_options.environment = {"FOO=bar"};
+  s.backend().key_options.command = "uptime";
+  s.first_kex();
+  ASSERT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("alice", alice_key())).result,
+            AuthResult::kSuccess);
+  const auto& g = s.core().grant();
+  EXPECT_FALSE(g.pty);
+  EXPECT_EQ(g.forced_command, "uptime");
+  EXPECT_EQ(g.environment, std::vector<std::string>{"FOO=bar"});
+  EXPECT_TRUE(g.local_forwarding);
 }
 
 TEST(MonitorAuth, PubkeyAuthenticationOff) {
@@ -808,6 +864,26 @@ TEST(MonitorPostauth, ReadyIsFollowedBySessionSettings) {
   ASSERT_TRUE(monproto::decode(o.followup, ss));
   EXPECT_EQ(ss.accept_env, settings.session.accept_env);
   EXPECT_FALSE(ss.print_motd);
+  // Who the session runs as: the monitor's own lookup of the bound name.
+  EXPECT_EQ(ss.user.name, "alice");
+  EXPECT_EQ(ss.user.uid, 1000u);
+  EXPECT_EQ(ss.user.home, "/home/alice");
+  EXPECT_EQ(ss.user.shell, "/bin/bash");
+  EXPECT_EQ(ss.grant, s.core().grant());
+  EXPECT_TRUE(ss.grant.pty);
+}
+
+// A login whose grant says no PTY: a PTY request is not an honest mistake
+// (the postauth child was told), so it ends the connection.
+TEST(MonitorPostauth, PtyRequestWithoutGrantIsViolation) {
+  Session s;
+  s.backend().key_options.no_pty = true;
+  s.drive_to(Phase::kPostIdle);
+  EXPECT_FALSE(s.core().grant().pty);
+  auto o = s.send(Child::kPostauth, monproto::PtyRequest{});
+  EXPECT_EQ(o.kind, Kind::kViolation);
+  EXPECT_NE(o.reason.find("PTY not granted"), std::string::npos) << o.reason;
+  EXPECT_EQ(s.phase(), Phase::kClosed);
 }
 
 TEST(MonitorPostauth, PtyRequestsAndReleases) {

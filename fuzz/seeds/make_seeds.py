@@ -74,3 +74,15 @@ write("fuzz_channel_messages", "data", bytes([94]) + CH + s("hello world\n"))
 write("fuzz_channel_messages", "window_adjust", bytes([93]) + struct.pack(">II", 0, 1048576))
 write("fuzz_channel_messages", "eof", bytes([96]) + CH)
 write("fuzz_channel_messages", "keepalive", bytes([80]) + s("keepalive@openssh.com") + b"\x01")
+write("fuzz_channel_messages", "subsystem", bytes([98]) + CH + s("subsystem") + b"\x01" + s("sftp"))
+
+# --- monitor messages: the postauth child's start-up record with a full grant
+def strings(*xs):
+    return struct.pack(">I", len(xs)) + b"".join(s(x) for x in xs)
+SESSION_USER = s("alice") + s("/home/alice") + s("/bin/bash") + struct.pack(">II", 1000, 1000)
+GRANT = (bytes([1, 1, 0, 1, 0, 1]) + bytes([2]) + s("rsync --server -e.LsfxC . /srv") +
+         strings("BACKUP=1") + strings("db:5432") + strings("localhost:8080") + s("any") +
+         struct.pack(">Q", 1924992000))
+write("fuzz_monitor_messages", "session_settings_grant",
+      bytes([69]) + SESSION_USER + GRANT + strings("LANG", "LC_*") + b"\x01\x00" +
+      strings("LANG=C.UTF-8") + struct.pack(">I", 1) + s("sftp") + s("/usr/lib/openssh/sftp-server"))

@@ -1,0 +1,94 @@
+// The grant record's rules (monitor/grant.h): what sshd_config and an
+// authorized_keys line say together, the most restrictive winning.
+#include "monitor/grant.h"
+
+#include <gtest/gtest.h>
+
+namespace lpsshd::monitor {
+namespace {
+
+using CommandFrom = monproto::Grant::CommandFrom;
+
+TEST(Grant, DefaultsAllowWhatSshdAllows) {
+  const auto g = make_grant(GrantPolicy{}, nullptr);
+  EXPECT_TRUE(g.pty);
+  EXPECT_TRUE(g.local_forwarding && g.remote_forwarding && g.agent_forwarding && g.user_rc);
+  EXPECT_FALSE(g.x11_forwarding);  // X11Forwarding defaults to no
+  EXPECT_EQ(g.command_from, CommandFrom::kNone);
+  EXPECT_TRUE(g.forced_command.empty());
+}
+
+TEST(Grant, RestrictTurnsEverythingOffAndPtyTurnsOneBackOn) {
+  authkeys::KeyOptions k;
+  k.restrict_all = k.no_pty = k.no_port_forwarding = k.no_agent_forwarding =
+      k.no_x11_forwarding = k.no_user_rc = true;
+  GrantPolicy all;
+  all.x11_forwarding = true;
+  auto g = make_grant(all, &k);
+  EXPECT_FALSE(g.pty || g.local_forwarding || g.remote_forwarding || g.agent_forwarding ||
+               g.x11_forwarding || g.user_rc);
+  k.no_pty = false;  // "restrict,pty"
+  g = make_grant(all, &k);
+  EXPECT_TRUE(g.pty);
+  EXPECT_FALSE(g.local_forwarding);
+}
+
+TEST(Grant, ConfigurationNoWinsOverKeyYes) {
+  GrantPolicy p;
+  p.permit_tty = false;
+  p.allow_tcp_local = false;
+  p.allow_agent_forwarding = false;
+  p.permit_user_rc = false;
+  authkeys::KeyOptions k;  // a key that restricts nothing
+  const auto g = make_grant(p, &k);
+  EXPECT_FALSE(g.pty);
+  EXPECT_FALSE(g.local_forwarding);
+  EXPECT_TRUE(g.remote_forwarding);
+  EXPECT_FALSE(g.agent_forwarding);
+  EXPECT_FALSE(g.user_rc);
+}
+
+TEST(Grant, ForceCommandOverridesTheKeysCommand) {
+  authkeys::KeyOptions k;
+  k.command = "key-cmd";
+  auto g = make_grant(GrantPolicy{}, &k);
+  EXPECT_EQ(g.command_from, CommandFrom::kKey);
+  EXPECT_EQ(g.forced_command, "key-cmd");
+  GrantPolicy p;
+  p.force_command = "config-cmd";
+  g = make_grant(p, &k);
+  EXPECT_EQ(g.command_from, CommandFrom::kConfig);
+  EXPECT_EQ(g.forced_command, "config-cmd");
+  g = make_grant(p, nullptr);  // password logins get ForceCommand too
+  EXPECT_EQ(g.forced_command, "config-cmd");
+  k.command = "";  // command="" forces an empty command, not none
+  g = make_grant(GrantPolicy{}, &k);
+  EXPECT_EQ(g.command_from, CommandFrom::kKey);
+}
+
+TEST(Grant, KeyEnvironmentOnlyWithPermitUserEnvironment) {
+  authkeys::KeyOptions k;
+  k.environment = {"LANG=C", "LD_PRELOAD=/tmp/x.so", "TZ=UTC"};
+  EXPECT_TRUE(make_grant(GrantPolicy{}, &k).environment.empty());  // default no
+  GrantPolicy yes;
+  yes.permit_user_environment = {"*"};
+  EXPECT_EQ(make_grant(yes, &k).environment, k.environment);
+  GrantPolicy some;
+  some.permit_user_environment = {"LANG", "T*"};
+  EXPECT_EQ(make_grant(some, &k).environment, (std::vector<std::string>{"LANG=C", "TZ=UTC"}));
+}
+
+TEST(Grant, KeyListsAndExpiryAreCarried) {
+  authkeys::KeyOptions k;
+  k.permitopen = {"db:5432"};
+  k.permitlisten = {"8080"};
+  k.tunnel = "0";
+  const auto g = make_grant(GrantPolicy{}, &k, 1924992000);
+  EXPECT_EQ(g.permit_open, k.permitopen);
+  EXPECT_EQ(g.permit_listen, k.permitlisten);
+  EXPECT_EQ(g.tunnel, "0");
+  EXPECT_EQ(g.expires, 1924992000);
+}
+
+}  // namespace
+}  // namespace lpsshd::monitor
