@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace lpsshd::log {
 
@@ -12,6 +13,13 @@ enum class Level { kQuiet, kFatal, kError, kInfo, kVerbose, kDebug1, kDebug2, kD
 // facility is a syslog LOG_* facility value.
 void init(const char* ident, bool to_stderr, Level level, int facility);
 bool enabled(Level level);
+// How this process logs, so a helper it starts can log the same way:
+// "-e" (stderr) or "-F FACILITY", then "-L LEVEL", as init() arguments.
+std::vector<std::string> helper_args();
+// The inverse, for the helper: consumes those flags from argv[i...].
+// Returns false for anything else.
+bool parse_helper_arg(const char* flag, const char* value, bool& to_stderr, Level& level,
+                      int& facility);
 
 void error(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void info(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

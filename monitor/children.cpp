@@ -36,24 +36,17 @@ std::optional<ChildProcess> start(proc::SpawnSpec spec, int client_fd, Pair pair
   return ChildProcess{pid, std::move(pair.mine)};
 }
 
-// Drops to the user for good. Runs in the forked child before exec.
-bool become_user(const UserInfo& u) {
+// Runs in the forked child before exec: the user's groups and core-dump
+// limit. The uid and gid are left to lpsshd-postauth, which is exec'd as
+// root and drops itself (postauth/privilege_drop.h), so no process of the
+// user can trace it while it starts.
+bool prepare_user_child(const UserInfo& u) {
   rlimit core;
   if (getrlimit(RLIMIT_CORE, &core) == 0) {
     core.rlim_cur = std::min(g_user_core_soft, core.rlim_max);
     setrlimit(RLIMIT_CORE, &core);
   }
-  if (initgroups(u.name.c_str(), u.gid) != 0) return false;
-  if (setresgid(u.gid, u.gid, u.gid) != 0 || setresuid(u.uid, u.uid, u.uid) != 0) return false;
-  uid_t r, e, s;
-  gid_t rg, eg, sg;
-  if (getresuid(&r, &e, &s) != 0 || r != u.uid || e != u.uid || s != u.uid) return false;
-  if (getresgid(&rg, &eg, &sg) != 0 || rg != u.gid || eg != u.gid || sg != u.gid) return false;
-  // Irreversible: a non-root user must not be able to get root back.
-  if (u.uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) return false;
-  if (u.gid != 0 && u.uid != 0 && (setgid(0) == 0 || setegid(0) == 0)) return false;
-  if (chdir(u.home.c_str()) != 0 && chdir("/") != 0) return false;
-  return true;
+  return initgroups(u.name.c_str(), u.gid) == 0;
 }
 }  // namespace
 
@@ -83,8 +76,9 @@ std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, 
   proc::SpawnSpec spec;
   spec.path = proc::helper_path("lpsshd-postauth");
   spec.argv = {"lpsshd-postauth", "-m", std::to_string(getpid()), "-s",
-               std::to_string(max_sessions)};
-  spec.before_exec = [&user] { return become_user(user); };
+               std::to_string(max_sessions), "-u", std::to_string(user.uid),
+               "-g", std::to_string(user.gid)};
+  spec.before_exec = [&user] { return prepare_user_child(user); };
   return start(std::move(spec), client_fd, std::move(*pair));
 }
 

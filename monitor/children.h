@@ -28,8 +28,8 @@ std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
                                           const std::string& chroot_dir, int netns_fd = -1,
                                           int mntns_fd = -1);
 
-// The postauth child becomes the user before exec: initgroups, setresgid,
-// setresuid (checked irreversible), then chdir to the home directory.
+// The postauth child gets the user's groups before exec and becomes the
+// user itself, right after exec (postauth/privilege_drop.h).
 // The core-dump soft limit the daemon was started with. The monitor runs
 // with 0 (it holds the host key) and gives the user's session this back.
 void set_user_core_limit(rlim_t soft);

@@ -76,6 +76,7 @@ bool PamSession::ensure_started(const std::string& pam_user, int64_t deadline_ms
   spec.path = proc::helper_path("lpsshd-pam");
   spec.argv = {"lpsshd-pam", "-m", std::to_string(getpid()), "-c",
                std::to_string(user_core_limit())};
+  for (auto& a : log::helper_args()) spec.argv.push_back(std::move(a));
   spec.fds = {theirs.get(), devnull.get(), STDERR_FILENO};
   pid_ = proc::spawn(spec);
   if (pid_ < 0) return false;

@@ -5,19 +5,22 @@
 // conversation goes through the monitor, which relays prompts to the client.
 //
 // Descriptors: 0 the monitor channel, 1 /dev/null, 2 the log.
-// Arguments: -m MONITOR_PID.
+// Arguments: -m MONITOR_PID -c USER_CORE_SOFT_LIMIT, and how to log (log::helper_args).
 #include <grp.h>
 #include <security/pam_appl.h>
 #include <signal.h>
 #include <sodium.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "log/escape.h"
+#include "log/log.h"
 #include "pam/pam_protocol.h"
 #include "proc/fd_passing.h"
 #include "proc/spawn.h"
@@ -94,33 +97,52 @@ std::vector<std::string> pam_env(pam_handle_t* pamh) {
   return env;
 }
 
-// Runs in the forked child before exec: initgroups, then pam_setcred (so
-// modules such as pam_group and pam_limits act on the user's process), then
-// the irreversible drop to the user.
-bool become_user(pam_handle_t* pamh, const pamproto::SpawnUser& u, rlim_t core_soft) {
+// pam_setcred's conversation in the user's child: nobody can answer there
+// (the monitor channel belongs to the helper, the client socket to the
+// session), so what a module says goes to the log and prompts fail.
+int log_converse(int n, const struct pam_message** msg, struct pam_response** resp, void* user) {
+  for (int i = 0; i < n; ++i) {
+    const char* text = msg[i]->msg != nullptr ? msg[i]->msg : "";
+    log::info("PAM message during pam_setcred for %s: %s", static_cast<const char*>(user),
+              log::escape(text).c_str());
+    if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
+      return PAM_CONV_ERR;
+  }
+  *resp = nullptr;
+  return PAM_SUCCESS;
+}
+
+// Runs in the forked child right after fork, while descriptor 2 is still
+// the helper's log: the user's groups (initgroups, then pam_setcred, so
+// modules such as pam_group and pam_limits act on the user's process).
+// lpsshd-postauth is exec'd as root and drops to the user itself
+// (postauth/privilege_drop.h).
+bool prepare_user_child(pam_handle_t* pamh, const pamproto::SpawnUser& u, rlim_t core_soft) {
   rlimit core;
   if (getrlimit(RLIMIT_CORE, &core) == 0) {
     core.rlim_cur = core_soft < core.rlim_max ? core_soft : core.rlim_max;
     setrlimit(RLIMIT_CORE, &core);
   }
   if (initgroups(u.name.c_str(), u.gid) != 0) return false;
-  if (pam_setcred(pamh, PAM_ESTABLISH_CRED) != PAM_SUCCESS) return false;
-  if (setresgid(u.gid, u.gid, u.gid) != 0 || setresuid(u.uid, u.uid, u.uid) != 0) return false;
-  uid_t r, e, s;
-  if (getresuid(&r, &e, &s) != 0 || r != u.uid || e != u.uid || s != u.uid) return false;
-  if (u.uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) return false;
-  if (chdir(u.home.c_str()) != 0 && chdir("/") != 0) return false;
-  return true;
+  const struct pam_conv to_log = {log_converse, const_cast<char*>(u.name.c_str())};
+  if (pam_set_item(pamh, PAM_CONV, &to_log) != PAM_SUCCESS) return false;
+  return pam_setcred(pamh, PAM_ESTABLISH_CRED) == PAM_SUCCESS;
 }
 }  // namespace
 
 int main(int argc, char** argv) {
   long monitor_pid = -1;
   rlim_t user_core_soft = 0;  // what the user's session gets back
+  bool log_stderr = false;
+  log::Level log_level = log::Level::kInfo;
+  int log_facility = LOG_AUTH;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "-m") == 0) monitor_pid = std::strtol(argv[i + 1], nullptr, 10);
-    if (std::strcmp(argv[i], "-c") == 0) user_core_soft = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (std::strcmp(argv[i], "-c") == 0) user_core_soft = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!log::parse_helper_arg(argv[i], argv[i + 1], log_stderr, log_level, log_facility))
+      return 2;
   }
+  log::init("lpsshd", log_stderr, log_level, log_facility);
   // Passwords pass through here: no core dumps, no ptrace, no life beyond
   // the monitor.
   rlimit core;
@@ -181,9 +203,12 @@ int main(int argc, char** argv) {
         proc::SpawnSpec spec;
         spec.path = u.postauth_path;
         spec.argv = {"lpsshd-postauth", "-m", std::to_string(getpid()), "-s",
-                     std::to_string(u.max_sessions)};
+                     std::to_string(u.max_sessions), "-u", std::to_string(u.uid),
+                     "-g", std::to_string(u.gid)};
         spec.fds = {fds[0].get(), fds[1].get(), fds[2].get()};
-        spec.before_exec = [pamh, &u, user_core_soft] { return become_user(pamh, u, user_core_soft); };
+        spec.before_layout = [pamh, &u, user_core_soft] {
+          return prepare_user_child(pamh, u, user_core_soft);
+        };
         const pid_t pid = proc::spawn(spec);
         send_result(pid > 0 ? PAM_SUCCESS : PAM_SYSTEM_ERR, pamh, pid > 0 ? pid : 0);
         break;

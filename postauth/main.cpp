@@ -1,10 +1,12 @@
-// lpsshd-postauth: the logged-in user's side of the connection. The monitor
-// started it already running as the user (initgroups, setresgid, setresuid)
-// in the home directory. Assume it is as hostile as its user: it holds only
-// the transport keys of this connection and asks the monitor for rekeys.
+// lpsshd-postauth: the logged-in user's side of the connection. It is
+// exec'd as root with the user's groups and becomes the user itself before
+// it reads anything (postauth/privilege_drop.h). Assume it is as hostile as
+// its user: it holds only the transport keys of this connection and asks
+// the monitor for rekeys.
 //
 // Descriptors: 0 the client socket, 1 the monitor channel, 2 /dev/null.
-// Arguments: -m MONITOR_PID [-s MAX_SESSIONS].
+// Arguments: -m PARENT_PID -u UID -g GID [-s MAX_SESSIONS]; the parent is
+// the monitor, or the PAM helper that forked this process.
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -14,11 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
 #include "monitor/protocol_client.h"
 #include "postauth/channels.h"
+#include "postauth/privilege_drop.h"
 #include "postauth/transport.h"
 #include "transport/ssh_msg.h"
 
@@ -27,18 +31,6 @@ using postauth::Transport;
 
 namespace {
 constexpr int kClientFd = 0, kMonitorFd = 1;
-
-// After the last credential change (made by the monitor before exec) and
-// before any key arrives: no core dumps, no ptrace by other processes of the
-// user, and no life beyond the monitor.
-bool harden(pid_t monitor_pid, rlimit& saved_core) {
-  getrlimit(RLIMIT_CORE, &saved_core);
-  // The soft limit only: the hard limit stays so the user's commands can
-  // have their core dumps back.
-  rlimit core{0, saved_core.rlim_max};
-  return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 && setrlimit(RLIMIT_CORE, &core) == 0 &&
-         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 && getppid() == monitor_pid;
-}
 
 int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
   std::vector<uint8_t> msg;
@@ -88,16 +80,20 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long monitor_pid = -1, max_sessions = 10;
+  long parent = -1, max_sessions = 10, uid = -1, gid = -1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "-m") monitor_pid = std::strtol(argv[i + 1], nullptr, 10);
-    else if (flag == "-s") max_sessions = std::strtol(argv[i + 1], nullptr, 10);
-    else return 2;
+    long* target = flag == "-m" ? &parent : flag == "-s" ? &max_sessions
+                 : flag == "-u" ? &uid : flag == "-g" ? &gid : nullptr;
+    if (target == nullptr) return 2;
+    *target = std::strtol(argv[i + 1], nullptr, 10);
   }
-  if (monitor_pid <= 0 || getuid() != geteuid()) return 2;
+  if (parent <= 0 || uid < 0 || gid < 0 || uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1) return 2;
   rlimit user_core{0, 0};
-  if (!harden(static_cast<pid_t>(monitor_pid), user_core)) return 3;
+  if (!postauth::drop_to_user({static_cast<uid_t>(uid), static_cast<gid_t>(gid),
+                               static_cast<pid_t>(parent)},
+                              user_core))
+    return 3;
   if (sodium_init() < 0) return 3;
 
   monproto::TransportState state;

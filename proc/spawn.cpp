@@ -53,6 +53,7 @@ pid_t spawn(const SpawnSpec& spec) {
   if (pid != 0) return pid;
 
   reset_signals();
+  if (spec.before_layout && !spec.before_layout()) _exit(127);
   if (spec.new_session && setsid() < 0) _exit(127);
   if (!place_fds(spec.fds)) _exit(127);
   // The binary is opened while still privileged and executed through the

@@ -21,6 +21,10 @@ struct SpawnSpec {
   // to drop credentials. Returning false makes the child _exit(127). It must
   // only make async-signal-safe calls if the parent has threads (ours do not).
   std::function<bool()> before_exec;
+  // Runs in the child right after fork, before the descriptors are
+  // rearranged: the parent's descriptors (its log on 2) are still there.
+  // Returning false makes the child _exit(127).
+  std::function<bool()> before_layout;
   bool new_session = false;        // setsid() in the child
 };
 

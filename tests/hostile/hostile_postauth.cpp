@@ -39,6 +39,7 @@
 
 #include "crypto/ed25519.h"
 #include "monitor/protocol.h"
+#include "postauth/privilege_drop.h"
 #include "proc/fd_passing.h"
 
 using namespace lpsshd;
@@ -162,6 +163,22 @@ void pty_flood(int count) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The real start sequence first (exec'd as root, drop to the user): the
+  // attacker owns this process from the moment it reads input, which is
+  // after the drop.
+  long parent = -1, uid = -1, gid = -1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "-m") parent = std::strtol(argv[i + 1], nullptr, 10);
+    if (flag == "-u") uid = std::strtol(argv[i + 1], nullptr, 10);
+    if (flag == "-g") gid = std::strtol(argv[i + 1], nullptr, 10);
+  }
+  rlimit core;
+  if (uid < 0 || gid < 0 ||
+      !postauth::drop_to_user({static_cast<uid_t>(uid), static_cast<gid_t>(gid),
+                               static_cast<pid_t>(parent)},
+                              core))
+    return 3;
   signal(SIGPIPE, SIG_IGN);
   if (sodium_init() < 0) return 3;
   const passwd* pw = getpwuid(getuid());

@@ -5,6 +5,8 @@
 //                                          answered "blue", "PIN: " (hidden)
 //                                          "4242"; an info line comes first
 //   auth ... pam_lpsshd_test.so hang       blocks forever (a stuck module)
+//   auth ... pam_lpsshd_test.so say        pam_setcred sends an info
+//                                          message through the conversation
 #include <security/pam_appl.h>
 #include <security/pam_modules.h>
 #include <unistd.h>
@@ -44,7 +46,22 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t* pamh, int, int argc, const char
   return ok ? PAM_SUCCESS : PAM_AUTH_ERR;
 }
 
-PAM_EXTERN int pam_sm_setcred(pam_handle_t*, int, int, const char**) { return PAM_SUCCESS; }
+PAM_EXTERN int pam_sm_setcred(pam_handle_t* pamh, int, int argc, const char** argv) {
+  if (argc > 0 && std::strcmp(argv[0], "say") == 0) {
+    const pam_conv* conv = nullptr;
+    if (pam_get_item(pamh, PAM_CONV, reinterpret_cast<const void**>(&conv)) != PAM_SUCCESS || !conv)
+      return PAM_CONV_ERR;
+    pam_message m{PAM_TEXT_INFO, "lpsshd test: pam_setcred speaks"};
+    const pam_message* msgs[] = {&m};
+    pam_response* resp = nullptr;
+    conv->conv(1, msgs, &resp, conv->appdata_ptr);
+    if (resp != nullptr) {
+      std::free(resp[0].resp);
+      std::free(resp);
+    }
+  }
+  return PAM_SUCCESS;
+}
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t*, int, int, const char**) { return PAM_SUCCESS; }
 
 }  // extern "C"
