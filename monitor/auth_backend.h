@@ -27,8 +27,10 @@ class AuthBackend {
   // True if blob (an ssh-ed25519 public key blob) is authorised for user,
   // honouring the options of its authorized_keys line for this client.
   virtual bool key_authorized(const UserInfo& user, std::span<const uint8_t> blob) = 0;
-  // AllowUsers/DenyUsers/AllowGroups/DenyGroups, and /etc/nologin for
-  // non-root users when PAM does not check it. Logs the reason when not.
+  // The account itself (login shell; without PAM also shadow expiry and a
+  // locked password), AllowUsers/DenyUsers/AllowGroups/DenyGroups, and
+  // /etc/nologin for non-root users when PAM does not check it. Logs the
+  // reason when not.
   virtual bool user_allowed(const UserInfo& user) = 0;
 };
 

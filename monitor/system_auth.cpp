@@ -3,14 +3,17 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <shadow.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 
 #include "log/escape.h"
 #include "log/log.h"
+#include "monitor/account_checks.h"
 #include "monitor/authorized_keys.h"
 #include "monitor/host_pattern.h"
 #include "pattern/wildcard.h"
@@ -214,6 +217,30 @@ bool any_group(const std::vector<std::string>& patterns, const std::vector<std::
   return false;
 }
 
+// The shadow entry (or, without one, the passwd entry's password field) and
+// the login shell, as OpenSSH's allowed_user() reads them.
+AccountFacts account_facts(const UserInfo& u) {
+  AccountFacts f;
+  std::vector<char> buf(16384);
+  struct spwd sp, *spres = nullptr;
+  int rc;
+  while ((rc = getspnam_r(u.name.c_str(), &sp, buf.data(), buf.size(), &spres)) == ERANGE &&
+         buf.size() < (1u << 20))
+    buf.resize(buf.size() * 2);
+  if (rc == 0 && spres != nullptr) {
+    f.password = sp.sp_pwdp != nullptr ? sp.sp_pwdp : "";
+    f.expire_day = sp.sp_expire;
+  } else {
+    struct passwd pw, *pwres = nullptr;
+    if (getpwnam_r(u.name.c_str(), &pw, buf.data(), buf.size(), &pwres) == 0 && pwres != nullptr &&
+        pw.pw_passwd != nullptr)
+      f.password = pw.pw_passwd;
+  }
+  struct stat st;
+  if (stat(u.shell.empty() ? "/bin/sh" : u.shell.c_str(), &st) == 0) f.shell_mode = st.st_mode;
+  return f;
+}
+
 std::vector<std::string> group_names(const UserInfo& u) {
   std::vector<std::string> names;
   for (gid_t g : group_ids(u)) {
@@ -234,10 +261,17 @@ std::string access_denial(const AccessRules& r, const std::string& user,
 }
 
 bool SystemAuthBackend::user_allowed(const UserInfo& user) {
+  const std::string account = account_denial(user.name, user.shell, account_facts(user),
+                                             static_cast<long>(time(nullptr) / 86400),
+                                             rules_.system_account_checks);
+  if (!account.empty()) {
+    log::info("%s", account.c_str());
+    return false;
+  }
   const bool need_groups = !rules_.allow_groups.empty() || !rules_.deny_groups.empty();
   std::string why = access_denial(rules_, user.name, need_groups ? group_names(user) : std::vector<std::string>{},
                                   client_ip_);
-  if (why.empty() && rules_.check_nologin && user.uid != 0 && access("/etc/nologin", F_OK) == 0)
+  if (why.empty() && rules_.system_account_checks && user.uid != 0 && access("/etc/nologin", F_OK) == 0)
     why = "/etc/nologin exists";
   if (why.empty()) return true;
   log::info("User %s from %s not allowed because %s", user.name.c_str(), client_ip_.c_str(), why.c_str());

@@ -304,6 +304,17 @@ else
   echo "# /etc/nologin exists already: nologin checks skipped"
 fi
 
+# ---------------------------------------------------------------- login shell
+# Checked by the monitor with PAM too (OpenSSH's allowed_user).
+usermod -s /nonexistent/lpt-shell "$P3" 2>/dev/null || fail "usermod -s"
+m=$(log_mark)
+ssh_to "$P3" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
+usermod -s /bin/bash "$P3" || fail "usermod -s"
+expect_eq "UsePAM yes, login shell does not exist: key login refused" 255 "$rc"
+wait_log "$m" "not allowed because shell"
+expect_match "UsePAM yes, login shell does not exist: log says so" \
+  "^User $P3 not allowed because shell /nonexistent/lpt-shell does not exist\$" "$(log_since "$m")"
+
 # ---------------------------------------------------------------- DenyUsers, AllowGroups
 stop_daemon
 start_daemon "${PAM_ON[@]}" "DenyUsers $P2" "AllowGroups $G"

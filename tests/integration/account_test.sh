@@ -1,0 +1,70 @@
+#!/bin/bash
+# The account before the key, as OpenSSH decides it: with UsePAM no an
+# expired account (usermod -e 1) and a locked password (usermod -L) refuse
+# even a good key; a login shell that does not exist or cannot be executed
+# refuses everyone.  Needs root.
+# Usage: account_test.sh BINDIR
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+lib_init "${1:-}"
+for b in usermod getent; do
+  command -v "$b" >/dev/null || fail "$b not installed"
+done
+
+A=lpt_acct1   # account state and shells
+add_user "$A"
+start_daemon
+echo "# lpsshd pid $DPID on 127.0.0.1 port $PORT (UsePAM no)"
+
+# refused NAME USER ERE: a key login as USER fails, nothing runs, the log has
+# a line matching ERE and no Accepted.
+refused() {
+  local name=$1 user=$2 re=$3 m rc
+  m=$(log_mark)
+  ssh_to "$user" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
+  expect_eq "$name: key login refused" 255 "$rc"
+  expect_no_match "$name: command did not run" "should-not-run" "$(cat "$TMP/out")"
+  wait_log "$m" "$re"
+  expect_match "$name: log says why" "$re" "$(log_since "$m")"
+  expect_no_match "$name: no Accepted in the log" "Accepted" "$(log_since "$m")"
+}
+# works NAME USER: a key login as USER runs a command.
+works() {
+  local out rc
+  out=$(ssh_to "$2" 'echo works'); rc=$?
+  expect_eq "$1" "works/0" "$out/$rc"
+}
+
+# ---------------------------------------------------------------- account state (UsePAM no)
+expect_eq "fixture: add_user leaves the password field '*' (no password, not locked)" "*" \
+  "$(getent shadow "$A" | cut -d: -f2)"
+works "control: password field '*', UsePAM no: key login works" "$A"
+
+usermod -e 1 "$A" || fail "usermod -e 1"
+refused "expired account (usermod -e 1), UsePAM no" "$A" "^Account $A has expired\$"
+usermod -e '' "$A" || fail "usermod -e ''"
+works "expiry removed: key login works again" "$A"
+
+usermod -L "$A" || fail "usermod -L"
+expect_match "fixture: usermod -L puts ! in front of the password field" '^!' \
+  "$(getent shadow "$A" | cut -d: -f2)"
+refused "locked account (usermod -L), UsePAM no" "$A" \
+  "^User $A not allowed because account is locked\$"
+usermod -U "$A" || fail "usermod -U"
+works "unlocked again: key login works" "$A"
+
+# ---------------------------------------------------------------- login shell
+usermod -s /nonexistent/lpt-shell "$A" 2>/dev/null || fail "usermod -s"
+refused "login shell does not exist" "$A" \
+  "^User $A not allowed because shell /nonexistent/lpt-shell does not exist\$"
+printf '#!/bin/sh\nexec /bin/bash "$@"\n' >"$TMP/noexec-shell"
+chmod 644 "$TMP/noexec-shell"
+usermod -s "$TMP/noexec-shell" "$A" 2>/dev/null || fail "usermod -s"
+refused "login shell not executable (mode 644)" "$A" \
+  "^User $A not allowed because shell $TMP/noexec-shell is not executable\$"
+usermod -s /bin/bash "$A" || fail "usermod -s"
+works "shell /bin/bash again: key login works" "$A"
+
+finish
