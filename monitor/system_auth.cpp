@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <shadow.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,22 +72,66 @@ bool owner_and_mode_safe(const struct stat& st, uid_t uid) {
   return (st.st_uid == 0 || st.st_uid == uid) && (st.st_mode & 022) == 0;
 }
 
-// StrictModes: the file and every directory above it up to the home
-// directory (and, outside home, up to /) must be owned by root or the user
-// and writable by no one else.
-bool path_is_safe(const std::string& path, const struct stat& file_st, const UserInfo& user,
-                  std::string& why) {
+bool same_inode(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+std::string parent_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+// The real path of what fd refers to, as the kernel names it.
+bool real_path_of(int fd, std::string& out) {
+  char buf[PATH_MAX];
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof buf || buf[0] != '/') return false;
+  out.assign(buf, static_cast<size_t>(n));
+  return true;
+}
+
+// The directory at `dir` (a real path: no symlink may be on the way).
+proc::UniqueFd open_real_dir(const std::string& dir) {
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  const long fd = syscall(SYS_openat2, AT_FDCWD, dir.c_str(), &how, sizeof how);
+  if (fd < 0 && errno == ENOSYS)  // before Linux 5.6: the checks below still hold
+    return proc::UniqueFd(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+  return proc::UniqueFd(static_cast<int>(fd));
+}
+
+// StrictModes (OpenSSH's auth_secure_path), on the file that was opened:
+// the file itself (fstat of fd) and every directory from the one holding it
+// up to the user's home directory (and, for a file outside home, up to /)
+// must be owned by root or the user and writable by no one else. The
+// directory is found from the real path of fd and must hold that very
+// file; from there the walk goes up by descriptor (".."), so renaming a
+// directory or swapping one for a symlink cannot send the checks
+// elsewhere. Paths are only for the messages.
+bool opened_file_is_safe(int fd, const struct stat& file_st, const UserInfo& user, std::string& why) {
+  std::string path;
+  if (!real_path_of(fd, path)) {
+    why = "cannot find the path of an authorized keys file of " + user.name;
+    return false;
+  }
   if (!owner_and_mode_safe(file_st, user.uid)) {
     why = "bad ownership or modes for file " + path;
     return false;
   }
-  std::string dir = path;
+  struct stat home_st;
+  const bool have_home = stat(user.home.c_str(), &home_st) == 0;  // its real path, as inode
+  std::string dir = parent_of(path);
+  proc::UniqueFd d = open_real_dir(dir);
+  struct stat st;
+  if (!d || fstatat(d.get(), path.substr(path.rfind('/') + 1).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !same_inode(st, file_st)) {
+    why = "cannot stat directory " + dir;
+    return false;
+  }
   while (true) {
-    const size_t slash = dir.rfind('/');
-    if (slash == std::string::npos) break;
-    dir.resize(slash == 0 ? 1 : slash);
-    struct stat st;
-    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (fstat(d.get(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       why = "cannot stat directory " + dir;
       return false;
     }
@@ -92,7 +139,16 @@ bool path_is_safe(const std::string& path, const struct stat& file_st, const Use
       why = "bad ownership or modes for directory " + dir;
       return false;
     }
-    if (dir == user.home || dir == "/") break;
+    if (have_home && same_inode(st, home_st)) break;
+    proc::UniqueFd parent(openat(d.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    struct stat parent_st;
+    if (!parent || fstat(parent.get(), &parent_st) != 0) {
+      why = "cannot stat directory " + parent_of(dir);
+      return false;
+    }
+    if (same_inode(parent_st, st)) break;  // "/" is its own parent
+    d = std::move(parent);
+    dir = parent_of(dir);
   }
   return true;
 }
@@ -117,7 +173,7 @@ bool read_file_checked(const std::string& path, const UserInfo& user, bool stric
     return false;
   }
   std::string why;
-  if (strict && !path_is_safe(path, st, user, why)) {
+  if (strict && !opened_file_is_safe(fd.get(), st, user, why)) {
     log::info("Authentication refused: %s", log::escape(why).c_str());
     return false;
   }

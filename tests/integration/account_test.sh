@@ -2,7 +2,8 @@
 # The account before the key, as OpenSSH decides it: with UsePAM no an
 # expired account (usermod -e 1) and a locked password (usermod -L) refuse
 # even a good key; a login shell that does not exist or cannot be executed
-# refuses everyone.  Needs root.
+# refuses everyone; StrictModes checks the directories of the file actually
+# opened, so a symlinked ~/.ssh is judged where it points.  Needs root.
 # Usage: account_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,8 @@ for b in usermod getent; do
 done
 
 A=lpt_acct1   # account state and shells
-add_user "$A"
+S=lpt_acct2   # StrictModes through a symlinked ~/.ssh
+for u in $A $S; do add_user "$u"; done
 start_daemon
 echo "# lpsshd pid $DPID on 127.0.0.1 port $PORT (UsePAM no)"
 
@@ -66,5 +68,52 @@ refused "login shell not executable (mode 644)" "$A" \
   "^User $A not allowed because shell $TMP/noexec-shell is not executable\$"
 usermod -s /bin/bash "$A" || fail "usermod -s"
 works "shell /bin/bash again: key login works" "$A"
+
+# ---------------------------------------------------------------- StrictModes through a symlinked ~/.ssh
+SHOME=$(home_of "$S")
+SG=$(id -g "$S")
+mv "$SHOME/.ssh" "$SHOME/keys.d" || fail "mv .ssh"
+ln -s keys.d "$SHOME/.ssh"
+works "control: ~/.ssh a symlink to a safe directory in home: key login works" "$S"
+
+# The user's own, private directory, but below world-writable /tmp: judged
+# where it is, as OpenSSH does, not by the path through home.
+install -d -m 700 -o "$S" -g "$SG" "$TMP/own-sshdir"
+install -m 600 -o "$S" -g "$SG" "$SHOME/keys.d/authorized_keys" "$TMP/own-sshdir/authorized_keys"
+rm "$SHOME/.ssh"; ln -s "$TMP/own-sshdir" "$SHOME/.ssh"
+refused "StrictModes: ~/.ssh a symlink to a private directory under /tmp (1777)" "$S" \
+  "^Authentication refused: bad ownership or modes for directory /tmp\$"
+
+# A world-writable directory: named by its real path.
+install -d -m 1777 "$TMP/ww-sshdir"
+install -m 600 -o "$S" -g "$SG" "$SHOME/keys.d/authorized_keys" "$TMP/ww-sshdir/authorized_keys"
+rm "$SHOME/.ssh"; ln -s "$TMP/ww-sshdir" "$SHOME/.ssh"
+refused "StrictModes: ~/.ssh a symlink to a world-writable directory (1777)" "$S" \
+  "^Authentication refused: bad ownership or modes for directory $TMP/ww-sshdir\$"
+
+rm "$SHOME/.ssh"; ln -s "$SHOME/keys.d" "$SHOME/.ssh"
+works "control: ~/.ssh an absolute symlink to a safe directory in home: key login works" "$S"
+chmod 777 "$SHOME/keys.d"
+refused "StrictModes: the symlink's target in home is world-writable" "$S" \
+  "^Authentication refused: bad ownership or modes for directory $SHOME/keys.d\$"
+chmod 700 "$SHOME/keys.d"
+chmod 666 "$SHOME/keys.d/authorized_keys"
+refused "StrictModes: the file behind the symlink is world-writable" "$S" \
+  "^Authentication refused: bad ownership or modes for file $SHOME/keys.d/authorized_keys\$"
+chmod 600 "$SHOME/keys.d/authorized_keys"
+works "everything safe again: key login works" "$S"
+
+# AuthorizedKeysFile outside home: every directory up to / is checked.
+KD=$(mktemp -d /var/lib/lpt-akeys.XXXXXX) || fail "mktemp -d /var/lib"
+trap 'rc=$?; rm -rf "$KD"; (exit $rc); lib_cleanup' EXIT
+chmod 755 "$KD"
+install -m 644 "$SHOME/keys.d/authorized_keys" "$KD/$S"
+stop_daemon
+start_daemon "AuthorizedKeysFile $KD/%u"
+works "control: AuthorizedKeysFile in a root-owned directory outside home: key login works" "$S"
+chmod 777 "$KD"
+refused "StrictModes: AuthorizedKeysFile outside home in a world-writable directory" "$S" \
+  "^Authentication refused: bad ownership or modes for directory $KD\$"
+chmod 755 "$KD"
 
 finish
