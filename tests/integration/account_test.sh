@@ -3,7 +3,8 @@
 # expired account (usermod -e 1) and a locked password (usermod -L) refuse
 # even a good key; a login shell that does not exist or cannot be executed
 # refuses everyone; StrictModes checks the directories of the file actually
-# opened, so a symlinked ~/.ssh is judged where it points.  Needs root.
+# opened, so a symlinked ~/.ssh is judged where it points; a script (#!) works
+# as a login shell.  Needs root.
 # Usage: account_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +17,8 @@ done
 
 A=lpt_acct1   # account state and shells
 S=lpt_acct2   # StrictModes through a symlinked ~/.ssh
-for u in $A $S; do add_user "$u"; done
+W=lpt_acct3   # a script as login shell
+for u in $A $S $W; do add_user "$u"; done
 start_daemon
 echo "# lpsshd pid $DPID on 127.0.0.1 port $PORT (UsePAM no)"
 
@@ -68,6 +70,22 @@ refused "login shell not executable (mode 644)" "$A" \
   "^User $A not allowed because shell $TMP/noexec-shell is not executable\$"
 usermod -s /bin/bash "$A" || fail "usermod -s"
 works "shell /bin/bash again: key login works" "$A"
+
+# ---------------------------------------------------------------- a script as login shell
+cat >"$TMP/wrapper-shell" <<'EOF'
+#!/bin/sh
+# A wrapper login shell: notes how it was called, then runs bash.
+echo "lpt-wrapper ran: $*" >>"$HOME/wrapper.log"
+exec /bin/bash "$@"
+EOF
+chmod 755 "$TMP/wrapper-shell"
+usermod -s "$TMP/wrapper-shell" "$W" || fail "usermod -s"
+out=$(ssh_to "$W" 'echo hi; echo "$SHELL"' 2>"$TMP/wrapper.err"); rc=$?
+expect_eq "script (#!/bin/sh) as login shell: ssh USER 'echo hi' works" "hi/0" "$(head -n 1 <<<"$out")/$rc"
+expect_eq "script as login shell: SHELL names the script" "$TMP/wrapper-shell" "$(sed -n 2p <<<"$out")"
+expect_eq "script as login shell: the script ran, with -c and the command" \
+  "lpt-wrapper ran: -c echo hi; echo \"\$SHELL\"" "$(cat "$(home_of "$W")/wrapper.log" 2>/dev/null)"
+expect_eq "script as login shell: nothing on stderr" "" "$(cat "$TMP/wrapper.err")"
 
 # ---------------------------------------------------------------- StrictModes through a symlinked ~/.ssh
 SHOME=$(home_of "$S")
