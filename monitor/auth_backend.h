@@ -32,8 +32,10 @@ class AuthBackend {
   // options do not parse or cannot be honoured yet, do not authorise.
   virtual std::optional<authkeys::KeyOptions> key_authorized(const UserInfo& user,
                                                              std::span<const uint8_t> blob) = 0;
-  // AllowUsers/DenyUsers/AllowGroups/DenyGroups, and /etc/nologin for
-  // non-root users when PAM does not check it. Logs the reason when not.
+  // The account itself (login shell; without PAM also shadow expiry and a
+  // locked password), AllowUsers/DenyUsers/AllowGroups/DenyGroups, and
+  // /etc/nologin for non-root users when PAM does not check it. Logs the
+  // reason when not.
   virtual bool user_allowed(const UserInfo& user) = 0;
 };
 

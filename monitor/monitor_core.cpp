@@ -15,6 +15,11 @@ namespace {
 constexpr const char* kPublickey = "publickey";
 }
 
+crypto::SecretBytes never_matching_password() {
+  static constexpr uint8_t kNever[] = {'\b', '\n', '\r', 0x7f, 'l', 'p', 's', 's', 'h', 'd', 0x7f};
+  return crypto::SecretBytes(std::span<const uint8_t>(kNever, sizeof kNever));
+}
+
 MonitorCore::MonitorCore(const Settings& settings, const crypto::Ed25519Key& host_key,
                          AuthBackend& backend, Peer peer)
     : settings_(settings), backend_(backend), peer_(std::move(peer)),
@@ -284,14 +289,10 @@ Outcome MonitorCore::on_auth_password(std::span<const uint8_t> msg) {
   PamRequest pr;
   pr.method = PamMethod::kPassword;
   pr.pam_user = user_info_ && allowed_ ? *user_ : kPamPlaceholderUser;
-  if (may_use_password_methods()) {
-    pr.password = std::move(req.password);
-  } else {
-    // Same PAM work with a password that cannot be right: control bytes no
-    // keyboard sends, and the final decision refuses anyway.
-    static constexpr uint8_t kNever[] = {'\b', '\n', '\r', 0x7f, 'l', 'p', 's', 's', 'h', 'd', 0x7f};
-    pr.password = crypto::SecretBytes(std::span<const uint8_t>(kNever, sizeof kNever));
-  }
+  pr.may_succeed = may_use_password_methods();
+  // Same PAM work with a password that cannot be right; the final decision
+  // refuses anyway.
+  pr.password = pr.may_succeed ? std::move(req.password) : never_matching_password();
   out.pam = std::move(pr);
   return out;
 }
@@ -305,7 +306,8 @@ Outcome MonitorCore::on_auth_kbdint(std::span<const uint8_t> msg) {
   pam_method_ = PamMethod::kKbdint;
   enter(Phase::kAuthPam);
   auto out = Outcome::make(Outcome::Kind::kPamAuthenticate);
-  out.pam = PamRequest{PamMethod::kKbdint, user_info_ && allowed_ ? *user_ : kPamPlaceholderUser, {}};
+  out.pam = PamRequest{PamMethod::kKbdint, user_info_ && allowed_ ? *user_ : kPamPlaceholderUser, {},
+                       may_use_password_methods()};
   return out;
 }
 
@@ -320,21 +322,28 @@ Outcome MonitorCore::on_kbdint_answers(std::span<const uint8_t> msg) {
   enter(Phase::kAuthPam);
   auto out = Outcome::make(Outcome::Kind::kPamAnswers);
   out.answers = std::move(req.answers);
+  // A user who may not log in this way (root under prohibit-password, a
+  // denied or unknown user) is asked the same questions, but PAM never sees
+  // the answers: the right password must not be an oracle, nor reach
+  // pam_acct_mgmt or an expired-password change.
+  if (!may_use_password_methods())
+    for (auto& a : out.answers) a = never_matching_password();
   return out;
 }
 
 Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error,
                                   const std::string& pam_messages) {
   if (!pam_pending()) return violation("PAM result without a PAM request");
-  // PAM's words reach only a user who may hear them: for unknown or refused
-  // users (placeholder runs) nothing is shown, so replies stay identical.
-  const std::string banner = user_info_ && allowed_ ? pam_messages.substr(0, 4096) : "";
   const PamMethod m = pam_method_;
   enter(Phase::kAuth);
   const char* name = m == PamMethod::kPassword ? "password"
                      : m == PamMethod::kKbdint ? "keyboard-interactive/pam"
                                                : "publickey";
   const bool may = m == PamMethod::kPubkey ? user_may_use_publickey() : may_use_password_methods();
+  // PAM's words reach only a user who may log in this way: for unknown or
+  // refused users (placeholder runs, root under prohibit-password) nothing is
+  // shown, so replies stay identical whatever was typed.
+  const std::string banner = may ? pam_messages.substr(0, 4096) : "";
   if (pam_ok && may) {
     const std::string detail = m == PamMethod::kPubkey ? ": ED25519 " + pending_fingerprint_ : "";
     return accept(name, detail, banner);

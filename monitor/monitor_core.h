@@ -48,7 +48,16 @@ struct PamRequest {
   PamMethod method = PamMethod::kPassword;
   std::string pam_user;
   crypto::SecretBytes password;
+  // Password and keyboard-interactive only: false when the policy refuses
+  // this user the method whatever PAM says. PAM then gets only answers that
+  // cannot match and runs pam_authenticate alone: never pam_acct_mgmt or
+  // pam_chauthtok, whose words would tell a right password from a wrong one.
+  bool may_succeed = false;
 };
+
+// A password no keyboard sends (control bytes), given to PAM in place of
+// every answer of a user who may not succeed.
+crypto::SecretBytes never_matching_password();
 
 // Placeholder for pam_start when the user does not exist or is not allowed.
 inline constexpr const char* kPamPlaceholderUser = "NOUSER";

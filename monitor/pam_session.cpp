@@ -130,8 +130,8 @@ std::optional<pamproto::Result> PamSession::run(const std::vector<uint8_t>& requ
   return std::nullopt;
 }
 
-PamSession::Converse PamSession::keyboard(const Ask& ask) {
-  return [this, &ask](const pamproto::Prompts& p) -> std::optional<std::vector<crypto::SecretBytes>> {
+PamSession::Converse PamSession::keyboard(const Ask& ask, bool may_succeed) {
+  return [this, &ask, may_succeed](const pamproto::Prompts& p) -> std::optional<std::vector<crypto::SecretBytes>> {
     monproto::KbdintQuery q;
     std::vector<size_t> prompt_index;
     for (size_t i = 0; i < p.prompts.size(); ++i) {
@@ -152,7 +152,8 @@ PamSession::Converse PamSession::keyboard(const Ask& ask) {
     if (q.instruction.size() > 8000) q.instruction.resize(8000);
     auto client = ask(q);
     if (!client || client->size() != q.prompts.size()) return std::nullopt;
-    for (size_t j = 0; j < prompt_index.size(); ++j) answers[prompt_index[j]] = std::move((*client)[j]);
+    for (size_t j = 0; j < prompt_index.size(); ++j)
+      answers[prompt_index[j]] = may_succeed ? std::move((*client)[j]) : never_matching_password();
     return answers;
   };
 }
@@ -173,10 +174,18 @@ PamOutcome PamSession::authenticate(const PamRequest& req, const Ask& ask, int64
       return a;
     };
   } else {
-    conv = keyboard(ask);
+    conv = keyboard(ask, req.may_succeed);
   }
   auto r = run(pamproto::encode(pamproto::Authenticate{false}), {}, conv, deadline_ms);
   if (!r) return finish(false, "PAM helper failed");
+  if (!req.may_succeed) {
+    // The policy refuses this user the method: only pam_authenticate ran,
+    // on answers that cannot match. The account stack and a password change
+    // would answer differently for the right password; nothing PAM said
+    // is kept.
+    pending_info_.clear();
+    return finish(false, r->code == PAM_SUCCESS ? "not allowed to use this method" : r->message);
+  }
   if (r->code != PAM_SUCCESS) return finish(false, r->message);
   r = run(pamproto::encode(pamproto::Type::kAcctMgmt), {}, conv, deadline_ms);
   if (!r) return finish(false, "PAM helper failed");

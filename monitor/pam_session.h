@@ -45,6 +45,8 @@ class PamSession {
 
   // Password or keyboard-interactive: pam_authenticate, then pam_acct_mgmt,
   // then, for keyboard-interactive with an expired password, pam_chauthtok.
+  // When !req.may_succeed: pam_authenticate only, every answer replaced by
+  // never_matching_password(), and a failure with no messages.
   PamOutcome authenticate(const PamRequest& req, const Ask& ask, int64_t deadline_ms);
   // Publickey: pam_acct_mgmt only.
   PamOutcome account(const PamRequest& req, int64_t deadline_ms);
@@ -64,7 +66,7 @@ class PamSession {
   std::optional<pamproto::Result> run(const std::vector<uint8_t>& request,
                                       std::span<const int> fds, const Converse& conv,
                                       int64_t deadline_ms);
-  Converse keyboard(const Ask& ask);
+  Converse keyboard(const Ask& ask, bool may_succeed);
 
   std::string service_, rhost_;
   pid_t pid_ = -1;

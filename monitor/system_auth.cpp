@@ -2,9 +2,13 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <pwd.h>
+#include <shadow.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +16,7 @@
 
 #include "log/escape.h"
 #include "log/log.h"
+#include "monitor/account_checks.h"
 #include "monitor/authorized_keys.h"
 #include "monitor/host_pattern.h"
 #include "pattern/wildcard.h"
@@ -67,22 +72,66 @@ bool owner_and_mode_safe(const struct stat& st, uid_t uid) {
   return (st.st_uid == 0 || st.st_uid == uid) && (st.st_mode & 022) == 0;
 }
 
-// StrictModes: the file and every directory above it up to the home
-// directory (and, outside home, up to /) must be owned by root or the user
-// and writable by no one else.
-bool path_is_safe(const std::string& path, const struct stat& file_st, const UserInfo& user,
-                  std::string& why) {
+bool same_inode(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+std::string parent_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+// The real path of what fd refers to, as the kernel names it.
+bool real_path_of(int fd, std::string& out) {
+  char buf[PATH_MAX];
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof buf || buf[0] != '/') return false;
+  out.assign(buf, static_cast<size_t>(n));
+  return true;
+}
+
+// The directory at `dir` (a real path: no symlink may be on the way).
+proc::UniqueFd open_real_dir(const std::string& dir) {
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  const long fd = syscall(SYS_openat2, AT_FDCWD, dir.c_str(), &how, sizeof how);
+  if (fd < 0 && errno == ENOSYS)  // before Linux 5.6: the checks below still hold
+    return proc::UniqueFd(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+  return proc::UniqueFd(static_cast<int>(fd));
+}
+
+// StrictModes (OpenSSH's auth_secure_path), on the file that was opened:
+// the file itself (fstat of fd) and every directory from the one holding it
+// up to the user's home directory (and, for a file outside home, up to /)
+// must be owned by root or the user and writable by no one else. The
+// directory is found from the real path of fd and must hold that very
+// file; from there the walk goes up by descriptor (".."), so renaming a
+// directory or swapping one for a symlink cannot send the checks
+// elsewhere. Paths are only for the messages.
+bool opened_file_is_safe(int fd, const struct stat& file_st, const UserInfo& user, std::string& why) {
+  std::string path;
+  if (!real_path_of(fd, path)) {
+    why = "cannot find the path of an authorized keys file of " + user.name;
+    return false;
+  }
   if (!owner_and_mode_safe(file_st, user.uid)) {
     why = "bad ownership or modes for file " + path;
     return false;
   }
-  std::string dir = path;
+  struct stat home_st;
+  const bool have_home = stat(user.home.c_str(), &home_st) == 0;  // its real path, as inode
+  std::string dir = parent_of(path);
+  proc::UniqueFd d = open_real_dir(dir);
+  struct stat st;
+  if (!d || fstatat(d.get(), path.substr(path.rfind('/') + 1).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !same_inode(st, file_st)) {
+    why = "cannot stat directory " + dir;
+    return false;
+  }
   while (true) {
-    const size_t slash = dir.rfind('/');
-    if (slash == std::string::npos) break;
-    dir.resize(slash == 0 ? 1 : slash);
-    struct stat st;
-    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (fstat(d.get(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       why = "cannot stat directory " + dir;
       return false;
     }
@@ -90,7 +139,16 @@ bool path_is_safe(const std::string& path, const struct stat& file_st, const Use
       why = "bad ownership or modes for directory " + dir;
       return false;
     }
-    if (dir == user.home || dir == "/") break;
+    if (have_home && same_inode(st, home_st)) break;
+    proc::UniqueFd parent(openat(d.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    struct stat parent_st;
+    if (!parent || fstat(parent.get(), &parent_st) != 0) {
+      why = "cannot stat directory " + parent_of(dir);
+      return false;
+    }
+    if (same_inode(parent_st, st)) break;  // "/" is its own parent
+    d = std::move(parent);
+    dir = parent_of(dir);
   }
   return true;
 }
@@ -115,7 +173,7 @@ bool read_file_checked(const std::string& path, const UserInfo& user, bool stric
     return false;
   }
   std::string why;
-  if (strict && !path_is_safe(path, st, user, why)) {
+  if (strict && !opened_file_is_safe(fd.get(), st, user, why)) {
     log::info("Authentication refused: %s", log::escape(why).c_str());
     return false;
   }
@@ -229,6 +287,30 @@ bool any_group(const std::vector<std::string>& patterns, const std::vector<std::
   return false;
 }
 
+// The shadow entry (or, without one, the passwd entry's password field) and
+// the login shell, as OpenSSH's allowed_user() reads them.
+AccountFacts account_facts(const UserInfo& u) {
+  AccountFacts f;
+  std::vector<char> buf(16384);
+  struct spwd sp, *spres = nullptr;
+  int rc;
+  while ((rc = getspnam_r(u.name.c_str(), &sp, buf.data(), buf.size(), &spres)) == ERANGE &&
+         buf.size() < (1u << 20))
+    buf.resize(buf.size() * 2);
+  if (rc == 0 && spres != nullptr) {
+    f.password = sp.sp_pwdp != nullptr ? sp.sp_pwdp : "";
+    f.expire_day = sp.sp_expire;
+  } else {
+    struct passwd pw, *pwres = nullptr;
+    if (getpwnam_r(u.name.c_str(), &pw, buf.data(), buf.size(), &pwres) == 0 && pwres != nullptr &&
+        pw.pw_passwd != nullptr)
+      f.password = pw.pw_passwd;
+  }
+  struct stat st;
+  if (stat(u.shell.empty() ? "/bin/sh" : u.shell.c_str(), &st) == 0) f.shell_mode = st.st_mode;
+  return f;
+}
+
 std::vector<std::string> group_names(const UserInfo& u) {
   std::vector<std::string> names;
   for (gid_t g : group_ids(u)) {
@@ -249,10 +331,17 @@ std::string access_denial(const AccessRules& r, const std::string& user,
 }
 
 bool SystemAuthBackend::user_allowed(const UserInfo& user) {
+  const std::string account = account_denial(user.name, user.shell, account_facts(user),
+                                             static_cast<long>(time(nullptr) / 86400),
+                                             rules_.system_account_checks);
+  if (!account.empty()) {
+    log::info("%s", account.c_str());
+    return false;
+  }
   const bool need_groups = !rules_.allow_groups.empty() || !rules_.deny_groups.empty();
   std::string why = access_denial(rules_, user.name, need_groups ? group_names(user) : std::vector<std::string>{},
                                   client_ip_);
-  if (why.empty() && rules_.check_nologin && user.uid != 0 && access("/etc/nologin", F_OK) == 0)
+  if (why.empty() && rules_.system_account_checks && user.uid != 0 && access("/etc/nologin", F_OK) == 0)
     why = "/etc/nologin exists";
   if (why.empty()) return true;
   log::info("User %s from %s not allowed because %s", user.name.c_str(), client_ip_.c_str(), why.c_str());

@@ -16,7 +16,9 @@ namespace lpsshd::monitor {
 // CIDR, as authorized_keys from=).
 struct AccessRules {
   std::vector<std::string> allow_users, deny_users, allow_groups, deny_groups;
-  bool check_nologin = true;  // off when PAM's pam_nologin does it
+  // UsePAM no: the monitor checks what PAM's account stack would (shadow
+  // expiry, a locked password, /etc/nologin). Off when PAM does it.
+  bool system_account_checks = true;
 };
 
 class SystemAuthBackend : public AuthBackend {

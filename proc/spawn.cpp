@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -56,13 +55,12 @@ pid_t spawn(const SpawnSpec& spec) {
   if (spec.before_layout && !spec.before_layout()) _exit(127);
   if (spec.new_session && setsid() < 0) _exit(127);
   if (!place_fds(spec.fds)) _exit(127);
-  // The binary is opened while still privileged and executed through the
-  // descriptor, so a child that drops to a user need not be able to walk
-  // the path (a build tree under root's home, say).
-  const int exe = open(spec.path.c_str(), O_PATH | O_CLOEXEC);
-  if (exe < 0) _exit(127);
   if (spec.before_exec && !spec.before_exec()) _exit(127);
-  syscall(SYS_execveat, exe, "", argv.data(), envp.data(), AT_EMPTY_PATH);
+  // By path, with the credentials before_exec left: a script (#!) must get a
+  // path its interpreter can open, which a close-on-exec descriptor
+  // (execveat) cannot give it, and users' login shells may be scripts.
+  // Helper binaries that drop privileges themselves are exec'd while root.
+  execve(spec.path.c_str(), argv.data(), envp.data());
   _exit(127);
 }
 

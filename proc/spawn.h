@@ -13,7 +13,9 @@
 namespace lpsshd::proc {
 
 struct SpawnSpec {
-  std::string path;                // absolute path of the binary
+  // Absolute path of the binary or script (#!), exec'd by path after
+  // before_exec: the credentials before_exec leaves must be able to reach it.
+  std::string path;
   std::vector<std::string> argv;   // argv[0] included
   std::vector<std::string> env;    // "NAME=value"
   std::vector<int> fds;            // fds[i] becomes descriptor i in the child

@@ -972,16 +972,104 @@ TEST(MonitorPam, UsersWhoMayNotLogInGetPlaceholderWorkAndAreRefused) {
     ASSERT_TRUE(o.pam);
     EXPECT_EQ(o.pam->pam_user, c.pam_user) << c.user;
     EXPECT_NE(wire::as_view(o.pam->password.span()), "hunter2") << c.user;
+    EXPECT_EQ(o.pam->password.span().size(), never_matching_password().span().size()) << c.user;
+    EXPECT_FALSE(o.pam->may_succeed) << c.user << ": no account checks, no password change";
     auto done = s.core().pam_finished(true, "", "Password expires in 2 days.");
     const auto r = decode_reply<monproto::AuthReply>(done);
     EXPECT_EQ(r.result, AuthResult::kFailure) << c.user;
     EXPECT_EQ(s.phase(), Phase::kAuth) << c.user;
-    if (std::string(c.pam_user) == kPamPlaceholderUser) {
-      EXPECT_EQ(r.banner, "") << c.user << ": placeholder runs must not leak PAM's words";
-    }
+    EXPECT_EQ(r.banner, "") << c.user << ": a refused user must not hear PAM's words";
     replies.push_back(done.reply);
   }
   EXPECT_EQ(replies[0], replies[1]) << "unknown and denied users answered alike";
+  EXPECT_EQ(replies[0], replies[2]) << "root under prohibit-password answered alike";
+}
+
+TEST(MonitorPam, AllowedUsersPasswordMaySucceed) {
+  Session s(pam_settings());
+  s.first_kex();
+  auto o = s.auth_password("alice", "hunter2");
+  ASSERT_TRUE(o.pam);
+  EXPECT_TRUE(o.pam->may_succeed);
+  Session k(pam_settings());
+  k.first_kex();
+  o = k.auth_kbdint("alice");
+  ASSERT_TRUE(o.pam);
+  EXPECT_TRUE(o.pam->may_succeed);
+}
+
+// Root under prohibit-password (and every other refusal) through
+// keyboard-interactive: the client is asked the usual questions, but PAM
+// only ever sees answers that cannot match, is told not to go on to the
+// account stack or a password change, and the reply does not depend on what
+// PAM said: the right root password is no oracle.
+TEST(MonitorPam, RefusedUsersKeyboardInteractiveAnswersNeverReachPam) {
+  struct Case {
+    const char* user;
+    RootLogin root_login;
+    const char* pam_user;
+  };
+  const Case cases[] = {{"root", RootLogin::kProhibitPassword, "root"},
+                        {"root", RootLogin::kForcedCommandsOnly, "root"},
+                        {"root", RootLogin::kNo, "root"},
+                        {"carol", RootLogin::kProhibitPassword, kPamPlaceholderUser},
+                        {"nosuchuser", RootLogin::kProhibitPassword, kPamPlaceholderUser}};
+  for (const Case& c : cases) {
+    std::vector<Bytes> replies;
+    for (const bool pam_says_yes : {true, false}) {
+      Settings settings = pam_settings();
+      settings.permit_root_login = c.root_login;
+      Session s(settings);
+      s.first_kex();
+      auto o = s.auth_kbdint(c.user);
+      ASSERT_EQ(o.kind, Kind::kPamAuthenticate) << c.user;
+      ASSERT_TRUE(o.pam);
+      EXPECT_EQ(o.pam->pam_user, c.pam_user) << c.user;
+      EXPECT_FALSE(o.pam->may_succeed) << c.user;
+      s.core().kbdint_query({"", {{"Password: ", false}, {"Code: ", true}}});
+      monproto::KbdintAnswers a;
+      const uint8_t pw[] = {'h', 'u', 'n', 't', 'e', 'r', '2'};
+      a.answers.emplace_back(pw);
+      a.answers.emplace_back(pw);
+      auto ans = s.send(Child::kPreauth, a);
+      ASSERT_EQ(ans.kind, Kind::kPamAnswers) << c.user;
+      ASSERT_EQ(ans.answers.size(), 2u) << c.user << ": one answer per prompt still";
+      for (const auto& got : ans.answers) {
+        EXPECT_NE(wire::as_view(got.span()), "hunter2") << c.user;
+        EXPECT_EQ(bytes_of(got.span()), bytes_of(never_matching_password().span())) << c.user;
+      }
+      auto done = s.core().pam_finished(pam_says_yes, pam_says_yes ? "" : "Authentication failure",
+                                        "You are required to change your password immediately");
+      ASSERT_EQ(done.kind, Kind::kReply) << c.user;
+      const auto r = decode_reply<monproto::AuthReply>(done);
+      EXPECT_EQ(r.result, AuthResult::kFailure) << c.user;
+      EXPECT_EQ(r.banner, "") << c.user;
+      EXPECT_EQ(s.phase(), Phase::kAuth) << c.user;
+      replies.push_back(done.reply);
+    }
+    EXPECT_EQ(replies[0], replies[1]) << c.user << ": PAM's verdict does not show";
+  }
+}
+
+TEST(MonitorPam, RootKeyboardInteractiveWithPermitRootLoginYes) {
+  Settings settings = pam_settings();
+  settings.permit_root_login = RootLogin::kYes;
+  Session s(settings);
+  s.first_kex();
+  auto o = s.auth_kbdint("root");
+  ASSERT_TRUE(o.pam);
+  EXPECT_TRUE(o.pam->may_succeed);
+  s.core().kbdint_query({"", {{"Password: ", false}}});
+  monproto::KbdintAnswers a;
+  const uint8_t pw[] = {'o', 'k'};
+  a.answers.emplace_back(pw);
+  auto ans = s.send(Child::kPreauth, a);
+  ASSERT_EQ(ans.answers.size(), 1u);
+  EXPECT_EQ(wire::as_view(ans.answers[0].span()), "ok");
+  auto done = s.core().pam_finished(true, "", "Password expires in 2 days.");
+  const auto r = decode_reply<monproto::AuthReply>(done);
+  EXPECT_EQ(r.result, AuthResult::kSuccess);
+  EXPECT_EQ(r.banner, "Password expires in 2 days.");
 }
 
 TEST(MonitorPam, RootPasswordOnlyWithPermitRootLoginYes) {

@@ -5,8 +5,9 @@
 # What a test gets:
 #   TMP              private temp dir, removed at exit
 #   PORT, LOG, DPID  port, log file and pid of the running test daemon
-#   add_user NAME    real user (useradd -m) with an ed25519 key in
-#                    authorized_keys; key_of NAME prints the private key path
+#   add_user NAME    real user (useradd -m, password field "*": no password
+#                    but not locked) with an ed25519 key in authorized_keys;
+#                    key_of NAME prints the private key path
 #   start_daemon [CONFIG LINE...]   private config + own host key, waits
 #                    until it listens; stop_daemon stops it
 #   ssh_to [SSH OPTIONS...] USER [CMD...]   BatchMode, pinned host key
@@ -186,14 +187,18 @@ lpt_remove_user() {
 
 key_of() { echo "$TMP/keys/$1"; }
 
-# add_user NAME: user with home, bash, an ed25519 key pair in $TMP/keys/NAME
-# and its public key as the only line of ~/.ssh/authorized_keys.
+# add_user NAME: user with home, bash, no password ("*", not locked), an
+# ed25519 key pair in $TMP/keys/NAME and its public key as the only line of
+# ~/.ssh/authorized_keys.
 add_user() {
   local name=$1
   # Left over from a run that was killed hard: start clean.
   id "$name" >/dev/null 2>&1 && lpt_remove_user "$name"
   LPT_USERS+=("$name")
   useradd -m -s /bin/bash "$name" || fail "useradd $name"
+  # useradd leaves the password field "!" (locked), which refuses every
+  # method without PAM, as OpenSSH does; "*" is no password, not a lock.
+  usermod -p '*' "$name" || fail "usermod -p '*' $name"
   mkdir -p "$TMP/keys"
   ssh-keygen -q -t ed25519 -N '' -C "$name@lpsshd-test" -f "$TMP/keys/$name" || fail "ssh-keygen"
   local home

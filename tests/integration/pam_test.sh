@@ -3,8 +3,11 @@
 # keyboard-interactive logins, the fixed failure delay, unknown users that
 # look like wrong passwords, account checks for publickey (expired, locked),
 # PermitRootLogin, an expired password changed in keyboard-interactive,
-# DenyUsers/AllowGroups, /etc/nologin, PAM's environment, and a hanging PAM
-# module that stalls only its own connection until LoginGraceTime.
+# no password oracle for refused users (root under prohibit-password with an
+# expired password, DenyUsers: the right password looks like a wrong one and
+# PAM's account stack never runs), DenyUsers/AllowGroups, /etc/nologin,
+# PAM's environment, and a hanging PAM module that stalls only its own
+# connection until LoginGraceTime.
 # Needs root, sshpass and the test module BINDIR/../lib/pam_lpsshd_test.so.
 # Leaves /etc/shadow, /etc/nologin and /etc/pam.d as it found them.
 # Usage: pam_test.sh BINDIR
@@ -41,6 +44,14 @@ echo "LPT_PAM_VAR DEFAULT=from_pam_env" >"$TMP/pam_env.conf"
 pam_service "$SVC-hang" \
   "auth     required $MOD hang" \
   "account  required pam_permit.so" \
+  "session  required pam_permit.so"
+# Any answer authenticates; the account stack (recorded in $MARK) then says
+# something and asks for a new password, which the password stack asks for.
+MARK=$TMP/acct.mark
+pam_service "$SVC-acct" \
+  "auth     required pam_permit.so" \
+  "account  required $MOD expired $MARK" \
+  "password required $MOD $MARK" \
   "session  required pam_permit.so"
 
 P1=lpt_pam1 P2=lpt_pam2 P3=lpt_pam3 P4=lpt_pam4 P5=lpt_pam5
@@ -228,6 +239,53 @@ expect_eq "expired password: the new password works with sshpass" "new-pw-ok" "$
 pw_ssh "$PW4_OLD" "$P4" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
 expect_eq "expired password: the old password no longer works" 255 "$rc"
 
+# ---------------------------------------------------------------- no password oracle for refused users
+# kbd_try TAG PASSWORD USER: one keyboard-interactive try, every prompt
+# answered with PASSWORD; client output in $TMP/TAG.out, the prompts it saw
+# in $TMP/TAG.prompts, T_RC and T_MS as timed sets them.
+kbd_try() {
+  askpass_script "$TMP/ap_$1" "$TMP/$1.prompts" ".=$2"
+  timed "$TMP/$1.out" kbd_ssh "$TMP/ap_$1" -o LogLevel=INFO "$3" 'echo should-not-run'
+}
+# same_refusal WHAT USER TAG_RIGHT TAG_WRONG MARK: the right and the wrong
+# password got the same answer, one prompt each, nothing about the account.
+same_refusal() {
+  local what=$1 user=$2 r=$3 w=$4 m=$5
+  expect_eq "$what: right password refused (ssh exits 255)" 255 "$R_RC"
+  expect_eq "$what: wrong password refused (ssh exits 255)" 255 "$W_RC"
+  expect_eq "$what: right password, exactly one prompt (no password change)" 1 \
+    "$(wc -l <"$TMP/$r.prompts")"
+  expect_eq "$what: right and wrong password, the same prompts" \
+    "$(cat "$TMP/$w.prompts")" "$(cat "$TMP/$r.prompts")"
+  expect_eq "$what: right and wrong password, byte-identical client output" \
+    "$(cat "$TMP/$w.out")" "$(cat "$TMP/$r.out")"
+  expect_no_match "$what: nothing about changing or an expired password reaches the client" \
+    "[Cc]hange|[Ee]xpire|[Cc]urrent" "$(cat "$TMP/$r.out" "$TMP/$r.prompts")"
+  expect_no_match "$what: command did not run" "should-not-run" "$(cat "$TMP/$r.out")"
+  if [ "$R_MS" -ge 2000 ] && [ "$W_MS" -ge 2000 ] && [ "$R_MS" -lt 10000 ] && [ "$W_MS" -lt 10000 ]; then
+    ok "$what: both answered after the fixed delay (${R_MS} and ${W_MS} ms)"
+  else
+    not_ok "$what: both answered after the fixed 2 s delay" "right ${R_MS} ms, wrong ${W_MS} ms"
+  fi
+  wait_log "$m" "Failed keyboard-interactive/pam for $user "
+  expect_eq "$what: log says Failed keyboard-interactive/pam for $user, once per try" 2 \
+    "$(log_since "$m" | grep -cE "^Failed keyboard-interactive/pam for $user from 127\.0\.0\.1 port [0-9]+ ssh2\$")"
+  expect_no_match "$what: no Accepted in the log" "Accepted" "$(log_since "$m")"
+}
+
+# Root under the default PermitRootLogin prohibit-password, with an expired
+# password: without the fix the right password gets "You are required to
+# change your password immediately" and a second prompt.
+echo "root:$ROOTPW" | chpasswd || fail "chpasswd root"
+chage -d 0 root || fail "chage -d 0 root"
+m=$(log_mark)
+kbd_try root_right "$ROOTPW" root; R_RC=$T_RC R_MS=$T_MS
+kbd_try root_wrong "not-$ROOTPW" root; W_RC=$T_RC W_MS=$T_MS
+same_refusal "root, expired password, keyboard-interactive, prohibit-password" root root_right root_wrong "$m"
+shadow_restore_line root
+expect_eq "root's /etc/shadow line is back as it was (after chage -d 0)" \
+  "$(cat "$TMP/shadow.root")" "$(grep '^root:' /etc/shadow)"
+
 # ---------------------------------------------------------------- /etc/nologin
 if [ -z "$NOLOGIN_WAS_THERE" ]; then
   m=$(log_mark)
@@ -245,6 +303,17 @@ if [ -z "$NOLOGIN_WAS_THERE" ]; then
 else
   echo "# /etc/nologin exists already: nologin checks skipped"
 fi
+
+# ---------------------------------------------------------------- login shell
+# Checked by the monitor with PAM too (OpenSSH's allowed_user).
+usermod -s /nonexistent/lpt-shell "$P3" 2>/dev/null || fail "usermod -s"
+m=$(log_mark)
+ssh_to "$P3" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
+usermod -s /bin/bash "$P3" || fail "usermod -s"
+expect_eq "UsePAM yes, login shell does not exist: key login refused" 255 "$rc"
+wait_log "$m" "not allowed because shell"
+expect_match "UsePAM yes, login shell does not exist: log says so" \
+  "^User $P3 not allowed because shell /nonexistent/lpt-shell does not exist\$" "$(log_since "$m")"
 
 # ---------------------------------------------------------------- DenyUsers, AllowGroups
 stop_daemon
@@ -267,6 +336,51 @@ expect_match "AllowGroups: log says not allowed because none of user's groups ar
   "$(log_since "$m")"
 expect_no_match "DenyUsers/AllowGroups: no Accepted for the refused users" \
   "Accepted [a-z/-]+ for ($P2|$P3) " "$(log_since "$m")"
+# The denied user's right (and expired) password through keyboard-interactive.
+shadow_save_line "$P2"
+chage -d 0 "$P2"
+m=$(log_mark)
+kbd_try deny_right "$PW2" "$P2"; R_RC=$T_RC R_MS=$T_MS
+kbd_try deny_wrong "not-$PW2" "$P2"; W_RC=$T_RC W_MS=$T_MS
+same_refusal "DenyUsers, expired password, keyboard-interactive" "$P2" deny_right deny_wrong "$m"
+shadow_restore_line "$P2"
+
+# ---------------------------------------------------------------- refused users never reach the account stack
+# A service whose auth stack accepts anything: for a refused user even a
+# "successful" pam_authenticate must not lead to pam_acct_mgmt (its message)
+# or pam_chauthtok (its prompt).
+stop_daemon
+start_daemon "${PAM_ON[@]}" "PAMServiceName $SVC-acct" "DenyUsers $P2"
+: >"$MARK"
+m=$(log_mark)
+for who in root "$P2" "$NOUSER"; do
+  askpass_script "$TMP/ap_acct_$who" "$TMP/acct_$who.prompts" '.=whatever'
+  timed "$TMP/acct_$who.out" kbd_ssh "$TMP/ap_acct_$who" -o LogLevel=INFO "$who" 'echo should-not-run'
+  expect_eq "auth stack accepts anything, $who (refused), keyboard-interactive: refused" 255 "$T_RC"
+  at_least_2s "auth stack accepts anything, $who, keyboard-interactive"
+  expect_no_match "auth stack accepts anything, $who: no account message, no new-token prompt" \
+    "lpsshd test" "$(cat "$TMP/acct_$who.out" "$TMP/acct_$who.prompts")"
+  timed "$TMP/acct_pw_$who.out" pw_ssh whatever -o LogLevel=INFO "$who" 'echo should-not-run'
+  expect_eq "auth stack accepts anything, $who (refused), password: refused" 255 "$T_RC"
+  expect_no_match "auth stack accepts anything, $who, password: no account message in a banner" \
+    "lpsshd test" "$(cat "$TMP/acct_pw_$who.out")"
+done
+expect_eq "refused users: pam_acct_mgmt and pam_chauthtok never ran" "" "$(cat "$MARK")"
+wait_log "$m" "Failed password for invalid user $NOUSER "
+expect_match "refused root: log says Failed keyboard-interactive/pam for root" \
+  "^Failed keyboard-interactive/pam for root from 127\.0\.0\.1 port [0-9]+ ssh2\$" "$(log_since "$m")"
+expect_match "refused root: log says Failed password for root" \
+  "^Failed password for root from 127\.0\.0\.1 port [0-9]+ ssh2\$" "$(log_since "$m")"
+# Control: for an allowed user the same service does run them.
+askpass_script "$TMP/ap_acct_ok" "$TMP/acct_ok.prompts" '.=whatever'
+out=$(kbd_ssh "$TMP/ap_acct_ok" -o LogLevel=INFO "$P1" 'echo acct-ok' 2>"$TMP/acct_ok.err"); rc=$?
+expect_eq "control: allowed user, same service: login works after the new-token prompt" "acct-ok/0" "$out/$rc"
+expect_match "control: the account message reaches the allowed user" \
+  "lpsshd test: account message" "$(cat "$TMP/acct_ok.err" "$TMP/acct_ok.prompts")"
+expect_match "control: the allowed user is asked for a new token" \
+  "lpsshd test: new token" "$(cat "$TMP/acct_ok.prompts")"
+expect_eq "control: pam_acct_mgmt and pam_chauthtok ran for the allowed user" \
+  "acct $P1|chauthtok $P1" "$(grep " $P1\$" "$MARK" | paste -sd'|')"
 
 # ---------------------------------------------------------------- a hanging PAM module
 stop_daemon

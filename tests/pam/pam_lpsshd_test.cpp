@@ -7,14 +7,50 @@
 //   auth ... pam_lpsshd_test.so hang       blocks forever (a stuck module)
 //   auth ... pam_lpsshd_test.so say        pam_setcred sends an info
 //                                          message through the conversation
+//   account ... pam_lpsshd_test.so expired FILE
+//                                          appends "acct USER" to FILE, says
+//                                          "lpsshd test: account message"
+//                                          and reports an expired password
+//   password ... pam_lpsshd_test.so FILE   appends "chauthtok USER" to FILE
+//                                          and asks "lpsshd test: new
+//                                          token: " (any answer will do)
 #include <security/pam_appl.h>
 #include <security/pam_modules.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 namespace {
+void record(pam_handle_t* pamh, const char* file, const char* what) {
+  const void* user = nullptr;
+  if (pam_get_item(pamh, PAM_USER, &user) != PAM_SUCCESS || user == nullptr) user = "?";
+  if (FILE* f = std::fopen(file, "a")) {
+    std::fprintf(f, "%s %s\n", what, static_cast<const char*>(user));
+    std::fclose(f);
+  }
+}
+
+// One message through the application's conversation; *answer (if given)
+// receives the reply, which the caller frees.
+int say(pam_handle_t* pamh, int style, const char* text, char** answer) {
+  const pam_conv* conv = nullptr;
+  if (pam_get_item(pamh, PAM_CONV, reinterpret_cast<const void**>(&conv)) != PAM_SUCCESS || !conv)
+    return PAM_CONV_ERR;
+  pam_message m{style, text};
+  const pam_message* msgs[] = {&m};
+  pam_response* resp = nullptr;
+  const int rc = conv->conv(1, msgs, &resp, conv->appdata_ptr);
+  if (rc != PAM_SUCCESS) return rc;
+  if (resp != nullptr) {
+    if (answer != nullptr) *answer = resp[0].resp;
+    else std::free(resp[0].resp);
+    std::free(resp);
+  }
+  return PAM_SUCCESS;
+}
+
 int ask(pam_handle_t* pamh, bool& ok) {
   const pam_conv* conv = nullptr;
   if (pam_get_item(pamh, PAM_CONV, reinterpret_cast<const void**>(&conv)) != PAM_SUCCESS || !conv)
@@ -47,21 +83,24 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t* pamh, int, int argc, const char
 }
 
 PAM_EXTERN int pam_sm_setcred(pam_handle_t* pamh, int, int argc, const char** argv) {
-  if (argc > 0 && std::strcmp(argv[0], "say") == 0) {
-    const pam_conv* conv = nullptr;
-    if (pam_get_item(pamh, PAM_CONV, reinterpret_cast<const void**>(&conv)) != PAM_SUCCESS || !conv)
-      return PAM_CONV_ERR;
-    pam_message m{PAM_TEXT_INFO, "lpsshd test: pam_setcred speaks"};
-    const pam_message* msgs[] = {&m};
-    pam_response* resp = nullptr;
-    conv->conv(1, msgs, &resp, conv->appdata_ptr);
-    if (resp != nullptr) {
-      std::free(resp[0].resp);
-      std::free(resp);
-    }
-  }
+  if (argc > 0 && std::strcmp(argv[0], "say") == 0)
+    say(pamh, PAM_TEXT_INFO, "lpsshd test: pam_setcred speaks", nullptr);
   return PAM_SUCCESS;
 }
-PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t*, int, int, const char**) { return PAM_SUCCESS; }
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t* pamh, int, int argc, const char** argv) {
+  if (argc < 2 || std::strcmp(argv[0], "expired") != 0) return PAM_SUCCESS;
+  record(pamh, argv[1], "acct");
+  say(pamh, PAM_TEXT_INFO, "lpsshd test: account message", nullptr);
+  return PAM_NEW_AUTHTOK_REQD;
+}
+
+PAM_EXTERN int pam_sm_chauthtok(pam_handle_t* pamh, int flags, int argc, const char** argv) {
+  if ((flags & PAM_PRELIM_CHECK) != 0 || argc < 1) return PAM_SUCCESS;
+  record(pamh, argv[0], "chauthtok");
+  char* answer = nullptr;
+  const int rc = say(pamh, PAM_PROMPT_ECHO_OFF, "lpsshd test: new token: ", &answer);
+  std::free(answer);
+  return rc;
+}
 
 }  // extern "C"
