@@ -115,6 +115,9 @@ struct Config {
   bool allow_agent_forwarding = true;
   bool x11_forwarding = false;
   bool permit_user_rc = true;
+  // Beyond OpenSSH: a key exchange right after authentication, so the
+  // session runs on keys the preauth child never knew.
+  bool rekey_after_auth = true;
 
   // Admission control in the listener, before any fork.
   MaxStartups max_startups;

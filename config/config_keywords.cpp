@@ -527,6 +527,7 @@ constexpr Keyword kTable[] = {
     row<Scalar<&C::allow_agent_forwarding, YesNo>>("AllowAgentForwarding"),
     row<Scalar<&C::x11_forwarding, YesNo>>("X11Forwarding"),
     row<Scalar<&C::permit_user_rc, YesNo>>("PermitUserRC"),
+    row<Scalar<&C::rekey_after_auth, YesNo>>("RekeyAfterAuth"),
 };
 static_assert(std::size(kTable) <= kMaxKeywords, "raise kMaxKeywords in config.h");
 

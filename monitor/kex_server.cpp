@@ -10,12 +10,24 @@ namespace lpsshd::monitor {
 KexServer::KexServer(const crypto::Ed25519Key& host_key)
     : host_key_(host_key), server_version_(transport::server_version_string()) {}
 
+monproto::KexInitReply KexServer::start_exchange() {
+  monproto::KexInitReply reply;
+  negotiated_.reset();
+  server_kexinit_ = transport::build_server_kexinit();
+  server_kexinit_sent_ = true;
+  reply.ok = true;
+  reply.server_kexinit = server_kexinit_;
+  reply.strict_kex = strict_kex_;
+  return reply;
+}
+
 monproto::KexInitReply KexServer::on_kexinit(const monproto::KexInitRequest& req, bool first) {
   monproto::KexInitReply reply;
   if (first) client_version_ = req.client_version;
   std::string why;
   auto client = transport::parse_kexinit(req.client_kexinit, why);
-  server_kexinit_ = transport::build_server_kexinit();
+  if (!server_kexinit_sent_) server_kexinit_ = transport::build_server_kexinit();
+  server_kexinit_sent_ = false;
   auto server = transport::parse_kexinit(server_kexinit_, why);
   negotiated_.reset();
   if (!client || !server) {

@@ -22,8 +22,14 @@ class KexServer {
 
   const std::string& server_version() const { return server_version_; }
 
+  // The server starts an exchange (after authentication): builds and keeps
+  // its KEXINIT without seeing the client's; on_kexinit() then negotiates
+  // against it. The reply carries the KEXINIT for the child to send.
+  monproto::KexInitReply start_exchange();
+
   // The client's KEXINIT (and, for the first exchange, its version line).
-  // Negotiates; the reply carries the server KEXINIT for the child to send.
+  // Negotiates; the reply carries the server KEXINIT for the child to send
+  // (unless start_exchange() already gave it, then it is the same bytes).
   monproto::KexInitReply on_kexinit(const monproto::KexInitRequest& req, bool first);
 
   // The client's Q_C: refuses anything but 32 bytes and an all-zero shared
@@ -43,6 +49,7 @@ class KexServer {
   std::string server_version_;
   std::string client_version_;
   std::vector<uint8_t> client_kexinit_, server_kexinit_;
+  bool server_kexinit_sent_ = false;  // by start_exchange(), for the next on_kexinit()
   std::optional<transport::Negotiated> negotiated_;
   std::vector<uint8_t> session_id_;
   bool strict_kex_ = false, client_ext_info_ = false;

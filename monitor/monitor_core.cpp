@@ -56,6 +56,7 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
   if (fd_count != 0) return violation(where + "unexpected descriptors");
 
   Outcome out;
+  may_grant_ = perm->decides_auth;
   switch (static_cast<monproto::Type>(type)) {
     case monproto::Type::kKexInit: out = on_kexinit(msg); break;
     case monproto::Type::kKexEcdh: out = on_ecdh(msg); break;
@@ -68,8 +69,13 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
     case monproto::Type::kKbdintAnswers: out = on_kbdint_answers(msg); break;
     case monproto::Type::kPtyRequest: out = on_pty_request(msg); break;
     case monproto::Type::kPtyRelease: out = on_pty_release(msg); break;
+    case monproto::Type::kKexStart: out = on_kex_start(msg); break;
     default: return violation(where + "no handler");
   }
+  // A PAM request started by a deciding row may decide when it finishes.
+  if (out.kind == Outcome::Kind::kPamAuthenticate || out.kind == Outcome::Kind::kPamAccount)
+    pam_may_grant_ = may_grant_;
+  may_grant_ = false;
   if (out.kind == Outcome::Kind::kViolation) out.reason = where + out.reason;
   return out;
 }
@@ -234,6 +240,7 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
 
 Outcome MonitorCore::accept(const char* method, const std::string& detail,
                             const std::string& banner) {
+  if (!may_grant_) return violation("authentication granted by a request that may not decide it");
   // The record of what this login may do: the key's line (publickey only)
   // merged with sshd_config. Kept for the connection's life.
   const bool by_key = std::string_view(method) == kPublickey && key_options_;
@@ -336,6 +343,8 @@ Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error,
   if (!pam_pending()) return violation("PAM result without a PAM request");
   const PamMethod m = pam_method_;
   enter(Phase::kAuth);
+  may_grant_ = pam_may_grant_;
+  pam_may_grant_ = false;
   const char* name = m == PamMethod::kPassword ? "password"
                      : m == PamMethod::kKbdint ? "keyboard-interactive/pam"
                                                : "publickey";
@@ -346,7 +355,9 @@ Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error,
   const std::string banner = may ? pam_messages.substr(0, 4096) : "";
   if (pam_ok && may) {
     const std::string detail = m == PamMethod::kPubkey ? ": ED25519 " + pending_fingerprint_ : "";
-    return accept(name, detail, banner);
+    Outcome out = accept(name, detail, banner);
+    may_grant_ = false;
+    return out;
   }
   if (m == PamMethod::kPubkey)
     log::info("PAM account checks refused %s from %s port %u: %s", user_for_log().c_str(),
@@ -354,12 +365,17 @@ Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error,
   else
     log::info("Failed %s for %s from %s port %u ssh2", name, user_for_log().c_str(),
               peer_.address.c_str(), peer_.port);
+  may_grant_ = false;
   return auth_failure(true, banner);
 }
 
 Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
   monproto::HandoverRequest req;
   if (!monproto::decode(msg, req)) return violation("malformed");
+  // The preauth child reads one packet at a time: bytes it read past the
+  // request that ended authentication could only be an injection.
+  if (!req.pending.empty())
+    return violation("read-ahead bytes at handover (" + std::to_string(req.pending.size()) + ")");
   // The child must at least have sent one reply per auth request plus the
   // service accept, and received as many requests plus the service request.
   // With strict KEX the counters restarted at NEWKEYS, so they are small.
@@ -375,15 +391,25 @@ Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
 Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
   monproto::PostauthReady req;
   if (!monproto::decode(msg, req)) return violation("malformed");
-  enter(Phase::kPostIdle);
+  enter(settings_.rekey_after_auth ? Phase::kPostRekeyStart : Phase::kPostIdle);
   auto state = transport_state();
   auto out = Outcome::make(Outcome::Kind::kReply, monproto::encode(state));
   monproto::SessionSettings session = settings_.session;
   const UserInfo& u = *user_info_;
   session.user = monproto::SessionUser{u.name, u.home, u.shell, u.uid, u.gid};
   session.grant = grant_;
+  session.rekey_after_auth = settings_.rekey_after_auth;
   out.followup = monproto::encode(session);
   return out;
+}
+
+// RekeyAfterAuth: the postauth child's first act. The server's KEXINIT is
+// built here without the client's; the client's follows (kPostKexInit).
+Outcome MonitorCore::on_kex_start(std::span<const uint8_t> msg) {
+  monproto::KexStartRequest req;
+  if (!monproto::decode(msg, req)) return violation("malformed");
+  enter(Phase::kPostKexInit);
+  return Outcome::make(Outcome::Kind::kReply, monproto::encode(kex_.start_exchange()));
 }
 
 Outcome MonitorCore::on_pty_request(std::span<const uint8_t> msg) {
@@ -410,7 +436,6 @@ monproto::TransportState MonitorCore::transport_state() const {
   s.send_seq = handover_.send_seq;
   s.recv_seq = handover_.recv_seq;
   s.strict_kex = kex_.strict_kex();
-  s.pending = handover_.pending;
   return s;
 }
 

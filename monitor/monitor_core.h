@@ -30,6 +30,7 @@ struct Settings {
   bool permit_empty_passwords = false;
   RootLogin permit_root_login = RootLogin::kProhibitPassword;
   GrantPolicy grant_policy;           // sshd_config's side of every login's grant
+  bool rekey_after_auth = true;       // RekeyAfterAuth: new keys before any channel
   monproto::SessionSettings session;  // handed to the postauth child (user and grant filled in)
 };
 
@@ -142,6 +143,7 @@ class MonitorCore {
   Outcome on_auth_pubkey(std::span<const uint8_t> msg);
   Outcome on_handover(std::span<const uint8_t> msg);
   Outcome on_postauth_ready(std::span<const uint8_t> msg);
+  Outcome on_kex_start(std::span<const uint8_t> msg);
   Outcome on_auth_password(std::span<const uint8_t> msg);
   Outcome on_auth_kbdint(std::span<const uint8_t> msg);
   Outcome on_kbdint_answers(std::span<const uint8_t> msg);
@@ -178,6 +180,11 @@ class MonitorCore {
   std::string pending_fingerprint_;           // publickey awaiting PAM account checks
   std::optional<authkeys::KeyOptions> key_options_;  // of the verified key's line
   monproto::Grant grant_;                     // what the login may do (from accept())
+  // The state table's decides_auth column, made true: accept() refuses
+  // unless the request being handled (or the PAM request it started) is
+  // from a row marked to decide authentication.
+  bool may_grant_ = false;
+  bool pam_may_grant_ = false;
   int failures_ = 0;
   int pty_requests_ = 0;  // per connection, across rekeys
   int auth_requests_ = 0;

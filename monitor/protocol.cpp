@@ -66,6 +66,7 @@ const char* type_name(uint8_t type) {
     case Type::kAuthKbdint: return "AUTH_KBDINT";
     case Type::kKbdintAnswers: return "KBDINT_ANSWERS";
     case Type::kKbdintQuery: return "KBDINT_QUERY";
+    case Type::kKexStart: return "KEX_START";
   }
   return "UNKNOWN";
 }
@@ -132,6 +133,13 @@ bool decode(std::span<const uint8_t> msg, HandoverRequest& m) {
   Reader r(msg);
   return expect_type(r, m.kType) && r.u32(m.send_seq) && r.u32(m.recv_seq) &&
          bytes_field(r, m.pending, kMaxPending) && r.end();
+}
+
+// KexStartRequest: no fields
+std::vector<uint8_t> encode(const KexStartRequest& m) { return start(m.kType).take(); }
+bool decode(std::span<const uint8_t> msg, KexStartRequest& m) {
+  Reader r(msg);
+  return expect_type(r, m.kType) && r.end();
 }
 
 std::vector<uint8_t> encode(const PostauthReady& m) { return start(m.kType).take(); }
@@ -205,19 +213,18 @@ bool decode(std::span<const uint8_t> msg, AuthReply& m) {
 }
 
 // TransportState: string session_id, string key_ctos, string key_stoc,
-// uint32 send_seq, uint32 recv_seq, bool strict_kex, string pending
+// uint32 send_seq, uint32 recv_seq, bool strict_kex
 std::vector<uint8_t> encode(const TransportState& m) {
   auto w = start(m.kType);
   w.string(m.session_id).string(m.key_ctos.span()).string(m.key_stoc.span());
-  w.u32(m.send_seq).u32(m.recv_seq).boolean(m.strict_kex).string(m.pending);
+  w.u32(m.send_seq).u32(m.recv_seq).boolean(m.strict_kex);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, TransportState& m) {
   Reader r(msg);
   return expect_type(r, m.kType) && exact_field(r, m.session_id, kHashBytes) &&
          secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
-         r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) &&
-         bytes_field(r, m.pending, kMaxPending) && r.end();
+         r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) && r.end();
 }
 
 // AuthPasswordRequest: string user, string password
@@ -368,7 +375,7 @@ bool get_grant(Reader& r, Grant& g) {
 
 // SessionSettings: SessionUser user, Grant grant, string-list accept_env,
 // bool print_motd, bool print_last_log, string-list pam_env,
-// uint32 n, n x (string name, string command) subsystems
+// uint32 n, n x (string name, string command) subsystems, bool rekey_after_auth
 std::vector<uint8_t> encode(const SessionSettings& m) {
   auto w = start(m.kType);
   put_user(w, m.user);
@@ -378,6 +385,7 @@ std::vector<uint8_t> encode(const SessionSettings& m) {
   put_list(w, m.pam_env);
   w.u32(static_cast<uint32_t>(m.subsystems.size()));
   for (const auto& s : m.subsystems) w.string(s.name).string(s.command);
+  w.boolean(m.rekey_after_auth);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
@@ -394,7 +402,7 @@ bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
   for (auto& s : m.subsystems)
     if (!r.text(s.name, 256) || s.name.empty() || !r.text(s.command, 1024) || s.command.empty())
       return false;
-  return r.end();
+  return bool_field(r, m.rekey_after_auth) && r.end();
 }
 
 // PtyReply: bool ok, string tty, string last_login

@@ -29,7 +29,7 @@ inline constexpr size_t kMaxVersionLength = 255;
 inline constexpr size_t kMaxKexInitBytes = 32 * 1024;
 inline constexpr size_t kMaxKeyBlob = 16 * 1024;
 inline constexpr size_t kMaxSignature = 1024;
-inline constexpr size_t kMaxPending = 64 * 1024;  // unread client bytes at handover
+inline constexpr size_t kMaxPending = 64 * 1024;  // bound of the (must be empty) read-ahead field
 
 enum class Type : uint8_t {
   // child -> monitor
@@ -44,6 +44,7 @@ enum class Type : uint8_t {
   kAuthPassword = 9,   // "password" method (through PAM)
   kAuthKbdint = 10,    // "keyboard-interactive" method starts (through PAM)
   kKbdintAnswers = 11, // the client's answers to a KbdintQuery
+  kKexStart = 12,      // postauth: the server starts a key exchange (KexInitReply)
   // monitor -> child
   kHello = 64,
   kKexInitReply = 65,
@@ -55,7 +56,7 @@ enum class Type : uint8_t {
   kKbdintQuery = 71,      // prompts for SSH_MSG_USERAUTH_INFO_REQUEST
 };
 const char* type_name(uint8_t type);
-inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 11;
+inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 12;
 
 // --- child -> monitor ------------------------------------------------------
 
@@ -86,11 +87,21 @@ struct AuthPubkeyRequest {
   static constexpr Type kType = Type::kAuthPubkey;
 };
 
+// The preauth child reads one packet at a time, so it has read nothing
+// ahead: `pending` must be empty (the monitor refuses anything else; the
+// field exists so that a child that read ahead says so and is refused).
 struct HandoverRequest {
   uint32_t send_seq = 0;         // next sequence number the server sends
   uint32_t recv_seq = 0;         // next sequence number expected from the client
-  std::vector<uint8_t> pending;  // received, undecoded ciphertext
+  std::vector<uint8_t> pending;  // received, undecoded ciphertext: must be empty
   static constexpr Type kType = Type::kHandover;
+};
+
+// The postauth child starts a key exchange itself (right after
+// authentication): the reply is a KexInitReply carrying the server's
+// KEXINIT, built without seeing the client's.
+struct KexStartRequest {
+  static constexpr Type kType = Type::kKexStart;
 };
 
 struct PostauthReady {
@@ -168,7 +179,6 @@ struct TransportState {
   crypto::SecretBytes key_ctos, key_stoc;
   uint32_t send_seq = 0, recv_seq = 0;
   bool strict_kex = false;
-  std::vector<uint8_t> pending;
   static constexpr Type kType = Type::kTransportState;
 };
 
@@ -221,6 +231,9 @@ struct SessionSettings {
   bool print_last_log = true;
   std::vector<std::string> pam_env;     // "NAME=value" from pam_getenvlist
   std::vector<SubsystemCommand> subsystems;  // sshd_config Subsystem lines
+  // RekeyAfterAuth: start a key exchange before acting on any channel
+  // message, so the session runs on keys the preauth child never knew.
+  bool rekey_after_auth = true;
   static constexpr Type kType = Type::kSessionSettings;
 };
 
@@ -254,6 +267,7 @@ std::vector<uint8_t> encode(const AuthNoneRequest&);
 std::vector<uint8_t> encode(const AuthPubkeyRequest&);
 std::vector<uint8_t> encode(const HandoverRequest&);
 std::vector<uint8_t> encode(const PostauthReady&);
+std::vector<uint8_t> encode(const KexStartRequest&);
 std::vector<uint8_t> encode(const Hello&);
 std::vector<uint8_t> encode(const KexInitReply&);
 std::vector<uint8_t> encode(const KexReply&);    // holds keys: wipe after send
@@ -274,6 +288,7 @@ bool decode(std::span<const uint8_t> msg, AuthNoneRequest&);
 bool decode(std::span<const uint8_t> msg, AuthPubkeyRequest&);
 bool decode(std::span<const uint8_t> msg, HandoverRequest&);
 bool decode(std::span<const uint8_t> msg, PostauthReady&);
+bool decode(std::span<const uint8_t> msg, KexStartRequest&);
 bool decode(std::span<const uint8_t> msg, Hello&);
 bool decode(std::span<const uint8_t> msg, KexInitReply&);
 bool decode(std::span<const uint8_t> msg, KexReply&);

@@ -44,6 +44,7 @@ Settings settings_from_config(const config::Config& cfg) {
   settings.session.print_last_log = cfg.print_last_log;
   for (const auto& sub : cfg.subsystems) settings.session.subsystems.push_back({sub.name, sub.command});
   settings.grant_policy = grant_policy(cfg);
+  settings.rekey_after_auth = cfg.rekey_after_auth;
   settings.password_authentication = cfg.password_authentication;
   settings.kbd_interactive_authentication = cfg.kbd_interactive_authentication;
   settings.use_pam = cfg.use_pam;

@@ -11,6 +11,8 @@ const char* phase_name(Phase p) {
     case Phase::kAuthPrompt: return "auth-prompt";
     case Phase::kHandover: return "handover";
     case Phase::kPostauthStart: return "postauth-start";
+    case Phase::kPostRekeyStart: return "postauth-rekey-start";
+    case Phase::kPostKexInit: return "postauth-kexinit";
     case Phase::kPostIdle: return "postauth";
     case Phase::kPostKexEcdh: return "postauth-kex-ecdh";
     case Phase::kClosed: return "closed";
@@ -28,6 +30,8 @@ Child child_of(Phase p) {
     case Phase::kAuthPrompt:
     case Phase::kHandover: return Child::kPreauth;
     case Phase::kPostauthStart:
+    case Phase::kPostRekeyStart:
+    case Phase::kPostKexInit:
     case Phase::kPostIdle:
     case Phase::kPostKexEcdh: return Child::kPostauth;
     default: return Child::kNone;

@@ -19,6 +19,8 @@ enum class Phase : uint8_t {
   kAuthPrompt,     // preauth: PAM asked the client something; one answer due
   kHandover,       // preauth: authenticated, waiting for the transport counters
   kPostauthStart,  // postauth: waiting for "hardened and ready"
+  kPostRekeyStart, // postauth: must start the key exchange that follows auth
+  kPostKexInit,    // postauth: server KEXINIT sent, waiting for the client's
   kPostIdle,       // postauth: connection running; a rekey may start
   kPostKexEcdh,    // postauth: rekey, waiting for the client's ephemeral key
   kClosed,         // nothing more is accepted
@@ -55,6 +57,9 @@ inline constexpr Permission kPermissions[] = {
     {Phase::kAuthPrompt, monproto::Type::kKbdintAnswers, 1, false},
     {Phase::kHandover, monproto::Type::kHandover, 1, false},
     {Phase::kPostauthStart, monproto::Type::kPostauthReady, 1, false},
+    // RekeyAfterAuth: nothing (no PTY) until the session runs on new keys.
+    {Phase::kPostRekeyStart, monproto::Type::kKexStart, 1, false},
+    {Phase::kPostKexInit, monproto::Type::kKexInit, 1, false},
     {Phase::kPostIdle, monproto::Type::kKexInit, 1, false},
     {Phase::kPostIdle, monproto::Type::kPtyRequest, kMaxPtyRequestsPerPhase, false},
     {Phase::kPostIdle, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},

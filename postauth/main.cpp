@@ -123,9 +123,11 @@ int main(int argc, char** argv) {
   t.stream().encoder().set_key(state.key_stoc.span());
   t.stream().decoder().set_seq(state.recv_seq);
   t.stream().encoder().set_seq(state.send_seq);
-  t.stream().preload_input(state.pending);
   state.key_ctos.wipe();
   state.key_stoc.wipe();
+
+  // RekeyAfterAuth: the first thing this process sends is a KEXINIT.
+  if (settings.rekey_after_auth && !t.start_rekey()) return 6;
 
   postauth::ConnectionService svc(t, kMonitorFd, std::move(account), postauth::endpoints_of(kClientFd),
                                   static_cast<int>(max_sessions), std::move(settings));

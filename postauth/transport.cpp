@@ -1,10 +1,8 @@
 #include "postauth/transport.h"
 
-#include <sodium.h>
-
 #include "monitor/protocol_client.h"
+#include "transport/kex_relay.h"
 #include "transport/ssh_msg.h"
-#include "wire/reader.h"
 #include "wire/writer.h"
 
 namespace lpsshd::postauth {
@@ -29,7 +27,34 @@ void Transport::disconnect(uint32_t reason, const std::string& description) {
   stream_.flush();
 }
 
+bool Transport::start_rekey() {
+  monproto::KexInitReply reply;
+  if (!monproto::call(monitor_fd_, monproto::KexStartRequest{}, reply) || !reply.ok)
+    return fail("monitor refused to start a key exchange");
+  stream_.send(reply.server_kexinit);
+  kex_state_ = KexState::kSentKexInit;
+  rekey_after_auth_ = true;
+  return true;
+}
+
+bool Transport::hold_until_rekeyed(std::vector<uint8_t>& payload) {
+  const uint8_t type = payload[0];
+  if (type != ssh::kChannelOpen && type != ssh::kGlobalRequest)
+    return fail("message " + std::to_string(type) +
+                " before the key exchange that follows authentication completed");
+  if (held_.size() >= kMaxHeldMessages)
+    return fail("too many messages before the key exchange that follows authentication");
+  held_.push_back(std::move(payload));
+  return true;
+}
+
 Transport::Next Transport::next(std::vector<uint8_t>& payload) {
+  // What waited for the exchange after authentication, in order.
+  if (!rekey_after_auth_ && !held_.empty()) {
+    payload = std::move(held_.front());
+    held_.pop_front();
+    return Next::kMessage;
+  }
   while (true) {
     std::string why;
     const uint32_t seq = stream_.decoder().seq();
@@ -59,6 +84,7 @@ Transport::Next Transport::next(std::vector<uint8_t>& payload) {
         continue;
       case ssh::kNewKeys:
         if (!on_newkeys()) return Next::kError;
+        if (!rekey_after_auth_ && !held_.empty()) return next(payload);
         continue;
       default:
         break;
@@ -66,6 +92,10 @@ Transport::Next Transport::next(std::vector<uint8_t>& payload) {
     if (ssh::is_kex_message(type)) {
       fail("unexpected key exchange message");
       return Next::kError;
+    }
+    if (rekey_after_auth_) {
+      if (!hold_until_rekeyed(payload)) return Next::kError;
+      continue;
     }
     if (type < ssh::kUserauthRequest) {
       // Service requests and unknown transport messages: not ours to serve.
@@ -80,7 +110,9 @@ Transport::Next Transport::next(std::vector<uint8_t>& payload) {
 }
 
 bool Transport::on_kexinit(std::span<const uint8_t> payload) {
-  if (kex_state_ != KexState::kIdle) return fail("KEXINIT during key exchange");
+  if (kex_state_ != KexState::kIdle && kex_state_ != KexState::kSentKexInit)
+    return fail("KEXINIT during key exchange");
+  const bool ours_sent = kex_state_ == KexState::kSentKexInit;
   monproto::KexInitReply reply;
   monproto::KexInitRequest req{"", {payload.begin(), payload.end()}};
   if (!monproto::call(monitor_fd_, req, reply)) return fail("monitor gone");
@@ -88,7 +120,8 @@ bool Transport::on_kexinit(std::span<const uint8_t> payload) {
     disconnect(ssh::kKeyExchangeFailed, reply.reason);
     return fail(reply.reason);
   }
-  stream_.send(reply.server_kexinit);
+  // The client started this exchange: our KEXINIT answers it now.
+  if (!ours_sent) stream_.send(reply.server_kexinit);
   ignore_next_kex_packet_ = reply.ignore_guessed;
   kex_state_ = KexState::kWaitEcdh;
   return true;
@@ -96,25 +129,12 @@ bool Transport::on_kexinit(std::span<const uint8_t> payload) {
 
 bool Transport::on_ecdh(std::span<const uint8_t> payload) {
   if (kex_state_ != KexState::kWaitEcdh) return fail("unexpected KEX_ECDH_INIT");
-  wire::Reader r(payload);
-  uint8_t type = 0;
-  wire::Bytes q_c;
-  if (!r.u8(type) || !r.fixed_string(q_c, 32) || !r.end()) return fail("bad KEX_ECDH_INIT");
-  monproto::KexReply kex;
-  if (!monproto::call(monitor_fd_, monproto::KexEcdhRequest{{q_c.begin(), q_c.end()}}, kex))
-    return fail("monitor gone");
-  if (!kex.ok) {
-    disconnect(ssh::kKeyExchangeFailed, kex.reason);
-    return fail(kex.reason);
+  auto relay = transport::relay_ecdh(stream_, monitor_fd_, payload, strict_kex_);
+  if (!relay.ok) {
+    if (relay.disconnect_reason != 0) disconnect(relay.disconnect_reason, relay.error);
+    return fail(relay.error);
   }
-  wire::Writer w(256);
-  w.u8(ssh::kKexEcdhReply).string(kex.host_key_blob).string(kex.server_public).string(kex.signature);
-  stream_.send(w.bytes());
-  const uint8_t newkeys[1] = {ssh::kNewKeys};
-  stream_.send(newkeys);
-  stream_.encoder().set_key(kex.key_stoc.span());
-  if (strict_kex_) stream_.encoder().set_seq(0);
-  pending_recv_key_.assign(kex.key_ctos.span().begin(), kex.key_ctos.span().end());
+  pending_recv_key_ = std::move(relay.recv_key);
   kex_state_ = KexState::kWaitNewKeys;
   // Our side of the exchange is complete: messages queued meanwhile may go
   // out under the new key.
@@ -127,11 +147,9 @@ bool Transport::on_ecdh(std::span<const uint8_t> payload) {
 
 bool Transport::on_newkeys() {
   if (kex_state_ != KexState::kWaitNewKeys) return fail("unexpected NEWKEYS");
-  stream_.decoder().set_key(pending_recv_key_);
-  sodium_memzero(pending_recv_key_.data(), pending_recv_key_.size());
-  pending_recv_key_.clear();
-  if (strict_kex_) stream_.decoder().set_seq(0);
+  transport::switch_receive_key(stream_, pending_recv_key_, strict_kex_);
   kex_state_ = KexState::kIdle;
+  rekey_after_auth_ = false;
   return true;
 }
 

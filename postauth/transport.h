@@ -1,9 +1,16 @@
 // The postauth child's SSH transport: the encrypted stream it took over from
-// the preauth child, plus key re-exchange. A rekey is computed by the
-// monitor exactly like the first exchange (this process relays the client's
-// values and receives new keys); the session id never changes. While a
-// rekey is running, outgoing connection-layer messages wait in a queue, as
-// RFC 4253 7.1 requires.
+// the preauth child, plus key re-exchange. Every exchange is computed by the
+// monitor exactly like the first one (this process relays the client's
+// values and receives new keys: transport/kex_relay.h); the session id never
+// changes. While an exchange is running, outgoing connection-layer messages
+// wait in a queue, as RFC 4253 7.1 requires.
+//
+// RekeyAfterAuth: the session starts with an exchange the server starts at
+// once (start_rekey), so it runs on keys the preauth child never knew.
+// Until the client's NEWKEYS of that exchange only transport messages,
+// CHANNEL_OPEN and GLOBAL_REQUEST are accepted (a conforming client cannot
+// send more: it does not know a server channel id yet), and those are held
+// and acted on only after the exchange; anything else ends the connection.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "crypto/secret.h"
 #include "transport/packet_stream.h"
 
 namespace lpsshd::postauth {
+
+// Messages held during the exchange that follows authentication.
+inline constexpr size_t kMaxHeldMessages = 64;
 
 class Transport {
  public:
@@ -22,6 +33,10 @@ class Transport {
       : stream_(socket_fd), monitor_fd_(monitor_fd), strict_kex_(strict_kex) {}
 
   transport::PacketStream& stream() { return stream_; }
+
+  // Starts the exchange that follows authentication: asks the monitor for
+  // the server's KEXINIT and sends it. False if the monitor refused.
+  bool start_rekey();
 
   // Queues a connection-layer message (deferred during a rekey).
   void send(std::span<const uint8_t> payload);
@@ -32,9 +47,11 @@ class Transport {
   // connection-layer message in payload. kClosed: the client disconnected.
   Next next(std::vector<uint8_t>& payload);
 
-  // Between the client's KEXINIT and our NEWKEYS only key exchange messages
-  // may be sent; callers stop producing channel data meanwhile.
-  bool sending_paused() const { return kex_state_ == KexState::kWaitEcdh; }
+  // From our KEXINIT to our NEWKEYS only key exchange messages may be
+  // sent; callers stop producing channel data meanwhile.
+  bool sending_paused() const {
+    return kex_state_ == KexState::kSentKexInit || kex_state_ == KexState::kWaitEcdh;
+  }
   // Bytes queued for the socket (for backpressure).
   size_t output_size() const { return stream_.output_size(); }
   const std::string& error() const { return error_; }
@@ -42,10 +59,13 @@ class Transport {
   void disconnect(uint32_t reason, const std::string& description);
 
  private:
-  enum class KexState { kIdle, kWaitEcdh, kWaitNewKeys };
+  enum class KexState { kIdle, kSentKexInit, kWaitEcdh, kWaitNewKeys };
   bool on_kexinit(std::span<const uint8_t> payload);
   bool on_ecdh(std::span<const uint8_t> payload);
   bool on_newkeys();
+  // While the exchange after authentication runs: holds what may wait,
+  // refuses the rest. False (error_ set) ends the connection.
+  bool hold_until_rekeyed(std::vector<uint8_t>& payload);
   bool fail(const std::string& why);
 
   transport::PacketStream stream_;
@@ -53,8 +73,10 @@ class Transport {
   bool strict_kex_;
   KexState kex_state_ = KexState::kIdle;
   bool ignore_next_kex_packet_ = false;
-  std::deque<std::vector<uint8_t>> deferred_;
-  std::vector<uint8_t> pending_recv_key_;
+  bool rekey_after_auth_ = false;  // until the client's NEWKEYS of that exchange
+  std::deque<std::vector<uint8_t>> deferred_;  // outgoing, during an exchange
+  std::deque<std::vector<uint8_t>> held_;      // incoming, until rekeyed after auth
+  crypto::SecretBytes pending_recv_key_;
   std::string error_;
 };
 

@@ -82,7 +82,10 @@ bool Connection::read_packet(std::vector<uint8_t>& payload, bool strict) {
       }
       return true;
     }
-    auto r = stream_.fill();
+    // Exactly one packet at a time: whatever follows the request that
+    // ends authentication stays in the socket for the postauth child, which
+    // reads it under keys this process never knew.
+    auto r = stream_.fill_one_packet();
     if (r == transport::IoResult::kAgain) {
       if (!wait(POLLIN)) return false;
     } else if (r != transport::IoResult::kOk) {

@@ -1,9 +1,8 @@
 #include "preauth/key_exchange.h"
 
 #include "monitor/protocol_client.h"
+#include "transport/kex_relay.h"
 #include "transport/ssh_msg.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
 
 namespace lpsshd::preauth {
 
@@ -54,32 +53,12 @@ KexResult run_first_kex(Connection& conn, int monitor_fd, const std::string& cli
       return res;
     }
   }
-  wire::Reader r(pkt);
-  uint8_t type = 0;
-  wire::Bytes q_c;
-  if (!r.u8(type) || type != ssh::kKexEcdhInit || !r.fixed_string(q_c, 32) || !r.end()) {
-    conn.disconnect(ssh::kKeyExchangeFailed, "expected a valid KEX_ECDH_INIT");
-    res.error = "bad KEX_ECDH_INIT";
+  auto relay = transport::relay_ecdh(conn.stream(), monitor_fd, pkt, res.strict_kex);
+  if (!relay.ok) {
+    if (relay.disconnect_reason != 0) conn.disconnect(relay.disconnect_reason, relay.error);
+    res.error = relay.error;
     return res;
   }
-  monproto::KexReply kex;
-  if (!monproto::call(monitor_fd, monproto::KexEcdhRequest{{q_c.begin(), q_c.end()}}, kex)) {
-    res.error = "monitor gone";
-    return res;
-  }
-  if (!kex.ok) {
-    conn.disconnect(ssh::kKeyExchangeFailed, kex.reason);
-    res.error = kex.reason;
-    return res;
-  }
-  wire::Writer reply(256);
-  reply.u8(ssh::kKexEcdhReply).string(kex.host_key_blob).string(kex.server_public).string(kex.signature);
-  const uint8_t newkeys[1] = {ssh::kNewKeys};
-  conn.stream().send(reply.bytes());
-  conn.stream().send(newkeys);
-  // Everything after our NEWKEYS is encrypted with the new key.
-  conn.stream().encoder().set_key(kex.key_stoc.span());
-  if (res.strict_kex) conn.stream().encoder().set_seq(0);
   if (!conn.flush()) {
     res.error = conn.error();
     return res;
@@ -94,8 +73,7 @@ KexResult run_first_kex(Connection& conn, int monitor_fd, const std::string& cli
     res.error = "expected NEWKEYS";
     return res;
   }
-  conn.stream().decoder().set_key(kex.key_ctos.span());
-  if (res.strict_kex) conn.stream().decoder().set_seq(0);
+  transport::switch_receive_key(conn.stream(), relay.recv_key, res.strict_kex);
   return res;
 }
 

@@ -303,7 +303,7 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "DenyUsers x DenyGroups\nAllowGroups \"\\\\\"\nDenyGroups \"tab\there\"\n"
       "PermitTTY no\nForceCommand ==x \"a  b\" # not a comment for the shell\n"
       "PermitUserEnvironment LANG,LC_*\nAllowTcpForwarding remote\nAllowAgentForwarding no\n"
-      "X11Forwarding yes\nPermitUserRC no\n");
+      "X11Forwarding yes\nPermitUserRC no\nRekeyAfterAuth no\n");
   EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
   Config back;
@@ -349,6 +349,8 @@ TEST(ConfigTest, GrantKeywords) {
   EXPECT_EQ(parse_ok("AllowTcpForwarding no\n").allow_tcp_forwarding, TcpForwarding::kNo);
   EXPECT_NE(parse_error("AllowTcpForwarding sometimes\n"), "");
   EXPECT_FALSE(parse_ok("PermitTTY no\n").permit_tty);
+  EXPECT_TRUE(d.rekey_after_auth);
+  EXPECT_FALSE(parse_ok("RekeyAfterAuth no\n").rekey_after_auth);
   EXPECT_NE(parse_error("PermitTTY maybe\n"), "");
 }
 

@@ -306,6 +306,12 @@ class Session {
     core_.postauth_started();
     if (p == Phase::kPostauthStart) return check(p);
     ASSERT_EQ(send(Child::kPostauth, monproto::PostauthReady{}).kind, Kind::kReply);
+    if (settings_.rekey_after_auth) {
+      if (p == Phase::kPostRekeyStart) return check(p);
+      ASSERT_EQ(send(Child::kPostauth, monproto::KexStartRequest{}).kind, Kind::kReply);
+      if (p == Phase::kPostKexInit) return check(p);
+      kex(Child::kPostauth, "");  // the exchange that follows authentication
+    }
     if (p == Phase::kPostIdle) return check(p);
     ASSERT_EQ(send(Child::kPostauth, monproto::KexInitRequest{"", client_kexinit()}).kind,
               Kind::kReply);
@@ -351,6 +357,8 @@ Bytes message_of_type(uint8_t t) {
       return monproto::encode(monproto::HandoverRequest{10, 10, {}});
     case Type::kPostauthReady:
       return monproto::encode(monproto::PostauthReady{});
+    case Type::kKexStart:
+      return monproto::encode(monproto::KexStartRequest{});
     case Type::kPtyRequest:
       return monproto::encode(monproto::PtyRequest{});
     case Type::kPtyRelease:
@@ -788,8 +796,7 @@ TEST(MonitorHandover, FullPathToPostauthCarriesKexKeys) {
   Session s;
   s.first_kex();
   ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
-  const Bytes pending = {1, 2, 3, 4, 5, 6, 7};
-  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, pending});
+  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, {}});
   ASSERT_EQ(o.kind, Kind::kStartPostauth) << o.reason;
   EXPECT_EQ(s.core().user().name, "alice");
   s.core().postauth_started();
@@ -797,7 +804,7 @@ TEST(MonitorHandover, FullPathToPostauthCarriesKexKeys) {
 
   o = s.send(Child::kPostauth, monproto::PostauthReady{});
   ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
-  EXPECT_EQ(s.phase(), Phase::kPostIdle);
+  EXPECT_EQ(s.phase(), Phase::kPostRekeyStart);
   auto st = decode_reply<monproto::TransportState>(o);
   EXPECT_EQ(st.session_id, s.first().h);
   EXPECT_EQ(bytes_of(st.key_ctos.span()), bytes_of(s.first().reply.key_ctos.span()));
@@ -805,8 +812,67 @@ TEST(MonitorHandover, FullPathToPostauthCarriesKexKeys) {
   EXPECT_EQ(st.send_seq, 17u);
   EXPECT_EQ(st.recv_seq, 19u);
   EXPECT_TRUE(st.strict_kex);
-  EXPECT_EQ(st.pending, pending);
   EXPECT_EQ(s.core().user().uid, 1000u);
+}
+
+// The preauth child reads one packet at a time: a handover with bytes read
+// past the last auth request is refused (they could only be an injection).
+TEST(MonitorHandover, ReadAheadBytesAreViolation) {
+  Session s;
+  s.first_kex();
+  ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
+  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, {1, 2, 3}});
+  EXPECT_EQ(o.kind, Kind::kViolation);
+  EXPECT_NE(o.reason.find("read-ahead bytes at handover (3)"), std::string::npos) << o.reason;
+}
+
+// RekeyAfterAuth: the postauth child must start a key exchange before it may
+// ask for anything else; the exchange gives keys the preauth child never had,
+// and the session id stays the first exchange's.
+TEST(MonitorRekey, ExchangeAfterAuthComesFirstAndGivesNewKeys) {
+  Session s;
+  s.drive_to(Phase::kPostRekeyStart);
+  for (auto type : {monproto::Type::kPtyRequest, monproto::Type::kKexInit}) {
+    Session early;
+    early.drive_to(Phase::kPostRekeyStart);
+    EXPECT_EQ(early.send(Child::kPostauth, message_of_type(uint8_t(type))).kind, Kind::kViolation)
+        << monproto::type_name(uint8_t(type));
+  }
+  auto o = s.send(Child::kPostauth, monproto::KexStartRequest{});
+  ASSERT_EQ(o.kind, Kind::kReply);
+  auto start = decode_reply<monproto::KexInitReply>(o);
+  ASSERT_TRUE(start.ok);
+  ASSERT_FALSE(start.server_kexinit.empty());
+  EXPECT_EQ(s.phase(), Phase::kPostKexInit);
+  // No PTY before the new keys are in place.
+  EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kViolation);
+}
+
+TEST(MonitorRekey, ExchangeAfterAuthNegotiatesAgainstTheKexInitAlreadySent) {
+  Session s;
+  s.drive_to(Phase::kPostRekeyStart);
+  auto start = decode_reply<monproto::KexInitReply>(s.send(Child::kPostauth, monproto::KexStartRequest{}));
+  auto c = s.kex(Child::kPostauth, "");
+  // The exchange hash covers the KEXINIT the client saw: the one sent first.
+  EXPECT_EQ(c.server_kexinit, start.server_kexinit);
+  EXPECT_EQ(s.phase(), Phase::kPostIdle);
+  EXPECT_NE(bytes_of(c.reply.key_ctos.span()), bytes_of(s.first().reply.key_ctos.span()));
+  EXPECT_NE(bytes_of(c.reply.key_stoc.span()), bytes_of(s.first().reply.key_stoc.span()));
+  EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty);
+}
+
+TEST(MonitorRekey, RekeyAfterAuthOffGoesStraightToTheSession) {
+  Settings settings;
+  settings.rekey_after_auth = false;
+  Session s(settings);
+  s.drive_to(Phase::kPostauthStart);
+  auto o = s.send(Child::kPostauth, monproto::PostauthReady{});
+  ASSERT_EQ(o.kind, Kind::kReply);
+  EXPECT_EQ(s.phase(), Phase::kPostIdle);
+  monproto::SessionSettings ss;
+  ASSERT_TRUE(monproto::decode(o.followup, ss));
+  EXPECT_FALSE(ss.rekey_after_auth);
+  EXPECT_EQ(s.send(Child::kPostauth, monproto::KexStartRequest{}).kind, Kind::kViolation);
 }
 
 TEST(MonitorHandover, SecondHandoverIsViolation) {
@@ -818,7 +884,9 @@ TEST(MonitorHandover, SecondHandoverIsViolation) {
 }
 
 TEST(MonitorRekey, KeepsSessionIdAndDerivesNewKeys) {
-  Session s;
+  Settings client_started_only;  // client-started rekeys (after-auth one: below)
+  client_started_only.rekey_after_auth = false;
+  Session s(client_started_only);
   s.first_kex();
   ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
   ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{5, 5, {}}).kind,
@@ -1229,9 +1297,11 @@ TEST(MonitorRejects, MalformedBodiesInEveryPhase) {
       {Phase::kKexEcdh, Child::kPreauth, monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)})},
       {Phase::kAuth, Child::kPreauth, monproto::encode(monproto::AuthNoneRequest{"alice"})},
       {Phase::kAuth, Child::kPreauth, monproto::encode(pk)},
-      {Phase::kHandover, Child::kPreauth,
-       monproto::encode(monproto::HandoverRequest{10, 10, {1, 2}})},
+      {Phase::kHandover, Child::kPreauth, monproto::encode(monproto::HandoverRequest{10, 10, {}})},
       {Phase::kPostauthStart, Child::kPostauth, monproto::encode(monproto::PostauthReady{})},
+      {Phase::kPostRekeyStart, Child::kPostauth, monproto::encode(monproto::KexStartRequest{})},
+      {Phase::kPostKexInit, Child::kPostauth,
+       monproto::encode(monproto::KexInitRequest{"", client_kexinit()})},
       {Phase::kPostIdle, Child::kPostauth,
        monproto::encode(monproto::KexInitRequest{"", client_kexinit()})},
       {Phase::kPostKexEcdh, Child::kPostauth,
@@ -1308,7 +1378,30 @@ TEST(MonitorRejects, EveryTableRowIsAccepted) {
         break;
     }
     const Child from = child_of(perm.phase);
+    const Phase before = s.phase();
     auto o = s.send(from, msg);
     EXPECT_NE(o.kind, Kind::kViolation) << phase_name(perm.phase) << ": " << o.reason;
+    // The decides_auth column is true: only marked rows grant authentication.
+    if (before != Phase::kHandover && s.phase() == Phase::kHandover) {
+      EXPECT_TRUE(perm.decides_auth) << phase_name(perm.phase) << " "
+                                     << monproto::type_name(uint8_t(perm.type));
+    }
   }
+}
+
+// A signed publickey request is the one row that grants without PAM, and it
+// is marked; with PAM the grant comes when PAM finishes the request the
+// marked row started.
+TEST(MonitorRejects, GrantsComeFromDecidingRowsOnly) {
+  Session s;
+  s.first_kex();
+  ASSERT_TRUE(find_permission(Phase::kAuth, uint8_t(monproto::Type::kAuthPubkey))->decides_auth);
+  ASSERT_EQ(decode_reply<monproto::AuthReply>(s.auth_signed("alice", alice_key())).result,
+            AuthResult::kSuccess);
+  EXPECT_EQ(s.phase(), Phase::kHandover);
+  for (const auto& perm : kPermissions)
+    if (perm.type == monproto::Type::kAuthNone || perm.type == monproto::Type::kKbdintAnswers ||
+        perm.type == monproto::Type::kHandover) {
+      EXPECT_FALSE(perm.decides_auth) << monproto::type_name(uint8_t(perm.type));
+    }
 }

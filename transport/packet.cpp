@@ -59,6 +59,13 @@ PacketDecoder::Result PacketDecoder::decode(std::span<const uint8_t> in, size_t&
   return Result::kPacket;
 }
 
+size_t PacketDecoder::bytes_needed(std::span<const uint8_t> in) const {
+  if (in.size() < 4) return 4;
+  uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : load_be32(in.data());
+  if (len > kMaxPacketLength) len = kMaxPacketLength;
+  return 4 + size_t{len} + (cipher_ ? crypto::ChachaPoly::kTagBytes : 0);
+}
+
 void PacketEncoder::encode(std::span<const uint8_t> payload, std::vector<uint8_t>& out) {
   const size_t unaligned = cipher_ ? 1 + payload.size() : 4 + 1 + payload.size();
   size_t padding = kBlock - unaligned % kBlock;

@@ -28,6 +28,12 @@ class PacketDecoder {
   Result decode(std::span<const uint8_t> in, size_t& consumed, std::vector<uint8_t>& payload,
                 std::string& why);
 
+  // How many bytes of `in` the next packet needs in all: 4 until its length
+  // field is there, then the whole packet (capped at the largest accepted,
+  // so a bad length is left for decode() to refuse). Lets a reader take
+  // exactly one packet from the socket and nothing after it.
+  size_t bytes_needed(std::span<const uint8_t> in) const;
+
   void set_key(std::span<const uint8_t> key64) {
     cipher_ = std::make_unique<crypto::ChachaPoly>(key64);
   }

@@ -4,20 +4,27 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 namespace lpsshd::transport {
 
 PacketStream::PacketStream(int fd) : fd_(fd) { in_.reserve(64 * 1024); }
 
-IoResult PacketStream::fill() {
+IoResult PacketStream::fill_one_packet() {
+  const size_t have = in_.size() - in_off_;
+  const size_t need = decoder_.bytes_needed(input());
+  return fill(need > have ? need - have : 1);
+}
+
+IoResult PacketStream::fill(size_t max_bytes) {
   if (input_full()) return IoResult::kAgain;
   // Reclaim consumed space before growing.
   if (in_off_ > 0) {
     in_.erase(in_.begin(), in_.begin() + static_cast<ptrdiff_t>(in_off_));
     in_off_ = 0;
   }
-  const size_t want = std::min<size_t>(kMaxBuffered - in_.size(), 256 * 1024);
+  const size_t want = std::min<size_t>({kMaxBuffered - in_.size(), 256 * 1024, max_bytes});
   const size_t old = in_.size();
   in_.resize(old + want);
   ssize_t n;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,7 +45,11 @@ class PacketStream {
 
   int fd() const { return fd_; }
 
-  IoResult fill();
+  // Reads what the socket has, up to `max_bytes` (and the buffer bound).
+  IoResult fill(size_t max_bytes = SIZE_MAX);
+  // Reads at most what the next packet still needs, so nothing after it
+  // leaves the socket (PacketDecoder::bytes_needed).
+  IoResult fill_one_packet();
   PacketDecoder::Result next(std::vector<uint8_t>& payload, std::string& why);
   void send(std::span<const uint8_t> payload) { encoder_.encode(payload, out_); }
   void send_raw(std::string_view bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
@@ -54,8 +59,6 @@ class PacketStream {
   bool input_full() const { return in_.size() - in_off_ >= kMaxBuffered; }
   std::span<const uint8_t> input() const { return {in_.data() + in_off_, in_.size() - in_off_}; }
   void consume_input(size_t n) { in_off_ += n; }
-  // Bytes that arrived before this process owned the connection (handover).
-  void preload_input(std::span<const uint8_t> bytes) { in_.insert(in_.end(), bytes.begin(), bytes.end()); }
 
   PacketDecoder& decoder() { return decoder_; }
   PacketEncoder& encoder() { return encoder_; }

@@ -283,7 +283,7 @@ void play(const Args& a, const std::string& server_version,
     send_bytes("AUTH_PUBKEY user a", monproto::encode(q));
     receive();
     send_bytes("AUTH_NONE user b", monproto::encode(monproto::AuthNoneRequest{"b"}));
-  } else if (n == "badsig" || n == "handover-seq0") {
+  } else if (n == "badsig" || n == "handover-seq0" || n == "handover-readahead") {
     // args: USER KEYFILE (the key is in USER's authorized_keys)
     if (!key) give_up("no key");
     const std::string user = a.arg(0);
@@ -297,6 +297,13 @@ void play(const Args& a, const std::string& server_version,
                              : "AUTH_PUBKEY valid signature",
                monproto::encode(r));
     receive();
+    if (n == "handover-readahead") {
+      // Good counters, but bytes "read ahead" of the client: what an owned
+      // preauth child would slip into the user's session.
+      send_bytes("HANDOVER with 64 read-ahead bytes",
+                 monproto::encode(monproto::HandoverRequest{5, 5, std::vector<uint8_t>(64, 0x5e)}));
+      return;
+    }
     // Claim success anyway (badsig), or hand over garbage counters.
     const uint32_t seq = n == "badsig" ? 5 : 0;
     send_bytes("HANDOVER send_seq " + std::to_string(seq),
@@ -389,7 +396,7 @@ int main(int argc, char** argv) {
   // The user's key (for the signature scenarios) is read while still root,
   // then the ids the real child would run as are taken for good.
   std::optional<crypto::PrivateKeyFile> key;
-  if (a.name == "badsig" || a.name == "handover-seq0") {
+  if (a.name == "badsig" || a.name == "handover-seq0" || a.name == "handover-readahead") {
     key = load_key(a.arg(1));
     if (!key) give_up("cannot read key " + a.arg(1));
   }

@@ -210,6 +210,10 @@ int main(int argc, char** argv) {
   if (name == "pty-release-foreign") {
     const std::string tty = args.empty() ? "/dev/pts/0" : args[0];
     send_bytes("PTY_RELEASE " + tty, monproto::encode(monproto::PtyRelease{tty}));
+  } else if (name == "pty-before-rekey") {
+    // RekeyAfterAuth: a PTY before the exchange that must come first.
+    send_bytes("PTY_REQUEST", monproto::encode(monproto::PtyRequest{}));
+    receive();
   } else if (name == "auth-pubkey") {
     auto k = crypto::Ed25519Key::generate();
     monproto::AuthPubkeyRequest q{user, std::string(crypto::kEd25519Name), k.public_blob(), false, {}};

@@ -226,4 +226,39 @@ expect_log "stall-kex: Timeout before authentication logged" "$M" \
   "Timeout before authentication for 127\.0\.0\.1 port $CPORT\$"
 stop_daemon
 
+# ============================================================ daemon 3
+# inject-after-auth: whoever holds the first exchange's keys (an owned
+# preauth child plus an attacker on the path) puts CHANNEL_OPEN and an exec
+# request right behind the final USERAUTH_REQUEST, in the same write.
+# RekeyAfterAuth (the default): the preauth child reads only its packet,
+# the postauth child starts a key exchange and refuses a channel request
+# under the old keys; the command never runs.
+UHOME=$(home_of "$U")
+inject() {
+  rm -f "$UHOME/injected"
+  OUT=$(RAW_SSH_USER=$U RAW_SSH_KEY=$(key_of "$U") RAW_SSH_INJECT='touch injected' \
+        timeout -k 2 40 "$RAW" 127.0.0.1 "$PORT" inject-after-auth 2>&1)
+  RC=$?
+  CPORT=$(sed -n 's/^LOCAL_PORT //p' <<<"$OUT")
+}
+start_daemon "${COMMON[@]}"
+M=$(log_mark)
+inject
+expect_eq "inject-after-auth: refused (client verdict)" 0 "$RC"
+expect_match "inject-after-auth: authenticated first" '^USERAUTH_SUCCESS' "$OUT"
+expect_match "inject-after-auth: the server started a key exchange" '^SERVER_KEXINIT_AFTER_AUTH' "$OUT"
+expect_no_match "inject-after-auth: the injected channel was never confirmed" 'CHANNEL_OPEN_CONFIRMATION|CHANNEL_SUCCESS' "$OUT"
+sleep 0.5
+check "inject-after-auth: the injected command did not run" test ! -e "$UHOME/injected"
+expect_log "inject-after-auth: logged in, then disconnected" "$M" \
+  "Disconnected from user $U 127\.0\.0\.1 port $CPORT\$"
+stop_daemon
+# Positive control: the same injection with RekeyAfterAuth no runs.
+start_daemon "${COMMON[@]}" "RekeyAfterAuth no"
+inject
+expect_match "RekeyAfterAuth no (control): the injected channel is confirmed" 'CHANNEL_OPEN_CONFIRMATION' "$OUT"
+wait_for 5 test -e "$UHOME/injected"
+check "RekeyAfterAuth no (control): the injected command ran" test -e "$UHOME/injected"
+stop_daemon
+
 finish

@@ -169,7 +169,7 @@ name_of() {
     9) echo AUTH_PASSWORD ;; 10) echo AUTH_KBDINT ;; 11) echo KBDINT_ANSWERS ;;
     64) echo HELLO ;; 65) echo KEX_INIT_REPLY ;; 66) echo KEX_REPLY ;; 67) echo AUTH_REPLY ;;
     68) echo TRANSPORT_STATE ;; 69) echo SESSION_SETTINGS ;; 70) echo PTY_REPLY ;;
-    71) echo KBDINT_QUERY ;; *) echo UNKNOWN ;;
+    71) echo KBDINT_QUERY ;; 12) echo KEX_START ;; *) echo UNKNOWN ;;
   esac
 }
 TYPES=()
@@ -218,8 +218,10 @@ run_scenarios "$PORT_B" 1 "none-flood-b=none-flood $U 129"
 for _try in 1 2 3; do
   await_no_nologin
   mark=$(stat -c %s "$LOG_A")
-  run_scenarios "$PORT_A" 1 "handover-seq0=handover-seq0 $U $KEY"
-  grep -q '^REPLY AUTH_REPLY fds=0 result=success' "$RES/handover-seq0" && break
+  run_scenarios "$PORT_A" 1 "handover-seq0=handover-seq0 $U $KEY" \
+    "handover-readahead=handover-readahead $U $KEY"
+  grep -q '^REPLY AUTH_REPLY fds=0 result=success' "$RES/handover-seq0" &&
+    grep -q '^REPLY AUTH_REPLY fds=0 result=success' "$RES/handover-readahead" && break
   tail -c +$((mark + 1)) "$LOG_A" | grep -q "/etc/nologin exists" || break
   echo "# handover-seq0: login refused because of /etc/nologin; again"
 done
@@ -248,6 +250,11 @@ check_pre handover-seq0 "$LOG_A" \
   "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=success'
 expect_match "handover-seq0: valid signature accepted" \
   "Accepted publickey for $U from 127\.0\.0\.1 port $(field handover-seq0 PORT) ssh2: ED25519 SHA256:" "$(cat "$LOG_A")"
+# A valid login, then bytes "read ahead" of the client in the handover: an
+# owned preauth child's way into the session. Refused; no postauth child.
+check_pre handover-readahead "$LOG_A" \
+  'message HANDOVER \(5\) in phase handover: read-ahead bytes at handover \(64\)' \
+  "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=success'
 check_pre handover-early "$LOG_A" 'message HANDOVER \(5\) in phase auth: not allowed' "$KEXOK"
 check_pre pty-early "$LOG_A" 'message PTY_REQUEST \(7\) in phase auth: not allowed' "$KEXOK"
 check_pre password "$LOG_A" 'message HANDOVER \(5\) in phase auth: not allowed' \
@@ -293,7 +300,9 @@ echo "# preauth mode: $((SECONDS - T_PRE))s"
 
 # ================================================================= postauth mode
 T_POST=$SECONDS
-start_from "$PBIN" "${COMMON[@]}" "MaxSessions 2"
+# These scenarios play against an established session: the exchange after
+# authentication (tested on its own below) is off.
+start_from "$PBIN" "${COMMON[@]}" "MaxSessions 2" "RekeyAfterAuth no"
 echo "# hostile postauth: port $PORT"
 SCEN=$U_HOME/.lpsshd-hostile-scenario
 RESULT=$U_HOME/.lpsshd-hostile-result
@@ -381,6 +390,14 @@ pty_flood() {
   expect_eq "pty-flood: two PTYs granted in all" 2 "$(grep -c '^REPLY PTY_REPLY fds=2 ok=1' "$RES/post-pty-flood")"
 }
 start_post pty-flood "pty-flood 1025" && pty_flood
+
+# RekeyAfterAuth (the default): nothing before the exchange that must come
+# first, a PTY least of all.
+stop_daemon
+start_from "$PBIN" "${COMMON[@]}"
+start_post pty-before-rekey pty-before-rekey &&
+finish_post pty-before-rekey 'message PTY_REQUEST \(7\) in phase postauth-rekey-start: not allowed' \
+  '^SENT PTY_REQUEST'
 
 expect_eq "postauth mode: no PAM helper" "" "$(procs_of "$PBIN" lpsshd-pam)"
 expect_no_match "postauth mode: no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG")"

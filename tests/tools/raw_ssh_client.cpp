@@ -29,6 +29,11 @@
 //   stall-kex [MAX]              version and KEXINIT, then silence: closed by
 //                                the server within MAX (60) seconds
 //   big-packet                   after NEWKEYS, packet_length 300000: closed
+//   inject-after-auth            the last USERAUTH_REQUEST (publickey,
+//                                $RAW_SSH_KEY) with CHANNEL_OPEN + exec
+//                                $RAW_SSH_INJECT behind it in one write,
+//                                under the first keys: the channel is never
+//                                confirmed and the connection ends
 //
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
@@ -61,6 +66,7 @@
 #include "crypto/chachapoly.h"
 #include "crypto/ed25519.h"
 #include "crypto/fingerprint.h"
+#include "crypto/keyfile.h"
 #include "crypto/x25519.h"
 #include "transport/algorithms.h"
 #include "transport/kex_hash.h"
@@ -288,6 +294,7 @@ struct Session {
   std::vector<uint8_t> client_kexinit, server_kexinit;
   bool server_strict = false;
   crypto::SecretBytes key_ctos;  // 64 bytes, letter 'C'
+  std::vector<uint8_t> session_id;  // H of the first exchange
 };
 
 std::vector<uint8_t> ignore_payload(size_t n) {
@@ -406,6 +413,7 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
     return false;
   }
   event("HOSTKEY " + crypto::sha256_fingerprint(host_blob));
+  s.session_id.assign(h.begin(), h.end());
   const size_t key_bytes = transport::kCiphers[0].key_bytes;
   s.key_ctos = transport::derive_key(k, h, 'C', h, key_bytes);
   const auto key_stoc = transport::derive_key(k, h, 'D', h, key_bytes);
@@ -612,12 +620,74 @@ Verdict big_packet(Peer& p) {
   return {true, "oversized packet refused"};
 }
 
+// What an owned preauth child and an attacker on the path could do with
+// the keys of the first exchange: the final USERAUTH_REQUEST (a valid
+// publickey signature with $RAW_SSH_KEY for $RAW_SSH_USER) and, in the same
+// write, CHANNEL_OPEN "session" and CHANNEL_REQUEST "exec" $RAW_SSH_INJECT
+// for server channel 0 under those keys. Expected with RekeyAfterAuth: the
+// server answers USERAUTH_SUCCESS, starts a key exchange, and ends the
+// connection without ever confirming the channel. (With RekeyAfterAuth no
+// the command runs: the harness's positive control.)
+Verdict inject_after_auth(Peer& p) {
+  const char* user = std::getenv("RAW_SSH_USER");
+  const char* key_path = std::getenv("RAW_SSH_KEY");
+  const char* command = std::getenv("RAW_SSH_INJECT");
+  if (user == nullptr || key_path == nullptr || command == nullptr)
+    return {false, "RAW_SSH_USER, RAW_SSH_KEY and RAW_SSH_INJECT are needed"};
+  std::string text, error;
+  if (FILE* f = std::fopen(key_path, "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+  }
+  auto key = crypto::parse_openssh_private_key(text, error);
+  if (!key) return {false, "cannot read " + std::string(key_path) + ": " + error};
+  Session s;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  // RFC 4252 7: the signature covers session id and the request.
+  const auto blob = key->key.public_blob();
+  wire::Writer sd;
+  sd.string(s.session_id).u8(ssh::kUserauthRequest).string(user).string("ssh-connection");
+  sd.string("publickey").boolean(true).string(crypto::kEd25519Name).string(blob);
+  wire::Writer auth;
+  auth.u8(ssh::kUserauthRequest).string(user).string("ssh-connection").string("publickey");
+  auth.boolean(true).string(crypto::kEd25519Name).string(blob);
+  auth.string(key->key.sign_blob(sd.bytes()));
+  wire::Writer open;
+  open.u8(ssh::kChannelOpen).string("session").u32(0).u32(2 * 1024 * 1024).u32(32768);
+  wire::Writer exec;
+  exec.u8(ssh::kChannelRequest).u32(0).string("exec").boolean(true).string(std::string(command));
+  std::vector<uint8_t> out;
+  for (const auto* w : {&auth, &open, &exec}) p.encoder().encode(w->bytes(), out);
+  p.write_all(out);
+  event("SENT USERAUTH_REQUEST+CHANNEL_OPEN+CHANNEL_REQUEST exec");
+  std::vector<uint8_t> pkt;
+  bool success = false, kexinit = false, confirmed = false;
+  while (p.receive(pkt) == Got::kMessage) {
+    switch (pkt[0]) {
+      case ssh::kUserauthSuccess: success = true; event("USERAUTH_SUCCESS"); break;
+      case ssh::kKexInit: kexinit = true; event("SERVER_KEXINIT_AFTER_AUTH"); break;
+      case ssh::kChannelOpenConfirmation: confirmed = true; event("CHANNEL_OPEN_CONFIRMATION"); break;
+      case ssh::kChannelSuccess: event("CHANNEL_SUCCESS"); break;
+      default: event("MESSAGE " + std::to_string(pkt[0])); break;
+    }
+  }
+  if (!success) return {false, "authentication did not succeed"};
+  if (confirmed) return {false, "the injected channel was opened"};
+  if (!kexinit) return {false, "the server did not start a key exchange after authentication"};
+  if (p.last() != Got::kDisconnect && p.last() != Got::kClosed)
+    return {false, "the server did not end the connection"};
+  return {true, "injection under the first keys refused"};
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
                "scenarios: normal ignore-before-kexinit ignore-during-kex "
                "no-strict-ignore-during-kex unexpected-during-kex second-kex-before-auth "
-               "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet\n");
+               "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth\n");
   return 2;
 }
 
@@ -669,6 +739,8 @@ int main(int argc, char** argv) {
     v = stall_kex(p, arg > 0 ? arg : 60);
   } else if (scenario == "big-packet") {
     v = big_packet(p);
+  } else if (scenario == "inject-after-auth") {
+    v = inject_after_auth(p);
   } else {
     return usage();
   }

@@ -1,0 +1,39 @@
+// A child's share of a key exchange that the monitor computes. The preauth
+// child (first exchange) and the postauth child (every later one) relay it
+// the same way, with this one code:
+//   - the client's KEX_ECDH_INIT (Q_C of exactly 32 bytes) goes to the
+//     monitor, which picks its own ephemeral key, computes K and H and signs
+//     only the H it computed;
+//   - the KEX_ECDH_REPLY and NEWKEYS made from the monitor's answer go to
+//     the client, and the send direction switches to the new key at once
+//     (RFC 4253 7.3; under strict KEX the sequence number restarts);
+//   - the receive key is kept until the client's NEWKEYS.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "crypto/secret.h"
+#include "transport/packet_stream.h"
+
+namespace lpsshd::transport {
+
+struct EcdhRelay {
+  bool ok = false;
+  // When !ok: what to tell the client (0: nothing, the monitor is gone) and why.
+  uint32_t disconnect_reason = 0;
+  std::string error;
+  crypto::SecretBytes recv_key;  // for switch_receive_key() at the client's NEWKEYS
+};
+
+// payload: the client's KEX_ECDH_INIT message. The reply and NEWKEYS are
+// queued on `stream` (the caller flushes).
+EcdhRelay relay_ecdh(PacketStream& stream, int monitor_fd, std::span<const uint8_t> payload,
+                     bool strict_kex);
+
+// The client's NEWKEYS arrived: later packets are read with `key`, which is
+// wiped here.
+void switch_receive_key(PacketStream& stream, crypto::SecretBytes& key, bool strict_kex);
+
+}  // namespace lpsshd::transport
