@@ -34,6 +34,9 @@ namespace lp = listener_protocol;
 constexpr int kClientFd = lp::kClientFd;
 constexpr int kNetnsFd = lp::kNetnsFd, kMntnsFd = lp::kMntnsFd;
 
+// For pam_setcred(DELETE) + pam_close_session when the connection ends.
+constexpr int64_t kPamCloseMs = 10000;
+
 int64_t now_ms() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -47,11 +50,13 @@ class Connection {
       : cfg_(cfg), core_(core), peer_(std::move(peer)), preauth_(preauth),
         pam_(cfg.pam_service_name, peer_.address),
         ptys_(cfg.max_sessions, cfg.print_last_log, peer_.address) {}
-  // However the connection ends, its PTYs are logged out and given back,
-  // and the PAM session is closed.
+  // However the connection ends (the child's channel closed, a violation,
+  // SIGTERM), its PTYs are logged out and given back, and the PAM session
+  // is closed: the user's child is killed, then pam_setcred(DELETE) and
+  // pam_close_session run, within a deadline.
   ~Connection() {
     ptys_.release_all();
-    if (pam_session_open_) pam_.close_session(monotonic_ms() + 10000);
+    if (pam_session_open_) pam_.close_session(monotonic_ms() + kPamCloseMs);
   }
 
   int run();
@@ -130,8 +135,8 @@ bool Connection::start_postauth() {
       log::error("could not start session process for %s", core_.user().name.c_str());
       return false;
     }
-    // Not our child: it is tracked through its channel, and killed by
-    // killing the PAM helper (its parent-death signal).
+    // Not our child: it is tracked through its channel, and killed
+    // through the pidfd PamSession holds for it.
     child_.pid = -1;
     child_.channel = std::move(mine);
     postauth_via_pam_ = true;
@@ -160,10 +165,8 @@ bool Connection::start_postauth() {
 }
 
 void Connection::kill_child() {
-  if (postauth_via_pam_ && which_ == Child::kPostauth) {
-    pam_session_open_ = false;
-    pam_.kill();
-  }
+  // The PAM helper stays: pam_close_session runs when the connection ends.
+  if (postauth_via_pam_ && which_ == Child::kPostauth) pam_.kill_user();
   if (child_.pid > 0) {
     kill(child_.pid, SIGKILL);
     int status;
@@ -318,8 +321,9 @@ int Connection::run() {
         if (si.ssi_signo == SIGCHLD) {
           reap();
         } else {
+          log::verbose("Received signal %u; terminating.", si.ssi_signo);
           kill_child();
-          return 1;
+          return 1;  // ~Connection gives back the PTYs and closes the PAM session
         }
       }
     }
