@@ -14,6 +14,10 @@
 # reads back what the child saw.  Postauth scenarios: the real ssh client
 # logs in with a key; the scenario is read from a file in the user's home.
 #
+# Besides violations: a PTY the postauth child let go of keeps its
+# /dev/pts number until the monitor released it, so a later PTY_RELEASE
+# cannot touch another user's terminal.
+#
 # Each violation scenario must end with: the child gone (SIGKILLed by the
 # monitor: the hostile programs never exit by themselves), the monitor
 # gone, exactly one "protocol violation" audit line naming the message,
@@ -35,6 +39,9 @@ U=lpt_hos1
 add_user "$U"
 U_UID=$(id -u "$U")
 U_HOME=$(home_of "$U")
+# Another user, with a real session next to the hostile ones.
+U2=lpt_hos2
+add_user "$U2"
 
 # Every daemon here: one log line per event we count, no penalties or
 # random early drop for the many short connections from 127.0.0.1.
@@ -158,7 +165,7 @@ T_PRE=$SECONDS
 start_from "$HBIN" "${COMMON[@]}"
 PORT_A=$PORT LOG_A=$LOG DPID_A=$DPID
 start_from "$HBIN" "${COMMON[@]}" "MaxAuthTries 1000"
-PORT_B=$PORT LOG_B=$LOG
+PORT_B=$PORT LOG_B=$LOG DPID_B=$DPID
 echo "# hostile preauth: daemon A port $PORT_A (MaxAuthTries 6), B port $PORT_B (MaxAuthTries 1000)"
 
 # --- every message type first in phase kexinit, KEX_INIT (1) excepted.
@@ -288,7 +295,7 @@ expect_no_match "no session was started" "Disconnected from user|session PTY" "$
 expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG_A" "$LOG_B")"
 if pid_alive "$DPID_A"; then ok "listener survives"; else not_ok "listener survives"; fi
 stop_daemon "$DPID_A"
-stop_daemon
+stop_daemon "$DPID_B"
 echo "# preauth mode: $((SECONDS - T_PRE))s"
 
 # ================================================================= postauth mode
@@ -342,6 +349,76 @@ finish_post() {
   expect_eq "$name: no PTY left" "" "$(user_ptys)"
 }
 
+# monitor_ptys PID: the /dev/ptmx and /dev/pts/N descriptors PID holds, sorted.
+# A slave whose master was closed shows as "/dev/pts/N (deleted)": devpts
+# removes the node then, but keeps the number until the last descriptor goes.
+monitor_ptys() {
+  for l in /proc/"$1"/fd/*; do readlink "$l"; done 2>/dev/null | grep -E '^/dev/(ptmx|pts/)' |
+    sed 's/ (deleted)$//' | sort
+}
+
+# end_post NAME: ends a scenario that is no violation: the hostile child is
+# killed from outside, the monitor must end and leave no PTY behind.
+end_post() {
+  local pid mon
+  pid=$(post_field 1) mon=$(post_field 2)
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  wait_for 10 pid_gone "$mon" || not_ok "$1: monitor $mon ends after its child"
+  wait_for 30 pid_gone "$SSH_BG" || not_ok "$1: ssh client still connected"
+  wait_for 5 test -z "$(user_ptys)"
+  expect_eq "$1: no PTY left" "" "$(user_ptys)"
+}
+
+# --- A PTY the postauth child let go of (both descriptors closed), then
+# released with PTY_RELEASE after another user got a terminal: that
+# terminal stays the other user's (owner, mode, utmp), because the monitor
+# keeps the slave, so the number cannot have gone to anyone else.
+[ -e /var/run/utmp ] || install -m 664 -g utmp /dev/null /var/run/utmp
+U2_UID=$(id -u "$U2")
+H_PORT=$PORT H_LOG=$LOG H_DPID=$DPID
+start_daemon "PerSourcePenalties no" "UsePAM no"
+R_PORT=$PORT R_DPID=$DPID
+PORT=$H_PORT LOG=$H_LOG DPID=$H_DPID
+echo "[127.0.0.1]:$H_PORT $(cut -d' ' -f1,2 "$HOSTKEY.pub")" >>"$KNOWN_HOSTS"
+who_has_u2() { who | awk -v u="$U2" -v l="$1" '$1 == u && $2 == l' | grep -qF '(127.0.0.1)'; }
+u2_tty() { tr -d '\r' <"$TMP/u2.out" 2>/dev/null | grep -m1 -E '^/dev/pts/[0-9]+$'; }
+if start_post pty-let-go pty-let-go && wait_for 15 file_has "$RESULT" '^LET-GO /dev/pts/[0-9]+$'; then
+  H_TTY=$(sed -n 's/^LET-GO //p' "$RESULT")
+  H_MON=$(post_field 2)
+  expect_eq "pty-let-go: the child closed its copies; the monitor still holds the slave, no master" \
+    "$H_TTY" "$(monitor_ptys "$H_MON" | xargs)"
+  PORT=$R_PORT
+  SSH_TIMEOUT=60 ssh_bg "$TMP/u2.out" -tt "$U2" 'tty; sleep 30'
+  U2_BG=$BG_PID
+  PORT=$H_PORT
+  if wait_for 15 u2_tty; then
+    U2_TTY=$(u2_tty)
+    echo "# hostile child's PTY $H_TTY, $U2's $U2_TTY"
+    expect_eq "pty-let-go: $U2's terminal is not the one the hostile child let go of" "different" \
+      "$([ "$U2_TTY" != "$H_TTY" ] && echo different || echo "same $U2_TTY")"
+    wait_for 5 who_has_u2 "${U2_TTY#/dev/}" || not_ok "pty-let-go: who lists $U2 before the release" "$(who)"
+    touch "$GO"
+    wait_for 10 file_has "$RESULT" '^SENT PTY_RELEASE ' || not_ok "pty-let-go: PTY_RELEASE sent"
+    # The monitor gives its PTY back: its slave is closed.
+    wait_for 5 test -z "$(monitor_ptys "$H_MON")"
+    expect_eq "pty-let-go: after the release the monitor holds no PTY descriptor" "" "$(monitor_ptys "$H_MON")"
+    expect_eq "pty-let-go: $U2's terminal still belongs to $U2, crw--w----" "$U2_UID crw--w----" \
+      "$(stat -c '%u %A' "$U2_TTY" 2>&1)"
+    if who_has_u2 "${U2_TTY#/dev/}"; then ok "pty-let-go: who still lists $U2 on ${U2_TTY#/dev/}"
+    else not_ok "pty-let-go: who still lists $U2 on ${U2_TTY#/dev/}" "who says: $(who)"; fi
+    # devpts removed the released PTY's node when the child closed its
+    # master; if it is there at all, it is root's and nobody else's.
+    expect_match "pty-let-go: the released PTY is gone or root's, crw-------" '^(gone|0 crw-------)$' \
+      "$(stat -c '%u %A' "$H_TTY" 2>/dev/null || echo gone)"
+  else
+    not_ok "pty-let-go: $U2 logged in with a PTY" "$(cat "$TMP/u2.out")"
+  fi
+  kill -TERM "$U2_BG" 2>/dev/null
+  end_post pty-let-go
+  expect_eq "pty-let-go: no violation logged" "" "$(violation_lines "$LOG" postauth "$(post_field 3)")"
+fi
+stop_daemon "$R_DPID"
+
 # The message must be named too: the monitor knows it was a PTY_RELEASE in
 # phase postauth.
 start_post pty-release "pty-release-foreign /dev/pts/0" &&
@@ -367,9 +444,11 @@ pty_flood() {
     expect_eq "pty-flood: the user holds exactly MaxSessions PTYs" 2 "$(grep -c . <<<"$held")"
     expect_eq "pty-flood: they are the ones reported" \
       "$(sed -n 's/^HOLDING //p' "$RESULT" | tr ' ' '\n' | sort | xargs)" "$(xargs <<<"$held")"
-    # The monitor sent the descriptors and closed its copies.
-    mon_ptys=$(for l in /proc/"$mon"/fd/*; do readlink "$l"; done 2>/dev/null | grep -E '^/dev/(ptmx|pts/)')
-    expect_eq "pty-flood: the monitor holds no PTY descriptor" "" "$mon_ptys"
+    # The monitor sent the descriptors and kept one slave per PTY (so that
+    # their numbers cannot be reused before it gives them back), no master.
+    mon_ptys=$(monitor_ptys "$mon")
+    expect_eq "pty-flood: the monitor holds exactly the slaves of the PTYs it granted, no master" \
+      "$(sed -n 's/^HOLDING //p' "$RESULT" | tr ' ' '\n' | sort | xargs)" "$(xargs <<<"$mon_ptys")"
   else
     not_ok "pty-flood: reached HOLDING" "$(cat "$RESULT")"
   fi
