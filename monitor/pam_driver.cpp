@@ -25,7 +25,7 @@ class PamDriver {
   // Relays PAM's question to the client through the preauth child and waits,
   // until the grace deadline, for exactly one answer message.
   std::optional<std::vector<crypto::SecretBytes>> ask_client(const monproto::KbdintQuery& q) {
-    if (!proc::send_datagram(channel_, core_.kbdint_query(q))) return std::nullopt;
+    if (!send_by_deadline(core_.kbdint_query(q))) return std::nullopt;
     pollfd p{channel_, POLLIN, 0};
     const int64_t left = deadline_ms_ - monotonic_ms();
     if (left <= 0 || poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX))) <= 0)
@@ -51,6 +51,22 @@ class PamDriver {
   const std::string& pending_violation() const { return pending_violation_; }
 
  private:
+  // A child that stopped reading its replies cannot stall the monitor
+  // beyond the deadline.
+  bool send_by_deadline(const std::vector<uint8_t>& m) {
+    while (true) {
+      switch (proc::try_send_datagram(channel_, m)) {
+        case proc::SendStatus::kSent: return true;
+        case proc::SendStatus::kError: return false;
+        case proc::SendStatus::kWouldBlock: break;
+      }
+      pollfd p{channel_, POLLOUT, 0};
+      const int64_t left = deadline_ms_ - monotonic_ms();
+      if (left <= 0 || poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX))) < 0)
+        return false;
+    }
+  }
+
   MonitorCore& core_;
   Child from_;
   int channel_;

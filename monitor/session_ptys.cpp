@@ -9,11 +9,10 @@
 #include "log/log.h"
 #include "monitor/protocol.h"
 #include "monitor/pty_alloc.h"
-#include "proc/fd_passing.h"
 
 namespace lpsshd::monitor {
 
-bool SessionPtys::allocate(int channel, const UserInfo& u, pid_t session_pid) {
+Outgoing SessionPtys::allocate(const UserInfo& u, pid_t session_pid) {
   monproto::PtyReply reply;
   std::optional<AllocatedPty> pty;
   std::string error;
@@ -31,18 +30,18 @@ bool SessionPtys::allocate(int channel, const UserInfo& u, pid_t session_pid) {
   }
   if (!pty) {
     log::error("session PTY for %s: %s", u.name.c_str(), error.c_str());
-    return proc::send_datagram(channel, monproto::encode(reply));
+    return Outgoing(monproto::encode(reply));
   }
   LoginRecord rec{u.name, u.uid, pty->name, session_pid, host_};
   reply.ok = true;
   reply.tty = pty->name;
   if (print_last_log_) reply.last_login = last_login_line(u.uid);
   record_login(rec);
+  std::vector<proc::UniqueFd> fds;
+  fds.push_back(std::move(pty->master));  // ours closes once sent
+  fds.push_back(std::move(slave_copy));
   held_[pty->name] = Held{rec, std::move(pty->slave)};
-  const int fds[2] = {pty->master.get(), slave_copy.get()};
-  // Our master closes when `pty` goes out of scope (and the slave copy):
-  // only the user's side holds the master.
-  return proc::send_datagram(channel, monproto::encode(reply), fds);
+  return Outgoing(monproto::encode(reply), std::move(fds));
 }
 
 bool SessionPtys::release(const std::string& tty) {

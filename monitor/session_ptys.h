@@ -17,6 +17,7 @@
 #include <string>
 
 #include "monitor/auth_backend.h"
+#include "monitor/child_outbox.h"
 #include "monitor/login_record.h"
 #include "proc/unique_fd.h"
 
@@ -32,10 +33,10 @@ class SessionPtys {
   SessionPtys& operator=(const SessionPtys&) = delete;
   ~SessionPtys() { release_all(); }
 
-  // Answers a PtyRequest on `channel`: a PtyReply with the master and a
+  // Answers a PtyRequest: the PtyReply to send, carrying the master and a
   // copy of the slave, or a refusal (logged). session_pid is the session's
-  // process for utmp. False only if the reply could not be sent.
-  bool allocate(int channel, const UserInfo& user, pid_t session_pid);
+  // process for utmp.
+  Outgoing allocate(const UserInfo& user, pid_t session_pid);
   // False if this connection does not hold `tty`.
   bool release(const std::string& tty);
   void release_all();

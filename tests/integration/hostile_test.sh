@@ -14,9 +14,11 @@
 # reads back what the child saw.  Postauth scenarios: the real ssh client
 # logs in with a key; the scenario is read from a file in the user's home.
 #
-# Besides violations: a PTY the postauth child let go of keeps its
-# /dev/pts number until the monitor released it, so a later PTY_RELEASE
-# cannot touch another user's terminal.
+# Besides violations: a child that floods requests and never reads the
+# replies is ended (preauth at LoginGraceTime, postauth after the monitor's
+# send deadline) while other connections keep working; a PTY the postauth
+# child let go of keeps its /dev/pts number until the monitor released it,
+# so a later PTY_RELEASE cannot touch another user's terminal.
 #
 # Each violation scenario must end with: the child gone (SIGKILLed by the
 # monitor: the hostile programs never exit by themselves), the monitor
@@ -166,7 +168,19 @@ start_from "$HBIN" "${COMMON[@]}"
 PORT_A=$PORT LOG_A=$LOG DPID_A=$DPID
 start_from "$HBIN" "${COMMON[@]}" "MaxAuthTries 1000"
 PORT_B=$PORT LOG_B=$LOG DPID_B=$DPID
-echo "# hostile preauth: daemon A port $PORT_A (MaxAuthTries 6), B port $PORT_B (MaxAuthTries 1000)"
+start_from "$HBIN" "${COMMON[@]}" "MaxAuthTries 1000" "LoginGraceTime 4"
+PORT_C=$PORT LOG_C=$LOG DPID_C=$DPID
+echo "# hostile preauth: daemon A port $PORT_A (MaxAuthTries 6), B port $PORT_B (MaxAuthTries 1000), C port $PORT_C (LoginGraceTime 4)"
+
+# --- a child that floods requests and never reads a reply (daemon C): the
+# replies fill its socket buffer; the monitor must not block on a send, and
+# ends the connection at LoginGraceTime. Started first, checked later.
+T_FLOOD=$SECONDS
+( run_scenarios "$PORT_C" 1 "flood-unread=flood-unread $U"; echo $((SECONDS - T_FLOOD)) >"$RES/flood-unread.s" ) &
+FLOOD_JOB=$!
+# While it is stuck, another connection to the same daemon is served.
+sleep 2
+run_scenarios "$PORT_C" 1 "flood-control=kexinit-twice"
 
 # --- every message type first in phase kexinit, KEX_INIT (1) excepted.
 name_of() {
@@ -275,6 +289,24 @@ check_pre none-flood-b "$LOG_B" 'message AUTH_NONE \(3\) in phase auth: allowed 
 expect_eq "none-flood MaxAuthTries 1000: 128 failure replies" \
   128 "$(grep -c '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0' "$RES/none-flood-b")"
 
+# --- the flood without reading (started at the top on daemon C)
+wait "$FLOOD_JOB"
+f=$RES/flood-unread
+fport=$(field flood-unread PORT)
+expect_match "flood-unread: the child flooded" '^SENT all$|^FLOODING ' "$(cat "$f")"
+expect_eq "flood-unread: client connection closed by the server (not the client's timeout)" EOF "$(tail -n 1 "$f")"
+fs=$(cat "$RES/flood-unread.s" 2>/dev/null || echo 99)
+if [ "$fs" -le 8 ]; then ok "flood-unread: ended after ${fs} s (LoginGraceTime 4)"
+else not_ok "flood-unread: ended at LoginGraceTime 4" "took ${fs} s"; fi
+check_gone flood-unread "$(pid_of flood-unread)" "$(mon_of flood-unread)"
+wait_for 5 file_has "$LOG_C" "Timeout before authentication for 127\.0\.0\.1 port $fport\$"
+expect_match "flood-unread: logged as a child that stopped reading" \
+  "preauth child for 127\.0\.0\.1 port $fport stopped reading the monitor's replies; killing it" "$(cat "$LOG_C")"
+expect_match "flood-unread: then Timeout before authentication" \
+  "Timeout before authentication for 127\.0\.0\.1 port $fport\$" "$(cat "$LOG_C")"
+check_pre flood-control "$LOG_C" 'message KEX_INIT \(1\) in phase kex-ecdh: not allowed' \
+  '^REPLY KEX_INIT_REPLY fds=0 ok=1'
+
 # An empty datagram is the end of the channel, not a violation: the monitor
 # ends the child and itself, and logs no audit line.
 f=$RES/empty
@@ -291,11 +323,12 @@ expect_match "empty: the end of the connection is logged" \
 
 no_privileged_effect "preauth scenarios" "$HBIN"
 expect_eq "no user process ever ran" "" "$(user_procs)"
-expect_no_match "no session was started" "Disconnected from user|session PTY" "$(cat "$LOG_A" "$LOG_B")"
-expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG_A" "$LOG_B")"
+expect_no_match "no session was started" "Disconnected from user|session PTY" "$(cat "$LOG_A" "$LOG_B" "$LOG_C")"
+expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG_A" "$LOG_B" "$LOG_C")"
 if pid_alive "$DPID_A"; then ok "listener survives"; else not_ok "listener survives"; fi
 stop_daemon "$DPID_A"
 stop_daemon "$DPID_B"
+stop_daemon "$DPID_C"
 echo "# preauth mode: $((SECONDS - T_PRE))s"
 
 # ================================================================= postauth mode
@@ -418,6 +451,30 @@ if start_post pty-let-go pty-let-go && wait_for 15 file_has "$RESULT" '^LET-GO /
   expect_eq "pty-let-go: no violation logged" "" "$(violation_lines "$LOG" postauth "$(post_field 3)")"
 fi
 stop_daemon "$R_DPID"
+
+# --- requests without reading a reply: the monitor's replies fill the
+# child's socket buffer; the monitor must not block on the send, and ends
+# the connection after its send deadline (10 s). Other connections work
+# meanwhile.
+if start_post pty-flood-unread "pty-flood-unread 1024"; then
+  FU_PORT=$(post_field 3)
+  T_FU=$SECONDS
+  wait_for 10 file_has "$RESULT" '^FLOODING ' || not_ok "pty-flood-unread: the child floods"
+  sleep 2
+  out=$(timeout 10 ssh-keyscan -p "$PORT" -t ed25519 127.0.0.1 2>/dev/null)
+  expect_match "pty-flood-unread: meanwhile another connection to the daemon gets its key exchange done" \
+    '^\[127\.0\.0\.1\]:[0-9]+ ssh-ed25519 ' "$out"
+  if wait_for 20 file_has "$LOG" "postauth child for 127\.0\.0\.1 port $FU_PORT stopped reading the monitor's replies; killing it"; then
+    ok "pty-flood-unread: ended, logged as a child that stopped reading ($((SECONDS - T_FU)) s)"
+  else
+    not_ok "pty-flood-unread: ended within the send deadline" "$(tail -n 3 "$RESULT")"
+  fi
+  expect_no_match "pty-flood-unread: the child never got past the stuck buffer" '^SENT all' "$(cat "$RESULT")"
+  check_gone pty-flood-unread "$(post_field 1)" "$(post_field 2)"
+  wait_for 30 pid_gone "$SSH_BG" || not_ok "pty-flood-unread: ssh client still connected"
+  wait_for 5 test -z "$(user_ptys)"
+  expect_eq "pty-flood-unread: no PTY left" "" "$(user_ptys)"
+fi
 
 # The message must be named too: the monitor knows it was a PTY_RELEASE in
 # phase postauth.
