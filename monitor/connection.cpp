@@ -3,7 +3,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sodium.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -14,10 +13,12 @@
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "log/escape.h"
 #include "log/log.h"
+#include "monitor/auth_delay.h"
 #include "monitor/child_exit.h"
 #include "monitor/child_outbox.h"
 #include "monitor/children.h"
@@ -53,9 +54,10 @@ int64_t now_us() {
 // The event loop state of one connection.
 class Connection {
  public:
-  Connection(const config::Config& cfg, MonitorCore& core, Peer peer, PreauthPlacement preauth)
+  Connection(const config::Config& cfg, MonitorCore& core, Peer peer, PreauthPlacement preauth,
+             const crypto::SecretBytes& delay_secret)
       : cfg_(cfg), core_(core), peer_(std::move(peer)), preauth_(preauth),
-        pam_(cfg.pam_service_name, peer_.address),
+        delay_secret_(delay_secret), pam_(cfg.pam_service_name, peer_.address),
         ptys_(cfg.max_sessions, cfg.print_last_log, peer_.address) {}
   // However the connection ends (the child's channel closed, a violation,
   // a child that stopped reading, SIGTERM), its PTYs are logged out and
@@ -80,6 +82,7 @@ class Connection {
   bool violation(const std::string& reason);
   void queue(Outgoing m) { outbox_.push(std::move(m)); }
   bool flush();
+  void hold_if_auth_failure(const std::vector<uint8_t>& reply);
   int64_t stall_deadline_us() const;
   void log_stall() const;
   const char* child_name() const { return which_ == Child::kPreauth ? "preauth" : "postauth"; }
@@ -88,10 +91,15 @@ class Connection {
   MonitorCore& core_;
   Peer peer_;
   PreauthPlacement preauth_;
+  const crypto::SecretBytes& delay_secret_;  // for user_failure_delay_us
   ChildProcess child_;
   ChildOutbox outbox_;            // to the current child; nothing is read while it is not empty
+  int64_t hold_until_us_ = 0;     // a failure reply in the outbox is not sent before this
   int64_t stuck_since_us_ = 0;    // the outbox has not moved since (0: not stuck)
   int64_t grace_deadline_us_ = INT64_MAX;
+  int64_t request_us_ = 0;        // when the request being answered arrived
+  uint8_t request_type_ = 0;      // and its type
+  int64_t pam_due_us_ = 0;        // PAM's fixed failure delay for that request
   Child which_ = Child::kNone;
   int exit_status_ = -1;  // of the current child, once reaped
   int result_ = 0;
@@ -183,7 +191,7 @@ bool Connection::start_postauth() {
 
 void Connection::kill_child() {
   outbox_.clear();
-  stuck_since_us_ = 0;
+  hold_until_us_ = stuck_since_us_ = 0;
   // The PAM helper stays: pam_close_session runs when the connection ends.
   if (postauth_via_pam_ && which_ == Child::kPostauth) pam_.kill_user();
   if (child_.pid > 0) {
@@ -279,14 +287,36 @@ void Connection::log_stall() const {
              child_name(), peer_.address.c_str(), peer_.port);
 }
 
+// An authentication request that did not authenticate (failure, or a
+// publickey query's PK_OK) is answered no sooner than the user's minimum
+// failure time after it arrived (monitor/auth_delay.h), and a PAM failure
+// no sooner than PAM's fixed delay; "none" is not delayed (as in OpenSSH).
+// The reply waits in the outbox; meanwhile nothing more is read from the
+// child, but signals and LoginGraceTime are handled.
+void Connection::hold_if_auth_failure(const std::vector<uint8_t>& reply) {
+  const int64_t pam_due = std::exchange(pam_due_us_, 0);
+  const auto t = static_cast<monproto::Type>(request_type_);
+  if (t != monproto::Type::kAuthPubkey && t != monproto::Type::kAuthPassword &&
+      t != monproto::Type::kAuthKbdint)
+    return;
+  monproto::AuthReply r;
+  if (!monproto::decode(reply, r) || r.result == monproto::AuthResult::kSuccess) return;
+  const auto& user = core_.bound_user();
+  const int64_t delay = user_failure_delay_us(delay_secret_.span(), user ? *user : "");
+  const int64_t due = request_us_ + failure_reply_due_us(delay, now_us() - request_us_);
+  hold_until_us_ = std::max({hold_until_us_, due, pam_due});
+}
+
 // Returns false when the connection is over.
 bool Connection::handle_message() {
   std::vector<uint8_t> msg;
   std::vector<proc::UniqueFd> fds;
   std::string why;
+  request_us_ = now_us();
+  pam_due_us_ = 0;
   auto st = proc::recv_datagram(child_.channel.get(), monproto::kMaxMessage, msg, fds, why);
   if (st == proc::RecvStatus::kClosed || st == proc::RecvStatus::kError) return false;
-
+  request_type_ = msg.empty() ? 0 : msg[0];
   Outcome out;
   if (st == proc::RecvStatus::kViolation) {
     out.kind = Outcome::Kind::kViolation;
@@ -312,10 +342,12 @@ bool Connection::dispatch(Outcome out) {
       return violation(out.reason);
     case Outcome::Kind::kReply:
       // Queued messages are wiped once sent (they may hold keys).
+      hold_if_auth_failure(out.reply);
       queue(Outgoing(std::move(out.reply)));
       if (!out.followup.empty()) queue(Outgoing(std::move(out.followup)));
       return true;
     case Outcome::Kind::kEndAfterReply:
+      hold_if_auth_failure(out.reply);
       queue(Outgoing(std::move(out.reply)));
       return true;  // the child says goodbye to the client and exits
     case Outcome::Kind::kStartPostauth:
@@ -331,9 +363,15 @@ bool Connection::dispatch(Outcome out) {
       }
       return true;
     case Outcome::Kind::kPamAuthenticate:
-    case Outcome::Kind::kPamAccount:
-      return dispatch(
-          run_pam_request(pam_, core_, which_, child_.channel.get(), out, grace_deadline_));
+    case Outcome::Kind::kPamAccount: {
+      int64_t due_ms = 0;
+      Outcome r = run_pam_request(pam_, core_, which_, child_.channel.get(), out,
+                                  grace_deadline_, due_ms);
+      // The fixed delay counts from the request's arrival.
+      if (due_ms > 0)
+        pam_due_us_ = std::max(due_ms * 1000, request_us_ + kPamFailureDelayMs * 1000);
+      return dispatch(std::move(r));
+    }
     case Outcome::Kind::kPamAnswers: {
       // Unreachable: the table allows answers only while a question is out.
       const std::string where = core_.where(static_cast<uint8_t>(monproto::Type::kKbdintAnswers));
@@ -378,11 +416,18 @@ int Connection::run() {
       result_ = lp::kExitCrash;  // classify_child_exit: a postauth child's is the user's
       return end_connection();
     }
-    const int64_t wake = std::min(preauth_phase ? grace_deadline_us_ : INT64_MAX, stall_deadline_us());
+    // A reply that has just become due goes at once; if it does not fit,
+    // the stall deadline starts now.
+    if (!outbox_.empty() && now >= hold_until_us_ && stuck_since_us_ == 0 && !flush())
+      return end_connection();
+    const bool held = !outbox_.empty() && now < hold_until_us_;
+    int64_t wake = preauth_phase ? grace_deadline_us_ : INT64_MAX;
+    if (held) wake = std::min(wake, hold_until_us_);
+    else wake = std::min(wake, stall_deadline_us());
     // One thing at a time with the child: its next request is read only
     // once every reply to the last one has gone.
     short events = 0;
-    if (child_.channel) events = outbox_.empty() ? POLLIN : POLLOUT;
+    if (child_.channel) events = outbox_.empty() ? POLLIN : held ? 0 : POLLOUT;
     pollfd p[2] = {{signals_.get(), POLLIN, 0}, {child_.channel.get(), events, 0}};
     timespec ts{}, *timeout = nullptr;
     if (wake != INT64_MAX) {
@@ -420,8 +465,8 @@ int Connection::run() {
     }
     if (outbox_.empty() && (re & (POLLIN | POLLHUP | POLLERR))) {
       if (!handle_message()) return end_connection();
-      // Replies go at once, without another round of poll.
-      if (child_.channel && !outbox_.empty() && !flush())
+      // What is due now goes at once, without another round of poll.
+      if (child_.channel && !outbox_.empty() && now_us() >= hold_until_us_ && !flush())
         return end_connection();
     }
   }
@@ -430,8 +475,8 @@ int Connection::run() {
 }  // namespace
 
 int run_connection(const config::Config& cfg, MonitorCore& core, Peer peer,
-                   PreauthPlacement preauth) {
-  Connection c(cfg, core, std::move(peer), preauth);
+                   PreauthPlacement preauth, const crypto::SecretBytes& delay_secret) {
+  Connection c(cfg, core, std::move(peer), preauth, delay_secret);
   return c.run();
 }
 

@@ -15,8 +15,6 @@ namespace lpsshd::monitor {
 
 namespace {
 
-constexpr int64_t kFailureDelayMs = 2000;
-
 class PamDriver {
  public:
   PamDriver(MonitorCore& core, Child from, int channel, int64_t deadline_ms)
@@ -78,7 +76,7 @@ class PamDriver {
 
 // Password, keyboard-interactive, or publickey account checks through PAM.
 Outcome run_pam_request(PamSession& pam, MonitorCore& core, Child from, int channel,
-                        const Outcome& request, int64_t deadline_ms) {
+                        const Outcome& request, int64_t deadline_ms, int64_t& reply_due_ms) {
   const int64_t started = monotonic_ms();
   PamDriver driver(core, from, channel, deadline_ms);
   PamOutcome r;
@@ -92,10 +90,8 @@ Outcome run_pam_request(PamSession& pam, MonitorCore& core, Child from, int chan
   if (!driver.pending_violation().empty())
     return Outcome::make(Outcome::Kind::kViolation, {}, driver.pending_violation());
   auto reply = core.pam_finished(r.ok, r.error, r.messages);
-  if (reply.kind != Outcome::Kind::kReply || core.phase() != Phase::kHandover) {
-    const int64_t wait = started + kFailureDelayMs - monotonic_ms();
-    if (wait > 0) usleep(static_cast<useconds_t>(wait * 1000));
-  }
+  const bool failed = reply.kind != Outcome::Kind::kReply || core.phase() != Phase::kHandover;
+  reply_due_ms = failed ? started + kPamFailureDelayMs : 0;
   return reply;
 }
 

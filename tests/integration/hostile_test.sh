@@ -16,9 +16,11 @@
 #
 # Besides violations: a child that floods requests and never reads the
 # replies is ended (preauth at LoginGraceTime, postauth after the monitor's
-# send deadline) while other connections keep working; a PTY the postauth
-# child let go of keeps its /dev/pts number until the monitor released it,
-# so a later PTY_RELEASE cannot touch another user's terminal.
+# send deadline) while other connections keep working; failed
+# authentication requests of every method take at least 5 ms, for known
+# and unknown users alike; a PTY the postauth child let go of keeps its
+# /dev/pts number until the monitor released it, so a later PTY_RELEASE
+# cannot touch another user's terminal.
 #
 # Each violation scenario must end with: the child gone (SIGKILLed by the
 # monitor: the hostile programs never exit by themselves), the monitor
@@ -306,6 +308,31 @@ expect_match "flood-unread: then Timeout before authentication" \
   "Timeout before authentication for 127\.0\.0\.1 port $fport\$" "$(cat "$LOG_C")"
 check_pre flood-control "$LOG_C" 'message KEX_INIT \(1\) in phase kex-ecdh: not allowed' \
   '^REPLY KEX_INIT_REPLY fds=0 ok=1'
+
+# --- failed authentication takes at least 5 ms, known user or not, every
+# method but "none" (daemon B: MaxAuthTries 1000, UsePAM no).
+run_scenarios "$PORT_B" 2 "timing-known=auth-timing $U $KEY" "timing-unknown=auth-timing lpt_nosuch_hos"
+# at_least_5ms NAME WHAT: every TIMING line for WHAT took >= 5000 us.
+at_least_5ms() {
+  local name=$1 what=$2 lines short
+  lines=$(grep "^TIMING $what " "$RES/$name")
+  if [ -z "$lines" ]; then not_ok "$name: $what timed" "$(cat "$RES/$name")"; return; fi
+  short=$(awk '$3 < 5000 {print $3}' <<<"$lines" | xargs)
+  if [ -z "$short" ]; then ok "$name: $what answered after >= 5 ms ($(awk '{print $3}' <<<"$lines" | xargs) us)"
+  else not_ok "$name: $what answered after >= 5 ms" "$lines"; fi
+}
+for t in timing-known timing-unknown; do
+  grep -q '^TIMING-DONE' "$RES/$t" || not_ok "$t: all requests answered" "$(cat "$RES/$t")"
+  at_least_5ms "$t" pubkey-query-unknown-key
+  at_least_5ms "$t" pubkey-signed-unknown-key
+  at_least_5ms "$t" password
+  expect_match "$t: the key is refused" '^TIMING pubkey-signed-unknown-key [0-9]+ AUTH_REPLY fds=0 result=failure' "$(cat "$RES/$t")"
+done
+at_least_5ms timing-known pubkey-query-authorized-key
+expect_match "timing-known: the authorized key is acceptable (PK_OK), after the same minimum time" \
+  '^TIMING pubkey-query-authorized-key [0-9]+ AUTH_REPLY fds=0 result=pk_ok' "$(cat "$RES/timing-known")"
+expect_match "timing: the none probe is not delayed (a plain failure)" \
+  '^TIMING none [0-9]+ AUTH_REPLY fds=0 result=failure' "$(cat "$RES/timing-unknown")"
 
 # An empty datagram is the end of the channel, not a violation: the monitor
 # ends the child and itself, and logs no audit line.
