@@ -42,7 +42,14 @@ ChildExitReport classify_child_exit(const ChildEnd& e) {
   else if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) >= 2 && !post)
     r.log.push_back(line(log::Level::kVerbose, "preauth child for %s port %u exited with status %d",
                          address, port, WEXITSTATUS(status)));
-  if (status >= 0 && WIFSIGNALED(status) && r.exit_code == 0) r.exit_code = lp::kExitCrash;
+  // Only a preauth child's crash, seccomp kill or protocol violation says
+  // something about the source address (an attack on the sandbox). The
+  // postauth child runs as the user, who may kill it (any signal, SIGSYS
+  // included) or make it break the protocol at will: that is the user's
+  // own session ending, and must not put a shared source address (a NAT)
+  // under the crash penalty.
+  if (post) r.exit_code = lp::kExitNormal;
+  else if (status >= 0 && WIFSIGNALED(status) && r.exit_code == 0) r.exit_code = lp::kExitCrash;
   if (post && e.phase != Phase::kClosed)
     r.log.push_back(line(log::Level::kInfo, "Disconnected from user %s %s port %u",
                          e.user_name.c_str(), address, port));

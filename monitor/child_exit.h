@@ -18,6 +18,8 @@ struct ChildEnd {
   Phase phase = Phase::kKexInit;  // the core's phase at that moment
   int failures = 0;               // failed authentication attempts
   int exit_code = 0;              // so far: 0, or kExitCrash after a violation
+                                  // (a postauth child's end is always kExitNormal:
+                                  // it is the user's, see classify_child_exit)
   std::string user_name;          // postauth: the logged-in user
   std::string user_for_log;       // preauth: MonitorCore::user_for_log()
   Peer peer;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "crypto/secret.h"
 #include "monitor/monitor_core.h"
 
 namespace lpsshd::monitor {
@@ -18,7 +19,9 @@ struct PreauthPlacement {
 // Runs the connection to its end. However it ends, its PTYs are logged out
 // and given back and the PAM session is closed. Returns the monitor's exit
 // code: a listener_protocol::ExitCode, or 1 if the loop itself failed.
+// delay_secret: for the per-user authentication failure delay
+// (failure_delay_secret() of the host key, monitor/auth_delay.h).
 int run_connection(const config::Config& cfg, MonitorCore& core, Peer peer,
-                   PreauthPlacement preauth);
+                   PreauthPlacement preauth, const crypto::SecretBytes& delay_secret);
 
 }  // namespace lpsshd::monitor

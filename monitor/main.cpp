@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "crypto/host_key_file.h"
 #include "log/log.h"
+#include "monitor/auth_delay.h"
 #include "monitor/children.h"
 #include "monitor/connection.h"
 #include "monitor/listener_config.h"
@@ -84,5 +85,6 @@ int main(int argc, char** argv) {
   monitor::SystemAuthBackend backend(cfg.authorized_keys_files, cfg.strict_modes, peer.address,
                                      monitor::access_rules_from_config(cfg));
   monitor::MonitorCore core(settings, host_key->key, backend, peer);
-  return monitor::run_connection(cfg, core, peer, preauth);
+  const auto delay_secret = monitor::failure_delay_secret(host_key->key.secret().span());
+  return monitor::run_connection(cfg, core, peer, preauth, delay_secret);
 }

@@ -164,6 +164,8 @@ class MonitorCore {
  public:
   // "USER" or "invalid user USER" (escaped) once a user is bound, else "".
   std::string user_for_log() const;
+  // The name the first auth request bound, as the client sent it.
+  const std::optional<std::string>& bound_user() const { return user_; }
 
  private:
 

@@ -15,8 +15,6 @@ namespace lpsshd::monitor {
 
 namespace {
 
-constexpr int64_t kFailureDelayMs = 2000;
-
 class PamDriver {
  public:
   PamDriver(MonitorCore& core, Child from, int channel, int64_t deadline_ms)
@@ -25,7 +23,7 @@ class PamDriver {
   // Relays PAM's question to the client through the preauth child and waits,
   // until the grace deadline, for exactly one answer message.
   std::optional<std::vector<crypto::SecretBytes>> ask_client(const monproto::KbdintQuery& q) {
-    if (!proc::send_datagram(channel_, core_.kbdint_query(q))) return std::nullopt;
+    if (!send_by_deadline(core_.kbdint_query(q))) return std::nullopt;
     pollfd p{channel_, POLLIN, 0};
     const int64_t left = deadline_ms_ - monotonic_ms();
     if (left <= 0 || poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX))) <= 0)
@@ -51,6 +49,22 @@ class PamDriver {
   const std::string& pending_violation() const { return pending_violation_; }
 
  private:
+  // A child that stopped reading its replies cannot stall the monitor
+  // beyond the deadline.
+  bool send_by_deadline(const std::vector<uint8_t>& m) {
+    while (true) {
+      switch (proc::try_send_datagram(channel_, m)) {
+        case proc::SendStatus::kSent: return true;
+        case proc::SendStatus::kError: return false;
+        case proc::SendStatus::kWouldBlock: break;
+      }
+      pollfd p{channel_, POLLOUT, 0};
+      const int64_t left = deadline_ms_ - monotonic_ms();
+      if (left <= 0 || poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX))) < 0)
+        return false;
+    }
+  }
+
   MonitorCore& core_;
   Child from_;
   int channel_;
@@ -62,7 +76,7 @@ class PamDriver {
 
 // Password, keyboard-interactive, or publickey account checks through PAM.
 Outcome run_pam_request(PamSession& pam, MonitorCore& core, Child from, int channel,
-                        const Outcome& request, int64_t deadline_ms) {
+                        const Outcome& request, int64_t deadline_ms, int64_t& reply_due_ms) {
   const int64_t started = monotonic_ms();
   PamDriver driver(core, from, channel, deadline_ms);
   PamOutcome r;
@@ -76,10 +90,8 @@ Outcome run_pam_request(PamSession& pam, MonitorCore& core, Child from, int chan
   if (!driver.pending_violation().empty())
     return Outcome::make(Outcome::Kind::kViolation, {}, driver.pending_violation());
   auto reply = core.pam_finished(r.ok, r.error, r.messages);
-  if (reply.kind != Outcome::Kind::kReply || core.phase() != Phase::kHandover) {
-    const int64_t wait = started + kFailureDelayMs - monotonic_ms();
-    if (wait > 0) usleep(static_cast<useconds_t>(wait * 1000));
-  }
+  const bool failed = reply.kind != Outcome::Kind::kReply || core.phase() != Phase::kHandover;
+  reply_due_ms = failed ? started + kPamFailureDelayMs : 0;
   return reply;
 }
 

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <security/pam_appl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +27,10 @@ int64_t monotonic_ms() {
 }
 
 namespace {
+// Debian 12's <sys/pidfd.h> lacks extern "C": the system calls directly.
+int open_pidfd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }  // close-on-exec
+void kill_pidfd(int fd) { syscall(SYS_pidfd_send_signal, fd, SIGKILL, nullptr, 0); }
+
 bool wait_readable(int fd, int64_t deadline_ms) {
   while (true) {
     const int64_t left = deadline_ms - monotonic_ms();
@@ -56,7 +61,13 @@ PamOutcome PamSession::finish(bool ok, std::string error) {
   return o;
 }
 
+void PamSession::kill_user() {
+  if (user_pidfd_) kill_pidfd(user_pidfd_.get());
+}
+
 void PamSession::kill() {
+  kill_user();
+  user_pidfd_.reset();
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
@@ -236,13 +247,37 @@ pid_t PamSession::spawn_user(const UserInfo& user, int max_sessions, int client_
   s.max_sessions = static_cast<uint32_t>(max_sessions);
   const int fds[3] = {client_fd, channel_fd, devnull.get()};
   auto r = run(pamproto::encode(s), fds, silent, deadline_ms);
-  if (!r || r->code != PAM_SUCCESS || r->pid == 0) return -1;
-  return static_cast<pid_t>(r->pid);
+  if (!r || r->code != PAM_SUCCESS || r->pid == 0 || r->pid > INT32_MAX) return -1;
+  const pid_t pid = static_cast<pid_t>(r->pid);
+  // The helper does not reap its child before kCloseSession (pam/main.cpp:
+  // SIGCHLD is left at its default), so while the helper lives the pid
+  // names the user's process, running or a zombie, and nothing else. Open
+  // the pidfd first, then check that the helper has not even exited yet
+  // (WNOWAIT: we reap it later): then the pidfd was opened while the pid
+  // could not have been reused, and every signal through it reaches the
+  // user's child or nobody. (Passing a pidfd from the helper would need the
+  // spawn code there to change; this needs only the no-reaping rule.)
+  proc::UniqueFd fd(open_pidfd(pid));
+  siginfo_t si{};
+  if (!fd || waitid(P_PID, static_cast<id_t>(pid_), &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+      si.si_pid != 0) {
+    // Not signalled: the pid may no longer be the user's. If the helper is
+    // gone, its parent-death signal has killed the child already.
+    log::error("PAM: cannot hold on to the session process %d", static_cast<int>(pid));
+    return -1;
+  }
+  user_pidfd_ = std::move(fd);
+  return pid;
 }
 
 void PamSession::close_session(int64_t deadline_ms) {
   if (!active()) return;
-  run(pamproto::encode(pamproto::Type::kCloseSession), {}, silent, deadline_ms);
+  // A postauth child that closed its channel is on its way out anyway; one
+  // that did not (a violation, SIGTERM) must not outlive its session.
+  kill_user();
+  auto r = run(pamproto::encode(pamproto::Type::kCloseSession), {}, silent, deadline_ms);
+  if (r && r->code != PAM_SUCCESS)
+    log::error("PAM: pam_close_session failed: %s", log::escape(r->message).c_str());
   for (int i = 0; i < 100 && pid_ > 0; ++i) {
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
     else usleep(10000);

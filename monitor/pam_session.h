@@ -52,11 +52,20 @@ class PamSession {
   PamOutcome account(const PamRequest& req, int64_t deadline_ms);
   // After authentication: pam_open_session; env receives PAM's environment.
   bool open_session(std::vector<std::string>& env, int64_t deadline_ms);
-  // Forks the postauth child in the helper (initgroups, pam_setcred, drop).
+  // Forks the postauth child in the helper (initgroups, pam_setcred, drop)
+  // and opens a pidfd for it (see kill_user).
   pid_t spawn_user(const UserInfo& user, int max_sessions, int client_fd, int channel_fd,
                    int64_t deadline_ms);
-  // pam_close_session and pam_end; waits for the helper to exit, then kills.
+  // SIGKILL for the user's postauth child, through its pidfd. The child is
+  // the helper's, not ours, so its pid alone could name another process
+  // once it has been reaped; a pidfd cannot. Safe to call more than once.
+  void kill_user();
+  // Ends the session as every way out of a connection must: the user's
+  // child is killed, then pam_setcred(PAM_DELETE_CRED), pam_close_session
+  // and pam_end run in the helper. A helper that does not answer by
+  // deadline_ms is killed. Waits for the helper to exit.
   void close_session(int64_t deadline_ms);
+  // Kills the user's child and the helper (no pam_close_session).
   void kill();
 
  private:
@@ -71,6 +80,7 @@ class PamSession {
   std::string service_, rhost_;
   pid_t pid_ = -1;
   proc::UniqueFd channel_;
+  proc::UniqueFd user_pidfd_;  // the postauth child the helper forked
   std::string pending_info_;  // PAM text shown with the next prompt (or as a banner)
   PamOutcome finish(bool ok, std::string error);
 };

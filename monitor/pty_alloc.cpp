@@ -38,10 +38,11 @@ std::optional<AllocatedPty> allocate_pty(uid_t uid, gid_t fallback_gid, std::str
   return p;
 }
 
-void release_pty(const std::string& name) {
-  // The node may already be gone (devpts removes it when the last
-  // descriptor closes); failure here is harmless.
-  if (chown(name.c_str(), 0, 0) == 0) chmod(name.c_str(), 0666);
+void give_back_pty(int slave) {
+  // Root's again, and nobody may open it: no 0666 as OpenSSH does, since the
+  // user's processes may still hold it and root's write(1)/wall have no need.
+  // Failure is harmless: the node goes away when the last descriptor closes.
+  if (fchown(slave, 0, 0) == 0) fchmod(slave, 0600);
 }
 
 }  // namespace lpsshd::monitor

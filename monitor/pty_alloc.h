@@ -1,7 +1,9 @@
 // PTY allocation for sessions, done by the monitor as root: the master is
 // opened with O_NOCTTY so it never becomes the monitor's controlling
 // terminal; the slave is given to the user (group tty, mode 0620) before the
-// descriptors go to the postauth child. Release gives the node back to root.
+// descriptors go to the postauth child. Release gives the terminal back to
+// root through the slave descriptor the monitor kept, never by its path: a
+// /dev/pts/N whose last descriptor closed may already be someone else's.
 #pragma once
 
 #include <sys/types.h>
@@ -20,7 +22,9 @@ struct AllocatedPty {
 
 std::optional<AllocatedPty> allocate_pty(uid_t uid, gid_t fallback_gid, std::string& error);
 
-// Only for a name this monitor allocated (the caller checks).
-void release_pty(const std::string& name);
+// Gives the terminal of `slave` (a descriptor from allocate_pty that the
+// monitor kept, so its index cannot have been reused) back to root, mode
+// 0600, through the descriptor. The caller then closes it.
+void give_back_pty(int slave);
 
 }  // namespace lpsshd::monitor

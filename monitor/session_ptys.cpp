@@ -1,15 +1,18 @@
 #include "monitor/session_ptys.h"
 
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
 #include <optional>
 
 #include "log/log.h"
 #include "monitor/protocol.h"
 #include "monitor/pty_alloc.h"
-#include "proc/fd_passing.h"
 
 namespace lpsshd::monitor {
 
-bool SessionPtys::allocate(int channel, const UserInfo& u, pid_t session_pid) {
+Outgoing SessionPtys::allocate(const UserInfo& u, pid_t session_pid) {
   monproto::PtyReply reply;
   std::optional<AllocatedPty> pty;
   std::string error;
@@ -17,28 +20,37 @@ bool SessionPtys::allocate(int channel, const UserInfo& u, pid_t session_pid) {
     pty = allocate_pty(u.uid, u.gid, error);
   else
     error = "too many PTYs for this connection (MaxSessions)";
+  proc::UniqueFd slave_copy;
+  if (pty) {
+    slave_copy.reset(fcntl(pty->slave.get(), F_DUPFD_CLOEXEC, 3));
+    if (!slave_copy) {
+      error = std::string("dup: ") + std::strerror(errno);
+      pty.reset();
+    }
+  }
   if (!pty) {
     log::error("session PTY for %s: %s", u.name.c_str(), error.c_str());
-    return proc::send_datagram(channel, monproto::encode(reply));
+    return Outgoing(monproto::encode(reply));
   }
   LoginRecord rec{u.name, u.uid, pty->name, session_pid, host_};
   reply.ok = true;
   reply.tty = pty->name;
   if (print_last_log_) reply.last_login = last_login_line(u.uid);
   record_login(rec);
-  held_[pty->name] = rec;
-  const int fds[2] = {pty->master.get(), pty->slave.get()};
-  // Our copies close when `pty` goes out of scope: only the user's process
-  // holds the terminal, so a vanished client means SIGHUP for the shell.
-  return proc::send_datagram(channel, monproto::encode(reply), fds);
+  std::vector<proc::UniqueFd> fds;
+  fds.push_back(std::move(pty->master));  // ours closes once sent
+  fds.push_back(std::move(slave_copy));
+  held_[pty->name] = Held{rec, std::move(pty->slave)};
+  return Outgoing(monproto::encode(reply), std::move(fds));
 }
 
 bool SessionPtys::release(const std::string& tty) {
   auto it = held_.find(tty);
   if (it == held_.end()) return false;
-  record_logout(it->second);
-  release_pty(tty);
-  held_.erase(it);
+  // Still ours: the slave we hold keeps the index from being reused.
+  record_logout(it->second.record);
+  give_back_pty(it->second.slave.get());
+  held_.erase(it);  // closes the slave
   return true;
 }
 

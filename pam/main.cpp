@@ -12,8 +12,11 @@
 #include <sodium.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdlib>
 #include <cstring>
@@ -97,6 +100,17 @@ std::vector<std::string> pam_env(pam_handle_t* pamh) {
   return env;
 }
 
+// Waits up to timeout_ms for every child to be reaped.
+void reap_children(int timeout_ms) {
+  for (int waited = 0;; waited += 10) {
+    const pid_t p = waitpid(-1, nullptr, WNOHANG);
+    if (p > 0) continue;
+    if (p < 0 && errno == EINTR) continue;
+    if (p < 0 || waited >= timeout_ms) return;  // ECHILD: none left
+    usleep(10000);
+  }
+}
+
 // pam_setcred's conversation in the user's child: nobody can answer there
 // (the monitor channel belongs to the helper, the client socket to the
 // session), so what a module says goes to the log and prompts fail.
@@ -152,8 +166,12 @@ int main(int argc, char** argv) {
   if (prctl(PR_SET_DUMPABLE, 0) != 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
       getppid() != monitor_pid || sodium_init() < 0)
     return 2;
-  // Exited postauth children are reaped by the kernel.
-  signal(SIGCHLD, SIG_IGN);
+  // The postauth child stays un-reaped until kCloseSession: while this
+  // process lives, its pid cannot be reused, so the monitor can open a
+  // pidfd for it and kill it without a race (monitor/pam_session.h). The
+  // default disposition also lets modules that fork (pam_exec) wait for
+  // their own children.
+  signal(SIGCHLD, SIG_DFL);
 
   pam_handle_t* pamh = nullptr;
   const struct pam_conv conv = {converse, nullptr};
@@ -215,6 +233,9 @@ int main(int argc, char** argv) {
       }
       case pamproto::Type::kCloseSession:
         if (!pamproto::decode_bare(buf, type)) return 3;
+        // The monitor has killed the user's child: reap it (bounded, it
+        // may be stuck in the kernel) so that the session closes after it.
+        reap_children(1000);
         pam_setcred(pamh, PAM_DELETE_CRED);
         rc = pam_close_session(pamh, 0);
         send_result(rc, pamh);

@@ -11,10 +11,12 @@ namespace {
 constexpr size_t kMaxFds = 4;
 }
 
-bool send_datagram(int sock, std::span<const uint8_t> data, std::span<const int> fds) {
+namespace {
+SendStatus send_with_flags(int sock, std::span<const uint8_t> data, std::span<const int> fds,
+                           int flags) {
   if (fds.size() > kMaxFds) {
     errno = EINVAL;
-    return false;
+    return SendStatus::kError;
   }
   iovec iov{const_cast<uint8_t*>(data.data()), data.size()};
   msghdr msg{};
@@ -32,10 +34,27 @@ bool send_datagram(int sock, std::span<const uint8_t> data, std::span<const int>
     std::memcpy(CMSG_DATA(c), fds.data(), fds.size() * sizeof(int));
   }
   for (;;) {
-    const ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    if (n >= 0) return static_cast<size_t>(n) == data.size();
-    if (errno != EINTR) return false;
+    const ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL | flags);
+    if (n >= 0) {
+      if (static_cast<size_t>(n) == data.size()) return SendStatus::kSent;
+      errno = EMSGSIZE;
+      return SendStatus::kError;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (flags & MSG_DONTWAIT) return SendStatus::kWouldBlock;
+      return SendStatus::kError;  // SO_SNDTIMEO ran out
+    }
+    if (errno != EINTR) return SendStatus::kError;
   }
+}
+}  // namespace
+
+bool send_datagram(int sock, std::span<const uint8_t> data, std::span<const int> fds) {
+  return send_with_flags(sock, data, fds, 0) == SendStatus::kSent;
+}
+
+SendStatus try_send_datagram(int sock, std::span<const uint8_t> data, std::span<const int> fds) {
+  return send_with_flags(sock, data, fds, MSG_DONTWAIT);
 }
 
 RecvStatus recv_datagram(int sock, size_t max_len, std::vector<uint8_t>& buf,

@@ -17,8 +17,16 @@ namespace lpsshd::proc {
 
 enum class RecvStatus { kOk, kClosed, kError, kViolation };
 
-// Sends one datagram; false on error (errno set).
+// Sends one datagram; false on error (errno set). Blocks while the peer's
+// queue is full.
 bool send_datagram(int sock, std::span<const uint8_t> data, std::span<const int> fds = {});
+
+enum class SendStatus { kSent, kWouldBlock, kError };
+
+// Like send_datagram, but never blocks: kWouldBlock when the datagram does
+// not fit now (poll for POLLOUT and try again); kError with errno set.
+SendStatus try_send_datagram(int sock, std::span<const uint8_t> data,
+                             std::span<const int> fds = {});
 
 // Receives one datagram into buf (resized to the datagram's length, at most
 // max_len). kViolation sets why.

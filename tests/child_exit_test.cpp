@@ -126,21 +126,47 @@ TEST(ChildExit, PostauthErrorExitIsNotLogged) {
   EXPECT_EQ(r.log[0].level, L::kInfo);
 }
 
-TEST(ChildExit, PostauthSeccompKillIsACrashAndADisconnect) {
+TEST(ChildExit, PostauthSeccompKillIsLoggedButNotACrash) {
+  // The user can send SIGSYS to their own postauth child: logged loudly,
+  // but no penalty for the source address.
   const auto r = classify_child_exit(postauth_end(signaled(SIGSYS)));
-  EXPECT_EQ(r.exit_code, lp::kExitCrash);
+  EXPECT_EQ(r.exit_code, lp::kExitNormal);
   EXPECT_EQ(r.log, (std::vector<LogLine>{
                        {L::kError, "postauth child for 192.0.2.7 port 2222 killed by the seccomp "
                                    "sandbox (SIGSYS): suspected compromise"},
                        {L::kInfo, "Disconnected from user alice 192.0.2.7 port 2222"}}));
 }
 
-TEST(ChildExit, PostauthAfterViolationIsNotADisconnect) {
+TEST(ChildExit, PostauthKilledByItsUserIsNotACrash) {
+  // kill -9 of one's own lpsshd-postauth (or a crash of it): the session
+  // ended; a shared source address (NAT) earns no crash penalty.
+  for (int sig : {SIGKILL, SIGSEGV, SIGABRT, SIGTERM}) {
+    const auto r = classify_child_exit(postauth_end(signaled(sig)));
+    EXPECT_EQ(r.exit_code, lp::kExitNormal) << "signal " << sig;
+    EXPECT_EQ(r.log, (std::vector<LogLine>{
+                         {L::kError, "postauth child for 192.0.2.7 port 2222 killed by signal " +
+                                         std::to_string(sig)},
+                         {L::kInfo, "Disconnected from user alice 192.0.2.7 port 2222"}}))
+        << "signal " << sig;
+  }
+}
+
+TEST(ChildExit, PostauthAfterViolationIsNotADisconnectNorACrash) {
+  // The violation was logged when it happened; the monitor's loop reports
+  // it as kExitCrash, but a postauth child is as hostile as its user, and
+  // the user is already authenticated: no penalty for the source.
   auto e = postauth_end(-1, Phase::kClosed);
   e.exit_code = lp::kExitCrash;
   const auto r = classify_child_exit(e);
-  EXPECT_EQ(r.exit_code, lp::kExitCrash);
+  EXPECT_EQ(r.exit_code, lp::kExitNormal);
   EXPECT_TRUE(r.log.empty());
+}
+
+TEST(ChildExit, PreauthViolationAndCrashStillEarnThePenalty) {
+  auto v = preauth_end(-1, Phase::kClosed);
+  v.exit_code = lp::kExitCrash;
+  EXPECT_EQ(classify_child_exit(v).exit_code, lp::kExitCrash);
+  EXPECT_EQ(classify_child_exit(preauth_end(signaled(SIGKILL))).exit_code, lp::kExitCrash);
 }
 
 }  // namespace

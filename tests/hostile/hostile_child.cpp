@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <sodium.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -338,6 +339,65 @@ void play(const Args& a, const std::string& server_version,
       receive();
     }
     say("FLOOD-DONE");
+  } else if (n == "flood-unread") {
+    // args: USER. Every kind of auth request, as often as the state table
+    // allows (128 each), without reading a single reply: the replies fill
+    // the socket buffer long before the table's bounds are reached.
+    run_kex(server_version);
+    const std::string user = a.arg(0);
+    auto k = crypto::Ed25519Key::generate();
+    const std::string pw = "not-the-password";
+    std::vector<std::vector<uint8_t>> reqs = {
+        monproto::encode(monproto::AuthNoneRequest{user}),
+        monproto::encode(monproto::AuthPubkeyRequest{user, std::string(crypto::kEd25519Name),
+                                                     k.public_blob(), false, {}}),
+        monproto::encode(monproto::AuthPasswordRequest{
+            user, crypto::SecretBytes(std::span<const uint8_t>(
+                      reinterpret_cast<const uint8_t*>(pw.data()), pw.size()))}),
+        monproto::encode(monproto::AuthKbdintRequest{user})};
+    say("FLOODING " + std::to_string(reqs.size() * 128));
+    for (const auto& r : reqs)
+      for (int i = 0; i < 128; ++i)
+        if (!proc::send_datagram(kMonitorFd, r)) give_up("send: " + std::string(strerror(errno)));
+    say("SENT all");
+    hang();
+  } else if (n == "auth-timing") {
+    // args: USER [KEYFILE]. How long the monitor takes to answer each
+    // request (microseconds from the send to the reply): TIMING <what> <us> <reply>.
+    run_kex(server_version);
+    const std::string user = a.arg(0);
+    auto timed = [](const std::string& what, const std::vector<uint8_t>& req) {
+      timespec t0, t1;
+      clock_gettime(CLOCK_MONOTONIC, &t0);
+      if (!proc::send_datagram(kMonitorFd, req)) give_up("send: " + std::string(strerror(errno)));
+      std::vector<uint8_t> buf;
+      std::vector<proc::UniqueFd> fds;
+      std::string why;
+      if (proc::recv_datagram(kMonitorFd, monproto::kMaxMessage, buf, fds, why) != proc::RecvStatus::kOk)
+        give_up("no reply to " + what);
+      clock_gettime(CLOCK_MONOTONIC, &t1);
+      const long us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+      say("TIMING " + what + " " + std::to_string(us) + " " + describe(buf, fds.size()));
+    };
+    timed("none", monproto::encode(monproto::AuthNoneRequest{user}));
+    auto k = crypto::Ed25519Key::generate();
+    const std::string alg(crypto::kEd25519Name);
+    for (int i = 1; i <= 3; ++i) {
+      timed("pubkey-query-unknown-key", monproto::encode(monproto::AuthPubkeyRequest{user, alg, k.public_blob(), false, {}}));
+      std::vector<uint8_t> junk(32, 1);
+      timed("pubkey-signed-unknown-key",
+            monproto::encode(monproto::AuthPubkeyRequest{user, alg, k.public_blob(), true, k.sign_blob(junk)}));
+      const std::string pw = "not-the-password";
+      timed("password", monproto::encode(monproto::AuthPasswordRequest{
+                            user, crypto::SecretBytes(std::span<const uint8_t>(
+                                      reinterpret_cast<const uint8_t*>(pw.data()), pw.size()))}));
+      if (key)
+        timed("pubkey-query-authorized-key",
+              monproto::encode(monproto::AuthPubkeyRequest{user, alg, key->key.public_blob(), false, {}}));
+    }
+    say("TIMING-DONE");
+    // Claiming success ends it.
+    send_bytes("HANDOVER", monproto::encode(monproto::HandoverRequest{5, 5, {}}));
   } else {
     give_up("unknown scenario " + n);
   }
@@ -396,7 +456,8 @@ int main(int argc, char** argv) {
   // The user's key (for the signature scenarios) is read while still root,
   // then the ids the real child would run as are taken for good.
   std::optional<crypto::PrivateKeyFile> key;
-  if (a.name == "badsig" || a.name == "handover-seq0" || a.name == "handover-readahead") {
+  if (a.name == "badsig" || a.name == "handover-seq0" || a.name == "handover-readahead" ||
+      (a.name == "auth-timing" && !a.arg(1).empty())) {
     key = load_key(a.arg(1));
     if (!key) give_up("cannot read key " + a.arg(1));
   }

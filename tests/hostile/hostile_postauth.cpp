@@ -14,6 +14,10 @@
 //       REPLY <type> <fields>    a message from the monitor
 //       SENT <what>              about to send <what>
 //       HOLDING <ttys>           (pty-flood) waiting for ~/.lpsshd-hostile-go
+//       LET-GO <tty>             (pty-let-go) closed both descriptors of its
+//                                PTY; waiting for ~/.lpsshd-hostile-go
+//       FLOODING <n>             (pty-flood-unread) about to send n requests
+//                                without reading a reply
 //       CLOSED / ERROR <why>
 // It first plays the real start (POSTAUTH_READY, then TRANSPORT_STATE and
 // SESSION_SETTINGS), then the scenario, then waits forever: if its pid
@@ -160,6 +164,37 @@ void pty_flood(int count) {
   }
 }
 
+void await_go() {
+  const std::string go = g_home + "/.lpsshd-hostile-go";
+  for (int w = 0; w < 1200 && !exists(go); ++w) usleep(50000);
+}
+
+// A PTY, both of its descriptors closed at once (so its /dev/pts index is
+// free for the next terminal anyone opens, unless the monitor kept one),
+// then, once the harness has had another user log in, PTY_RELEASE for it.
+void pty_let_go() {
+  send_bytes("PTY_REQUEST", monproto::encode(monproto::PtyRequest{}));
+  auto r = receive();
+  monproto::PtyReply p;
+  if (!monproto::decode(r.msg, p) || !p.ok || r.fds.size() != monproto::PtyReply::kFds)
+    give_up("no PTY granted");
+  r.fds.clear();
+  say("LET-GO " + p.tty);
+  await_go();
+  send_bytes("PTY_RELEASE " + p.tty, monproto::encode(monproto::PtyRelease{p.tty}));
+}
+
+// Requests without ever reading a reply: the replies fill the socket
+// buffer, and a monitor that blocked on a send would stall for good.
+void pty_flood_unread(int count) {
+  say("FLOODING " + std::to_string(count));
+  const auto req = monproto::encode(monproto::PtyRequest{});
+  for (int i = 1; i <= count; ++i)
+    if (!proc::send_datagram(kMonitorFd, req)) give_up("send: " + std::string(strerror(errno)));
+  say("SENT all " + std::to_string(count));
+  hang();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -226,6 +261,10 @@ int main(int argc, char** argv) {
     send_bytes("POSTAUTH_READY again", monproto::encode(monproto::PostauthReady{}));
   } else if (name == "pty-flood") {
     pty_flood(args.empty() ? 1025 : std::atoi(args[0].c_str()));
+  } else if (name == "pty-let-go") {
+    pty_let_go();
+  } else if (name == "pty-flood-unread") {
+    pty_flood_unread(args.empty() ? 1024 : std::atoi(args[0].c_str()));
   } else {
     give_up("unknown scenario " + name);
   }

@@ -14,6 +14,14 @@
 # reads back what the child saw.  Postauth scenarios: the real ssh client
 # logs in with a key; the scenario is read from a file in the user's home.
 #
+# Besides violations: a child that floods requests and never reads the
+# replies is ended (preauth at LoginGraceTime, postauth after the monitor's
+# send deadline) while other connections keep working; failed
+# authentication requests of every method take at least 5 ms, for known
+# and unknown users alike; a PTY the postauth child let go of keeps its
+# /dev/pts number until the monitor released it, so a later PTY_RELEASE
+# cannot touch another user's terminal.
+#
 # Each violation scenario must end with: the child gone (SIGKILLed by the
 # monitor: the hostile programs never exit by themselves), the monitor
 # gone, exactly one "protocol violation" audit line naming the message,
@@ -35,6 +43,9 @@ U=lpt_hos1
 add_user "$U"
 U_UID=$(id -u "$U")
 U_HOME=$(home_of "$U")
+# Another user, with a real session next to the hostile ones.
+U2=lpt_hos2
+add_user "$U2"
 
 # Every daemon here: one log line per event we count, no penalties or
 # random early drop for the many short connections from 127.0.0.1.
@@ -158,8 +169,20 @@ T_PRE=$SECONDS
 start_from "$HBIN" "${COMMON[@]}"
 PORT_A=$PORT LOG_A=$LOG DPID_A=$DPID
 start_from "$HBIN" "${COMMON[@]}" "MaxAuthTries 1000"
-PORT_B=$PORT LOG_B=$LOG
-echo "# hostile preauth: daemon A port $PORT_A (MaxAuthTries 6), B port $PORT_B (MaxAuthTries 1000)"
+PORT_B=$PORT LOG_B=$LOG DPID_B=$DPID
+start_from "$HBIN" "${COMMON[@]}" "MaxAuthTries 1000" "LoginGraceTime 4"
+PORT_C=$PORT LOG_C=$LOG DPID_C=$DPID
+echo "# hostile preauth: daemon A port $PORT_A (MaxAuthTries 6), B port $PORT_B (MaxAuthTries 1000), C port $PORT_C (LoginGraceTime 4)"
+
+# --- a child that floods requests and never reads a reply (daemon C): the
+# replies fill its socket buffer; the monitor must not block on a send, and
+# ends the connection at LoginGraceTime. Started first, checked later.
+T_FLOOD=$SECONDS
+( run_scenarios "$PORT_C" 1 "flood-unread=flood-unread $U"; echo $((SECONDS - T_FLOOD)) >"$RES/flood-unread.s" ) &
+FLOOD_JOB=$!
+# While it is stuck, another connection to the same daemon is served.
+sleep 2
+run_scenarios "$PORT_C" 1 "flood-control=kexinit-twice"
 
 # --- every message type first in phase kexinit, KEX_INIT (1) excepted.
 name_of() {
@@ -275,6 +298,49 @@ check_pre none-flood-b "$LOG_B" 'message AUTH_NONE \(3\) in phase auth: allowed 
 expect_eq "none-flood MaxAuthTries 1000: 128 failure replies" \
   128 "$(grep -c '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0' "$RES/none-flood-b")"
 
+# --- the flood without reading (started at the top on daemon C)
+wait "$FLOOD_JOB"
+f=$RES/flood-unread
+fport=$(field flood-unread PORT)
+expect_match "flood-unread: the child flooded" '^SENT all$|^FLOODING ' "$(cat "$f")"
+expect_eq "flood-unread: client connection closed by the server (not the client's timeout)" EOF "$(tail -n 1 "$f")"
+fs=$(cat "$RES/flood-unread.s" 2>/dev/null || echo 99)
+if [ "$fs" -le 8 ]; then ok "flood-unread: ended after ${fs} s (LoginGraceTime 4)"
+else not_ok "flood-unread: ended at LoginGraceTime 4" "took ${fs} s"; fi
+check_gone flood-unread "$(pid_of flood-unread)" "$(mon_of flood-unread)"
+wait_for 5 file_has "$LOG_C" "Timeout before authentication for 127\.0\.0\.1 port $fport\$"
+expect_match "flood-unread: logged as a child that stopped reading" \
+  "preauth child for 127\.0\.0\.1 port $fport stopped reading the monitor's replies; killing it" "$(cat "$LOG_C")"
+expect_match "flood-unread: then Timeout before authentication" \
+  "Timeout before authentication for 127\.0\.0\.1 port $fport\$" "$(cat "$LOG_C")"
+check_pre flood-control "$LOG_C" 'message KEX_INIT \(1\) in phase kex-ecdh: not allowed' \
+  '^REPLY KEX_INIT_REPLY fds=0 ok=1'
+
+# --- failed authentication takes at least 5 ms, known user or not, every
+# method but "none" (daemon B: MaxAuthTries 1000, UsePAM no).
+run_scenarios "$PORT_B" 2 "timing-known=auth-timing $U $KEY" "timing-unknown=auth-timing lpt_nosuch_hos"
+# at_least_5ms NAME WHAT: every TIMING line for WHAT took >= 5000 us.
+at_least_5ms() {
+  local name=$1 what=$2 lines short
+  lines=$(grep "^TIMING $what " "$RES/$name")
+  if [ -z "$lines" ]; then not_ok "$name: $what timed" "$(cat "$RES/$name")"; return; fi
+  short=$(awk '$3 < 5000 {print $3}' <<<"$lines" | xargs)
+  if [ -z "$short" ]; then ok "$name: $what answered after >= 5 ms ($(awk '{print $3}' <<<"$lines" | xargs) us)"
+  else not_ok "$name: $what answered after >= 5 ms" "$lines"; fi
+}
+for t in timing-known timing-unknown; do
+  grep -q '^TIMING-DONE' "$RES/$t" || not_ok "$t: all requests answered" "$(cat "$RES/$t")"
+  at_least_5ms "$t" pubkey-query-unknown-key
+  at_least_5ms "$t" pubkey-signed-unknown-key
+  at_least_5ms "$t" password
+  expect_match "$t: the key is refused" '^TIMING pubkey-signed-unknown-key [0-9]+ AUTH_REPLY fds=0 result=failure' "$(cat "$RES/$t")"
+done
+at_least_5ms timing-known pubkey-query-authorized-key
+expect_match "timing-known: the authorized key is acceptable (PK_OK), after the same minimum time" \
+  '^TIMING pubkey-query-authorized-key [0-9]+ AUTH_REPLY fds=0 result=pk_ok' "$(cat "$RES/timing-known")"
+expect_match "timing: the none probe is not delayed (a plain failure)" \
+  '^TIMING none [0-9]+ AUTH_REPLY fds=0 result=failure' "$(cat "$RES/timing-unknown")"
+
 # An empty datagram is the end of the channel, not a violation: the monitor
 # ends the child and itself, and logs no audit line.
 f=$RES/empty
@@ -291,11 +357,12 @@ expect_match "empty: the end of the connection is logged" \
 
 no_privileged_effect "preauth scenarios" "$HBIN"
 expect_eq "no user process ever ran" "" "$(user_procs)"
-expect_no_match "no session was started" "Disconnected from user|session PTY" "$(cat "$LOG_A" "$LOG_B")"
-expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG_A" "$LOG_B")"
+expect_no_match "no session was started" "Disconnected from user|session PTY" "$(cat "$LOG_A" "$LOG_B" "$LOG_C")"
+expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG_A" "$LOG_B" "$LOG_C")"
 if pid_alive "$DPID_A"; then ok "listener survives"; else not_ok "listener survives"; fi
 stop_daemon "$DPID_A"
-stop_daemon
+stop_daemon "$DPID_B"
+stop_daemon "$DPID_C"
 echo "# preauth mode: $((SECONDS - T_PRE))s"
 
 # ================================================================= postauth mode
@@ -351,6 +418,100 @@ finish_post() {
   expect_eq "$name: no PTY left" "" "$(user_ptys)"
 }
 
+# monitor_ptys PID: the /dev/ptmx and /dev/pts/N descriptors PID holds, sorted.
+# A slave whose master was closed shows as "/dev/pts/N (deleted)": devpts
+# removes the node then, but keeps the number until the last descriptor goes.
+monitor_ptys() {
+  for l in /proc/"$1"/fd/*; do readlink "$l"; done 2>/dev/null | grep -E '^/dev/(ptmx|pts/)' |
+    sed 's/ (deleted)$//' | sort
+}
+
+# end_post NAME: ends a scenario that is no violation: the hostile child is
+# killed from outside, the monitor must end and leave no PTY behind.
+end_post() {
+  local pid mon
+  pid=$(post_field 1) mon=$(post_field 2)
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  wait_for 10 pid_gone "$mon" || not_ok "$1: monitor $mon ends after its child"
+  wait_for 30 pid_gone "$SSH_BG" || not_ok "$1: ssh client still connected"
+  wait_for 5 test -z "$(user_ptys)"
+  expect_eq "$1: no PTY left" "" "$(user_ptys)"
+}
+
+# --- A PTY the postauth child let go of (both descriptors closed), then
+# released with PTY_RELEASE after another user got a terminal: that
+# terminal stays the other user's (owner, mode, utmp), because the monitor
+# keeps the slave, so the number cannot have gone to anyone else.
+[ -e /var/run/utmp ] || install -m 664 -g utmp /dev/null /var/run/utmp
+U2_UID=$(id -u "$U2")
+H_PORT=$PORT H_LOG=$LOG H_DPID=$DPID
+start_daemon "PerSourcePenalties no" "UsePAM no"
+R_PORT=$PORT R_DPID=$DPID
+PORT=$H_PORT LOG=$H_LOG DPID=$H_DPID
+echo "[127.0.0.1]:$H_PORT $(cut -d' ' -f1,2 "$HOSTKEY.pub")" >>"$KNOWN_HOSTS"
+who_has_u2() { who | awk -v u="$U2" -v l="$1" '$1 == u && $2 == l' | grep -qF '(127.0.0.1)'; }
+u2_tty() { tr -d '\r' <"$TMP/u2.out" 2>/dev/null | grep -m1 -E '^/dev/pts/[0-9]+$'; }
+if start_post pty-let-go pty-let-go && wait_for 15 file_has "$RESULT" '^LET-GO /dev/pts/[0-9]+$'; then
+  H_TTY=$(sed -n 's/^LET-GO //p' "$RESULT")
+  H_MON=$(post_field 2)
+  expect_eq "pty-let-go: the child closed its copies; the monitor still holds the slave, no master" \
+    "$H_TTY" "$(monitor_ptys "$H_MON" | xargs)"
+  PORT=$R_PORT
+  SSH_TIMEOUT=60 ssh_bg "$TMP/u2.out" -tt "$U2" 'tty; sleep 30'
+  U2_BG=$BG_PID
+  PORT=$H_PORT
+  if wait_for 15 u2_tty; then
+    U2_TTY=$(u2_tty)
+    echo "# hostile child's PTY $H_TTY, $U2's $U2_TTY"
+    expect_eq "pty-let-go: $U2's terminal is not the one the hostile child let go of" "different" \
+      "$([ "$U2_TTY" != "$H_TTY" ] && echo different || echo "same $U2_TTY")"
+    wait_for 5 who_has_u2 "${U2_TTY#/dev/}" || not_ok "pty-let-go: who lists $U2 before the release" "$(who)"
+    touch "$GO"
+    wait_for 10 file_has "$RESULT" '^SENT PTY_RELEASE ' || not_ok "pty-let-go: PTY_RELEASE sent"
+    # The monitor gives its PTY back: its slave is closed.
+    wait_for 5 test -z "$(monitor_ptys "$H_MON")"
+    expect_eq "pty-let-go: after the release the monitor holds no PTY descriptor" "" "$(monitor_ptys "$H_MON")"
+    expect_eq "pty-let-go: $U2's terminal still belongs to $U2, crw--w----" "$U2_UID crw--w----" \
+      "$(stat -c '%u %A' "$U2_TTY" 2>&1)"
+    if who_has_u2 "${U2_TTY#/dev/}"; then ok "pty-let-go: who still lists $U2 on ${U2_TTY#/dev/}"
+    else not_ok "pty-let-go: who still lists $U2 on ${U2_TTY#/dev/}" "who says: $(who)"; fi
+    # devpts removed the released PTY's node when the child closed its
+    # master; if it is there at all, it is root's and nobody else's.
+    expect_match "pty-let-go: the released PTY is gone or root's, crw-------" '^(gone|0 crw-------)$' \
+      "$(stat -c '%u %A' "$H_TTY" 2>/dev/null || echo gone)"
+  else
+    not_ok "pty-let-go: $U2 logged in with a PTY" "$(cat "$TMP/u2.out")"
+  fi
+  kill -TERM "$U2_BG" 2>/dev/null
+  end_post pty-let-go
+  expect_eq "pty-let-go: no violation logged" "" "$(violation_lines "$LOG" postauth "$(post_field 3)")"
+fi
+stop_daemon "$R_DPID"
+
+# --- requests without reading a reply: the monitor's replies fill the
+# child's socket buffer; the monitor must not block on the send, and ends
+# the connection after its send deadline (10 s). Other connections work
+# meanwhile.
+if start_post pty-flood-unread "pty-flood-unread 1024"; then
+  FU_PORT=$(post_field 3)
+  T_FU=$SECONDS
+  wait_for 10 file_has "$RESULT" '^FLOODING ' || not_ok "pty-flood-unread: the child floods"
+  sleep 2
+  out=$(timeout 10 ssh-keyscan -p "$PORT" -t ed25519 127.0.0.1 2>/dev/null)
+  expect_match "pty-flood-unread: meanwhile another connection to the daemon gets its key exchange done" \
+    '^\[127\.0\.0\.1\]:[0-9]+ ssh-ed25519 ' "$out"
+  if wait_for 20 file_has "$LOG" "postauth child for 127\.0\.0\.1 port $FU_PORT stopped reading the monitor's replies; killing it"; then
+    ok "pty-flood-unread: ended, logged as a child that stopped reading ($((SECONDS - T_FU)) s)"
+  else
+    not_ok "pty-flood-unread: ended within the send deadline" "$(tail -n 3 "$RESULT")"
+  fi
+  expect_no_match "pty-flood-unread: the child never got past the stuck buffer" '^SENT all' "$(cat "$RESULT")"
+  check_gone pty-flood-unread "$(post_field 1)" "$(post_field 2)"
+  wait_for 30 pid_gone "$SSH_BG" || not_ok "pty-flood-unread: ssh client still connected"
+  wait_for 5 test -z "$(user_ptys)"
+  expect_eq "pty-flood-unread: no PTY left" "" "$(user_ptys)"
+fi
+
 # The message must be named too: the monitor knows it was a PTY_RELEASE in
 # phase postauth.
 start_post pty-release "pty-release-foreign /dev/pts/0" &&
@@ -376,9 +537,11 @@ pty_flood() {
     expect_eq "pty-flood: the user holds exactly MaxSessions PTYs" 2 "$(grep -c . <<<"$held")"
     expect_eq "pty-flood: they are the ones reported" \
       "$(sed -n 's/^HOLDING //p' "$RESULT" | tr ' ' '\n' | sort | xargs)" "$(xargs <<<"$held")"
-    # The monitor sent the descriptors and closed its copies.
-    mon_ptys=$(for l in /proc/"$mon"/fd/*; do readlink "$l"; done 2>/dev/null | grep -E '^/dev/(ptmx|pts/)')
-    expect_eq "pty-flood: the monitor holds no PTY descriptor" "" "$mon_ptys"
+    # The monitor sent the descriptors and kept one slave per PTY (so that
+    # their numbers cannot be reused before it gives them back), no master.
+    mon_ptys=$(monitor_ptys "$mon")
+    expect_eq "pty-flood: the monitor holds exactly the slaves of the PTYs it granted, no master" \
+      "$(sed -n 's/^HOLDING //p' "$RESULT" | tr ' ' '\n' | sort | xargs)" "$(xargs <<<"$mon_ptys")"
   else
     not_ok "pty-flood: reached HOLDING" "$(cat "$RESULT")"
   fi
