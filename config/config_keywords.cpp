@@ -278,7 +278,6 @@ struct BannerNone {
 // shell sees the administrator's quoting (sshd does the same); "none" is
 // no forced command.
 struct ForceCommandSpec {
-  static constexpr size_t kMaxCommand = 4096;
   static bool apply(std::string_view, Args args, Config& cfg, bool first, std::string& why) {
     if (!arity(args, 1, kUnlimitedArgs, why)) return false;
     if (first) cfg.force_command = args.raw == "none" ? "" : std::string(args.raw);
