@@ -99,6 +99,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--bulk-mib", type=int, default=1024)
     ap.add_argument("--bulk-rounds", type=int, default=3)
+    ap.add_argument("--lpsshd-option", action="append", default=[],
+                    help="an extra lpsshd_config line, e.g. 'RekeyAfterAuth no' (repeatable)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root")
@@ -128,6 +130,8 @@ def main():
         lp_port, os_port = free_port(), free_port()
         lp_cfg = os.path.join(tmp, "lpsshd_config")
         with open(lp_cfg, "w") as f:
+            for line in args.lpsshd_option:
+                f.write(line + "\n")
             f.write(f"HostKey {tmp}/lp_host\nListenAddress 127.0.0.1\nLogLevel {os.environ.get('LPBENCH_LOGLEVEL', 'ERROR')}\n")
         run([os.path.join(args.bindir, "lpsshd"), "-A", "-f", lp_cfg])
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{tmp}/os_host"])
