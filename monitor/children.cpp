@@ -1,7 +1,6 @@
 #include "monitor/children.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "proc/spawn.h"
+#include "proc/user_child.h"
 
 namespace lpsshd::monitor {
 
@@ -34,19 +34,6 @@ std::optional<ChildProcess> start(proc::SpawnSpec spec, int client_fd, Pair pair
   const pid_t pid = proc::spawn(spec);
   if (pid < 0) return std::nullopt;
   return ChildProcess{pid, std::move(pair.mine)};
-}
-
-// Runs in the forked child before exec: the user's groups and core-dump
-// limit. The uid and gid are left to lpsshd-postauth, which is exec'd as
-// root and drops itself (postauth/privilege_drop.h), so no process of the
-// user can trace it while it starts.
-bool prepare_user_child(const UserInfo& u) {
-  rlimit core;
-  if (getrlimit(RLIMIT_CORE, &core) == 0) {
-    core.rlim_cur = std::min(g_user_core_soft, core.rlim_max);
-    setrlimit(RLIMIT_CORE, &core);
-  }
-  return initgroups(u.name.c_str(), u.gid) == 0;
 }
 }  // namespace
 
@@ -78,7 +65,11 @@ std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, 
   spec.argv = {"lpsshd-postauth", "-m", std::to_string(getpid()), "-s",
                std::to_string(max_sessions), "-u", std::to_string(user.uid),
                "-g", std::to_string(user.gid)};
-  spec.before_exec = [&user] { return prepare_user_child(user); };
+  // The ids are left to lpsshd-postauth, exec'd as root: it drops itself
+  // (postauth/privilege_drop.h), so no process of the user can trace it.
+  spec.before_exec = [&user] {
+    return proc::prepare_user_child(user.name, user.gid, g_user_core_soft);
+  };
   return start(std::move(spec), client_fd, std::move(*pair));
 }
 

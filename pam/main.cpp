@@ -27,6 +27,7 @@
 #include "pam/pam_protocol.h"
 #include "proc/fd_passing.h"
 #include "proc/spawn.h"
+#include "proc/user_child.h"
 
 using namespace lpsshd;
 
@@ -132,12 +133,7 @@ int log_converse(int n, const struct pam_message** msg, struct pam_response** re
 // lpsshd-postauth is exec'd as root and drops to the user itself
 // (postauth/privilege_drop.h).
 bool prepare_user_child(pam_handle_t* pamh, const pamproto::SpawnUser& u, rlim_t core_soft) {
-  rlimit core;
-  if (getrlimit(RLIMIT_CORE, &core) == 0) {
-    core.rlim_cur = core_soft < core.rlim_max ? core_soft : core.rlim_max;
-    setrlimit(RLIMIT_CORE, &core);
-  }
-  if (initgroups(u.name.c_str(), u.gid) != 0) return false;
+  if (!proc::prepare_user_child(u.name, u.gid, core_soft)) return false;
   const struct pam_conv to_log = {log_converse, const_cast<char*>(u.name.c_str())};
   if (pam_set_item(pamh, PAM_CONV, &to_log) != PAM_SUCCESS) return false;
   return pam_setcred(pamh, PAM_ESTABLISH_CRED) == PAM_SUCCESS;
