@@ -252,6 +252,18 @@ sleep 0.5
 check "inject-after-auth: the injected command did not run" test ! -e "$UHOME/injected"
 expect_log "inject-after-auth: logged in, then disconnected" "$M" \
   "Disconnected from user $U 127\.0\.0\.1 port $CPORT\$"
+# hold-flood: the window holds at most 64 messages; the 65th ends the
+# connection (postauth/transport.h kMaxHeldMessages), 64 are held.
+flood() {
+  OUT=$(RAW_SSH_USER=$U RAW_SSH_KEY=$(key_of "$U") timeout -k 2 40 "$RAW" 127.0.0.1 "$PORT" hold-flood "$1" 2>&1)
+  RC=$?
+}
+flood 65
+expect_eq "hold-flood 65: the connection is ended (client verdict)" 0 "$RC"
+expect_match "hold-flood 65: closed by the server" '^(CLOSED|DISCONNECT)' "$OUT"
+flood 64
+expect_eq "hold-flood 64 (control): held, not ended" 1 "$RC"
+expect_match "hold-flood 64 (control): the server waits for the exchange" 'TIMEOUT' "$OUT"
 stop_daemon
 # Positive control: the same injection with RekeyAfterAuth no runs.
 start_daemon "${COMMON[@]}" "RekeyAfterAuth no"

@@ -34,6 +34,9 @@
 //                                $RAW_SSH_INJECT behind it in one write,
 //                                under the first keys: the channel is never
 //                                confirmed and the connection ends
+//   hold-flood [N]               the same login with N (65) CHANNEL_OPENs
+//                                behind it, the server's KEXINIT never
+//                                answered: the connection ends
 //
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
@@ -628,12 +631,13 @@ Verdict big_packet(Peer& p) {
 // server answers USERAUTH_SUCCESS, starts a key exchange, and ends the
 // connection without ever confirming the channel. (With RekeyAfterAuth no
 // the command runs: the harness's positive control.)
-Verdict inject_after_auth(Peer& p) {
+// Logs in as $RAW_SSH_USER with the key in $RAW_SSH_KEY and puts `behind`
+// right after the final (signed) USERAUTH_REQUEST, in the same write, under
+// the first exchange's keys. Empty `why` on success.
+std::string login_with_packets_behind(Peer& p, const std::vector<std::vector<uint8_t>>& behind) {
   const char* user = std::getenv("RAW_SSH_USER");
   const char* key_path = std::getenv("RAW_SSH_KEY");
-  const char* command = std::getenv("RAW_SSH_INJECT");
-  if (user == nullptr || key_path == nullptr || command == nullptr)
-    return {false, "RAW_SSH_USER, RAW_SSH_KEY and RAW_SSH_INJECT are needed"};
+  if (user == nullptr || key_path == nullptr) return "RAW_SSH_USER and RAW_SSH_KEY are needed";
   std::string text, error;
   if (FILE* f = std::fopen(key_path, "r")) {
     char buf[4096];
@@ -642,10 +646,10 @@ Verdict inject_after_auth(Peer& p) {
     std::fclose(f);
   }
   auto key = crypto::parse_openssh_private_key(text, error);
-  if (!key) return {false, "cannot read " + std::string(key_path) + ": " + error};
+  if (!key) return "cannot read " + std::string(key_path) + ": " + error;
   Session s;
-  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
-  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  if (!full_kex(p, s, Plan{})) return "key exchange failed";
+  if (!service_accept(p)) return "no SERVICE_ACCEPT";
   // RFC 4252 7: the signature covers session id and the request.
   const auto blob = key->key.public_blob();
   wire::Writer sd;
@@ -655,13 +659,26 @@ Verdict inject_after_auth(Peer& p) {
   auth.u8(ssh::kUserauthRequest).string(user).string("ssh-connection").string("publickey");
   auth.boolean(true).string(crypto::kEd25519Name).string(blob);
   auth.string(key->key.sign_blob(sd.bytes()));
+  std::vector<uint8_t> out;
+  p.encoder().encode(auth.bytes(), out);
+  for (const auto& m : behind) p.encoder().encode(m, out);
+  p.write_all(out);
+  return "";
+}
+
+std::vector<uint8_t> session_open(uint32_t sender) {
   wire::Writer open;
-  open.u8(ssh::kChannelOpen).string("session").u32(0).u32(2 * 1024 * 1024).u32(32768);
+  open.u8(ssh::kChannelOpen).string("session").u32(sender).u32(2 * 1024 * 1024).u32(32768);
+  return open.take();
+}
+
+Verdict inject_after_auth(Peer& p) {
+  const char* command = std::getenv("RAW_SSH_INJECT");
+  if (command == nullptr) return {false, "RAW_SSH_INJECT is needed"};
   wire::Writer exec;
   exec.u8(ssh::kChannelRequest).u32(0).string("exec").boolean(true).string(std::string(command));
-  std::vector<uint8_t> out;
-  for (const auto* w : {&auth, &open, &exec}) p.encoder().encode(w->bytes(), out);
-  p.write_all(out);
+  const std::string why = login_with_packets_behind(p, {session_open(0), exec.take()});
+  if (!why.empty()) return {false, why};
   event("SENT USERAUTH_REQUEST+CHANNEL_OPEN+CHANNEL_REQUEST exec");
   std::vector<uint8_t> pkt;
   bool success = false, kexinit = false, confirmed = false;
@@ -682,12 +699,36 @@ Verdict inject_after_auth(Peer& p) {
   return {true, "injection under the first keys refused"};
 }
 
+// The window before the exchange that follows authentication holds
+// CHANNEL_OPEN and GLOBAL_REQUEST, but only so many: N (65) CHANNEL_OPENs
+// behind the final auth request, never answering the server's KEXINIT. The
+// server must end the connection instead of holding them all.
+Verdict hold_flood(Peer& p, long n) {
+  std::vector<std::vector<uint8_t>> opens;
+  for (long i = 0; i < n; ++i) opens.push_back(session_open(static_cast<uint32_t>(i)));
+  const std::string why = login_with_packets_behind(p, opens);
+  if (!why.empty()) return {false, why};
+  event("SENT USERAUTH_REQUEST+" + std::to_string(n) + " CHANNEL_OPEN");
+  std::vector<uint8_t> pkt;
+  bool success = false;
+  while (p.receive(pkt) == Got::kMessage) {
+    if (pkt[0] == ssh::kUserauthSuccess) success = true;
+    event("MESSAGE " + std::to_string(pkt[0]));
+    if (pkt[0] == ssh::kChannelOpenConfirmation) return {false, "a held channel was opened"};
+  }
+  if (!success) return {false, "authentication did not succeed"};
+  if (p.last() != Got::kDisconnect && p.last() != Got::kClosed)
+    return {false, "the server held the flood instead of ending the connection"};
+  return {true, "flood before the exchange after authentication refused"};
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
                "scenarios: normal ignore-before-kexinit ignore-during-kex "
                "no-strict-ignore-during-kex unexpected-during-kex second-kex-before-auth "
-               "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth\n");
+               "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth "
+               "hold-flood [N]\n");
   return 2;
 }
 
@@ -741,6 +782,8 @@ int main(int argc, char** argv) {
     v = big_packet(p);
   } else if (scenario == "inject-after-auth") {
     v = inject_after_auth(p);
+  } else if (scenario == "hold-flood") {
+    v = hold_flood(p, arg > 0 ? arg : 65);
   } else {
     return usage();
   }
