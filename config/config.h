@@ -118,6 +118,10 @@ struct Config {
   // Beyond OpenSSH: a key exchange right after authentication, so the
   // session runs on keys the preauth child never knew.
   bool rekey_after_auth = true;
+  // RekeyLimit: bytes under one key (0 = the cipher's default) and seconds
+  // (0 = none); the server starts a key exchange when either is reached.
+  uint64_t rekey_limit_bytes = 0;
+  uint32_t rekey_limit_seconds = 0;
 
   // Admission control in the listener, before any fork.
   MaxStartups max_startups;

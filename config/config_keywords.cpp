@@ -375,6 +375,52 @@ struct MaxStartupsSpec {
   }
 };
 
+// RekeyLimit default|SIZE [default|none|TIME]. SIZE is bytes with an
+// optional K, M, G or T (powers of 1024), at least 16; "default" leaves it to
+// the cipher. The time, if given, is "none"/"default" or a time.
+struct RekeyLimitSpec {
+  static bool parse_size(std::string_view s, uint64_t& out) {
+    uint64_t unit = 1;
+    if (!s.empty()) {
+      switch (s.back()) {
+        case 'K': case 'k': unit = uint64_t{1} << 10; break;
+        case 'M': case 'm': unit = uint64_t{1} << 20; break;
+        case 'G': case 'g': unit = uint64_t{1} << 30; break;
+        case 'T': case 't': unit = uint64_t{1} << 40; break;
+        default: break;
+      }
+      if (unit != 1) s.remove_suffix(1);
+    }
+    uint32_t n = 0;  // up to 2^32-1 units: no overflow even in T
+    if (!parse_uint(s, UINT32_MAX, n)) return false;
+    out = uint64_t{n} * unit;
+    return true;
+  }
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 2, why)) return false;
+    uint64_t bytes = 0;
+    if (args[0] != "default") {
+      if (!parse_size(args[0], bytes))
+        return invalid(name, args[0], "bytes such as 512M or 1G, or \"default\"", why);
+      if (bytes < 16) return invalid(name, args[0], "too small: at least 16 bytes", why);
+    }
+    uint32_t seconds = 0;
+    if (args.size() == 2 && args[1] != "none" && args[1] != "default" &&
+        !parse_time(args[1], seconds))
+      return invalid(name, args[1], "a time such as 1h, or \"none\"", why);
+    if (first) {
+      cfg.rekey_limit_bytes = bytes;
+      cfg.rekey_limit_seconds = seconds;
+    }
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    const std::string bytes = cfg.rekey_limit_bytes == 0 ? "default" : std::to_string(cfg.rekey_limit_bytes);
+    const std::string seconds = cfg.rekey_limit_seconds == 0 ? "none" : std::to_string(cfg.rekey_limit_seconds);
+    append_line(out, name, {bytes, seconds});
+  }
+};
+
 // PerSourceMaxStartups N|none
 struct PerSourceStartups {
   static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
@@ -527,6 +573,7 @@ constexpr Keyword kTable[] = {
     row<Scalar<&C::x11_forwarding, YesNo>>("X11Forwarding"),
     row<Scalar<&C::permit_user_rc, YesNo>>("PermitUserRC"),
     row<Scalar<&C::rekey_after_auth, YesNo>>("RekeyAfterAuth"),
+    row<RekeyLimitSpec>("RekeyLimit"),
 };
 static_assert(std::size(kTable) <= kMaxKeywords, "raise kMaxKeywords in config.h");
 

@@ -23,7 +23,7 @@ constexpr std::string_view kUnsupported[] = {
     "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup", "KexAlgorithms",
     "LogVerbose", "MACs", "Match", "ModuliFile", "PermitListen", "PermitOpen",
     "PermitTunnel", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes",
-    "PubkeyAuthOptions", "RDomain", "RefuseConnection", "RekeyLimit", "RequiredRSASize",
+    "PubkeyAuthOptions", "RDomain", "RefuseConnection", "RequiredRSASize",
     "RevokedKeys", "SecurityKeyProvider", "SetEnv", "StreamLocalBindMask",
     "StreamLocalBindUnlink", "TrustedUserCAKeys", "UnusedConnectionTimeout", "UseDNS",
     "VersionAddendum", "X11DisplayOffset", "X11UseLocalhost", "XAuthLocation",

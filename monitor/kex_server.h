@@ -40,6 +40,8 @@ class KexServer {
   const std::vector<uint8_t>& session_id() const { return session_id_; }
   bool strict_kex() const { return strict_kex_; }
   bool client_ext_info() const { return client_ext_info_; }
+  // What the last exchange agreed on (nullopt before the first KEXINIT).
+  const std::optional<transport::Negotiated>& negotiated() const { return negotiated_; }
   // The keys from the last completed exchange (for the postauth child).
   const crypto::SecretBytes& key_ctos() const { return key_ctos_; }
   const crypto::SecretBytes& key_stoc() const { return key_stoc_; }

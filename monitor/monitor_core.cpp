@@ -2,10 +2,13 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "crypto/fingerprint.h"
 #include "log/escape.h"
 #include "log/log.h"
 #include "transport/algorithms.h"
+#include "transport/rekey_policy.h"
 #include "transport/ssh_msg.h"
 #include "wire/writer.h"
 
@@ -399,16 +402,31 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
   session.user = monproto::SessionUser{u.name, u.home, u.shell, u.uid, u.gid};
   session.grant = grant_;
   session.rekey_after_auth = settings_.rekey_after_auth;
+  session.rekey_bytes = rekey_bytes();
   out.followup = monproto::encode(session);
   return out;
 }
 
-// RekeyAfterAuth: the postauth child's first act. The server's KEXINIT is
-// built here without the client's; the client's follows (kPostKexInit).
+// RekeyLimit for the ciphers in use: the smaller bound of the two directions.
+// (Computed once, when the postauth child starts; rekeys keep the cipher.)
+uint64_t MonitorCore::rekey_bytes() const {
+  size_t block = 8;
+  if (const auto& n = kex_.negotiated()) {
+    const auto* ctos = transport::find_cipher(n->cipher_ctos);
+    const auto* stoc = transport::find_cipher(n->cipher_stoc);
+    if (ctos != nullptr && stoc != nullptr) block = std::min(ctos->block_bytes, stoc->block_bytes);
+  }
+  return transport::effective_rekey_bytes(settings_.rekey_limit_bytes, block);
+}
+
+// The server's KEXINIT, built here without the client's; the client's
+// follows. RekeyAfterAuth: the postauth child's first act (kPostKexInit,
+// nothing else allowed). RekeyLimit: mid-session (kPostServerKexInit, where
+// the session goes on until the client answers).
 Outcome MonitorCore::on_kex_start(std::span<const uint8_t> msg) {
   monproto::KexStartRequest req;
   if (!monproto::decode(msg, req)) return violation("malformed");
-  enter(Phase::kPostKexInit);
+  enter(phase_ == Phase::kPostRekeyStart ? Phase::kPostKexInit : Phase::kPostServerKexInit);
   return Outcome::make(Outcome::Kind::kReply, monproto::encode(kex_.start_exchange()));
 }
 

@@ -31,6 +31,7 @@ struct Settings {
   RootLogin permit_root_login = RootLogin::kProhibitPassword;
   GrantPolicy grant_policy;           // sshd_config's side of every login's grant
   bool rekey_after_auth = true;       // RekeyAfterAuth: new keys before any channel
+  uint64_t rekey_limit_bytes = 0;     // RekeyLimit as configured (0: the cipher's default)
   monproto::SessionSettings session;  // handed to the postauth child (user and grant filled in)
 };
 
@@ -144,6 +145,7 @@ class MonitorCore {
   Outcome on_handover(std::span<const uint8_t> msg);
   Outcome on_postauth_ready(std::span<const uint8_t> msg);
   Outcome on_kex_start(std::span<const uint8_t> msg);
+  uint64_t rekey_bytes() const;
   Outcome on_auth_password(std::span<const uint8_t> msg);
   Outcome on_auth_kbdint(std::span<const uint8_t> msg);
   Outcome on_kbdint_answers(std::span<const uint8_t> msg);

@@ -375,7 +375,8 @@ bool get_grant(Reader& r, Grant& g) {
 
 // SessionSettings: SessionUser user, Grant grant, string-list accept_env,
 // bool print_motd, bool print_last_log, string-list pam_env,
-// uint32 n, n x (string name, string command) subsystems, bool rekey_after_auth
+// uint32 n, n x (string name, string command) subsystems, bool rekey_after_auth,
+// uint64 rekey_bytes, uint32 rekey_interval, uint32 kex_deadline
 std::vector<uint8_t> encode(const SessionSettings& m) {
   auto w = start(m.kType);
   put_user(w, m.user);
@@ -386,6 +387,7 @@ std::vector<uint8_t> encode(const SessionSettings& m) {
   w.u32(static_cast<uint32_t>(m.subsystems.size()));
   for (const auto& s : m.subsystems) w.string(s.name).string(s.command);
   w.boolean(m.rekey_after_auth);
+  w.u64(m.rekey_bytes).u32(m.rekey_interval).u32(m.kex_deadline);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
@@ -402,7 +404,10 @@ bool decode(std::span<const uint8_t> msg, SessionSettings& m) {
   for (auto& s : m.subsystems)
     if (!r.text(s.name, 256) || s.name.empty() || !r.text(s.command, 1024) || s.command.empty())
       return false;
-  return bool_field(r, m.rekey_after_auth) && r.end();
+  // A key retired after fewer than 16 bytes, or an exchange with no time
+  // limit, is nothing the monitor would send.
+  return bool_field(r, m.rekey_after_auth) && r.u64(m.rekey_bytes) && m.rekey_bytes >= 16 &&
+         r.u32(m.rekey_interval) && r.u32(m.kex_deadline) && m.kex_deadline > 0 && r.end();
 }
 
 // PtyReply: bool ok, string tty, string last_login

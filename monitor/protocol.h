@@ -234,6 +234,13 @@ struct SessionSettings {
   // RekeyAfterAuth: start a key exchange before acting on any channel
   // message, so the session runs on keys the preauth child never knew.
   bool rekey_after_auth = true;
+  // RekeyLimit as the monitor computed it for the negotiated cipher
+  // (transport/rekey_policy.h): bytes per direction under one key, and
+  // seconds (0: no time limit).
+  uint64_t rekey_bytes = uint64_t{1} << 30;
+  uint32_t rekey_interval = 0;
+  // Seconds a key exchange may take once started (by either side).
+  uint32_t kex_deadline = 120;
   static constexpr Type kType = Type::kSessionSettings;
 };
 

@@ -45,6 +45,11 @@ Settings settings_from_config(const config::Config& cfg) {
   for (const auto& sub : cfg.subsystems) settings.session.subsystems.push_back({sub.name, sub.command});
   settings.grant_policy = grant_policy(cfg);
   settings.rekey_after_auth = cfg.rekey_after_auth;
+  settings.rekey_limit_bytes = cfg.rekey_limit_bytes;
+  settings.session.rekey_interval = cfg.rekey_limit_seconds;
+  // A key exchange gets the time a login gets; without LoginGraceTime, the
+  // default one (a stalled exchange must not hold the session forever).
+  settings.session.kex_deadline = cfg.login_grace_time != 0 ? cfg.login_grace_time : 120;
   settings.password_authentication = cfg.password_authentication;
   settings.kbd_interactive_authentication = cfg.kbd_interactive_authentication;
   settings.use_pam = cfg.use_pam;

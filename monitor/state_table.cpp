@@ -13,6 +13,7 @@ const char* phase_name(Phase p) {
     case Phase::kPostauthStart: return "postauth-start";
     case Phase::kPostRekeyStart: return "postauth-rekey-start";
     case Phase::kPostKexInit: return "postauth-kexinit";
+    case Phase::kPostServerKexInit: return "postauth-server-kexinit";
     case Phase::kPostIdle: return "postauth";
     case Phase::kPostKexEcdh: return "postauth-kex-ecdh";
     case Phase::kClosed: return "closed";
@@ -32,6 +33,7 @@ Child child_of(Phase p) {
     case Phase::kPostauthStart:
     case Phase::kPostRekeyStart:
     case Phase::kPostKexInit:
+    case Phase::kPostServerKexInit:
     case Phase::kPostIdle:
     case Phase::kPostKexEcdh: return Child::kPostauth;
     default: return Child::kNone;

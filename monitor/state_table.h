@@ -21,6 +21,7 @@ enum class Phase : uint8_t {
   kPostauthStart,  // postauth: waiting for "hardened and ready"
   kPostRekeyStart, // postauth: must start the key exchange that follows auth
   kPostKexInit,    // postauth: server KEXINIT sent, waiting for the client's
+  kPostServerKexInit, // postauth: server KEXINIT sent mid-session (RekeyLimit)
   kPostIdle,       // postauth: connection running; a rekey may start
   kPostKexEcdh,    // postauth: rekey, waiting for the client's ephemeral key
   kClosed,         // nothing more is accepted
@@ -61,6 +62,10 @@ inline constexpr Permission kPermissions[] = {
     {Phase::kPostRekeyStart, monproto::Type::kKexStart, 1, false},
     {Phase::kPostKexInit, monproto::Type::kKexInit, 1, false},
     {Phase::kPostIdle, monproto::Type::kKexInit, 1, false},
+    {Phase::kPostIdle, monproto::Type::kKexStart, 1, false},
+    {Phase::kPostServerKexInit, monproto::Type::kKexInit, 1, false},
+    {Phase::kPostServerKexInit, monproto::Type::kPtyRequest, kMaxPtyRequestsPerPhase, false},
+    {Phase::kPostServerKexInit, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},
     {Phase::kPostIdle, monproto::Type::kPtyRequest, kMaxPtyRequestsPerPhase, false},
     {Phase::kPostIdle, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},
     {Phase::kPostKexEcdh, monproto::Type::kKexEcdh, 1, false},

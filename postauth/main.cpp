@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -32,10 +33,20 @@ using postauth::Transport;
 namespace {
 constexpr int kClientFd = 0, kMonitorFd = 1;
 
+uint64_t monotonic_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+}
+
 int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
   std::vector<uint8_t> msg;
   std::vector<pollfd> fds;
   while (true) {
+    // The clock first (an exchange the client starts is timed from now),
+    // and again once the messages moved the counters (RekeyLimit).
+    const uint64_t now = monotonic_ms();
+    if (!t.tick(now)) return 1;
     // Decode whatever is buffered before waiting again.
     while (true) {
       auto n = t.next(msg);
@@ -47,6 +58,7 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
         return 1;
       }
     }
+    if (!t.tick(now)) return 1;
     auto fr = t.stream().flush();
     if (fr == transport::IoResult::kError) return 1;
 
@@ -57,7 +69,7 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
     fds.push_back({kClientFd, sock_events, 0});
     fds.push_back({sigfd, POLLIN, 0});
     svc.fill_pollfds(fds);
-    if (poll(fds.data(), fds.size(), -1) < 0) {
+    if (poll(fds.data(), fds.size(), t.timeout_ms(now)) < 0) {
       if (errno == EINTR) continue;
       return 1;
     }
@@ -118,7 +130,11 @@ int main(int argc, char** argv) {
   const int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   signal(SIGPIPE, SIG_IGN);
 
-  postauth::Transport t(kClientFd, kMonitorFd, state.strict_kex);
+  postauth::TransportLimits limits;
+  limits.rekey = {settings.rekey_bytes, settings.rekey_interval};
+  limits.kex_deadline_s = settings.kex_deadline;
+  const uint64_t started = monotonic_ms();
+  postauth::Transport t(kClientFd, kMonitorFd, state.strict_kex, limits, started);
   t.stream().decoder().set_key(state.key_ctos.span());
   t.stream().encoder().set_key(state.key_stoc.span());
   t.stream().decoder().set_seq(state.recv_seq);
@@ -127,7 +143,7 @@ int main(int argc, char** argv) {
   state.key_stoc.wipe();
 
   // RekeyAfterAuth: the first thing this process sends is a KEXINIT.
-  if (settings.rekey_after_auth && !t.start_rekey()) return 6;
+  if (settings.rekey_after_auth && !t.start_rekey(started)) return 6;
 
   postauth::ConnectionService svc(t, kMonitorFd, std::move(account), postauth::endpoints_of(kClientFd),
                                   static_cast<int>(max_sessions), std::move(settings));

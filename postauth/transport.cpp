@@ -1,5 +1,7 @@
 #include "postauth/transport.h"
 
+#include <algorithm>
+
 #include "monitor/protocol_client.h"
 #include "transport/kex_relay.h"
 #include "transport/ssh_msg.h"
@@ -10,6 +12,7 @@ namespace lpsshd::postauth {
 void Transport::send(std::span<const uint8_t> payload) {
   if (sending_paused()) {
     deferred_.emplace_back(payload.begin(), payload.end());
+    deferred_bytes_ += payload.size();
     return;
   }
   stream_.send(payload);
@@ -27,14 +30,49 @@ void Transport::disconnect(uint32_t reason, const std::string& description) {
   stream_.flush();
 }
 
-bool Transport::start_rekey() {
+bool Transport::start_exchange(uint64_t now_ms) {
   monproto::KexInitReply reply;
   if (!monproto::call(monitor_fd_, monproto::KexStartRequest{}, reply) || !reply.ok)
     return fail("monitor refused to start a key exchange");
   stream_.send(reply.server_kexinit);
   kex_state_ = KexState::kSentKexInit;
+  kex_started_ms_ = now_ms;
+  return true;
+}
+
+bool Transport::start_rekey(uint64_t now_ms) {
+  if (!start_exchange(now_ms)) return false;
   rekey_after_auth_ = true;
   return true;
+}
+
+bool Transport::tick(uint64_t now_ms) {
+  now_ms_ = now_ms;
+  if (!error_.empty()) return false;
+  if (exchanging() && now_ms >= kex_started_ms_ + uint64_t{limits_.kex_deadline_s} * 1000) {
+    disconnect(ssh::kProtocolError, "key exchange not completed in time");
+    return fail("key exchange not completed within " + std::to_string(limits_.kex_deadline_s) + " s");
+  }
+  const auto due = transport::rekey_due({stream_.encoder().usage(), stream_.encoder().seq()},
+                                        {stream_.decoder().usage(), stream_.decoder().seq()},
+                                        limits_.rekey, now_ms, keyed_ms_, exchanging());
+  if (due == transport::RekeyDue::kGiveUp) {
+    disconnect(ssh::kProtocolError, "keys used up: the key exchange did not complete");
+    return fail("packet sequence numbers exhausted without a completed key exchange");
+  }
+  if (due == transport::RekeyDue::kNo) return true;
+  return start_exchange(now_ms);
+}
+
+int Transport::timeout_ms(uint64_t now_ms) const {
+  uint64_t at = UINT64_MAX;
+  if (exchanging())
+    at = kex_started_ms_ + uint64_t{limits_.kex_deadline_s} * 1000;
+  else if (limits_.rekey.interval_s != 0)
+    at = keyed_ms_ + uint64_t{limits_.rekey.interval_s} * 1000;
+  if (at == UINT64_MAX) return -1;
+  if (at <= now_ms) return 0;
+  return static_cast<int>(std::min<uint64_t>(at - now_ms, INT32_MAX));
 }
 
 bool Transport::hold_until_rekeyed(std::vector<uint8_t>& payload) {
@@ -42,8 +80,9 @@ bool Transport::hold_until_rekeyed(std::vector<uint8_t>& payload) {
   if (type != ssh::kChannelOpen && type != ssh::kGlobalRequest)
     return fail("message " + std::to_string(type) +
                 " before the key exchange that follows authentication completed");
-  if (held_.size() >= kMaxHeldMessages)
+  if (held_.size() >= kMaxHeldMessages || held_bytes_ + payload.size() > kMaxHeldBytes)
     return fail("too many messages before the key exchange that follows authentication");
+  held_bytes_ += payload.size();
   held_.push_back(std::move(payload));
   return true;
 }
@@ -53,6 +92,7 @@ Transport::Next Transport::next(std::vector<uint8_t>& payload) {
   if (!rekey_after_auth_ && !held_.empty()) {
     payload = std::move(held_.front());
     held_.pop_front();
+    held_bytes_ -= payload.size();
     return Next::kMessage;
   }
   while (true) {
@@ -121,7 +161,10 @@ bool Transport::on_kexinit(std::span<const uint8_t> payload) {
     return fail(reply.reason);
   }
   // The client started this exchange: our KEXINIT answers it now.
-  if (!ours_sent) stream_.send(reply.server_kexinit);
+  if (!ours_sent) {
+    stream_.send(reply.server_kexinit);
+    kex_started_ms_ = now_ms_;
+  }
   ignore_next_kex_packet_ = reply.ignore_guessed;
   kex_state_ = KexState::kWaitEcdh;
   return true;
@@ -142,6 +185,7 @@ bool Transport::on_ecdh(std::span<const uint8_t> payload) {
     stream_.send(deferred_.front());
     deferred_.pop_front();
   }
+  deferred_bytes_ = 0;
   return true;
 }
 
@@ -149,6 +193,7 @@ bool Transport::on_newkeys() {
   if (kex_state_ != KexState::kWaitNewKeys) return fail("unexpected NEWKEYS");
   transport::switch_receive_key(stream_, pending_recv_key_, strict_kex_);
   kex_state_ = KexState::kIdle;
+  keyed_ms_ = now_ms_;
   rekey_after_auth_ = false;
   return true;
 }

@@ -303,7 +303,7 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "DenyUsers x DenyGroups\nAllowGroups \"\\\\\"\nDenyGroups \"tab\there\"\n"
       "PermitTTY no\nForceCommand ==x \"a  b\" # not a comment for the shell\n"
       "PermitUserEnvironment LANG,LC_*\nAllowTcpForwarding remote\nAllowAgentForwarding no\n"
-      "X11Forwarding yes\nPermitUserRC no\nRekeyAfterAuth no\n");
+      "X11Forwarding yes\nPermitUserRC no\nRekeyAfterAuth no\nRekeyLimit 512M 1h\n");
   EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
   Config back;
@@ -315,6 +315,30 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
   EXPECT_EQ(cfg.subsystems[1].command, "/bin/sh -c \"echo a\\\\b\" \\");
   // Serializing is idempotent.
   EXPECT_EQ(serialize_config(back), text);
+}
+
+// RekeyLimit as sshd_config(5) has it: bytes with K/M/G/T, "default", at
+// least 16, and an optional time or "none".
+TEST(ConfigTest, RekeyLimit) {
+  EXPECT_EQ(Config{}.rekey_limit_bytes, 0u);
+  EXPECT_EQ(Config{}.rekey_limit_seconds, 0u);
+  Config c = parse_ok("RekeyLimit 1G 1h\n");
+  EXPECT_EQ(c.rekey_limit_bytes, uint64_t{1} << 30);
+  EXPECT_EQ(c.rekey_limit_seconds, 3600u);
+  c = parse_ok("RekeyLimit 512k\n");
+  EXPECT_EQ(c.rekey_limit_bytes, uint64_t{512} << 10);
+  EXPECT_EQ(c.rekey_limit_seconds, 0u);
+  c = parse_ok("RekeyLimit default 30m\n");
+  EXPECT_EQ(c.rekey_limit_bytes, 0u);
+  EXPECT_EQ(c.rekey_limit_seconds, 1800u);
+  c = parse_ok("RekeyLimit 16 none\n");
+  EXPECT_EQ(c.rekey_limit_bytes, 16u);
+  EXPECT_EQ(parse_ok("RekeyLimit 4T\n").rekey_limit_bytes, uint64_t{4} << 40);
+  EXPECT_NE(parse_error("RekeyLimit 15\n").find("too small"), std::string::npos);
+  for (const char* bad : {"RekeyLimit\n", "RekeyLimit 1X\n", "RekeyLimit -1\n", "RekeyLimit 1.5G\n",
+                          "RekeyLimit G\n", "RekeyLimit 1G soon\n", "RekeyLimit 1G 1h x\n",
+                          "RekeyLimit 99999999999\n"})
+    EXPECT_NE(parse_error(bad), "") << bad;
 }
 
 // What logins may do: the keywords the grant record merges with key options.

@@ -313,6 +313,10 @@ class Session {
       kex(Child::kPostauth, "");  // the exchange that follows authentication
     }
     if (p == Phase::kPostIdle) return check(p);
+    if (p == Phase::kPostServerKexInit) {  // RekeyLimit: the server starts one mid-session
+      ASSERT_EQ(send(Child::kPostauth, monproto::KexStartRequest{}).kind, Kind::kReply);
+      return check(p);
+    }
     ASSERT_EQ(send(Child::kPostauth, monproto::KexInitRequest{"", client_kexinit()}).kind,
               Kind::kReply);
     if (p == Phase::kPostKexEcdh) return check(p);
@@ -872,7 +876,52 @@ TEST(MonitorRekey, RekeyAfterAuthOffGoesStraightToTheSession) {
   monproto::SessionSettings ss;
   ASSERT_TRUE(monproto::decode(o.followup, ss));
   EXPECT_FALSE(ss.rekey_after_auth);
-  EXPECT_EQ(s.send(Child::kPostauth, monproto::KexStartRequest{}).kind, Kind::kViolation);
+  // A KexStart now is a server-initiated rekey (RekeyLimit), not the one
+  // after authentication: the session goes on meanwhile.
+  ASSERT_EQ(s.send(Child::kPostauth, monproto::KexStartRequest{}).kind, Kind::kReply);
+  EXPECT_EQ(s.phase(), Phase::kPostServerKexInit);
+}
+
+// RekeyLimit: the server starts an exchange mid-session. PTYs go on being
+// served while the client's KEXINIT is on its way; a second start before
+// this one finished, or an ECDH before the client's KEXINIT, is not.
+TEST(MonitorRekey, ServerInitiatedRekeyMidSession) {
+  Session s;
+  s.drive_to(Phase::kPostIdle);
+  const auto before = s.kex(Child::kPostauth, "");  // a completed client rekey, for comparison
+  ASSERT_EQ(s.phase(), Phase::kPostIdle);
+  auto start = decode_reply<monproto::KexInitReply>(s.send(Child::kPostauth, monproto::KexStartRequest{}));
+  ASSERT_TRUE(start.ok);
+  ASSERT_EQ(s.phase(), Phase::kPostServerKexInit);
+  EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty);
+  for (auto type : {monproto::Type::kKexStart, monproto::Type::kKexEcdh}) {
+    Session other;
+    other.drive_to(Phase::kPostServerKexInit);
+    EXPECT_EQ(other.send(Child::kPostauth, message_of_type(uint8_t(type))).kind, Kind::kViolation)
+        << monproto::type_name(uint8_t(type));
+  }
+  auto c = s.kex(Child::kPostauth, "");
+  EXPECT_EQ(c.server_kexinit, start.server_kexinit);
+  EXPECT_EQ(s.phase(), Phase::kPostIdle);
+  EXPECT_NE(bytes_of(c.reply.key_stoc.span()), bytes_of(before.reply.key_stoc.span()));
+}
+
+// The postauth child is told RekeyLimit as computed for the cipher: the
+// configured bytes, never above chacha20-poly1305's 1 GiB, and the time.
+TEST(MonitorRekey, SessionSettingsCarryTheRekeyLimit) {
+  for (uint64_t configured : {uint64_t{0}, uint64_t{1} << 20, uint64_t{8} << 30}) {
+    Settings settings;
+    settings.rekey_limit_bytes = configured;
+    settings.session.rekey_interval = 3600;
+    Session s(settings);
+    s.drive_to(Phase::kPostauthStart);
+    auto o = s.send(Child::kPostauth, monproto::PostauthReady{});
+    ASSERT_EQ(o.kind, Kind::kReply);
+    monproto::SessionSettings ss;
+    ASSERT_TRUE(monproto::decode(o.followup, ss));
+    EXPECT_EQ(ss.rekey_bytes, configured == (uint64_t{1} << 20) ? configured : uint64_t{1} << 30);
+    EXPECT_EQ(ss.rekey_interval, 3600u);
+  }
 }
 
 TEST(MonitorHandover, SecondHandoverIsViolation) {

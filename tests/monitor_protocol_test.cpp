@@ -128,6 +128,9 @@ SessionSettings sample_session_settings() {
   m.print_motd = false;
   m.print_last_log = true;
   m.pam_env = {"LANG=C.UTF-8", "MAIL=/var/mail/alice"};
+  m.rekey_bytes = uint64_t{512} << 20;
+  m.rekey_interval = 3600;
+  m.kex_deadline = 30;
   return m;
 }
 PtyReply sample_pty_reply() { return {true, "/dev/pts/3", "Last login: Sun Nov 22 19:00:00 2026"}; }
@@ -367,6 +370,9 @@ TEST(MonitorProtocol, SessionSettingsRoundTrip) {
   EXPECT_EQ(d.grant, sample_grant());
   ASSERT_EQ(d.subsystems.size(), 1u);
   EXPECT_EQ(d.subsystems[0].command, "/usr/lib/openssh/sftp-server -l INFO");
+  EXPECT_EQ(d.rekey_bytes, uint64_t{512} << 20);
+  EXPECT_EQ(d.rekey_interval, 3600u);
+  EXPECT_EQ(d.kex_deadline, 30u);
   // A default grant (everything "no") round-trips too.
   SessionSettings plain = sample_session_settings();
   plain.grant = Grant{};
@@ -406,6 +412,19 @@ TEST(MonitorProtocol, SessionSettingsRefusesMalformedGrant) {
   ASSERT_EQ(bytes[pty_at], 1);
   bytes[pty_at] = 2;
   EXPECT_FALSE(decode(bytes, d));
+}
+
+// RekeyLimit below what sshd_config accepts, or a key exchange without a
+// deadline, is nothing the monitor sends.
+TEST(MonitorProtocol, SessionSettingsRefusesUnboundedRekeyValues) {
+  SessionSettings d;
+  SessionSettings m = sample_session_settings();
+  m.rekey_bytes = 15;
+  EXPECT_FALSE(decode(encode(m), d)) << "rekey after 15 bytes";
+  m.rekey_bytes = 16;
+  EXPECT_TRUE(decode(encode(m), d));
+  m.kex_deadline = 0;
+  EXPECT_FALSE(decode(encode(m), d)) << "no key exchange deadline";
 }
 
 TEST(MonitorProtocol, SessionSettingsRefusesPamEnvWithoutName) {
@@ -534,9 +553,9 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   EXPECT_FALSE(decode(pty, pr));
 
   // SessionSettings (with no PAM variables and no subsystems) ends with its
-  // two booleans and two zero counts; KbdintQuery's last byte is the last
-  // prompt's echo flag.
-  for (size_t back : {9u, 10u}) {
+  // two booleans, two zero counts, rekey_after_auth and 16 bytes of rekey
+  // values; KbdintQuery's last byte is the last prompt's echo flag.
+  for (size_t back : {17u, 25u, 26u}) {
     SessionSettings plain = sample_session_settings();
     plain.pam_env.clear();
     plain.subsystems.clear();

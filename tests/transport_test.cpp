@@ -12,6 +12,7 @@
 #include "transport/kex_hash.h"
 #include "transport/kexinit.h"
 #include "transport/packet.h"
+#include "transport/rekey_policy.h"
 #include "transport/version.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
@@ -163,12 +164,14 @@ TEST_P(PacketRoundTrip, SequenceNumberWrapsAt2To32) {
   const auto key = random_key();
   PacketEncoder enc;
   PacketDecoder dec;
+  // The key takes effect at a high sequence number (as after a rekey
+  // without strict KEX); wrapping is then no nonce reuse.
+  enc.set_seq(0xffffffffu);
+  dec.set_seq(0xffffffffu);
   if (GetParam()) {
     enc.set_key(key);
     dec.set_key(key);
   }
-  enc.set_seq(0xffffffffu);
-  dec.set_seq(0xffffffffu);
   for (uint32_t expect_after : {0u, 1u}) {
     std::vector<uint8_t> w, out;
     enc.encode(payload_of(10), w);
@@ -179,6 +182,73 @@ TEST_P(PacketRoundTrip, SequenceNumberWrapsAt2To32) {
     EXPECT_EQ(dec.seq(), expect_after);
     EXPECT_EQ(out, payload_of(10));
   }
+}
+
+// chacha20-poly1305's nonce is the sequence number: one key may seal 2^32
+// packets and no more. The encoder refuses the packet that would reuse the
+// key's first nonce (and everything after it); the decoder refuses to open
+// one. A new key starts a new budget.
+TEST(PacketKeyUsage, NoNonceIsUsedTwiceUnderOneKey) {
+  const auto key = random_key();
+  PacketEncoder enc;
+  PacketDecoder dec;
+  enc.set_seq(7), dec.set_seq(7);
+  enc.set_key(key), dec.set_key(key);
+  // Jump to just before the key's first nonce comes round again: one more
+  // packet may go (it stops one short of the 2^32 the nonce space holds).
+  enc.set_seq(7 - 2), dec.set_seq(7 - 2);
+  std::vector<uint8_t> w, out;
+  enc.encode(payload_of(10), w);
+  ASSERT_FALSE(w.empty());
+  EXPECT_FALSE(enc.exhausted());
+  std::string why;
+  size_t consumed = 0;
+  ASSERT_EQ(dec.decode(w, consumed, out, why), Result::kPacket) << why;
+  EXPECT_EQ(enc.seq(), 6u);
+  EXPECT_TRUE(enc.usage().last_nonce(enc.seq()));
+  std::vector<uint8_t> more;
+  enc.encode(payload_of(10), more);
+  EXPECT_TRUE(more.empty());
+  EXPECT_TRUE(enc.exhausted());
+  // The peer's next packet is refused before it is even opened.
+  PacketEncoder peer;
+  peer.set_seq(7), peer.set_key(key);
+  std::vector<uint8_t> replay;
+  peer.encode(payload_of(10), replay);
+  EXPECT_EQ(dec.decode(replay, consumed, out, why), Result::kError);
+  EXPECT_NE(why.find("nonce"), std::string::npos) << why;
+  // New keys: the budget starts again from the current sequence number.
+  const auto key2 = random_key();
+  PacketDecoder dec2;
+  dec2.set_seq(7), dec2.set_key(key2);
+  PacketEncoder enc2;
+  enc2.set_seq(7), enc2.set_key(key2);
+  std::vector<uint8_t> fresh;
+  enc2.encode(payload_of(10), fresh);
+  EXPECT_EQ(dec2.decode(fresh, consumed, out, why), Result::kPacket) << why;
+}
+
+TEST(PacketKeyUsage, CountsBytesAndPacketsPerKey) {
+  const auto key = random_key();
+  PacketEncoder enc;
+  PacketDecoder dec;
+  enc.set_key(key), dec.set_key(key);
+  std::vector<uint8_t> w;
+  for (int i = 0; i < 3; ++i) enc.encode(payload_of(100), w);
+  EXPECT_EQ(enc.usage().bytes(), w.size());
+  EXPECT_EQ(enc.usage().packets(enc.seq()), 3u);
+  size_t off = 0;
+  std::vector<uint8_t> out;
+  std::string why;
+  for (int i = 0; i < 3; ++i) {
+    size_t used = 0;
+    ASSERT_EQ(dec.decode(std::span(w).subspan(off), used, out, why), Result::kPacket);
+    off += used;
+  }
+  EXPECT_EQ(dec.usage().bytes(), w.size());
+  enc.set_key(key);  // a key change restarts the count
+  EXPECT_EQ(enc.usage().bytes(), 0u);
+  EXPECT_EQ(enc.usage().packets(enc.seq()), 0u);
 }
 
 TEST_P(PacketRoundTrip, EveryStrictPrefixNeedsMore) {
@@ -781,3 +851,61 @@ TEST(KexHash, DeriveKeyExtendsPerRfc4253) {
   EXPECT_NE(bytes_of(derive_key(k, h, 'D', sid, 64)), k1k2);
   EXPECT_NE(bytes_of(derive_key(k, h, 'C', h, 64)), k1k2);
 }
+
+// ---- RekeyLimit -------------------------------------------------------------
+
+namespace rekey {
+using transport::KeyUsage;
+using transport::RekeyDue;
+using transport::RekeyLimits;
+
+RekeyDue due(const KeyUsage& send, uint32_t send_seq, const KeyUsage& recv, uint32_t recv_seq,
+             RekeyLimits limits = {}, uint64_t now_ms = 0, uint64_t keyed_ms = 0,
+             bool exchanging = false) {
+  return transport::rekey_due({send, send_seq}, {recv, recv_seq}, limits, now_ms, keyed_ms, exchanging);
+}
+
+TEST(RekeyPolicy, DefaultsByCipherAreOpenSshs) {
+  EXPECT_EQ(transport::default_rekey_bytes(8), uint64_t{1} << 30);        // chacha20-poly1305
+  EXPECT_EQ(transport::default_rekey_bytes(16), uint64_t{1} << 36);       // AES: 2^32 blocks
+  EXPECT_EQ(transport::effective_rekey_bytes(0, 8), uint64_t{1} << 30);
+  EXPECT_EQ(transport::effective_rekey_bytes(1 << 20, 8), uint64_t{1} << 20);
+  EXPECT_EQ(transport::effective_rekey_bytes(uint64_t{4} << 30, 8), uint64_t{1} << 30);
+}
+
+// Near 2^32 packets under one key: a rekey at 2^31, and if the exchange
+// never completes, give up before the sequence number can wrap.
+TEST(RekeyPolicy, SequenceNumbersNearTheirEnd) {
+  KeyUsage send, recv;
+  send.restart(100), recv.restart(0);
+  EXPECT_EQ(due(send, 101, recv, 1), RekeyDue::kNo);
+  EXPECT_EQ(due(send, 100 + (1u << 31), recv, 1), RekeyDue::kPackets);
+  EXPECT_EQ(due(send, 101, recv, 1u << 31), RekeyDue::kPackets);
+  // Wrapped around 2^32 as a number, still counted from the key's start.
+  EXPECT_EQ(due(send, 99 - (1u << 20), recv, 1), RekeyDue::kGiveUp);
+  EXPECT_EQ(due(send, 101, recv, 0xffffffffu - (1u << 20)), RekeyDue::kGiveUp);
+  // While an exchange runs nothing new starts; the end still applies.
+  EXPECT_EQ(due(send, 100 + (1u << 31), recv, 1, {}, 0, 0, true), RekeyDue::kNo);
+  EXPECT_EQ(due(send, 99, recv, 1, {}, 0, 0, true), RekeyDue::kGiveUp);
+}
+
+TEST(RekeyPolicy, DataAndTimeLimits) {
+  const auto key = random_key();
+  PacketEncoder enc;
+  enc.set_key(key);
+  KeyUsage idle;
+  std::vector<uint8_t> w;
+  RekeyLimits small{4096, 0};
+  EXPECT_EQ(due(enc.usage(), enc.seq(), idle, 0, small), RekeyDue::kNo);  // nothing sent yet
+  while (w.size() < 4096) enc.encode(payload_of(500), w);
+  EXPECT_EQ(due(enc.usage(), enc.seq(), idle, 0, small), RekeyDue::kData);
+  EXPECT_EQ(due(enc.usage(), enc.seq(), idle, 0, {uint64_t{1} << 20, 0}), RekeyDue::kNo);
+  // Time: only once the interval has passed since the keys took effect, and
+  // only if the keys carried something (no rekey loop on an idle line).
+  RekeyLimits hourly{uint64_t{1} << 30, 3600};
+  EXPECT_EQ(due(enc.usage(), enc.seq(), idle, 0, hourly, 3599999, 0), RekeyDue::kNo);
+  EXPECT_EQ(due(enc.usage(), enc.seq(), idle, 0, hourly, 3600000, 0), RekeyDue::kTime);
+  KeyUsage unused;
+  EXPECT_EQ(due(unused, 0, idle, 0, hourly, 7200000, 0), RekeyDue::kNo);
+}
+}  // namespace rekey

@@ -21,10 +21,17 @@ struct CipherAlgorithm {
   std::string_view name;
   size_t key_bytes;  // key material drawn from the KEX per direction
   bool aead;         // integrity built in: no MAC is negotiated
+  size_t block_bytes;  // sets the default RekeyLimit (transport/rekey_policy.h)
 };
 inline constexpr std::array<CipherAlgorithm, 1> kCiphers{{
-    {"chacha20-poly1305@openssh.com", 64, true},
+    {"chacha20-poly1305@openssh.com", 64, true, 8},
 }};
+// The row for a negotiated name, or nullptr.
+constexpr const CipherAlgorithm* find_cipher(std::string_view name) {
+  for (const auto& c : kCiphers)
+    if (c.name == name) return &c;
+  return nullptr;
+}
 
 inline constexpr std::string_view kCompressionNone = "none";
 

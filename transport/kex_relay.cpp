@@ -36,17 +36,19 @@ EcdhRelay relay_ecdh(PacketStream& stream, int monitor_fd, std::span<const uint8
   const uint8_t newkeys[1] = {ssh::kNewKeys};
   stream.send(newkeys);
   // Everything after our NEWKEYS is encrypted with the new key.
-  stream.encoder().set_key(kex.key_stoc.span());
+  // Under strict KEX the sequence number restarts with the key (set first,
+  // so the key's nonce budget starts there).
   if (strict_kex) stream.encoder().set_seq(0);
+  stream.encoder().set_key(kex.key_stoc.span());
   res.recv_key = std::move(kex.key_ctos);
   res.ok = true;
   return res;
 }
 
 void switch_receive_key(PacketStream& stream, crypto::SecretBytes& key, bool strict_kex) {
+  if (strict_kex) stream.decoder().set_seq(0);
   stream.decoder().set_key(key.span());
   key.wipe();
-  if (strict_kex) stream.decoder().set_seq(0);
 }
 
 }  // namespace lpsshd::transport

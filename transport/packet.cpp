@@ -24,6 +24,10 @@ void store_be32(uint8_t* p, uint32_t v) {
 PacketDecoder::Result PacketDecoder::decode(std::span<const uint8_t> in, size_t& consumed,
                                             std::vector<uint8_t>& payload, std::string& why) {
   if (in.size() < 4) return Result::kNeedMore;
+  if (cipher_ && usage_.last_nonce(seq_)) {
+    why = "incoming packets would reuse a nonce: the peer did not rekey";
+    return Result::kError;
+  }
   const uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : load_be32(in.data());
   // Encrypt-then-MAC style (AEAD): the length field is outside the block
   // alignment; in plain mode the whole packet is aligned.
@@ -55,6 +59,7 @@ PacketDecoder::Result PacketDecoder::decode(std::span<const uint8_t> in, size_t&
   std::memmove(payload.data(), payload.data() + 1, body);
   payload.resize(body);
   consumed = total;
+  usage_.add(total);
   ++seq_;  // wraps modulo 2^32 as RFC 4253 6.4 requires
   return Result::kPacket;
 }
@@ -67,6 +72,10 @@ size_t PacketDecoder::bytes_needed(std::span<const uint8_t> in) const {
 }
 
 void PacketEncoder::encode(std::span<const uint8_t> payload, std::vector<uint8_t>& out) {
+  if (exhausted_ || (cipher_ && usage_.last_nonce(seq_))) {
+    exhausted_ = true;
+    return;
+  }
   const size_t unaligned = cipher_ ? 1 + payload.size() : 4 + 1 + payload.size();
   size_t padding = kBlock - unaligned % kBlock;
   if (padding < kMinPadding) padding += kBlock;
@@ -80,6 +89,7 @@ void PacketEncoder::encode(std::span<const uint8_t> payload, std::vector<uint8_t
   if (!payload.empty()) std::memcpy(p + 5, payload.data(), payload.size());
   randombytes_buf(p + 5 + payload.size(), padding);
   if (cipher_) cipher_->seal(seq_, p, 4 + len, p + 4 + len);
+  usage_.add(4 + len + tag);
   ++seq_;
 }
 

@@ -18,6 +18,32 @@ inline constexpr uint32_t kMaxPacketLength = 256 * 1024;
 // Largest payload we send: RFC 4253 6.1 requires peers to take 32768.
 inline constexpr size_t kMaxPayloadOut = 32768 + 1024;
 
+// How much one key has protected. chacha20-poly1305's nonce is the packet
+// sequence number, so a key may seal at most 2^32 packets before a nonce
+// would repeat; it is retired one packet short of that, and a key change
+// must come long before (rekey_policy.h decides when).
+// Counted from the sequence number at set_key(), so a sequence number that
+// restarts with a new key (strict KEX) is set BEFORE the key. A set_seq()
+// after set_key() (the postauth child taking over a key in use) counts the
+// packets up to that number as used: it over-counts, erring on the safe side.
+class KeyUsage {
+ public:
+  void restart(uint32_t seq) {
+    first_seq_ = seq;
+    bytes_ = 0;
+  }
+  // Packets this key has sealed or opened (modulo 2^32: see last_nonce()).
+  uint32_t packets(uint32_t seq) const { return seq - first_seq_; }
+  uint64_t bytes() const { return bytes_; }
+  void add(size_t n) { bytes_ += n; }
+  // True when the next packet would reuse this key's first nonce.
+  bool last_nonce(uint32_t seq) const { return packets(seq) == UINT32_MAX; }
+
+ private:
+  uint32_t first_seq_ = 0;
+  uint64_t bytes_ = 0;
+};
+
 class PacketDecoder {
  public:
   enum class Result { kNeedMore, kPacket, kError };
@@ -35,32 +61,42 @@ class PacketDecoder {
   size_t bytes_needed(std::span<const uint8_t> in) const;
 
   void set_key(std::span<const uint8_t> key64) {
+    usage_.restart(seq_);
     cipher_ = std::make_unique<crypto::ChachaPoly>(key64);
   }
   bool encrypted() const { return cipher_ != nullptr; }
   uint32_t seq() const { return seq_; }
   void set_seq(uint32_t s) { seq_ = s; }
+  const KeyUsage& usage() const { return usage_; }
 
  private:
   std::unique_ptr<crypto::ChachaPoly> cipher_;
   uint32_t seq_ = 0;
+  KeyUsage usage_;
 };
 
 class PacketEncoder {
  public:
-  // Appends one packet carrying payload to out.
+  // Appends one packet carrying payload to out. Never reuses a nonce: once
+  // a key is used up nothing more is sealed and exhausted() turns true (the
+  // caller disconnects; rekey_policy.h keeps this from happening).
   void encode(std::span<const uint8_t> payload, std::vector<uint8_t>& out);
 
   void set_key(std::span<const uint8_t> key64) {
+    usage_.restart(seq_);
     cipher_ = std::make_unique<crypto::ChachaPoly>(key64);
   }
   bool encrypted() const { return cipher_ != nullptr; }
   uint32_t seq() const { return seq_; }
   void set_seq(uint32_t s) { seq_ = s; }
+  const KeyUsage& usage() const { return usage_; }
+  bool exhausted() const { return exhausted_; }
 
  private:
   std::unique_ptr<crypto::ChachaPoly> cipher_;
   uint32_t seq_ = 0;
+  KeyUsage usage_;
+  bool exhausted_ = false;
 };
 
 }  // namespace lpsshd::transport

@@ -45,6 +45,8 @@ PacketDecoder::Result PacketStream::next(std::vector<uint8_t>& payload, std::str
 }
 
 IoResult PacketStream::flush() {
+  // A packet the encoder refused (its key used up) must not be skipped over.
+  if (encoder_.exhausted()) return IoResult::kError;
   while (out_off_ < out_.size()) {
     const ssize_t n = ::send(fd_, out_.data() + out_off_, out_.size() - out_off_, MSG_NOSIGNAL);
     if (n < 0) {

@@ -86,5 +86,5 @@ GRANT = (bytes([1, 1, 0, 1, 0, 1]) + bytes([2]) + s("rsync --server -e.LsfxC . /
 write("fuzz_monitor_messages", "session_settings_grant",
       bytes([69]) + SESSION_USER + GRANT + strings("LANG", "LC_*") + b"\x01\x00" +
       strings("LANG=C.UTF-8") + struct.pack(">I", 1) + s("sftp") + s("/usr/lib/openssh/sftp-server") +
-      b"\x01")
+      b"\x01" + struct.pack(">QII", 1 << 30, 3600, 120))
 write("fuzz_monitor_messages", "kex_start", bytes([12]))

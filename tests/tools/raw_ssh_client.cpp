@@ -37,6 +37,10 @@
 //   hold-flood [N]               the same login with N (65) CHANNEL_OPENs
 //                                behind it, the server's KEXINIT never
 //                                answered: the connection ends
+//   stall-rekey-flood [MAX]      the same login, then IGNOREs of 1 KiB as
+//                                fast as the server reads them, the
+//                                server's KEXINIT never answered: the server
+//                                ends the connection within MAX (60) seconds
 //
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
@@ -424,13 +428,14 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
 
   const uint8_t newkeys[1] = {ssh::kNewKeys};
   p.send(newkeys);
-  p.encoder().set_key(s.key_ctos.span());
+  // Sequence number first: a key's nonce budget counts from where it starts.
   if (strict && plan.reset_send_seq) p.encoder().set_seq(0);
+  p.encoder().set_key(s.key_ctos.span());
 
   if (p.receive(pkt) != Got::kMessage) return false;
   if (pkt.size() != 1 || pkt[0] != ssh::kNewKeys) return unexpected(pkt, "NEWKEYS");
-  p.decoder().set_key(key_stoc.span());
   if (strict) p.decoder().set_seq(0);
+  p.decoder().set_key(key_stoc.span());
   event("KEX_OK");
   return true;
 }
@@ -722,13 +727,43 @@ Verdict hold_flood(Peer& p, long n) {
   return {true, "flood before the exchange after authentication refused"};
 }
 
+// A key exchange the client never finishes, under a flood of messages the
+// transport must accept meanwhile (IGNORE): the server's deadline for the
+// exchange cuts it, and the flood must not make it hold memory meanwhile.
+Verdict stall_rekey_flood(Peer& p, long max_seconds) {
+  const std::string why = login_with_packets_behind(p, {});
+  if (!why.empty()) return {false, why};
+  std::vector<uint8_t> pkt;
+  bool success = false, kexinit = false;
+  while (!(success && kexinit) && p.receive(pkt) == Got::kMessage) {
+    if (pkt[0] == ssh::kUserauthSuccess) success = true;
+    if (pkt[0] == ssh::kKexInit) kexinit = true;
+  }
+  if (!success || !kexinit) return {false, "no USERAUTH_SUCCESS and KEXINIT from the server"};
+  event("SERVER_KEXINIT_AFTER_AUTH");
+  const int64_t t0 = now_ms();
+  const auto ignore = ignore_payload(1024);
+  std::vector<uint8_t> batch;
+  long sent = 0;
+  while (now_ms() - t0 < max_seconds * 1000) {
+    batch.clear();
+    for (int i = 0; i < 64; ++i, ++sent) p.encoder().encode(ignore, batch);
+    if (!p.write_all(batch)) break;  // the server closed
+  }
+  event("FLOOD_SENT " + std::to_string(sent));
+  const bool ended = ended_by_server(p);
+  event("ELAPSED " + seconds(now_ms() - t0));
+  if (!ended) return {false, "the server kept a key exchange open past its deadline"};
+  return {true, "stalled key exchange cut"};
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
                "scenarios: normal ignore-before-kexinit ignore-during-kex "
                "no-strict-ignore-during-kex unexpected-during-kex second-kex-before-auth "
                "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth "
-               "hold-flood [N]\n");
+               "hold-flood [N] stall-rekey-flood [MAX_SECONDS]\n");
   return 2;
 }
 
@@ -784,6 +819,8 @@ int main(int argc, char** argv) {
     v = inject_after_auth(p);
   } else if (scenario == "hold-flood") {
     v = hold_flood(p, arg > 0 ? arg : 65);
+  } else if (scenario == "stall-rekey-flood") {
+    v = stall_rekey_flood(p, arg > 0 ? arg : 60);
   } else {
     return usage();
   }
