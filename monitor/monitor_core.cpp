@@ -52,6 +52,11 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
   const Permission* perm = find_permission(phase_, type);
   if (perm == nullptr) return violation(where + "not allowed");
   if (counts_[type] >= perm->max_per_phase) return violation(where + "allowed count exceeded");
+  // Every message of the auth phase is an authentication request; PAM
+  // phases restart the per-phase counts, so the whole connection is
+  // counted too.
+  if (phase_ == Phase::kAuth && auth_requests_ >= kMaxAuthRequestsPerConnection)
+    return violation(where + "more authentication requests than one connection may make");
   ++counts_[type];
   if (fd_count != 0) return violation(where + "unexpected descriptors");
 
@@ -382,7 +387,8 @@ Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
   const uint32_t floor = static_cast<uint32_t>(auth_requests_) + 1;
   if (req.send_seq < floor || req.recv_seq < floor)
     return violation("transport counters below what authentication required");
-  if (kex_.strict_kex() && (req.send_seq > (1u << 24) || req.recv_seq > (1u << 24)))
+  if (kex_.strict_kex() && (req.send_seq > monproto::kMaxStrictHandoverSeq ||
+                            req.recv_seq > monproto::kMaxStrictHandoverSeq))
     return violation("transport counters out of range");
   handover_ = std::move(req);
   return Outcome::make(Outcome::Kind::kStartPostauth);

@@ -31,8 +31,9 @@ const char* phase_name(Phase p);
 enum class Child : uint8_t { kPreauth, kPostauth, kNone };
 Child child_of(Phase p);
 
-// Enough for MaxAuthTries of up to 50 plus key queries; the configured limit
-// ends authentication well before this safety bound.
+// The monitor's safety bound, per phase and per connection. The preauth
+// child ends a connection after preauth::kMaxUserauthRequests (64)
+// requests, whatever MaxAuthTries says, so a correct child never reaches it.
 inline constexpr uint16_t kMaxAuthRequestsPerConnection = 128;
 
 // PTY requests per phase; the number of PTYs held at once is bounded
