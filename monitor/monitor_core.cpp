@@ -52,11 +52,6 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
   const Permission* perm = find_permission(phase_, type);
   if (perm == nullptr) return violation(where + "not allowed");
   if (counts_[type] >= perm->max_per_phase) return violation(where + "allowed count exceeded");
-  // Every message of the auth phase is an authentication request; PAM
-  // phases restart the per-phase counts, so the whole connection is
-  // counted too.
-  if (phase_ == Phase::kAuth && auth_requests_ >= kMaxAuthRequestsPerConnection)
-    return violation(where + "more authentication requests than one connection may make");
   ++counts_[type];
   if (fd_count != 0) return violation(where + "unexpected descriptors");
 

@@ -31,9 +31,10 @@ const char* phase_name(Phase p);
 enum class Child : uint8_t { kPreauth, kPostauth, kNone };
 Child child_of(Phase p);
 
-// The monitor's safety bound, per phase and per connection. The preauth
-// child ends a connection after preauth::kMaxUserauthRequests (64)
-// requests, whatever MaxAuthTries says, so a correct child never reaches it.
+// The monitor's safety bound on each kind of auth request per phase. The
+// preauth child ends a connection after preauth::kMaxUserauthRequests (64)
+// requests in all, whatever MaxAuthTries says, so a correct child never
+// reaches it.
 inline constexpr uint16_t kMaxAuthRequestsPerConnection = 128;
 
 // PTY requests per phase; the number of PTYs held at once is bounded

@@ -676,28 +676,6 @@ TEST(MonitorAuth, SafetyBoundOnAuthRequests) {
   EXPECT_EQ(s.auth_query("alice", alice_key()).kind, Kind::kViolation);
 }
 
-TEST(MonitorAuth, SafetyBoundOnAuthRequestsHoldsAcrossPamRounds) {
-  // A PAM round restarts the per-phase counts; the connection's total still
-  // ends at the bound.
-  Settings settings = pam_settings();
-  settings.max_auth_tries = 100000;
-  Session s(settings);
-  s.first_kex();
-  for (int i = 0; i < kMaxAuthRequestsPerConnection; ++i) {
-    if (i % 10 == 9) {
-      ASSERT_EQ(s.auth_password("alice", "wrong").kind, Kind::kPamAuthenticate) << i;
-      ASSERT_EQ(s.core().pam_finished(false, "").kind, Kind::kReply) << i;
-    } else {
-      ASSERT_EQ(s.auth_query("alice", alice_key()).kind, Kind::kReply) << i;
-    }
-  }
-  const auto o = s.auth_query("alice", alice_key());
-  EXPECT_EQ(o.kind, Kind::kViolation);
-  EXPECT_NE(o.reason.find("more authentication requests than one connection may make"),
-            std::string::npos)
-      << o.reason;
-}
-
 TEST(MonitorAuth, RootLoginPolicy) {
   for (auto policy : {RootLogin::kNo, RootLogin::kForcedCommandsOnly}) {  // key without command=
     Settings settings;
