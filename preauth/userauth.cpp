@@ -31,22 +31,23 @@ bool accept_service(Connection& conn) {
   if (!conn.read_packet(pkt)) return false;
   wire::Reader r(pkt);
   uint8_t type = 0;
-  std::string service;
+  wire::Bytes service;
   if (!r.u8(type)) return false;
   if (type == ssh::kKexInit) {
     conn.disconnect(ssh::kProtocolError, "key re-exchange before authentication refused");
     return false;
   }
-  if (type != ssh::kServiceRequest || !r.text(service, 64) || !r.end()) {
+  if (type != ssh::kServiceRequest || !r.string(service) || !r.end()) {
     conn.disconnect(ssh::kProtocolError, "expected SERVICE_REQUEST");
     return false;
   }
-  if (service != kUserauthService) {
-    conn.disconnect(ssh::kServiceNotAvailable, "service not available");
+  // Any other name, however long, is a service this server does not offer.
+  if (wire::as_view(service) != kUserauthService) {
+    conn.disconnect(ssh::kServiceNotAvailable, "service not available: only ssh-userauth");
     return false;
   }
   wire::Writer w;
-  w.u8(ssh::kServiceAccept).string(service);
+  w.u8(ssh::kServiceAccept).string(kUserauthService);
   return conn.write_packet(w.bytes());
 }
 bool password(int monitor_fd, UserauthRequest& req, monproto::AuthReply& reply) {

@@ -21,8 +21,9 @@
 # Then, without penalties: the same sequences with a fresh key per query
 # and MaxAuthTries 1000, controls just under the caps (a KEXINIT of 30000
 # bytes completes the key exchange; 64 queries are all answered), oversized
-# auth fields (each a failed attempt) and a 300-byte user name (DISCONNECT
-# 15). Needs root. Usage: mistakes_test.sh BINDIR
+# auth fields (each a failed attempt), a 300-byte user name (DISCONNECT
+# 15) and more than 2^20 packets before authentication (DISCONNECT 2).
+# Needs root. Usage: mistakes_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
@@ -111,6 +112,15 @@ expect_eq "oversized auth fields: all five" 5 "$(grep -c '^FAILURE_FOR ' <<<"$OU
 raw long-user
 expect_eq "300-byte user name: refused with a DISCONNECT" 0 "$RC"
 expect_match "300-byte user name: DISCONNECT 15 (illegal user name)" '^DISCONNECT 15 ' "$OUT"
+
+# 2^20 packets before authentication at most (4 of them before the flood:
+# KEXINIT, KEX_ECDH_INIT, NEWKEYS, SERVICE_REQUEST)
+raw packet-flood 1100000
+expect_eq "1100000 IGNOREs before authentication: ended with a reason" 0 "$RC"
+expect_match "1100000 IGNOREs: DISCONNECT 2 naming the cap" \
+  '^DISCONNECT 2 too many packets before authentication$' "$OUT"
+raw packet-flood 1048560
+expect_match "control: 1048560 IGNOREs, then none is answered" '^USERAUTH_FAILURE ' "$OUT"
 
 wait_for 10 no_monitors || not_ok "monitors still running"
 expect_no_match "variants and controls: no violation logged" "$VIOLATION" "$(log_since "$M")"

@@ -56,6 +56,10 @@
 //                                must get USERAUTH_FAILURE
 //   long-user                    USERAUTH_REQUEST "none" for a user name of
 //                                300 bytes: a DISCONNECT
+//   packet-flood [N]             after SERVICE_ACCEPT, N (1100000) empty
+//                                IGNOREs, then "none": USERAUTH_FAILURE, or
+//                                a DISCONNECT (the cap on packets before
+//                                authentication)
 //
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
@@ -922,6 +926,29 @@ Verdict long_user(Peer& p) {
   return {false, "the server ended the connection without saying why"};
 }
 
+// After SERVICE_ACCEPT, N empty IGNOREs in batches, then "none": answered
+// (USERAUTH_FAILURE), or ended with a DISCONNECT (the server's cap on
+// packets before authentication).
+Verdict packet_flood(Peer& p, long n) {
+  Session s;
+  std::string methods;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  const auto ignore = ignore_payload(0);
+  std::vector<uint8_t> batch;
+  long sent = 0;
+  while (sent < n) {
+    batch.clear();
+    for (int i = 0; i < 4096 && sent < n; ++i, ++sent) p.encoder().encode(ignore, batch);
+    if (!p.write_all(batch)) break;
+  }
+  event("FLOOD_SENT " + std::to_string(sent));
+  if (sent == n && userauth_none(p, methods)) return {true, "flood absorbed"};
+  if (p.last() == Got::kMessage) ended_by_server(p);
+  if (said_why(p)) return {true, "flood ended with a DISCONNECT"};
+  return {false, "the server ended the connection without saying why"};
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
@@ -929,7 +956,7 @@ int usage() {
                "no-strict-ignore-during-kex unexpected-during-kex second-kex-before-auth "
                "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth "
                "hold-flood [N] big-kexinit [BYTES] many-key-queries [N] many-new-key-queries [N] "
-               "odd-auth-fields long-user\n");
+               "odd-auth-fields long-user packet-flood [N]\n");
   return 2;
 }
 
@@ -989,6 +1016,8 @@ int main(int argc, char** argv) {
     v = big_kexinit(p, arg > 0 ? arg : 33000);
   } else if (scenario == "many-key-queries" || scenario == "many-new-key-queries") {
     v = key_queries(p, arg > 0 ? arg : 129, scenario == "many-new-key-queries");
+  } else if (scenario == "packet-flood") {
+    v = packet_flood(p, arg > 0 ? arg : 1100000);
   } else if (scenario == "odd-auth-fields") {
     v = odd_auth_fields(p);
   } else if (scenario == "long-user") {
