@@ -385,7 +385,8 @@ Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
   const uint32_t floor = static_cast<uint32_t>(auth_requests_) + 1;
   if (req.send_seq < floor || req.recv_seq < floor)
     return violation("transport counters below what authentication required");
-  if (kex_.strict_kex() && (req.send_seq > (1u << 24) || req.recv_seq > (1u << 24)))
+  if (kex_.strict_kex() && (req.send_seq > monproto::kMaxStrictHandoverSeq ||
+                            req.recv_seq > monproto::kMaxStrictHandoverSeq))
     return violation("transport counters out of range");
   handover_ = std::move(req);
   return Outcome::make(Outcome::Kind::kStartPostauth);

@@ -90,6 +90,10 @@ struct AuthPubkeyRequest {
 // The preauth child reads one packet at a time, so it has read nothing
 // ahead: `pending` must be empty (the monitor refuses anything else; the
 // field exists so that a child that read ahead says so and is refused).
+// Under strict KEX the counters restarted at NEWKEYS, so a handover above
+// this is not a correct child's (the preauth child ends a connection after
+// far fewer packets: preauth::kMaxPacketsBeforeAuth).
+inline constexpr uint32_t kMaxStrictHandoverSeq = 1u << 24;
 struct HandoverRequest {
   uint32_t send_seq = 0;         // next sequence number the server sends
   uint32_t recv_seq = 0;         // next sequence number expected from the client

@@ -32,8 +32,10 @@ const char* phase_name(Phase p);
 enum class Child : uint8_t { kPreauth, kPostauth, kNone };
 Child child_of(Phase p);
 
-// Enough for MaxAuthTries of up to 50 plus key queries; the configured limit
-// ends authentication well before this safety bound.
+// The monitor's safety bound on each kind of auth request per phase. The
+// preauth child ends a connection after preauth::kMaxUserauthRequests (64)
+// requests in all, whatever MaxAuthTries says, so a correct child never
+// reaches it.
 inline constexpr uint16_t kMaxAuthRequestsPerConnection = 128;
 
 // PTY requests per phase; the number of PTYs held at once is bounded

@@ -4,6 +4,7 @@
 
 #include "monitor/protocol_client.h"
 #include "transport/kex_relay.h"
+#include "transport/kexinit.h"
 #include "transport/ssh_msg.h"
 #include "wire/writer.h"
 
@@ -153,6 +154,14 @@ bool Transport::on_kexinit(std::span<const uint8_t> payload) {
   if (kex_state_ != KexState::kIdle && kex_state_ != KexState::kSentKexInit)
     return fail("KEXINIT during key exchange");
   const bool ours_sent = kex_state_ == KexState::kSentKexInit;
+  // A KEXINIT the monitor's parser would refuse is the client's mistake:
+  // tell it why, rather than send the monitor a message it must treat as
+  // a violation.
+  std::string why;
+  if (!transport::client_kexinit_acceptable(payload, why)) {
+    disconnect(ssh::kProtocolError, why);
+    return fail(why);
+  }
   monproto::KexInitReply reply;
   monproto::KexInitRequest req{"", {payload.begin(), payload.end()}};
   if (!monproto::call(monitor_fd_, req, reply)) return fail("monitor gone");

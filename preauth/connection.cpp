@@ -2,11 +2,16 @@
 
 #include <poll.h>
 
+#include "monitor/protocol.h"
 #include "transport/ssh_msg.h"
 #include "transport/version.h"
 #include "wire/writer.h"
 
 namespace lpsshd::preauth {
+
+// The server's own packets count too: at most a few per packet received
+// (a reply, a banner, a keyboard-interactive prompt).
+static_assert(uint64_t{kMaxPacketsBeforeAuth} * 4 < monproto::kMaxStrictHandoverSeq);
 
 bool Connection::wait(short events) {
   pollfd p{stream_.fd(), events, 0};
@@ -65,7 +70,11 @@ bool Connection::read_packet(std::vector<uint8_t>& payload, bool strict) {
       return false;
     }
     if (d == transport::PacketDecoder::Result::kPacket) {
-      ++received_;
+      if (++received_ > kMaxPacketsBeforeAuth) {
+        error_ = "too many packets before authentication";
+        disconnect(ssh::kProtocolError, error_);
+        return false;
+      }
       const uint8_t type = payload[0];
       if (type == ssh::kDisconnect) {
         error_ = "received disconnect";

@@ -14,6 +14,14 @@
 
 namespace lpsshd::preauth {
 
+// Packets a client may send before authentication ends (IGNOREs included).
+// Real clients send a few dozen; the ignore flood of attacks_test.sh sends
+// 100000. Kept far below the monitor's bound on the transport counters at
+// handover (monproto::kMaxStrictHandoverSeq), so a client that floods and
+// then logs in hears why it is cut off instead of the monitor seeing a
+// counter no correct child reports.
+inline constexpr uint32_t kMaxPacketsBeforeAuth = 1u << 20;
+
 class Connection {
  public:
   explicit Connection(int fd) : stream_(fd) {}

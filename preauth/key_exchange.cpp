@@ -2,9 +2,15 @@
 
 #include "monitor/protocol_client.h"
 #include "transport/kex_relay.h"
+#include "transport/kexinit.h"
 #include "transport/ssh_msg.h"
 
 namespace lpsshd::preauth {
+
+// Whatever the child forwards, the monitor must take: a KEXINIT it would
+// refuse as malformed would be a violation by this child, not a client's
+// mistake.
+static_assert(transport::kMaxKexInit <= monproto::kMaxKexInitBytes);
 
 KexResult run_first_kex(Connection& conn, int monitor_fd, const std::string& client_version) {
   KexResult res;
@@ -22,6 +28,16 @@ KexResult run_first_kex(Connection& conn, int monitor_fd, const std::string& cli
     return res;
   }
   const bool kexinit_was_first = conn.packets_received() == 1;
+  // The client's KEXINIT is checked here with the monitor's own parser and
+  // limits (size, names per list, name length, printable names): a client
+  // that breaks them hears why, and the monitor is only ever sent a KEXINIT
+  // it accepts.
+  std::string why;
+  if (!transport::client_kexinit_acceptable(pkt, why)) {
+    conn.disconnect(ssh::kProtocolError, why);
+    res.error = why;
+    return res;
+  }
 
   monproto::KexInitRequest init_req{client_version, pkt};
   monproto::KexInitReply init;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "monitor/protocol_client.h"
+#include "monitor/state_table.h"
 #include "preauth/userauth_request.h"
 #include "transport/algorithms.h"
 #include "transport/ssh_msg.h"
@@ -16,6 +17,9 @@ namespace {
 constexpr std::string_view kUserauthService = "ssh-userauth";
 constexpr std::string_view kConnectionService = "ssh-connection";
 
+// A correct child never reaches the monitor's safety bound: it stops first.
+static_assert(kMaxUserauthRequests < monitor::kMaxAuthRequestsPerConnection);
+
 bool send_ext_info(Connection& conn) {
   wire::Writer w;
   w.u8(ssh::kExtInfo).u32(1).string("server-sig-algs").string(transport::kHostKeyAlgorithm);
@@ -27,22 +31,23 @@ bool accept_service(Connection& conn) {
   if (!conn.read_packet(pkt)) return false;
   wire::Reader r(pkt);
   uint8_t type = 0;
-  std::string service;
+  wire::Bytes service;
   if (!r.u8(type)) return false;
   if (type == ssh::kKexInit) {
     conn.disconnect(ssh::kProtocolError, "key re-exchange before authentication refused");
     return false;
   }
-  if (type != ssh::kServiceRequest || !r.text(service, 64) || !r.end()) {
+  if (type != ssh::kServiceRequest || !r.string(service) || !r.end()) {
     conn.disconnect(ssh::kProtocolError, "expected SERVICE_REQUEST");
     return false;
   }
-  if (service != kUserauthService) {
-    conn.disconnect(ssh::kServiceNotAvailable, "service not available");
+  // Any other name, however long, is a service this server does not offer.
+  if (wire::as_view(service) != kUserauthService) {
+    conn.disconnect(ssh::kServiceNotAvailable, "service not available: only ssh-userauth");
     return false;
   }
   wire::Writer w;
-  w.u8(ssh::kServiceAccept).string(service);
+  w.u8(ssh::kServiceAccept).string(kUserauthService);
   return conn.write_packet(w.bytes());
 }
 bool password(int monitor_fd, UserauthRequest& req, monproto::AuthReply& reply) {
@@ -79,9 +84,13 @@ bool keyboard_interactive(Connection& conn, int monitor_fd, const std::string& u
     std::vector<uint8_t> pkt;
     if (!conn.read_packet(pkt)) return false;
     monproto::KbdintAnswers answers;
-    if (!parse_info_response(pkt, answers.answers) || answers.answers.size() != q.prompts.size()) {
+    const bool parsed = parse_info_response(pkt, answers.answers, why);
+    if (!parsed || answers.answers.size() != q.prompts.size()) {
       sodium_memzero(pkt.data(), pkt.size());
-      conn.disconnect(ssh::kProtocolError, "expected a matching USERAUTH_INFO_RESPONSE");
+      if (parsed)
+        why = std::to_string(answers.answers.size()) + " keyboard-interactive responses for " +
+              std::to_string(q.prompts.size()) + " prompts";
+      conn.disconnect(ssh::kProtocolError, why);
       return false;
     }
     sodium_memzero(pkt.data(), pkt.size());
@@ -99,6 +108,7 @@ bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
 
   std::optional<std::string> bound_user;
   std::vector<uint8_t> pkt;
+  int requests = 0;
   while (true) {
     if (!conn.read_packet(pkt)) return false;
     if (pkt[0] == ssh::kKexInit) {
@@ -110,21 +120,38 @@ bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
       conn.disconnect(ssh::kProtocolError, "unexpected message before authentication");
       return false;
     }
+    if (requests >= kMaxUserauthRequests) {
+      conn.disconnect(ssh::kNoMoreAuthMethodsAvailable, "Too many authentication requests");
+      return false;
+    }
     UserauthRequest req;
-    if (!parse_userauth_request(pkt, req)) {
-      conn.disconnect(ssh::kProtocolError, "malformed USERAUTH_REQUEST");
+    std::string why;
+    const Parsed parsed = parse_userauth_request(pkt, req, why);
+    sodium_memzero(pkt.data(), pkt.size());  // it may hold a password
+    if (parsed == Parsed::kMalformed) {
+      conn.disconnect(ssh::kProtocolError, why);
+      return false;
+    }
+    if (parsed == Parsed::kBadUserName) {
+      conn.disconnect(ssh::kIllegalUserName, why);
       return false;
     }
     // Like sshd: the user and service cannot change between attempts.
-    if (req.service != kConnectionService ||
-        (bound_user && *bound_user != req.user)) {
-      conn.disconnect(ssh::kProtocolError, "change of username or service not allowed");
+    if (req.service != kConnectionService) {
+      conn.disconnect(ssh::kServiceNotAvailable, "service not available: only ssh-connection");
+      return false;
+    }
+    if (bound_user && *bound_user != req.user) {
+      conn.disconnect(ssh::kProtocolError, "change of username not allowed");
       return false;
     }
     bound_user = req.user;
-
+    ++requests;
     monproto::AuthReply reply;
     bool asked = false;
+    // A request with an oversized field fails like an unknown method: the
+    // monitor counts it (MaxAuthTries) and answers with the methods.
+    if (parsed == Parsed::kFailedAttempt) req.kind = UserauthRequest::Method::kOther;
     switch (req.kind) {
       case UserauthRequest::Method::kPublickey:
         asked = monproto::call(monitor_fd, req.pubkey, reply);

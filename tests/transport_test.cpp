@@ -742,6 +742,43 @@ TEST(KexInit, RejectsOversizedPayload) {
   EXPECT_FALSE(parse_fails(c.build()));
 }
 
+TEST(KexInit, ClientKexInitAcceptableSaysWhyForTheClient) {
+  std::string why;
+  EXPECT_TRUE(client_kexinit_acceptable(ClientKexInit{}.build(), why)) << why;
+
+  // Over the size cap: the reason gives both sizes.
+  std::string full;
+  for (size_t i = 0; i < kMaxNamesPerList; ++i) {
+    std::string name = std::to_string(i);
+    name += std::string(kMaxNameLength - name.size(), 'n');
+    full += (i ? "," : "") + name;
+  }
+  ClientKexInit big;
+  big.mac = full;
+  big.lang = full;
+  const auto payload = big.build();
+  ASSERT_GT(payload.size(), kMaxKexInit);
+  EXPECT_FALSE(client_kexinit_acceptable(payload, why));
+  EXPECT_EQ(why, "KEXINIT too large (" + std::to_string(payload.size()) + " bytes, at most " +
+                     std::to_string(kMaxKexInit) + ")");
+
+  // Per-list limits name the list and the limit.
+  ClientKexInit many;
+  many.cipher_ctos = full + ",extra";
+  EXPECT_FALSE(client_kexinit_acceptable(many.build(), why));
+  EXPECT_EQ(why, "malformed KEXINIT name-list encryption_algorithms_client_to_server: more "
+                 "than 128 names");
+  ClientKexInit long_name;
+  long_name.lang = std::string(kMaxNameLength + 1, 'l');
+  EXPECT_FALSE(client_kexinit_acceptable(long_name.build(), why));
+  EXPECT_EQ(why, "malformed KEXINIT name-list languages_client_to_server: a name longer than 64 "
+                 "bytes");
+  ClientKexInit empty_name;
+  empty_name.kex = "curve25519-sha256,,x";
+  EXPECT_FALSE(client_kexinit_acceptable(empty_name.build(), why));
+  EXPECT_EQ(why, "malformed KEXINIT name-list kex_algorithms: an empty name");
+}
+
 // ---------------------------------------------------------------------------
 // Exchange hash and key derivation
 

@@ -13,7 +13,8 @@
 namespace lpsshd::transport {
 
 namespace {
-bool parse_name_list(wire::Bytes b, std::vector<std::string>& out) {
+// One name-list of a KEXINIT. False with `why` naming what is wrong.
+bool parse_name_list(wire::Bytes b, std::vector<std::string>& out, std::string& why) {
   out.clear();
   if (b.empty()) return true;
   std::string_view s = wire::as_view(b);
@@ -21,15 +22,35 @@ bool parse_name_list(wire::Bytes b, std::vector<std::string>& out) {
   while (true) {
     size_t comma = s.find(',', start);
     std::string_view name = s.substr(start, comma == std::string_view::npos ? s.npos : comma - start);
-    if (name.empty() || name.size() > kMaxNameLength || out.size() >= kMaxNamesPerList)
+    if (name.empty()) {
+      why = "an empty name";
       return false;
+    }
+    if (name.size() > kMaxNameLength) {
+      why = "a name longer than " + std::to_string(kMaxNameLength) + " bytes";
+      return false;
+    }
+    if (out.size() >= kMaxNamesPerList) {
+      why = "more than " + std::to_string(kMaxNamesPerList) + " names";
+      return false;
+    }
     for (char c : name)
-      if (c <= ' ' || c > '~') return false;
+      if (c <= ' ' || c > '~') {
+        why = "a name with a byte that is not printable ASCII";
+        return false;
+      }
     out.emplace_back(name);
     if (comma == std::string_view::npos) return true;
     start = comma + 1;
   }
 }
+
+const char* const kListNames[KexInit::kListCount] = {
+    "kex_algorithms", "server_host_key_algorithms", "encryption_algorithms_client_to_server",
+    "encryption_algorithms_server_to_client", "mac_algorithms_client_to_server",
+    "mac_algorithms_server_to_client", "compression_algorithms_client_to_server",
+    "compression_algorithms_server_to_client", "languages_client_to_server",
+    "languages_server_to_client"};
 
 std::string join(const std::vector<std::string>& names) {
   std::string s;
@@ -66,10 +87,15 @@ std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::stri
     return std::nullopt;
   }
   std::copy(cookie.begin(), cookie.end(), k.cookie.begin());
-  for (auto& list : k.lists) {
+  for (size_t i = 0; i < KexInit::kListCount; ++i) {
     wire::Bytes b;
-    if (!r.string(b) || !parse_name_list(b, list)) {
+    std::string what;
+    if (!r.string(b)) {
       why = "malformed KEXINIT name-list";
+      return std::nullopt;
+    }
+    if (!parse_name_list(b, k.lists[i], what)) {
+      why = std::string("malformed KEXINIT name-list ") + kListNames[i] + ": " + what;
       return std::nullopt;
     }
   }
@@ -79,6 +105,13 @@ std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::stri
     return std::nullopt;
   }
   return k;
+}
+
+bool client_kexinit_acceptable(std::span<const uint8_t> payload, std::string& why) {
+  if (parse_kexinit(payload, why)) return true;
+  if (payload.size() > kMaxKexInit)
+    why += " (" + std::to_string(payload.size()) + " bytes, at most " + std::to_string(kMaxKexInit) + ")";
+  return false;
 }
 
 std::vector<uint8_t> build_server_kexinit() {

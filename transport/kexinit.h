@@ -30,6 +30,14 @@ struct KexInit {
 // non-printable bytes, too many names, a nonzero reserved field is allowed.
 std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::string& why);
 
+// For a child relaying the client's KEXINIT to the monitor (the preauth
+// child; the postauth child for rekeys): true when the monitor's parser
+// takes it. Otherwise `why` is the reason to send the client in a
+// DISCONNECT (protocol error) instead of forwarding a message the monitor
+// would refuse as a violation. kMaxKexInit must not exceed the monitor
+// protocol's kMaxKexInitBytes (checked where both are known).
+bool client_kexinit_acceptable(std::span<const uint8_t> payload, std::string& why);
+
 // The server's KEXINIT payload with a fresh random cookie.
 std::vector<uint8_t> build_server_kexinit();
 

@@ -88,3 +88,39 @@ write("fuzz_monitor_messages", "session_settings_grant",
       strings("LANG=C.UTF-8") + struct.pack(">I", 1) + s("sftp") + s("/usr/lib/openssh/sftp-server") +
       b"\x01" + struct.pack(">QII", 1 << 30, 3600, 120))
 write("fuzz_monitor_messages", "kex_start", bytes([12]))
+
+# --- client mistakes (mistakes_test.sh): well-formed requests with a field
+# over a cap, which the preauth child turns into a failed attempt or a
+# DISCONNECT with a reason, never into a message the monitor refuses.
+def userauth(user, method, rest=b"", service="ssh-connection"):
+    return bytes([50]) + s(user) + s(service) + s(method) + rest
+
+ED_BLOB = s("ssh-ed25519") + s(b"\x42" * 32)
+write("fuzz_userauth", "password_over_cap", userauth("alice", "password", b"\x00" + s(b"p" * 1025)))
+write("fuzz_userauth", "key_blob_over_cap", userauth("alice", "publickey", b"\x00" + s("ssh-ed25519") + s(b"k" * 16385)))
+write("fuzz_userauth", "signature_over_cap", userauth("alice", "publickey", b"\x01" + s("ssh-ed25519") + s(ED_BLOB) + s(b"s" * 1025)))
+write("fuzz_userauth", "algorithm_over_cap", userauth("alice", "publickey", b"\x00" + s("a" * 65) + s(ED_BLOB)))
+write("fuzz_userauth", "user_over_cap", userauth("u" * 257, "none"))
+write("fuzz_userauth", "method_over_cap", userauth("alice", "m" * 65))
+write("fuzz_userauth", "info_response_answer_over_cap", bytes([61]) + struct.pack(">I", 1) + s(b"a" * 1025))
+
+def padded_kexinit(total):
+    names, n = [], 0
+    while sum(len(x) + 1 for x in names) < total:
+        names.append(("pad%d-" % n).ljust(48, "x") + "@example.org")
+        n += 1
+    lists = ["curve25519-sha256,kex-strict-c-v00@openssh.com", "ssh-ed25519",
+             "chacha20-poly1305@openssh.com", "chacha20-poly1305@openssh.com", "", "",
+             "none", "none", "", ""]
+    for i, slot in enumerate([4, 5, 8, 9, 6, 7]):
+        chunk = names[i * 127:(i + 1) * 127]
+        if chunk:
+            lists[slot] = ",".join(([lists[slot]] if lists[slot] else []) + chunk)
+    return bytes([20]) + b"\x11" * 16 + b"".join(s(x) for x in lists) + b"\x00" + b"\x00" * 4
+
+write("fuzz_kexinit", "over_size_cap_33k", padded_kexinit(33000))
+write("fuzz_kexinit", "under_size_cap_30k", padded_kexinit(30000))
+write("fuzz_kexinit", "too_many_names", bytes([20]) + b"\x11" * 16 +
+      b"".join(s(x) for x in [",".join("k%d" % i for i in range(129)), "ssh-ed25519",
+                              "chacha20-poly1305@openssh.com", "chacha20-poly1305@openssh.com",
+                              "", "", "none", "none", "", ""]) + b"\x00" * 5)

@@ -42,6 +42,31 @@
 //                                server's KEXINIT never answered: the server
 //                                ends the connection within MAX (60) seconds
 //
+// Client mistakes (tests/integration/mistakes_test.sh): well-formed
+// messages from an odd client. The server must answer each, with a reply or
+// a DISCONNECT carrying a reason; a bare close fails the scenario.
+//   big-rekey-kexinit [BYTES]    the same after login ($RAW_SSH_USER/KEY),
+//                                answering the server's KEXINIT: DISCONNECT
+//   big-kexinit [BYTES]          a valid KEXINIT whose name-lists hold BYTES
+//                                (33000) bytes of filler names: a DISCONNECT,
+//                                or (small enough) a completed key exchange
+//   many-key-queries [N]         N (129) publickey queries without signature
+//                                for $RAW_SSH_USER with the key $RAW_SSH_KEY,
+//                                the same key each time: prints
+//                                QUERIES_ANSWERED <pk_ok> <failures>; a
+//                                DISCONNECT, or all N answered
+//   many-new-key-queries [N]     the same with a fresh key for every query
+//   odd-auth-fields              after "none": a password of 2000 bytes, a
+//                                key blob of 17000, a signature of 2000, a
+//                                method and an algorithm name of 100: each
+//                                must get USERAUTH_FAILURE
+//   long-user                    USERAUTH_REQUEST "none" for a user name of
+//                                300 bytes: a DISCONNECT
+//   packet-flood [N]             after SERVICE_ACCEPT, N (1100000) empty
+//                                IGNOREs, then "none": USERAUTH_FAILURE, or
+//                                a DISCONNECT (the cap on packets before
+//                                authentication)
+//
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
 // SERVICE_ACCEPT, USERAUTH_FAILURE <methods>, DISCONNECT <code> <text>,
@@ -757,13 +782,241 @@ Verdict stall_rekey_flood(Peer& p, long max_seconds) {
   return {true, "stalled key exchange cut"};
 }
 
+// ---------------------------------------------------------------- client mistakes
+// Self-contained, for mistakes_test.sh: messages that are well-formed but
+// odd. Each must be answered (a reply, or a DISCONNECT with a reason).
+
+// The server ended the exchange: with a DISCONNECT (true) or silently.
+bool said_why(Peer& p) { return p.last() == Got::kDisconnect; }
+
+// A valid KEXINIT offering what client_kexinit() offers, plus filler names
+// (60 bytes each, at most 127 more per list, all printable) until the
+// name-lists hold at least `bytes` bytes. Filler goes to the MAC and
+// language lists first, where nothing is negotiated from it.
+std::vector<uint8_t> padded_kexinit(size_t bytes) {
+  std::string lists[transport::KexInit::kListCount];
+  const std::string_view cipher = transport::kCiphers[0].name;
+  lists[transport::KexInit::kKex] = std::string(transport::kKexAlgorithms[0].name) + "," +
+                                    std::string(transport::kStrictKexClient);
+  lists[transport::KexInit::kHostKey] = transport::kHostKeyAlgorithm;
+  lists[transport::KexInit::kCipherCtoS] = lists[transport::KexInit::kCipherStoC] = cipher;
+  lists[transport::KexInit::kMacCtoS] = lists[transport::KexInit::kMacStoC] =
+      "hmac-sha2-256-etm@openssh.com";
+  lists[transport::KexInit::kCompCtoS] = lists[transport::KexInit::kCompStoC] =
+      transport::kCompressionNone;
+  const transport::KexInit::List order[] = {
+      transport::KexInit::kMacCtoS,  transport::KexInit::kMacStoC,  transport::KexInit::kLangCtoS,
+      transport::KexInit::kLangStoC, transport::KexInit::kCompCtoS, transport::KexInit::kCompStoC,
+      transport::KexInit::kKex,      transport::KexInit::kHostKey};
+  size_t total = 0, n = 0;
+  for (const auto& l : lists) total += l.size();
+  for (auto l : order) {
+    for (int i = 0; i < 127 && total < bytes; ++i) {
+      std::string name = "pad" + std::to_string(n++) + "-";
+      name.append(60 - name.size() - 12, 'x');
+      name += "@example.org";
+      if (!lists[l].empty()) {
+        lists[l] += ',';
+        ++total;
+      }
+      lists[l] += name;
+      total += name.size();
+    }
+  }
+  uint8_t cookie[16];
+  randombytes_buf(cookie, sizeof cookie);
+  wire::Writer w(total + 256);
+  w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
+  for (const auto& l : lists) w.string(l);
+  w.boolean(false).u32(0);
+  return w.take();
+}
+
+Verdict big_kexinit(Peer& p, long bytes) {
+  Session s;
+  if (!versions(p, s)) return {false, "no identification from the server"};
+  s.client_kexinit = padded_kexinit(static_cast<size_t>(bytes));
+  event("KEXINIT_BYTES " + std::to_string(s.client_kexinit.size()));
+  p.send(s.client_kexinit);
+  if (receive_kexinit(p, s) && ecdh_and_newkeys(p, s, Plan{}))
+    return {true, "KEXINIT accepted: the key exchange completed"};
+  if (said_why(p)) return {true, "KEXINIT refused with a DISCONNECT"};
+  return {false, "the server ended the connection without saying why"};
+}
+
+// The same KEXINIT after login, answering the server's KEXINIT of the
+// exchange that follows authentication: the postauth child must refuse it
+// with a reason, not pass the monitor a message it treats as a violation.
+Verdict big_rekey_kexinit(Peer& p, long bytes) {
+  const std::string why = login_with_packets_behind(p, {});
+  if (!why.empty()) return {false, why};
+  std::vector<uint8_t> pkt;
+  bool success = false, kexinit = false;
+  while (!(success && kexinit) && p.receive(pkt) == Got::kMessage) {
+    if (pkt[0] == ssh::kUserauthSuccess) success = true;
+    if (pkt[0] == ssh::kKexInit) kexinit = true;
+  }
+  if (!success || !kexinit) return {false, "no USERAUTH_SUCCESS and KEXINIT from the server"};
+  const auto big = padded_kexinit(static_cast<size_t>(bytes));
+  event("KEXINIT_BYTES " + std::to_string(big.size()));
+  p.send(big);
+  const Got g = p.receive(pkt);
+  if (g == Got::kMessage) return {true, "KEXINIT accepted: the server answered"};
+  if (said_why(p)) return {true, "KEXINIT refused with a DISCONNECT"};
+  return {false, "the server ended the connection without saying why"};
+}
+
+// The private key in $RAW_SSH_KEY, or nullopt (printed).
+std::optional<crypto::Ed25519Key> key_from_env() {
+  const char* path = std::getenv("RAW_SSH_KEY");
+  if (path == nullptr) {
+    event("ERROR RAW_SSH_KEY is needed");
+    return std::nullopt;
+  }
+  std::string text, error;
+  if (FILE* f = std::fopen(path, "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+  }
+  auto key = crypto::parse_openssh_private_key(text, error);
+  if (!key) {
+    event("ERROR cannot read " + std::string(path) + ": " + error);
+    return std::nullopt;
+  }
+  return std::move(key->key);
+}
+
+std::string raw_user() {
+  const char* user = std::getenv("RAW_SSH_USER");
+  return user != nullptr ? user : "raw_test";
+}
+
+// USERAUTH_REQUEST publickey for raw_user(): a query (no signature) unless
+// `signature` is given.
+std::vector<uint8_t> pubkey_request(std::string_view algorithm, std::span<const uint8_t> blob,
+                                    const std::vector<uint8_t>* signature = nullptr) {
+  wire::Writer w(blob.size() + 256);
+  w.u8(ssh::kUserauthRequest).string(raw_user()).string("ssh-connection").string("publickey");
+  w.boolean(signature != nullptr).string(algorithm).string(blob);
+  if (signature != nullptr) w.string(*signature);
+  return w.take();
+}
+
+// N queries, one at a time, each answered before the next is sent.
+Verdict key_queries(Peer& p, long n, bool fresh_keys) {
+  std::optional<crypto::Ed25519Key> fixed;
+  if (!fresh_keys && !(fixed = key_from_env())) return {false, "no key"};
+  Session s;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  long pk_ok = 0, failures = 0;
+  bool all = true;
+  for (long i = 0; i < n && all; ++i) {
+    const auto blob = fresh_keys ? crypto::Ed25519Key::generate().public_blob() : fixed->public_blob();
+    p.send(pubkey_request(crypto::kEd25519Name, blob));
+    std::vector<uint8_t> pkt;
+    if (p.receive(pkt) != Got::kMessage) {
+      all = false;
+    } else if (pkt[0] == ssh::kUserauthPkOk) {
+      ++pk_ok;
+    } else if (pkt[0] == ssh::kUserauthFailure) {
+      ++failures;
+    } else {
+      unexpected(pkt, "USERAUTH_PK_OK or USERAUTH_FAILURE");
+      return {false, "unexpected answer to a key query"};
+    }
+  }
+  event("QUERIES_ANSWERED " + std::to_string(pk_ok) + " " + std::to_string(failures));
+  if (all) return {true, "every query answered"};
+  if (said_why(p)) return {true, "queries ended with a DISCONNECT"};
+  return {false, "the server ended the connection without saying why"};
+}
+
+// One request that must be answered with USERAUTH_FAILURE.
+bool expect_failure(Peer& p, const std::string& what, std::span<const uint8_t> request) {
+  p.send(request);
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) != Got::kMessage) return false;
+  if (pkt[0] != ssh::kUserauthFailure) return unexpected(pkt, "USERAUTH_FAILURE");
+  event("FAILURE_FOR " + what);
+  return true;
+}
+
+Verdict odd_auth_fields(Peer& p) {
+  Session s;
+  std::string methods;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  if (!userauth_none(p, methods)) return {false, "no USERAUTH_FAILURE for none"};
+  const std::string user = raw_user();
+  wire::Writer pw;
+  pw.u8(ssh::kUserauthRequest).string(user).string("ssh-connection").string("password");
+  pw.boolean(false).string(std::string(2000, 'p'));
+  const std::vector<uint8_t> big_blob(17000, 'k');
+  const auto key = crypto::Ed25519Key::generate();
+  const std::vector<uint8_t> big_sig(2000, 's');
+  wire::Writer method;
+  method.u8(ssh::kUserauthRequest).string(user).string("ssh-connection").string(std::string(100, 'm'));
+  const std::string long_alg(100, 'a');
+  if (!expect_failure(p, "long-password", pw.bytes()) ||
+      !expect_failure(p, "big-key-blob", pubkey_request(crypto::kEd25519Name, big_blob)) ||
+      !expect_failure(p, "big-signature", pubkey_request(crypto::kEd25519Name, key.public_blob(), &big_sig)) ||
+      !expect_failure(p, "long-method", method.bytes()) ||
+      !expect_failure(p, "long-algorithm", pubkey_request(long_alg, key.public_blob())))
+    return {false, "an odd request was not answered with USERAUTH_FAILURE"};
+  return {true, "every odd request failed as an attempt"};
+}
+
+Verdict long_user(Peer& p) {
+  Session s;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  wire::Writer w;
+  w.u8(ssh::kUserauthRequest).string(std::string(300, 'u')).string("ssh-connection").string("none");
+  p.send(w.bytes());
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) == Got::kMessage) {
+    unexpected(pkt, "DISCONNECT");
+    return {false, "the server answered a 300-byte user name"};
+  }
+  if (said_why(p)) return {true, "user name refused with a DISCONNECT"};
+  return {false, "the server ended the connection without saying why"};
+}
+
+// After SERVICE_ACCEPT, N empty IGNOREs in batches, then "none": answered
+// (USERAUTH_FAILURE), or ended with a DISCONNECT (the server's cap on
+// packets before authentication).
+Verdict packet_flood(Peer& p, long n) {
+  Session s;
+  std::string methods;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  const auto ignore = ignore_payload(0);
+  std::vector<uint8_t> batch;
+  long sent = 0;
+  while (sent < n) {
+    batch.clear();
+    for (int i = 0; i < 4096 && sent < n; ++i, ++sent) p.encoder().encode(ignore, batch);
+    if (!p.write_all(batch)) break;
+  }
+  event("FLOOD_SENT " + std::to_string(sent));
+  if (sent == n && userauth_none(p, methods)) return {true, "flood absorbed"};
+  if (p.last() == Got::kMessage) ended_by_server(p);
+  if (said_why(p)) return {true, "flood ended with a DISCONNECT"};
+  return {false, "the server ended the connection without saying why"};
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
                "scenarios: normal ignore-before-kexinit ignore-during-kex "
                "no-strict-ignore-during-kex unexpected-during-kex second-kex-before-auth "
                "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth "
-               "hold-flood [N] stall-rekey-flood [MAX_SECONDS]\n");
+               "hold-flood [N] stall-rekey-flood [MAX_SECONDS] big-kexinit [BYTES] big-rekey-kexinit [BYTES] "
+               "many-key-queries [N] many-new-key-queries [N] odd-auth-fields long-user "
+               "packet-flood [N]\n");
   return 2;
 }
 
@@ -821,6 +1074,18 @@ int main(int argc, char** argv) {
     v = hold_flood(p, arg > 0 ? arg : 65);
   } else if (scenario == "stall-rekey-flood") {
     v = stall_rekey_flood(p, arg > 0 ? arg : 60);
+  } else if (scenario == "big-rekey-kexinit") {
+    v = big_rekey_kexinit(p, arg > 0 ? arg : 33000);
+  } else if (scenario == "big-kexinit") {
+    v = big_kexinit(p, arg > 0 ? arg : 33000);
+  } else if (scenario == "many-key-queries" || scenario == "many-new-key-queries") {
+    v = key_queries(p, arg > 0 ? arg : 129, scenario == "many-new-key-queries");
+  } else if (scenario == "packet-flood") {
+    v = packet_flood(p, arg > 0 ? arg : 1100000);
+  } else if (scenario == "odd-auth-fields") {
+    v = odd_auth_fields(p);
+  } else if (scenario == "long-user") {
+    v = long_user(p);
   } else {
     return usage();
   }
