@@ -376,8 +376,8 @@ struct MaxStartupsSpec {
 };
 
 // RekeyLimit default|SIZE [default|none|TIME]. SIZE is bytes with an
-// optional K, M, G or T (powers of 1024), at least 16; "default" leaves it to
-// the cipher. The time, if given, is "none"/"default" or a time.
+// optional K, M, G or T (powers of 1024), at least 16; "default" (or 0)
+// leaves it to the cipher. The time, if given, is "none"/"default" or a time.
 struct RekeyLimitSpec {
   static bool parse_size(std::string_view s, uint64_t& out) {
     uint64_t unit = 1;
@@ -391,9 +391,16 @@ struct RekeyLimitSpec {
       }
       if (unit != 1) s.remove_suffix(1);
     }
-    uint32_t n = 0;  // up to 2^32-1 units: no overflow even in T
-    if (!parse_uint(s, UINT32_MAX, n)) return false;
-    out = uint64_t{n} * unit;
+    if (s.empty() || s.size() > 20) return false;
+    uint64_t n = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      const uint64_t d = static_cast<uint64_t>(c - '0');
+      if (n > (UINT64_MAX - d) / 10) return false;
+      n = n * 10 + d;
+    }
+    if (n > UINT64_MAX / unit) return false;
+    out = n * unit;
     return true;
   }
   static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
@@ -402,7 +409,8 @@ struct RekeyLimitSpec {
     if (args[0] != "default") {
       if (!parse_size(args[0], bytes))
         return invalid(name, args[0], "bytes such as 512M or 1G, or \"default\"", why);
-      if (bytes < 16) return invalid(name, args[0], "too small: at least 16 bytes", why);
+      // 0 means the default, as in OpenSSH.
+      if (bytes != 0 && bytes < 16) return invalid(name, args[0], "too small: at least 16 bytes", why);
     }
     uint32_t seconds = 0;
     if (args.size() == 2 && args[1] != "none" && args[1] != "default" &&

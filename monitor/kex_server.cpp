@@ -88,6 +88,7 @@ monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req) {
   reply.exchange_hash.assign(h.begin(), h.end());
   reply.key_ctos = key_ctos_.clone();
   reply.key_stoc = key_stoc_.clone();
+  keyed_ = negotiated_;  // what the keys just derived are for
   negotiated_.reset();  // one ECDH per KEXINIT
   return reply;
 }

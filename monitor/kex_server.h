@@ -40,8 +40,8 @@ class KexServer {
   const std::vector<uint8_t>& session_id() const { return session_id_; }
   bool strict_kex() const { return strict_kex_; }
   bool client_ext_info() const { return client_ext_info_; }
-  // What the last exchange agreed on (nullopt before the first KEXINIT).
-  const std::optional<transport::Negotiated>& negotiated() const { return negotiated_; }
+  // What the last completed exchange agreed on (nullopt before the first).
+  const std::optional<transport::Negotiated>& keyed() const { return keyed_; }
   // The keys from the last completed exchange (for the postauth child).
   const crypto::SecretBytes& key_ctos() const { return key_ctos_; }
   const crypto::SecretBytes& key_stoc() const { return key_stoc_; }
@@ -52,7 +52,8 @@ class KexServer {
   std::string client_version_;
   std::vector<uint8_t> client_kexinit_, server_kexinit_;
   bool server_kexinit_sent_ = false;  // by start_exchange(), for the next on_kexinit()
-  std::optional<transport::Negotiated> negotiated_;
+  std::optional<transport::Negotiated> negotiated_;  // between KEXINIT and ECDH
+  std::optional<transport::Negotiated> keyed_;
   std::vector<uint8_t> session_id_;
   bool strict_kex_ = false, client_ext_info_ = false;
   crypto::SecretBytes key_ctos_, key_stoc_;

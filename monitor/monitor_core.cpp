@@ -412,7 +412,7 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
 // (Computed once, when the postauth child starts; rekeys keep the cipher.)
 uint64_t MonitorCore::rekey_bytes() const {
   size_t block = 8;
-  if (const auto& n = kex_.negotiated()) {
+  if (const auto& n = kex_.keyed()) {
     const auto* ctos = transport::find_cipher(n->cipher_ctos);
     const auto* stoc = transport::find_cipher(n->cipher_stoc);
     if (ctos != nullptr && stoc != nullptr) block = std::min(ctos->block_bytes, stoc->block_bytes);

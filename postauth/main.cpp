@@ -65,7 +65,9 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
     fds.clear();
     short sock_events = 0;
     if (!t.stream().input_full()) sock_events |= POLLIN;
-    if (t.output_size() > 0) sock_events |= POLLOUT;
+    // Only bytes the socket can take now: replies deferred by a key
+    // exchange would make POLLOUT fire at once, forever.
+    if (t.stream().output_size() > 0) sock_events |= POLLOUT;
     fds.push_back({kClientFd, sock_events, 0});
     fds.push_back({sigfd, POLLIN, 0});
     svc.fill_pollfds(fds);

@@ -12,8 +12,12 @@ namespace lpsshd::postauth {
 
 void Transport::send(std::span<const uint8_t> payload) {
   if (sending_paused()) {
+    if (deferred_bytes_ + payload.size() + kDeferredOverhead > kMaxDeferredBytes) {
+      fail("too many replies queued during a key exchange");  // tick() ends it
+      return;
+    }
     deferred_.emplace_back(payload.begin(), payload.end());
-    deferred_bytes_ += payload.size();
+    deferred_bytes_ += payload.size() + kDeferredOverhead;
     return;
   }
   stream_.send(payload);
@@ -67,10 +71,13 @@ bool Transport::tick(uint64_t now_ms) {
 
 int Transport::timeout_ms(uint64_t now_ms) const {
   uint64_t at = UINT64_MAX;
-  if (exchanging())
+  if (exchanging()) {
     at = kex_started_ms_ + uint64_t{limits_.kex_deadline_s} * 1000;
-  else if (limits_.rekey.interval_s != 0)
+  } else if (limits_.rekey.interval_s != 0 && keys_used()) {
+    // An idle line is not rekeyed by time (rekey_policy.h), so there is no
+    // time to wake up for until a packet moves: waking then would spin.
     at = keyed_ms_ + uint64_t{limits_.rekey.interval_s} * 1000;
+  }
   if (at == UINT64_MAX) return -1;
   if (at <= now_ms) return 0;
   return static_cast<int>(std::min<uint64_t>(at - now_ms, INT32_MAX));
@@ -142,7 +149,7 @@ Transport::Next Transport::next(std::vector<uint8_t>& payload) {
       // Service requests and unknown transport messages: not ours to serve.
       wire::Writer w;
       w.u8(ssh::kUnimplemented).u32(seq);
-      stream_.send(w.bytes());
+      send(w.bytes());  // deferred like any reply while our exchange runs
       continue;
     }
     if (type < ssh::kGlobalRequest) continue;  // late userauth messages: ignored (RFC 4252 5.1)

@@ -36,6 +36,11 @@ namespace lpsshd::postauth {
 // small ones from a conforming client (it knows no channel id yet).
 inline constexpr size_t kMaxHeldMessages = 64;
 inline constexpr size_t kMaxHeldBytes = 64 * 1024;
+// Replies queued while our side of an exchange runs, counted with their
+// bookkeeping: the event loop stops reading the client long before this
+// (output_size() counts them); reaching it ends the connection.
+inline constexpr size_t kMaxDeferredBytes = 4 * 1024 * 1024;
+inline constexpr size_t kDeferredOverhead = 64;
 
 struct TransportLimits {
   transport::RekeyLimits rekey;
@@ -94,6 +99,10 @@ class Transport {
   // refuses the rest. False (error_ set) ends the connection.
   bool hold_until_rekeyed(std::vector<uint8_t>& payload);
   bool start_exchange(uint64_t now_ms);
+  bool keys_used() const {
+    return stream_.encoder().usage().packets(stream_.encoder().seq()) != 0 ||
+           stream_.decoder().usage().packets(stream_.decoder().seq()) != 0;
+  }
   bool fail(const std::string& why);
 
   transport::PacketStream stream_;

@@ -334,11 +334,21 @@ TEST(ConfigTest, RekeyLimit) {
   c = parse_ok("RekeyLimit 16 none\n");
   EXPECT_EQ(c.rekey_limit_bytes, 16u);
   EXPECT_EQ(parse_ok("RekeyLimit 4T\n").rekey_limit_bytes, uint64_t{4} << 40);
+  EXPECT_EQ(parse_ok("RekeyLimit 0\n").rekey_limit_bytes, 0u);  // the default, as in OpenSSH
+  EXPECT_EQ(parse_ok("RekeyLimit 99999999999\n").rekey_limit_bytes, 99999999999u);
   EXPECT_NE(parse_error("RekeyLimit 15\n").find("too small"), std::string::npos);
   for (const char* bad : {"RekeyLimit\n", "RekeyLimit 1X\n", "RekeyLimit -1\n", "RekeyLimit 1.5G\n",
                           "RekeyLimit G\n", "RekeyLimit 1G soon\n", "RekeyLimit 1G 1h x\n",
-                          "RekeyLimit 99999999999\n"})
+                          "RekeyLimit 16777216T\n", "RekeyLimit 18446744073709551616\n"})
     EXPECT_NE(parse_error(bad), "") << bad;
+  // Large values survive the trip to the monitor (serialized config).
+  for (const char* big : {"RekeyLimit 4G 1h\n", "RekeyLimit 16777215T\n"}) {
+    const Config c2 = parse_ok(big);
+    Config back;
+    std::string error;
+    ASSERT_TRUE(parse_config_text(serialize_config(c2), "serialized", back, error)) << error;
+    EXPECT_EQ(back.rekey_limit_bytes, c2.rekey_limit_bytes) << big;
+  }
 }
 
 // What logins may do: the keywords the grant record merges with key options.

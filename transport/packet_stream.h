@@ -62,6 +62,8 @@ class PacketStream {
 
   PacketDecoder& decoder() { return decoder_; }
   PacketEncoder& encoder() { return encoder_; }
+  const PacketDecoder& decoder() const { return decoder_; }
+  const PacketEncoder& encoder() const { return encoder_; }
 
   static constexpr size_t kMaxBuffered = kMaxPacketLength + 4 + 16 + 1024;
 
