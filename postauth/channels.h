@@ -20,6 +20,7 @@
 #include "wire/reader.h"
 #include "postauth/transport.h"
 #include "postauth/user_process.h"
+#include "transport/byte_queue.h"
 
 namespace lpsshd::postauth {
 
@@ -46,8 +47,9 @@ struct Channel {
   std::optional<UserProcess> process;
   std::optional<PtyState> pty;
   std::vector<std::string> env;  // accepted by AcceptEnv, "NAME=value"
-  std::vector<uint8_t> stdin_buf;
-  size_t stdin_off = 0;
+  // Data for the command's stdin not written yet: at most the window we
+  // granted (what the client may send is what has not been written).
+  transport::ByteQueue stdin_buf;
   bool client_eof = false, eof_sent = false, close_sent = false, close_received = false;
   bool exited = false;
   int wait_status = 0;
