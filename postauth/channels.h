@@ -18,6 +18,7 @@
 
 #include "monitor/protocol.h"
 #include "wire/reader.h"
+#include "postauth/backlog.h"
 #include "postauth/transport.h"
 #include "postauth/user_process.h"
 #include "transport/byte_queue.h"
@@ -27,8 +28,6 @@ namespace lpsshd::postauth {
 // Our receive window per channel and largest packet we accept (as sshd).
 inline constexpr uint32_t kLocalWindow = 2 * 1024 * 1024;
 inline constexpr uint32_t kLocalMaxPacket = 32 * 1024;
-// Stop reading a command's output while this much waits for the socket.
-inline constexpr size_t kMaxSocketBacklog = 1024 * 1024;
 
 // A session's terminal: the master stays here (window changes, I/O); the
 // slave goes to the user's process and is closed here once it started.

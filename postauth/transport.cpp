@@ -9,6 +9,10 @@ namespace lpsshd::postauth {
 
 void Transport::send(std::span<const uint8_t> payload) {
   if (sending_paused()) {
+    // A deferred message also holds its vector and a heap block: a flood of
+    // one-byte replies costs far more than its bytes.
+    constexpr size_t kPerMessage = sizeof(std::vector<uint8_t>) + 32;
+    deferred_bytes_ += payload.size() + kPerMessage;
     deferred_.emplace_back(payload.begin(), payload.end());
     return;
   }
@@ -142,6 +146,7 @@ bool Transport::on_ecdh(std::span<const uint8_t> payload) {
     stream_.send(deferred_.front());
     deferred_.pop_front();
   }
+  deferred_bytes_ = 0;
   return true;
 }
 
