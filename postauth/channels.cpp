@@ -226,7 +226,7 @@ void ConnectionService::pump_input(Channel& c) {
 
 void ConnectionService::pump_output(Channel& c, int fd, bool is_stderr) {
   uint8_t buf[kLocalMaxPacket];
-  while (c.remote_window > 0 && !backlogged(t_) && !t_.sending_paused()) {
+  while (c.remote_window > 0 && !command_output_paused(t_) && !t_.sending_paused()) {
     const size_t want = std::min<size_t>({sizeof buf, size_t{c.remote_window}, size_t{c.remote_max_packet}});
     const ssize_t n = read(fd, buf, want);
     if (n < 0 && errno == EINTR) continue;
@@ -300,7 +300,7 @@ void ConnectionService::on_exit(pid_t pid, int status) {
 
 void ConnectionService::fill_pollfds(std::vector<pollfd>& fds) {
   poll_map_.clear();
-  const bool can_send = !backlogged(t_) && !t_.sending_paused();
+  const bool can_send = !command_output_paused(t_) && !t_.sending_paused();
   for (auto& [id, c] : channels_) {
     if (!c->process) continue;
     auto& p = *c->process;

@@ -40,7 +40,7 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
     // Decode what is buffered before waiting again, as long as the client
     // takes what we send: every message may cause a reply, so past the
     // backlog bound the rest waits (postauth/backlog.h).
-    while (!postauth::backlogged(t)) {
+    while (!postauth::client_input_paused(t)) {
       auto n = t.next(msg);
       if (n == Transport::Next::kNone) break;
       if (n == Transport::Next::kClosed) return 0;
@@ -54,7 +54,7 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
     if (fr == transport::IoResult::kError) return 1;
 
     fds.clear();
-    const bool reading = !t.stream().input_full() && !postauth::backlogged(t);
+    const bool reading = !t.stream().input_full() && !postauth::client_input_paused(t);
     short sock_events = 0;
     if (reading) sock_events |= POLLIN;
     if (t.output_size() > 0) sock_events |= POLLOUT;
