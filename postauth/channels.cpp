@@ -145,7 +145,7 @@ bool ConnectionService::on_data(std::span<const uint8_t> msg) {
   if (data.size() > c->local_window) return fail("channel window exceeded");
   c->local_window -= static_cast<uint32_t>(data.size());
   if (c->process && c->process->stdin_w && !c->client_eof) {
-    c->stdin_buf.insert(c->stdin_buf.end(), data.begin(), data.end());
+    c->stdin_buf.append(data);
     pump_input(*c);
   } else {
     c->consumed += static_cast<uint32_t>(data.size());  // discarded, but the window moves on
@@ -193,27 +193,26 @@ bool ConnectionService::on_eof_or_close(uint8_t type, std::span<const uint8_t> m
 
 void ConnectionService::pump_input(Channel& c) {
   if (c.process && c.process->stdin_w) {
-    while (c.stdin_off < c.stdin_buf.size()) {
-      const ssize_t n = write(c.process->stdin_w.get(), c.stdin_buf.data() + c.stdin_off,
-                              c.stdin_buf.size() - c.stdin_off);
+    // What the command takes is released from the queue (and counted for
+    // the window) at once, not when the queue finally empties.
+    while (!c.stdin_buf.empty()) {
+      const auto piece = c.stdin_buf.front();
+      const ssize_t n = write(c.process->stdin_w.get(), piece.data(), piece.size());
       if (n > 0) {
-        c.stdin_off += static_cast<size_t>(n);
+        c.stdin_buf.consume(static_cast<size_t>(n));
         c.consumed += static_cast<uint32_t>(n);
+        if (static_cast<size_t>(n) < piece.size()) break;  // the pipe is full
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno == EAGAIN) break;
       // The command closed its stdin: what is left can never be delivered.
-      c.consumed += static_cast<uint32_t>(c.stdin_buf.size() - c.stdin_off);
-      c.stdin_off = c.stdin_buf.size();
+      c.consumed += static_cast<uint32_t>(c.stdin_buf.size());
+      c.stdin_buf = transport::ByteQueue();
       c.process->stdin_w.reset();
       break;
     }
-    if (c.stdin_off == c.stdin_buf.size()) {
-      c.stdin_buf.clear();
-      c.stdin_off = 0;
-      if (c.client_eof) c.process->stdin_w.reset();
-    }
+    if (c.stdin_buf.empty() && c.client_eof) c.process->stdin_w.reset();
   }
   // Give the window back once half of it has been used, like sshd.
   if (c.consumed >= kLocalWindow / 2 && !c.close_received && !c.client_eof) {
@@ -227,7 +226,7 @@ void ConnectionService::pump_input(Channel& c) {
 
 void ConnectionService::pump_output(Channel& c, int fd, bool is_stderr) {
   uint8_t buf[kLocalMaxPacket];
-  while (c.remote_window > 0 && t_.output_size() < kMaxSocketBacklog && !t_.sending_paused()) {
+  while (c.remote_window > 0 && !command_output_paused(t_) && !t_.sending_paused()) {
     const size_t want = std::min<size_t>({sizeof buf, size_t{c.remote_window}, size_t{c.remote_max_packet}});
     const ssize_t n = read(fd, buf, want);
     if (n < 0 && errno == EINTR) continue;
@@ -301,11 +300,11 @@ void ConnectionService::on_exit(pid_t pid, int status) {
 
 void ConnectionService::fill_pollfds(std::vector<pollfd>& fds) {
   poll_map_.clear();
-  const bool can_send = t_.output_size() < kMaxSocketBacklog && !t_.sending_paused();
+  const bool can_send = !command_output_paused(t_) && !t_.sending_paused();
   for (auto& [id, c] : channels_) {
     if (!c->process) continue;
     auto& p = *c->process;
-    if (p.stdin_w && c->stdin_off < c->stdin_buf.size()) {
+    if (p.stdin_w && !c->stdin_buf.empty()) {
       fds.push_back({p.stdin_w.get(), POLLOUT, 0});
       poll_map_.emplace_back(id, Stream::kStdin);
     }

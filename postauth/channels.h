@@ -18,16 +18,16 @@
 
 #include "monitor/protocol.h"
 #include "wire/reader.h"
+#include "postauth/backlog.h"
 #include "postauth/transport.h"
 #include "postauth/user_process.h"
+#include "transport/byte_queue.h"
 
 namespace lpsshd::postauth {
 
 // Our receive window per channel and largest packet we accept (as sshd).
 inline constexpr uint32_t kLocalWindow = 2 * 1024 * 1024;
 inline constexpr uint32_t kLocalMaxPacket = 32 * 1024;
-// Stop reading a command's output while this much waits for the socket.
-inline constexpr size_t kMaxSocketBacklog = 1024 * 1024;
 
 // A session's terminal: the master stays here (window changes, I/O); the
 // slave goes to the user's process and is closed here once it started.
@@ -46,8 +46,9 @@ struct Channel {
   std::optional<UserProcess> process;
   std::optional<PtyState> pty;
   std::vector<std::string> env;  // accepted by AcceptEnv, "NAME=value"
-  std::vector<uint8_t> stdin_buf;
-  size_t stdin_off = 0;
+  // Data for the command's stdin not written yet: at most the window we
+  // granted (what the client may send is what has not been written).
+  transport::ByteQueue stdin_buf;
   bool client_eof = false, eof_sent = false, close_sent = false, close_received = false;
   bool exited = false;
   int wait_status = 0;

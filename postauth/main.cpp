@@ -22,6 +22,7 @@
 #include <string>
 
 #include "monitor/protocol_client.h"
+#include "postauth/backlog.h"
 #include "postauth/channels.h"
 #include "postauth/privilege_drop.h"
 #include "postauth/transport.h"
@@ -47,8 +48,10 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
     // and again once the messages moved the counters (RekeyLimit).
     const uint64_t now = monotonic_ms();
     if (!t.tick(now)) return 1;
-    // Decode whatever is buffered before waiting again.
-    while (true) {
+    // Decode what is buffered before waiting again, as long as the client
+    // takes what we send: every message may cause a reply, so past the
+    // backlog bound the rest waits (postauth/backlog.h).
+    while (!postauth::client_input_paused(t)) {
       auto n = t.next(msg);
       if (n == Transport::Next::kNone) break;
       if (n == Transport::Next::kClosed) return 0;
@@ -63,11 +66,12 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
     if (fr == transport::IoResult::kError) return 1;
 
     fds.clear();
+    const bool reading = !t.stream().input_full() && !postauth::client_input_paused(t);
     short sock_events = 0;
-    if (!t.stream().input_full()) sock_events |= POLLIN;
+    if (reading) sock_events |= POLLIN;
     // Only bytes the socket can take now: replies deferred by a key
     // exchange would make POLLOUT fire at once, forever.
-    if (t.stream().output_size() > 0) sock_events |= POLLOUT;
+    if (t.output_size() > 0) sock_events |= POLLOUT;
     fds.push_back({kClientFd, sock_events, 0});
     fds.push_back({sigfd, POLLIN, 0});
     svc.fill_pollfds(fds);
@@ -86,6 +90,9 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
     }
     svc.on_poll(fds, 2);
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      // Not reading, a hang-up or error still ends the session: nothing we
+      // hold can reach the client any more.
+      if (!reading) return 0;
       auto r = t.stream().fill();
       if (r == transport::IoResult::kEof || r == transport::IoResult::kError) return 0;
     }

@@ -83,9 +83,11 @@ class Transport {
   bool sending_paused() const {
     return kex_state_ == KexState::kSentKexInit || kex_state_ == KexState::kWaitEcdh;
   }
-  // Bytes queued for the socket, including what waits for the end of a key
-  // exchange (for backpressure).
-  size_t output_size() const { return stream_.output_size() + deferred_bytes_; }
+  // Bytes queued for the socket.
+  size_t output_size() const { return stream_.output_size(); }
+  // Those, plus what the messages deferred during an exchange hold (for
+  // backpressure: postauth/backlog.h).
+  size_t queued_bytes() const { return stream_.output_size() + deferred_bytes_; }
   const std::string& error() const { return error_; }
 
   void disconnect(uint32_t reason, const std::string& description);
@@ -116,7 +118,7 @@ class Transport {
   bool ignore_next_kex_packet_ = false;
   bool rekey_after_auth_ = false;  // until the client's NEWKEYS of that exchange
   std::deque<std::vector<uint8_t>> deferred_;  // outgoing, during an exchange
-  size_t deferred_bytes_ = 0;
+  size_t deferred_bytes_ = 0;                  // their bytes and per-message cost
   std::deque<std::vector<uint8_t>> held_;      // incoming, until rekeyed after auth
   size_t held_bytes_ = 0;
   crypto::SecretBytes pending_recv_key_;

@@ -175,16 +175,16 @@ TEST_F(TransportClock, DeferredRepliesAreBounded) {
   monitor_will_start_exchange();
   ASSERT_TRUE(t.tick(0));
   ASSERT_TRUE(t.sending_paused());
-  const size_t base = t.output_size();
+  const size_t base = t.queued_bytes();
   const uint8_t failure[1] = {ssh::kRequestFailure};
   t.send(failure);
-  EXPECT_EQ(t.output_size(), base + 1 + kDeferredOverhead);
+  EXPECT_EQ(t.queued_bytes(), base + 1 + kDeferredOverhead);
   size_t sent = 1;
   while (t.error().empty() && sent < 2 * kMaxDeferredBytes) {
     t.send(failure);
     ++sent;
   }
-  EXPECT_LE(t.output_size(), base + kMaxDeferredBytes);
+  EXPECT_LE(t.queued_bytes(), base + kMaxDeferredBytes);
   EXPECT_LT(sent, kMaxDeferredBytes / kDeferredOverhead + 2);
   EXPECT_FALSE(t.tick(1));
 }

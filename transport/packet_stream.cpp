@@ -44,19 +44,30 @@ PacketDecoder::Result PacketStream::next(std::vector<uint8_t>& payload, std::str
   return r;
 }
 
+void PacketStream::send(std::span<const uint8_t> payload) {
+  // Room for the packet around the payload, generously: length, padding
+  // length, padding (at most 255) and a MAC or tag (at most 64).
+  constexpr size_t kFraming = 4 + 1 + 255 + 64;
+  out_.append_with(payload.size() + kFraming,
+                   [&](std::vector<uint8_t>& chunk) { encoder_.encode(payload, chunk); });
+}
+
+// One send(2) per contiguous piece (the preauth sandbox allows send, not
+// sendmsg, on the client socket); a piece holds several packets.
 IoResult PacketStream::flush() {
   // A packet the encoder refused (its key used up) must not be skipped over.
   if (encoder_.exhausted()) return IoResult::kError;
-  while (out_off_ < out_.size()) {
-    const ssize_t n = ::send(fd_, out_.data() + out_off_, out_.size() - out_off_, MSG_NOSIGNAL);
+  while (!out_.empty()) {
+    const auto piece = out_.front();
+    const ssize_t n = ::send(fd_, piece.data(), piece.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       return (errno == EAGAIN || errno == EWOULDBLOCK) ? IoResult::kAgain : IoResult::kError;
     }
-    out_off_ += static_cast<size_t>(n);
+    out_.consume(static_cast<size_t>(n));
+    // A short write: the socket is full, and another send would only say so.
+    if (static_cast<size_t>(n) < piece.size()) return IoResult::kAgain;
   }
-  out_.clear();
-  out_off_ = 0;
   return IoResult::kOk;
 }
 

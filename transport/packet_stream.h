@@ -2,7 +2,9 @@
 // decoded, and encoded packets not yet written. The socket is non-blocking;
 // the caller's event loop decides when to fill() and flush(). Received data
 // is bounded: fill() stops reading once one maximum packet is buffered, so a
-// peer cannot make the process hold more than that.
+// peer cannot make the process hold more than that. Output is held in a
+// ByteQueue, which releases what the socket took as it goes: memory follows
+// output_size(), which the caller bounds by what it sends.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "transport/byte_queue.h"
 #include "transport/packet.h"
 
 namespace lpsshd::transport {
@@ -51,11 +54,13 @@ class PacketStream {
   // leaves the socket (PacketDecoder::bytes_needed).
   IoResult fill_one_packet();
   PacketDecoder::Result next(std::vector<uint8_t>& payload, std::string& why);
-  void send(std::span<const uint8_t> payload) { encoder_.encode(payload, out_); }
-  void send_raw(std::string_view bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
+  void send(std::span<const uint8_t> payload);
+  void send_raw(std::string_view bytes) {
+    out_.append({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  }
   IoResult flush();
 
-  size_t output_size() const { return out_.size() - out_off_; }
+  size_t output_size() const { return out_.size(); }
   bool input_full() const { return in_.size() - in_off_ >= kMaxBuffered; }
   std::span<const uint8_t> input() const { return {in_.data() + in_off_, in_.size() - in_off_}; }
   void consume_input(size_t n) { in_off_ += n; }
@@ -71,8 +76,7 @@ class PacketStream {
   int fd_;
   std::vector<uint8_t, UninitializedAllocator<uint8_t>> in_;
   size_t in_off_ = 0;
-  std::vector<uint8_t> out_;
-  size_t out_off_ = 0;
+  ByteQueue out_;
   PacketDecoder decoder_;
   PacketEncoder encoder_;
 };

@@ -67,6 +67,27 @@
 //                                a DISCONNECT (the cap on packets before
 //                                authentication)
 //
+// With a login ($RAW_SSH_USER, $RAW_SSH_KEY) and the key exchange the
+// server starts after it completed (REKEY_OK), for memory bounds
+// (tests/integration/bounded_test.sh):
+//   open-flood [N]               N (500000) CHANNEL_OPEN "session", written
+//                                without reading a byte until all are written
+//                                or the server stops reading (FLOOD_STALLED
+//                                <bytes written> after 3 s without progress,
+//                                else FLOOD_SENT <n>); then read while the
+//                                rest is written: every open answered
+//                                (REPLIES <n>)
+//   global-request-flood [N]     the same with N (2000000) GLOBAL_REQUEST
+//                                keepalive@openssh.com, want-reply
+//   kex-global-request-flood [N] our KEXINIT, then N (2000000) of those
+//                                requests, the exchange never finished and
+//                                nothing read: FLOOD_SENT or FLOOD_STALLED
+//                                (or the server ends the connection)
+//   slow-window-read [SECONDS]   a session channel with a window of 2^32-1
+//                                runs $RAW_SSH_EXEC (cat /dev/zero); its
+//                                output is read slowly for SECONDS (4):
+//                                READ <bytes> <seconds>, at least 16 MiB
+//
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
 // SERVICE_ACCEPT, USERAUTH_FAILURE <methods>, DISCONNECT <code> <text>,
@@ -75,8 +96,13 @@
 // to stderr. Exit 0: the expectation held; 1: it did not; 2: usage.
 // $RAW_SSH_LINGER (seconds) keeps the connection open that long before
 // exiting, so a harness can read the server process's final memory use.
+// $RAW_SSH_RCVBUF (bytes) and $RAW_SSH_MSS (bytes) set SO_RCVBUF and
+// TCP_MAXSEG before connecting: a small receive buffer and segment size keep
+// the server's socket buffers small, as a slow link would, so its socket
+// takes output a little at a time.
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -89,6 +115,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -139,7 +166,8 @@ std::string seconds(int64_t ms) {
 }
 
 // What receive() ended with. Everything but kMessage has been printed.
-enum class Got { kMessage, kDisconnect, kClosed, kTimeout, kError };
+// kNone: nothing buffered yet (next_buffered only; nothing printed).
+enum class Got { kMessage, kDisconnect, kClosed, kTimeout, kError, kNone };
 
 // The connection: a blocking socket, our packet codec, received bytes.
 class Peer {
@@ -205,38 +233,87 @@ class Peer {
   Got receive(std::vector<uint8_t>& payload, int timeout_ms = kReplyTimeoutMs) {
     const int64_t deadline = now_ms() + timeout_ms;
     while (true) {
+      const Got g = next_buffered(payload);
+      if (g != Got::kNone) return last_ = g;
+      if (!fill(deadline)) return last_;
+    }
+  }
+
+  // The next message among the bytes received so far, as receive() sees
+  // it; kNone (nothing printed) when more bytes are needed.
+  Got next_buffered(std::vector<uint8_t>& payload) {
+    while (true) {
       size_t used = 0;
       std::string why;
       const auto r = dec_.decode({in_.data() + off_, in_.size() - off_}, used, payload, why);
+      if (r == transport::PacketDecoder::Result::kNeedMore) return Got::kNone;
       if (r == transport::PacketDecoder::Result::kError) {
         event("ERROR undecodable packet from the server: " + why);
         return last_ = Got::kError;
       }
-      if (r == transport::PacketDecoder::Result::kPacket) {
-        off_ += used;
-        if (payload.empty()) {
-          event("ERROR empty payload from the server");
+      off_ += used;
+      if (payload.empty()) {
+        event("ERROR empty payload from the server");
+        return last_ = Got::kError;
+      }
+      if (payload[0] == ssh::kIgnore || payload[0] == ssh::kDebug) continue;
+      if (payload[0] == ssh::kDisconnect) {
+        // byte 1, uint32 reason code, string description, string language
+        wire::Reader rd(payload);
+        uint8_t type = 0;
+        uint32_t code = 0;
+        wire::Bytes text;
+        if (!rd.u8(type) || !rd.u32(code) || !rd.string(text)) {
+          event("ERROR malformed DISCONNECT");
           return last_ = Got::kError;
         }
-        if (payload[0] == ssh::kIgnore || payload[0] == ssh::kDebug) continue;
-        if (payload[0] == ssh::kDisconnect) {
-          // byte 1, uint32 reason code, string description, string language
-          wire::Reader rd(payload);
-          uint8_t type = 0;
-          uint32_t code = 0;
-          wire::Bytes text;
-          if (!rd.u8(type) || !rd.u32(code) || !rd.string(text)) {
-            event("ERROR malformed DISCONNECT");
-            return last_ = Got::kError;
-          }
-          event("DISCONNECT " + std::to_string(code) + " " + printable(wire::as_view(text)));
-          return last_ = Got::kDisconnect;
-        }
-        return last_ = Got::kMessage;
+        event("DISCONNECT " + std::to_string(code) + " " + printable(wire::as_view(text)));
+        return last_ = Got::kDisconnect;
       }
-      if (!fill(deadline)) return last_;
+      return last_ = Got::kMessage;
     }
   }
+
+  // Reads what the socket holds now, without waiting. False (printed) when
+  // the server closed the connection or reading failed.
+  bool read_available() {
+    if (off_ > 0) {
+      in_.erase(in_.begin(), in_.begin() + static_cast<ptrdiff_t>(off_));
+      off_ = 0;
+    }
+    while (true) {
+      uint8_t buf[64 * 1024];
+      const ssize_t got = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+      if (got > 0) {
+        in_.insert(in_.end(), buf, buf + got);
+        continue;
+      }
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+      closed(got);
+      return false;
+    }
+  }
+
+  // Writes what the socket takes now of out from off on, without waiting.
+  // False (printed) when the connection failed.
+  bool send_available(const std::vector<uint8_t>& out, size_t& off) {
+    while (off < out.size()) {
+      const ssize_t n = ::send(fd_, out.data() + off, out.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        off += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+      if (!send_failed_) event(std::string("SEND_FAILED ") + std::strerror(errno));
+      send_failed_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  int fd() const { return fd_; }
 
  private:
   // Reads more bytes until deadline. False after printing CLOSED, TIMEOUT or
@@ -264,14 +341,19 @@ class Peer {
         in_.insert(in_.end(), buf, buf + got);
         return true;
       }
-      if (got == 0 || errno == ECONNRESET || errno == EPIPE) {
-        event(got == 0 ? "CLOSED" : "CLOSED (reset)");
-        last_ = Got::kClosed;
-      } else {
-        event(std::string("ERROR read: ") + std::strerror(errno));
-        last_ = Got::kError;
-      }
+      closed(got);
       return false;
+    }
+  }
+
+  // After a read that returned got <= 0 (not EINTR or EAGAIN).
+  void closed(ssize_t got) {
+    if (got == 0 || errno == ECONNRESET || errno == EPIPE) {
+      event(got == 0 ? "CLOSED" : "CLOSED (reset)");
+      last_ = Got::kClosed;
+    } else {
+      event(std::string("ERROR read: ") + std::strerror(errno));
+      last_ = Got::kError;
     }
   }
 
@@ -290,9 +372,16 @@ int connect_to(const char* host, const char* port) {
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
   if (getaddrinfo(host, port, &hints, &res) != 0) return -1;
+  // Before connect(), so that the window the kernel offers follows it.
+  const char* rcvbuf_env = std::getenv("RAW_SSH_RCVBUF");
+  const int rcvbuf = rcvbuf_env != nullptr ? std::atoi(rcvbuf_env) : 0;
+  const char* mss_env = std::getenv("RAW_SSH_MSS");
+  const int mss = mss_env != nullptr ? std::atoi(mss_env) : 0;
   int fd = -1;
   for (addrinfo* a = res; a != nullptr && fd < 0; a = a->ai_next) {
     fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd >= 0 && rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (fd >= 0 && mss > 0) setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
     if (fd >= 0 && ::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
       ::close(fd);
       fd = -1;
@@ -383,10 +472,17 @@ bool send_kexinit(Peer& p, Session& s, const Plan& plan) {
 }
 
 // The server's KEXINIT, checked to negotiate what we offered.
+bool accept_kexinit(Session& s, std::vector<uint8_t> pkt);
+
 bool receive_kexinit(Peer& p, Session& s) {
   std::vector<uint8_t> pkt;
   if (p.receive(pkt) != Got::kMessage) return false;
   if (pkt[0] != ssh::kKexInit) return unexpected(pkt, "KEXINIT");
+  return accept_kexinit(s, std::move(pkt));
+}
+
+// A server KEXINIT received (pkt), checked against ours (s.client_kexinit).
+bool accept_kexinit(Session& s, std::vector<uint8_t> pkt) {
   std::string why;
   auto server = transport::parse_kexinit(pkt, why);
   auto client = transport::parse_kexinit(s.client_kexinit, why);
@@ -445,10 +541,11 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
     return false;
   }
   event("HOSTKEY " + crypto::sha256_fingerprint(host_blob));
-  s.session_id.assign(h.begin(), h.end());
+  // The session id is the first exchange's H, for every later one too.
+  if (s.session_id.empty()) s.session_id.assign(h.begin(), h.end());
   const size_t key_bytes = transport::kCiphers[0].key_bytes;
-  s.key_ctos = transport::derive_key(k, h, 'C', h, key_bytes);
-  const auto key_stoc = transport::derive_key(k, h, 'D', h, key_bytes);
+  s.key_ctos = transport::derive_key(k, h, 'C', s.session_id, key_bytes);
+  const auto key_stoc = transport::derive_key(k, h, 'D', s.session_id, key_bytes);
   const bool strict = plan.strict && s.server_strict;
 
   const uint8_t newkeys[1] = {ssh::kNewKeys};
@@ -664,7 +761,8 @@ Verdict big_packet(Peer& p) {
 // Logs in as $RAW_SSH_USER with the key in $RAW_SSH_KEY and puts `behind`
 // right after the final (signed) USERAUTH_REQUEST, in the same write, under
 // the first exchange's keys. Empty `why` on success.
-std::string login_with_packets_behind(Peer& p, const std::vector<std::vector<uint8_t>>& behind) {
+std::string login_with_packets_behind(Peer& p, Session& s,
+                                      const std::vector<std::vector<uint8_t>>& behind) {
   const char* user = std::getenv("RAW_SSH_USER");
   const char* key_path = std::getenv("RAW_SSH_KEY");
   if (user == nullptr || key_path == nullptr) return "RAW_SSH_USER and RAW_SSH_KEY are needed";
@@ -677,7 +775,6 @@ std::string login_with_packets_behind(Peer& p, const std::vector<std::vector<uin
   }
   auto key = crypto::parse_openssh_private_key(text, error);
   if (!key) return "cannot read " + std::string(key_path) + ": " + error;
-  Session s;
   if (!full_kex(p, s, Plan{})) return "key exchange failed";
   if (!service_accept(p)) return "no SERVICE_ACCEPT";
   // RFC 4252 7: the signature covers session id and the request.
@@ -707,7 +804,8 @@ Verdict inject_after_auth(Peer& p) {
   if (command == nullptr) return {false, "RAW_SSH_INJECT is needed"};
   wire::Writer exec;
   exec.u8(ssh::kChannelRequest).u32(0).string("exec").boolean(true).string(std::string(command));
-  const std::string why = login_with_packets_behind(p, {session_open(0), exec.take()});
+  Session s;
+  const std::string why = login_with_packets_behind(p, s, {session_open(0), exec.take()});
   if (!why.empty()) return {false, why};
   event("SENT USERAUTH_REQUEST+CHANNEL_OPEN+CHANNEL_REQUEST exec");
   std::vector<uint8_t> pkt;
@@ -736,7 +834,8 @@ Verdict inject_after_auth(Peer& p) {
 Verdict hold_flood(Peer& p, long n) {
   std::vector<std::vector<uint8_t>> opens;
   for (long i = 0; i < n; ++i) opens.push_back(session_open(static_cast<uint32_t>(i)));
-  const std::string why = login_with_packets_behind(p, opens);
+  Session s;
+  const std::string why = login_with_packets_behind(p, s, opens);
   if (!why.empty()) return {false, why};
   event("SENT USERAUTH_REQUEST+" + std::to_string(n) + " CHANNEL_OPEN");
   std::vector<uint8_t> pkt;
@@ -756,7 +855,8 @@ Verdict hold_flood(Peer& p, long n) {
 // transport must accept meanwhile (IGNORE): the server's deadline for the
 // exchange cuts it, and the flood must not make it hold memory meanwhile.
 Verdict stall_rekey_flood(Peer& p, long max_seconds) {
-  const std::string why = login_with_packets_behind(p, {});
+  Session s;
+  const std::string why = login_with_packets_behind(p, s, {});
   if (!why.empty()) return {false, why};
   std::vector<uint8_t> pkt;
   bool success = false, kexinit = false;
@@ -848,7 +948,8 @@ Verdict big_kexinit(Peer& p, long bytes) {
 // exchange that follows authentication: the postauth child must refuse it
 // with a reason, not pass the monitor a message it treats as a violation.
 Verdict big_rekey_kexinit(Peer& p, long bytes) {
-  const std::string why = login_with_packets_behind(p, {});
+  Session s;
+  const std::string why = login_with_packets_behind(p, s, {});
   if (!why.empty()) return {false, why};
   std::vector<uint8_t> pkt;
   bool success = false, kexinit = false;
@@ -1008,6 +1109,230 @@ Verdict packet_flood(Peer& p, long n) {
   return {false, "the server ended the connection without saying why"};
 }
 
+// ---------------------------------------------------------------- after login
+
+// Logs in ($RAW_SSH_USER, $RAW_SSH_KEY) and completes the key exchange the
+// server starts right after authentication (RekeyAfterAuth), so that the
+// connection protocol can be used. Empty on success, else why not.
+std::string login_and_rekey(Peer& p, Session& s) {
+  const std::string why = login_with_packets_behind(p, s, {});
+  if (!why.empty()) return why;
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) != Got::kMessage) return "no answer to the authentication request";
+  if (pkt[0] != ssh::kUserauthSuccess) {
+    unexpected(pkt, "USERAUTH_SUCCESS");
+    return "authentication did not succeed";
+  }
+  event("USERAUTH_SUCCESS");
+  if (p.receive(pkt) != Got::kMessage) return "no KEXINIT after authentication";
+  if (pkt[0] != ssh::kKexInit) {
+    unexpected(pkt, "KEXINIT");
+    return "no KEXINIT after authentication";
+  }
+  s.client_kexinit = client_kexinit(true);
+  if (!p.send(s.client_kexinit) || !accept_kexinit(s, std::move(pkt)) ||
+      !ecdh_and_newkeys(p, s, Plan{}))
+    return "the key exchange after authentication failed";
+  event("REKEY_OK");
+  return "";
+}
+
+// How long a flood may make no progress before we call the server stopped.
+constexpr int64_t kStallMs = 3000;
+// How long the replies to a flood may take to arrive once we read them.
+constexpr int64_t kDrainMs = 60000;
+
+// Writes n messages (make(i) for the i-th, all of one encoded size) in
+// batches of 1024, never blocking.
+class FloodWriter {
+ public:
+  FloodWriter(Peer& p, long n, std::function<std::vector<uint8_t>(long)> make)
+      : p_(p), n_(n), make_(std::move(make)) {}
+
+  bool pending() {
+    refill();
+    return off_ < batch_.size();
+  }
+  // Writes what the socket takes now; false when the connection failed.
+  bool write_some() {
+    refill();
+    const size_t before = off_;
+    const bool alive = p_.send_available(batch_, off_);
+    written_ += off_ - before;
+    return alive;
+  }
+  // Without reading a byte: until everything is written (FLOOD_SENT <n>) or
+  // the socket took nothing for kStallMs, the server having stopped reading
+  // (FLOOD_STALLED <bytes written>). False when the connection failed.
+  bool until_done_or_stalled() {
+    int64_t last_progress = now_ms();
+    while (pending()) {
+      const uint64_t before = written_;
+      if (!write_some()) return false;
+      if (written_ != before) {
+        last_progress = now_ms();
+        continue;
+      }
+      const int64_t left = last_progress + kStallMs - now_ms();
+      if (left <= 0) {
+        event("FLOOD_STALLED " + std::to_string(written_));
+        return true;
+      }
+      pollfd pf{p_.fd(), POLLOUT, 0};
+      ::poll(&pf, 1, static_cast<int>(left));
+    }
+    event("FLOOD_SENT " + std::to_string(n_));
+    return true;
+  }
+
+ private:
+  void refill() {
+    if (off_ < batch_.size() || made_ == n_) return;
+    batch_.clear();
+    off_ = 0;
+    for (int i = 0; i < 1024 && made_ < n_; ++i, ++made_) p_.encoder().encode(make_(made_), batch_);
+  }
+
+  Peer& p_;
+  long n_;
+  std::function<std::vector<uint8_t>(long)> make_;
+  long made_ = 0;
+  uint64_t written_ = 0;
+  std::vector<uint8_t> batch_;
+  size_t off_ = 0;
+};
+
+// A client that never reads: n messages written without reading a byte
+// (FloodWriter::until_done_or_stalled). Then it reads, while writing the
+// rest, until every message got its reply (a message of one of
+// reply_types): REPLIES <count> and ELAPSED.
+Verdict flood_unread(Peer& p, long n, std::function<std::vector<uint8_t>(long)> make,
+                     std::initializer_list<uint8_t> reply_types) {
+  Session s;
+  const std::string why = login_and_rekey(p, s);
+  if (!why.empty()) return {false, why};
+  const int64_t t0 = now_ms();
+  FloodWriter flood(p, n, std::move(make));
+  if (!flood.until_done_or_stalled()) return {false, "the connection failed during the flood"};
+
+  long replies = 0;
+  const int64_t deadline = now_ms() + kDrainMs;
+  std::vector<uint8_t> pkt;
+  while (replies < n) {
+    const int64_t left = deadline - now_ms();
+    if (left <= 0) {
+      event("TIMEOUT");
+      event("REPLIES " + std::to_string(replies));
+      return {false, "not every message was answered"};
+    }
+    pollfd pf{p.fd(), static_cast<short>(POLLIN | (flood.pending() ? POLLOUT : 0)), 0};
+    if (::poll(&pf, 1, static_cast<int>(left)) < 0 && errno != EINTR)
+      return {false, "poll failed"};
+    if ((pf.revents & POLLOUT) && !flood.write_some()) return {false, "the connection failed"};
+    if (!(pf.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    const bool open = p.read_available();
+    Got g;
+    while ((g = p.next_buffered(pkt)) == Got::kMessage) {
+      if (std::find(reply_types.begin(), reply_types.end(), pkt[0]) == reply_types.end()) {
+        event("UNEXPECTED " + std::to_string(pkt[0]));
+        return {false, "a message that is no reply to the flood"};
+      }
+      ++replies;
+    }
+    if (g != Got::kNone || !open) {
+      event("REPLIES " + std::to_string(replies));
+      return {false, "the connection ended before every message was answered"};
+    }
+  }
+  event("REPLIES " + std::to_string(replies));
+  event("ELAPSED " + seconds(now_ms() - t0));
+  return {true, "every message answered"};
+}
+
+// N (500000) CHANNEL_OPEN "session": each gets a confirmation (up to
+// MaxSessions) or an OPEN_FAILURE.
+Verdict open_flood(Peer& p, long n) {
+  return flood_unread(
+      p, n, [](long i) { return session_open(static_cast<uint32_t>(i)); },
+      {ssh::kChannelOpenConfirmation, ssh::kChannelOpenFailure});
+}
+
+std::vector<uint8_t> keepalive_request() {
+  wire::Writer w;
+  w.u8(ssh::kGlobalRequest).string("keepalive@openssh.com").boolean(true);
+  return w.take();
+}
+
+// N (2000000) GLOBAL_REQUEST "keepalive@openssh.com" with want-reply.
+Verdict global_request_flood(Peer& p, long n) {
+  return flood_unread(
+      p, n, [request = keepalive_request()](long) { return request; },
+      {ssh::kRequestSuccess, ssh::kRequestFailure});
+}
+
+// The same requests behind a KEXINIT of ours that starts a key exchange we
+// never finish: the server may not send the replies until it has, so they
+// wait in memory, not in the socket. Whether the server stops reading or
+// ends the connection, its memory must not follow the flood; the harness
+// measures it (this client never reads).
+Verdict kex_global_request_flood(Peer& p, long n) {
+  Session s;
+  const std::string why = login_and_rekey(p, s);
+  if (!why.empty()) return {false, why};
+  if (!p.send(client_kexinit(true))) return {false, "cannot start a key exchange"};
+  FloodWriter flood(p, n, [request = keepalive_request()](long) { return request; });
+  if (!flood.until_done_or_stalled()) return {true, "the server ended the connection"};
+  return {true, "flood written or refused"};
+}
+
+// A session channel opened with a window of 2^32-1 bytes and exec
+// $RAW_SSH_EXEC (default "cat /dev/zero"), whose output is then read slowly
+// (64 KiB, a 2 ms pause, ...) for SECONDS (4), without decoding it: the
+// window never stops the server, only the socket does. READ <bytes> <s>.
+Verdict slow_window_read(Peer& p, long secs) {
+  Session s;
+  const std::string why = login_and_rekey(p, s);
+  if (!why.empty()) return {false, why};
+  const char* command = std::getenv("RAW_SSH_EXEC");
+  wire::Writer open;
+  open.u8(ssh::kChannelOpen).string("session").u32(0).u32(UINT32_MAX).u32(32768);
+  if (!p.send(open.bytes())) return {false, "cannot open a channel"};
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) != Got::kMessage) return {false, "no answer to CHANNEL_OPEN"};
+  if (pkt[0] != ssh::kChannelOpenConfirmation) {
+    unexpected(pkt, "CHANNEL_OPEN_CONFIRMATION");
+    return {false, "the channel was refused"};
+  }
+  wire::Reader r(pkt);
+  uint8_t type = 0;
+  uint32_t ours = 0, server_id = 0;
+  if (!r.u8(type) || !r.u32(ours) || !r.u32(server_id)) return {false, "malformed confirmation"};
+  wire::Writer exec;
+  exec.u8(ssh::kChannelRequest).u32(server_id).string("exec").boolean(true);
+  exec.string(command != nullptr ? command : "cat /dev/zero");
+  if (!p.send(exec.bytes())) return {false, "cannot send exec"};
+  if (p.receive(pkt) != Got::kMessage) return {false, "no answer to exec"};
+  if (pkt[0] != ssh::kChannelSuccess) {
+    unexpected(pkt, "CHANNEL_SUCCESS");
+    return {false, "exec refused"};
+  }
+  event("EXEC_OK");
+  const int64_t t0 = now_ms();
+  uint64_t got = 0;
+  while (now_ms() - t0 < secs * 1000) {
+    uint8_t buf[64 * 1024];
+    const ssize_t n = ::recv(p.fd(), buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return {false, "the connection ended while reading"};
+    got += static_cast<uint64_t>(n);
+    const timespec pause{0, 2 * 1000 * 1000};
+    nanosleep(&pause, nullptr);
+  }
+  event("READ " + std::to_string(got) + " " + seconds(now_ms() - t0));
+  if (got < 16 * 1024 * 1024) return {false, "less than 16 MiB of output arrived"};
+  return {true, "output read slowly"};
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
@@ -1016,7 +1341,8 @@ int usage() {
                "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth "
                "hold-flood [N] stall-rekey-flood [MAX_SECONDS] big-kexinit [BYTES] big-rekey-kexinit [BYTES] "
                "many-key-queries [N] many-new-key-queries [N] odd-auth-fields long-user "
-               "packet-flood [N]\n");
+               "packet-flood [N] open-flood [N] global-request-flood [N] "
+               "kex-global-request-flood [N] slow-window-read [SECONDS]\n");
   return 2;
 }
 
@@ -1086,6 +1412,14 @@ int main(int argc, char** argv) {
     v = odd_auth_fields(p);
   } else if (scenario == "long-user") {
     v = long_user(p);
+  } else if (scenario == "open-flood") {
+    v = open_flood(p, arg > 0 ? arg : 500000);
+  } else if (scenario == "global-request-flood") {
+    v = global_request_flood(p, arg > 0 ? arg : 2000000);
+  } else if (scenario == "kex-global-request-flood") {
+    v = kex_global_request_flood(p, arg > 0 ? arg : 2000000);
+  } else if (scenario == "slow-window-read") {
+    v = slow_window_read(p, arg > 0 ? arg : 4);
   } else {
     return usage();
   }
