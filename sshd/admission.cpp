@@ -80,11 +80,15 @@ void Admission::ended(pid_t monitor, int exit_code, int64_t now_s) {
   conns_.erase(it);
   if (!penalties_.enabled || exempt(c.src)) return;
   uint32_t add = 0;
+  const char* reason = nullptr;
   switch (exit_code) {
-    case lp::kExitAuthFail: add = penalties_.authfail; break;
-    case lp::kExitNoAuth: add = penalties_.noauth; break;
-    case lp::kExitGraceExceeded: add = penalties_.grace_exceeded; break;
-    case lp::kExitCrash: add = penalties_.crash; break;
+    case lp::kExitAuthFail: add = penalties_.authfail; reason = "penalty: failed authentication"; break;
+    case lp::kExitNoAuth:
+      add = penalties_.noauth;
+      reason = "penalty: connections without attempting authentication";
+      break;
+    case lp::kExitGraceExceeded: add = penalties_.grace_exceeded; reason = "penalty: exceeded LoginGraceTime"; break;
+    case lp::kExitCrash: add = penalties_.crash; reason = "penalty: caused crash"; break;
     default: return;
   }
   if (add == 0) return;
@@ -92,6 +96,7 @@ void Admission::ended(pid_t monitor, int exit_code, int64_t now_s) {
   if (p.until <= now_s) p = Penalty{};  // an expired penalty starts over
   p.until = std::min(std::max(p.until, now_s) + add, now_s + static_cast<int64_t>(penalties_.max));
   if (p.until - now_s >= static_cast<int64_t>(penalties_.min)) p.active = true;
+  p.reason = reason;
   // Forget expired entries now and then, so the table stays small.
   if (penalties_by_block_.size() > 65536)
     std::erase_if(penalties_by_block_, [now_s](const auto& kv) { return kv.second.until <= now_s; });
@@ -106,6 +111,12 @@ const char* Admission::describe(Verdict v) {
     case Verdict::kPenalty: return "penalty: source is penalised";
   }
   return "";
+}
+
+const char* Admission::penalty_reason(const SourceAddress& src) const {
+  auto it = penalties_by_block_.find(block_of(src));
+  if (it == penalties_by_block_.end() || it->second.reason == nullptr) return describe(Verdict::kPenalty);
+  return it->second.reason;
 }
 
 uint32_t UidPool::take(uint32_t start_hint) {

@@ -38,6 +38,9 @@ class Admission {
   int64_t penalty_left(const SourceAddress& src, int64_t now_s) const;
   bool penalised(const SourceAddress& src, int64_t now_s) const;
   static const char* describe(Verdict v);
+  // For a kPenalty verdict: why src's block is penalised, in OpenSSH's
+  // words ("penalty: failed authentication"); describe(kPenalty) otherwise.
+  const char* penalty_reason(const SourceAddress& src) const;
 
  private:
   using Block = std::pair<bool, std::array<uint8_t, 16>>;
@@ -61,6 +64,7 @@ class Admission {
   struct Penalty {
     int64_t until = 0;
     bool active = false;
+    const char* reason = nullptr;  // of the latest addition
   };
   std::map<Block, Penalty> penalties_by_block_;
   int unauthenticated_ = 0;

@@ -2,7 +2,9 @@
 // the configuration, checks that the system is ready, binds, and starts one
 // lpsshd-monitor per connection. It never holds a host private key and never
 // reads a byte a client sent.
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sodium.h>
@@ -20,6 +22,7 @@
 #include "sshd/listener.h"
 #include "sshd/options.h"
 #include "sshd/preflight.h"
+#include "sshd/resources.h"
 #include "sshd/sandbox_namespaces.h"
 
 using namespace lpsshd;
@@ -57,6 +60,23 @@ int check_keys_in_monitor(int config_fd) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+// Enough descriptors for MaxStartups unauthenticated connections and the
+// monitors (sshd/resources.h), counted once the listen sockets are open.
+std::string check_descriptors(const config::Config& cfg) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return "";
+  uint64_t open_now = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (const dirent* e = readdir(d))
+      if (e->d_name[0] != '.') ++open_now;
+    closedir(d);
+    --open_now;  // the directory's own descriptor
+  } else {
+    return "";  // no /proc: nothing to count with
+  }
+  return sshd::check_descriptor_limit(cfg, open_now, rl.rlim_cur);
 }
 
 void daemonize() {
@@ -105,6 +125,7 @@ int main(int argc, char** argv) {
             kFacility[static_cast<int>(cfg.syslog_facility)]);
   std::vector<proc::UniqueFd> listeners;
   if (auto e = sshd::bind_listeners(cfg, listeners); !e.empty()) return fail(e);
+  if (auto e = check_descriptors(cfg); !e.empty()) return fail(e);
   if (!opt.foreground) daemonize();
   if (!cfg.pid_file.empty()) {
     if (FILE* f = std::fopen(cfg.pid_file.c_str(), "w")) {

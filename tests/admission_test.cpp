@@ -58,7 +58,7 @@ TEST(AdmissionMaxStartups, DefaultsAreTenThirtyHundred) {
   EXPECT_EQ(cfg.max_startups.full, 100);
   EXPECT_EQ(cfg.per_source_max_startups, 10);
   EXPECT_EQ(cfg.per_source_netblock_v4, 32);
-  EXPECT_EQ(cfg.per_source_netblock_v6, 128);
+  EXPECT_EQ(cfg.per_source_netblock_v6, 64);  // an IPv6 /64 is one source
 }
 
 TEST(AdmissionMaxStartups, BelowStartEverythingIsAdmitted) {
@@ -249,8 +249,29 @@ TEST(AdmissionPerSource, NetBlockZeroIsOneBlock) {
   EXPECT_EQ(a.check(addr("2001:db8::1"), 0, 99), V::kAdmit);
 }
 
-TEST(AdmissionPerSource, Ipv6DefaultIsPerAddress) {
+TEST(AdmissionPerSource, Ipv6DefaultIsPerSlash64) {
+  // One host (or subscriber) has a whole /64: the default counts it once.
   Admission a(cfg_from("PerSourceMaxStartups 1\n"));
+  a.started(1, addr("2001:db8:0:7::1"));
+  EXPECT_EQ(a.check(addr("2001:db8:0:7::1"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:7::2"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:7:ffff:ffff:ffff:ffff"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:8::1"), 0, 99), V::kAdmit);
+}
+
+TEST(AdmissionPerSource, Ipv4OnlySettingKeepsTheIpv6Default) {
+  // "PerSourceNetBlockSize 24" says nothing about IPv6: still /64 there.
+  Admission a(cfg_from("PerSourceMaxStartups 1\nPerSourceNetBlockSize 24\n"));
+  a.started(1, addr("2001:db8:0:7::1"));
+  EXPECT_EQ(a.check(addr("2001:db8:0:7::99"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:9::1"), 0, 99), V::kAdmit);
+  const auto c = cfg_from("PerSourceNetBlockSize 24\n");
+  EXPECT_EQ(c.per_source_netblock_v4, 24);
+  EXPECT_EQ(c.per_source_netblock_v6, 64);
+}
+
+TEST(AdmissionPerSource, Ipv6PerAddressIfConfigured) {
+  Admission a(cfg_from("PerSourceMaxStartups 1\nPerSourceNetBlockSize 32:128\n"));
   a.started(1, addr("2001:db8::1"));
   EXPECT_EQ(a.check(addr("2001:db8::1"), 0, 99), V::kPerSource);
   EXPECT_EQ(a.check(addr("2001:db8::2"), 0, 99), V::kAdmit);
@@ -485,6 +506,35 @@ TEST(AdmissionPenalties, PenaltyCoversTheNetBlock) {
   one(a, pid, addr("2001:db8:0:5::1"), lp::kExitCrash, 0);
   EXPECT_EQ(a.check(addr("2001:db8:0:5:1:2:3:4"), 0, 99), V::kPenalty);
   EXPECT_EQ(a.check(addr("2001:db8:0:6::1"), 0, 99), V::kAdmit);
+}
+
+TEST(AdmissionPenalties, ReasonNamesWhatEarnedIt) {
+  // sshd's words, for the "drop connection ... penalty: ..." line.
+  Admission a(cfg_from("PerSourcePenalties crash:90 authfail:10 noauth:20 grace-exceeded:20 min:15\n"));
+  pid_t pid = 1;
+  const struct {
+    const char* src;
+    int code;
+    const char* reason;
+  } cases[] = {
+      {"192.0.2.90", lp::kExitCrash, "penalty: caused crash"},
+      {"192.0.2.91", lp::kExitAuthFail, "penalty: failed authentication"},
+      {"192.0.2.92", lp::kExitNoAuth, "penalty: connections without attempting authentication"},
+      {"192.0.2.93", lp::kExitGraceExceeded, "penalty: exceeded LoginGraceTime"},
+  };
+  for (const auto& c : cases) {
+    const auto x = addr(c.src);
+    one(a, pid, x, c.code, 0);
+    one(a, pid, x, c.code, 0);
+    EXPECT_EQ(a.check(x, 0, 99), V::kPenalty) << c.src;
+    EXPECT_STREQ(a.penalty_reason(x), c.reason) << c.src;
+  }
+  // The latest addition names it.
+  const auto y = addr("192.0.2.91");
+  one(a, pid, y, lp::kExitCrash, 0);
+  EXPECT_STREQ(a.penalty_reason(y), "penalty: caused crash");
+  // Never penalised: the generic wording.
+  EXPECT_STREQ(a.penalty_reason(addr("192.0.2.99")), Admission::describe(V::kPenalty));
 }
 
 TEST(AdmissionPenalties, PenaltyComesBeforeTheOtherLimits) {
