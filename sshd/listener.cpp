@@ -70,6 +70,8 @@ std::vector<Endpoint> endpoints(const config::Config& cfg) {
 }
 }  // namespace
 
+size_t listen_socket_count(const config::Config& cfg) { return endpoints(cfg).size(); }
+
 std::string bind_listeners(const config::Config& cfg, std::vector<proc::UniqueFd>& out) {
   for (const auto& ep : endpoints(cfg)) {
     addrinfo hints{};
@@ -313,8 +315,10 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
         }
         int pipefd[2];
         if (pipe2(pipefd, O_CLOEXEC) != 0) {
-          drop(start_failures, now, id, "pipe: %s", std::strerror(errno));
+          const int err = errno;
+          drop(start_failures, now, id, "pipe: %s", std::strerror(err));
           uids.give_back(preauth_uid);
+          backoff.failed(err, now);
           continue;
         }
         proc::UniqueFd status_r(pipefd[0]), status_w(pipefd[1]);
@@ -341,6 +345,7 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
         if (pid < 0) {
           drop(start_failures, now, id, "fork: %s", std::strerror(errno));
           uids.give_back(preauth_uid);
+          backoff.pause(now);
           continue;
         }
         admission.started(pid, src);

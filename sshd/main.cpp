@@ -63,7 +63,8 @@ int check_keys_in_monitor(int config_fd) {
 }
 
 // Enough descriptors for MaxStartups unauthenticated connections and the
-// monitors (sshd/resources.h), counted once the listen sockets are open.
+// monitors (sshd/resources.h): what is open now, plus the listen sockets
+// still to be opened.
 std::string check_descriptors(const config::Config& cfg) {
   rlimit rl{};
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return "";
@@ -76,7 +77,7 @@ std::string check_descriptors(const config::Config& cfg) {
   } else {
     return "";  // no /proc: nothing to count with
   }
-  return sshd::check_descriptor_limit(cfg, open_now, rl.rlim_cur);
+  return sshd::check_descriptor_limit(cfg, open_now + sshd::listen_socket_count(cfg), rl.rlim_cur);
 }
 
 void daemonize() {
@@ -114,6 +115,8 @@ int main(int argc, char** argv) {
   if (auto e = sshd::preflight(cfg); !e.empty()) return fail(e);
   auto memfd = config_memfd(config::serialize_config(cfg));
   if (!memfd) return fail(std::string("cannot share configuration: ") + std::strerror(errno));
+  // Before anything is spawned: below the limit, a spawn fails without a word.
+  if (auto e = check_descriptors(cfg); !e.empty()) return fail(e);
   if (check_keys_in_monitor(memfd.get()) != 0) return 1;  // the monitor printed why
   if (opt.test_only) return 0;
 
@@ -125,7 +128,6 @@ int main(int argc, char** argv) {
             kFacility[static_cast<int>(cfg.syslog_facility)]);
   std::vector<proc::UniqueFd> listeners;
   if (auto e = sshd::bind_listeners(cfg, listeners); !e.empty()) return fail(e);
-  if (auto e = check_descriptors(cfg); !e.empty()) return fail(e);
   if (!opt.foreground) daemonize();
   if (!cfg.pid_file.empty()) {
     if (FILE* f = std::fopen(cfg.pid_file.c_str(), "w")) {

@@ -43,7 +43,10 @@ std::string check_descriptor_limit(const config::Config& cfg, uint64_t open_now,
 // polling it again at once would spin. The listener stops polling its
 // listen sockets for kPauseMs instead, as sshd does, and then tries again.
 // Other errors (the peer reset the connection before it was accepted, ...)
-// concern that one connection only.
+// concern that one connection only. Running short of descriptors or
+// processes while starting a monitor for an accepted connection pauses
+// accepting the same way: the connections behind it wait in the backlog
+// rather than being accepted only to be dropped.
 class AcceptBackoff {
  public:
   static constexpr int64_t kPauseMs = 100;
@@ -52,6 +55,8 @@ class AcceptBackoff {
 
   // An accept4 failure with errno err at now_ms. True when it pauses accepting.
   bool failed(int err, int64_t now_ms);
+  // Pauses accepting whatever the reason (fork failed: no process to spare).
+  void pause(int64_t now_ms) { resume_ms_ = now_ms + kPauseMs; }
   // Whether the listen sockets are polled at now_ms.
   bool accepting(int64_t now_ms) const { return now_ms >= resume_ms_; }
   // When accepting resumes (a past time when it is not paused).
