@@ -9,16 +9,22 @@ addresses 127.1.x.y unless told otherwise):
             KEX_ECDH_INIT; the server runs the key exchange, signs, and the
             client leaves), per connection refused before any fork (a
             penalised source), and what the attacker spent on each;
-  churn     for each load scenario, a real `ssh` login loop from 127.0.0.2
-            (key login, `true`) during the load: success rate and latency,
-            with the attacker's outcome counts and the server's CPU use.
+  churn     for each load scenario, a real `ssh` login loop during the load
+            (key login, `echo ok`), alternating between a known source
+            (127.0.0.2, which logged in before the load started) and a fresh
+            one (a new 127.4.x.y address each time, never seen before):
+            success rate and latency of each, with the attacker's outcome
+            counts and the server's CPU use.
 
-Scenarios (--scenario, repeatable; default all):
+Scenarios (--scenario, repeatable; default all below):
   idle            no load (baseline)
   handshake:C     C concurrent full unauthenticated handshakes, back to back
   silent:C        C connections that send nothing (slowloris), each replaced
                   as soon as the server drops it
   kexinit:C       C connections that send version and KEXINIT, then stall
+  MODE:C@N        the same from N source addresses instead of --sources
+Logins are paced --login-interval seconds apart (a refused login fails at
+once; pacing spreads the attempts over the scenario's time).
 
 --compare-bindir OTHER runs every scenario against OTHER's binaries as well
 (e.g. a build of the previous commit), interleaved.
@@ -104,10 +110,11 @@ def main():
     ap.add_argument("--lpsshd-option", action="append", default=[])
     ap.add_argument("--compare-bindir")
     ap.add_argument("--login-timeout", type=float, default=20)
+    ap.add_argument("--login-interval", type=float, default=1.0)
     args = ap.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root")
-    scenarios = args.scenario or ["idle", "handshake:16", "silent:300", "kexinit:300"]
+    scenarios = args.scenario or ["idle", "handshake:16", "silent:300", "kexinit:300", "silent:100@10"]
     churn_bin = os.path.join(args.bindir, "churn")
     if not os.access(churn_bin, os.X_OK):
         raise SystemExit(f"{churn_bin} missing: build the churn target")
@@ -143,11 +150,11 @@ def main():
         run([os.path.join(args.bindir, "lpsshd"), "-A", "-f", config("setup", [])],
             stdout=subprocess.DEVNULL)
 
-        def login(port):
+        def login(port, src="127.0.0.2"):
             t0 = time.perf_counter()
             r = subprocess.run(
                 ["timeout", str(args.login_timeout), "ssh", "-F", "/dev/null", "-p", str(port),
-                 "-b", "127.0.0.2", "-i", key, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                 "-b", src, "-i", key, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
                  "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
                  "-o", "ConnectionAttempts=1", "-o", "ConnectTimeout=10", f"{USER}@127.0.0.1", "echo ok"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -195,9 +202,18 @@ def main():
 
         # ----------------------------------------------------------- churn
         print()
-        print(f"## Real logins from 127.0.0.2 during churn from {args.sources} sources "
-              f"({args.logins} logins per cell, one attempt each, {args.login_timeout:.0f} s limit)")
-        print(f"{'build':6} {'scenario':15} {'ok':>8} {'median ms':>10} {'p90 ms':>10} {'server cores':>13}  attacker")
+        print(f"## Real logins during churn from {args.sources} sources unless @N says otherwise "
+              f"({args.logins} logins per cell, half from the known source 127.0.0.2, half each from "
+              f"a fresh address; one attempt each, at least {args.login_interval:g} s apart, "
+              f"{args.login_timeout:.0f} s limit)")
+        print(f"{'build':6} {'scenario':15} {'known ok':>9} {'median ms':>10} {'p90 ms':>8} "
+              f"{'fresh ok':>9} {'median ms':>10} {'p90 ms':>8} {'srv cores':>9}  attacker")
+        fresh_n = [0]
+
+        def fresh():
+            fresh_n[0] += 1
+            i = fresh_n[0]
+            return f"127.4.{i // 250}.{i % 250 + 1}"
         for scenario in scenarios:
             for bname, bindir in builds:
                 s = Server(f"{bname}-churn", bindir, config(f"{bname}-churn", []), free_port())
@@ -206,16 +222,22 @@ def main():
                 bg = None
                 if scenario != "idle":
                     mode, conc = scenario.split(":")
+                    nsrc = args.sources
+                    if "@" in conc:
+                        conc, nsrc = conc.split("@")
                     bg = churn(churn_bin, s.port, mode, seconds=3600, concurrency=int(conc),
-                               sources=args.sources, background=True)
+                               sources=int(nsrc), background=True)
                     time.sleep(3)
                 c0, t0 = s.cg.usage_seconds(), time.perf_counter()
-                oks, lats = 0, []
-                for _ in range(args.logins):
-                    good, ms = login(s.port)
+                oks, lats = {"known": 0, "fresh": 0}, {"known": [], "fresh": []}
+                for i in range(args.logins):
+                    t_next = time.perf_counter() + args.login_interval
+                    kind = "known" if i % 2 == 0 else "fresh"
+                    good, ms = login(s.port, "127.0.0.2" if kind == "known" else fresh())
                     if good:
-                        oks += 1
-                        lats.append(ms)
+                        oks[kind] += 1
+                        lats[kind].append(ms)
+                    time.sleep(max(0.0, t_next - time.perf_counter()))
                 cores = (s.cg.usage_seconds() - c0) / (time.perf_counter() - t0)
                 stats = stop_churn(bg) if bg else {}
                 att = ""
@@ -224,9 +246,11 @@ def main():
                            f"{stats['refused']}, dropped after banner {stats['dropped_after_banner']} "
                            f"(held {stats['mean_hold_s']:.1f} s), cpu {stats['attacker_cpu_s']:.1f} s "
                            f"in {stats['wall_s']:.0f} s")
-                med = statistics.median(lats) if lats else float("nan")
-                print(f"{bname:6} {scenario:15} {oks:3d}/{args.logins:<4d} {med:10.1f} "
-                      f"{percentile(lats, 90):10.1f} {cores:13.2f}  {att}", flush=True)
+                cells = ""
+                for kind, n in (("known", (args.logins + 1) // 2), ("fresh", args.logins // 2)):
+                    med = statistics.median(lats[kind]) if lats[kind] else float("nan")
+                    cells += f" {oks[kind]:4d}/{n:<4d} {med:10.1f} {percentile(lats[kind], 90):8.1f}"
+                print(f"{bname:6} {scenario:15}{cells} {cores:9.2f}  {att}", flush=True)
                 s.stop()
                 servers.remove(s)
     finally:

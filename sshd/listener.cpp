@@ -272,7 +272,7 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
       if (it == monitors.end()) continue;
       char b = 0;
       if (read(it->second.status.get(), &b, 1) == 1 && b == lp::kAuthenticated)
-        admission.authenticated(it->first);
+        admission.authenticated(it->first, now / 1000);
       it->second.status.reset();  // one byte is all a monitor ever says
     }
     for (size_t i = 1; i < first_status; ++i) {
@@ -348,7 +348,7 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
           backoff.pause(now);
           continue;
         }
-        admission.started(pid, src);
+        admission.started(pid, src, now / 1000);
         monitors[pid] = MonitorEntry{preauth_uid, std::move(status_r), std::move(id)};
       }
     }

@@ -176,6 +176,127 @@ TEST(AdmissionMaxStartups, AuthenticatedAndEndedLowerTheCount) {
   EXPECT_EQ(a.check(src, 0, 0), V::kAdmit);
 }
 
+// ------------------------------------------------- known-good source reserve
+
+// Fills MaxStartups with connections from many attacker addresses.
+void fill(Admission& a, pid_t& pid, int n) {
+  for (int i = 0; i < n; ++i) a.started(pid++, addr("203.0.113." + std::to_string(i % 250 + 1)), 100);
+}
+
+TEST(AdmissionKnownGood, SourceThatAuthenticatedPassesAFullMaxStartups) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));
+  const auto user = addr("198.51.100.20");
+  pid_t pid = 1;
+  a.started(pid, user, 100);
+  a.authenticated(pid++, 100);
+  EXPECT_TRUE(a.known_good(user, 100));
+  fill(a, pid, 100);
+  ASSERT_EQ(a.unauthenticated(), 100);
+  const auto stranger = addr("198.51.100.21");
+  EXPECT_EQ(a.check(stranger, 200, 99), V::kFull);
+  EXPECT_EQ(a.check(user, 200, 0), V::kAdmit);
+  // Past the random early drop too.
+  Admission b(cfg_from("MaxStartups 10:30:100\n"));
+  pid = 1;
+  b.started(pid, user, 100);
+  b.authenticated(pid++, 100);
+  fill(b, pid, 50);
+  EXPECT_EQ(b.check(stranger, 200, 0), V::kRandomDrop);
+  EXPECT_EQ(b.check(user, 200, 0), V::kAdmit);
+}
+
+TEST(AdmissionKnownGood, TheReserveIsBounded) {
+  Admission a(cfg_from("MaxStartups 10:30:100\nPerSourceMaxStartups none\n"));
+  EXPECT_EQ(a.good_reserve(), 10);
+  const auto user = addr("198.51.100.30");
+  pid_t pid = 1;
+  a.started(pid, user, 100);
+  a.authenticated(pid++, 100);
+  fill(a, pid, 100);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(a.check(user, 200, 99), V::kAdmit) << i;
+    a.started(pid++, user, 200);
+  }
+  EXPECT_EQ(a.unauthenticated_good(), 10);
+  EXPECT_EQ(a.unauthenticated(), 110);  // full + reserve, never more
+  EXPECT_EQ(a.check(user, 200, 99), V::kFull);
+  // One of them authenticates: its place in the reserve is free again.
+  a.authenticated(pid - 1, 201);
+  EXPECT_EQ(a.unauthenticated_good(), 9);
+  EXPECT_EQ(a.check(user, 201, 99), V::kAdmit);
+  // A tenth of full when that is more.
+  EXPECT_EQ(Admission(cfg_from("MaxStartups 10:30:1000\n")).good_reserve(), 100);
+}
+
+TEST(AdmissionKnownGood, OnlyAuthenticationMakesASourceGood) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));
+  const auto x = addr("198.51.100.40");
+  pid_t pid = 1;
+  for (int code : {lp::kExitNormal, lp::kExitNoAuth, lp::kExitAuthFail, lp::kExitGraceExceeded}) {
+    a.started(pid, x, 100);
+    a.ended(pid++, code, 100);
+  }
+  EXPECT_FALSE(a.known_good(x, 100));
+  EXPECT_EQ(a.known_good_blocks(), 0u);
+}
+
+TEST(AdmissionKnownGood, ItExpires) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));
+  const auto user = addr("198.51.100.50");
+  pid_t pid = 1;
+  a.started(pid, user, 1000);
+  a.authenticated(pid++, 1000);
+  EXPECT_TRUE(a.known_good(user, 1000 + Admission::kGoodSourceSeconds - 1));
+  EXPECT_FALSE(a.known_good(user, 1000 + Admission::kGoodSourceSeconds));
+  fill(a, pid, 100);
+  EXPECT_EQ(a.check(user, 1000 + Admission::kGoodSourceSeconds, 0), V::kFull);
+}
+
+TEST(AdmissionKnownGood, CoversTheNetBlock) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));  // IPv6 /64 by default
+  pid_t pid = 1;
+  a.started(pid, addr("2001:db8:1:2::10"), 100);
+  a.authenticated(pid++, 100);
+  fill(a, pid, 100);
+  EXPECT_EQ(a.check(addr("2001:db8:1:2::99"), 100, 99), V::kAdmit);
+  EXPECT_EQ(a.check(addr("2001:db8:1:3::10"), 100, 99), V::kFull);
+}
+
+TEST(AdmissionKnownGood, PenaltiesAndPerSourceLimitsStillApply) {
+  Admission a(cfg_from("MaxStartups 10:30:100\nPerSourceMaxStartups 2\nPerSourcePenalties authfail:30 min:15\n"));
+  const auto user = addr("198.51.100.60");
+  pid_t pid = 1;
+  a.started(pid, user, 100);
+  a.authenticated(pid++, 100);
+  a.started(pid++, user, 100);
+  a.started(pid++, user, 100);
+  EXPECT_EQ(a.check(user, 100, 99), V::kPerSource);
+  a.ended(pid - 1, lp::kExitAuthFail, 100);  // 30 s >= min 15
+  EXPECT_EQ(a.check(user, 100, 99), V::kPenalty);
+}
+
+TEST(AdmissionKnownGood, TheTableIsBounded) {
+  Admission a(cfg_from("MaxStartups 10:30:100\nPerSourceMaxStartups none\n"));
+  pid_t pid = 1;
+  const size_t n = Admission::kMaxGoodSources + 500;
+  for (size_t i = 0; i < n; ++i) {
+    SourceAddress s;
+    s.bytes[0] = 10;
+    s.bytes[1] = static_cast<uint8_t>(i >> 16);
+    s.bytes[2] = static_cast<uint8_t>(i >> 8);
+    s.bytes[3] = static_cast<uint8_t>(i);
+    a.started(pid, s, static_cast<int64_t>(i));
+    a.authenticated(pid++, static_cast<int64_t>(i));
+    a.ended(pid - 1, lp::kExitNormal, static_cast<int64_t>(i));
+  }
+  EXPECT_EQ(a.known_good_blocks(), Admission::kMaxGoodSources);
+  SourceAddress newest, oldest;
+  newest.bytes = {10, 0, static_cast<uint8_t>((n - 1) >> 8), static_cast<uint8_t>(n - 1)};
+  oldest.bytes = {10, 0, 0, 0};
+  EXPECT_TRUE(a.known_good(newest, static_cast<int64_t>(n)));
+  EXPECT_FALSE(a.known_good(oldest, static_cast<int64_t>(n)));
+}
+
 // ------------------------------------------------------ PerSourceMaxStartups
 
 TEST(AdmissionPerSource, LimitPerAddressByDefault) {

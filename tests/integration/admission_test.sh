@@ -2,9 +2,10 @@
 # Admission control in the listener, end to end: PerSourceMaxStartups under
 # a flood of 1000 idle connections (another source still logs in),
 # PerSourcePenalties for failed logins and for LoginGraceTime running out
-# (dropped before any fork, other sources unaffected, the exempt list), and
+# (dropped before any fork, other sources unaffected, the exempt list),
 # PreauthUidRange (each preauth child its own uid without a passwd entry;
-# "none" = the lpsshd user).  Needs root.
+# "none" = the lpsshd user), and the reserve past a full MaxStartups for
+# sources that authenticated before.  Needs root.
 # Usage: admission_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -336,5 +337,27 @@ expect_match "grace: ... logged as dropped for a penalty" \
   "$(drop_re '127\.0\.0\.1' 'penalty')" "$(log_since "$m3")"
 stop_daemon
 echo "# (d) $((SECONDS - T))s"
+
+# ------------------------------- (e) the known-good reserve past MaxStartups
+T=$SECONDS
+start_daemon "MaxStartups 2:100:2"
+echo "# (e) lpsshd pid $DPID port $PORT: MaxStartups 2:100:2 held by 127.0.0.5"
+expect_eq "known-good: 127.0.0.2 logs in before the flood" "hello/0" "$(login_from 127.0.0.2)"
+wait_for 10 no_monitors
+raw_hold "$TMP/good.ready" 127.0.0.5 2 2
+HOLD=$BG_PID
+expect_eq "known-good: two held connections from 127.0.0.5" "2 0" "$HELD"
+wait_for 10 n_preauth_is 2
+m=$(log_mark)
+expect_eq "known-good: a source that never logged in is refused (MaxStartups full)" closed "$(probe 127.0.0.6)"
+wait_log "$m" "$(drop_re '127\.0\.0\.6' 'past MaxStartups$')"
+expect_match "known-good: ... logged as past MaxStartups" "$(drop_re '127\.0\.0\.6' 'past MaxStartups$')" \
+  "$(log_since "$m")"
+expect_eq "known-good: 127.0.0.2, which authenticated before, still logs in" "hello/0" "$(login_from 127.0.0.2)"
+expect_no_match "known-good: ... without being dropped" "from \[127\.0\.0\.2\]" "$(log_since "$m")"
+raw_stop "$HOLD"
+wait_for 10 no_monitors
+stop_daemon
+echo "# (e) $((SECONDS - T))s"
 
 finish
