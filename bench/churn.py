@@ -111,6 +111,7 @@ def main():
     ap.add_argument("--compare-bindir")
     ap.add_argument("--login-timeout", type=float, default=20)
     ap.add_argument("--login-interval", type=float, default=1.0)
+    ap.add_argument("--show-failures", action="store_true", help="print why logins failed (stderr)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root")
@@ -157,8 +158,12 @@ def main():
                  "-b", src, "-i", key, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
                  "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
                  "-o", "ConnectionAttempts=1", "-o", "ConnectTimeout=10", f"{USER}@127.0.0.1", "echo ok"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-            return r.stdout.strip() == "ok", (time.perf_counter() - t0) * 1000
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            good = r.stdout.strip() == "ok"
+            if not good and args.show_failures:
+                print(f"  login from {src} failed ({r.returncode}): {r.stderr.strip()[:200]}",
+                      file=sys.stderr, flush=True)
+            return good, (time.perf_counter() - t0) * 1000
 
         builds = [("new", args.bindir)]
         if args.compare_bindir:
