@@ -101,8 +101,8 @@ class Connection {
   int64_t hold_until_us_ = 0;     // a failure reply in the outbox is not sent before this
   int64_t stuck_since_us_ = 0;    // the outbox has not moved since (0: not stuck)
   int64_t grace_deadline_us_ = INT64_MAX;
-  int64_t start_us_ = 0;              // when the connection started
-  PreauthDeadlines deadlines_;        // of each stage before authentication
+  int64_t start_us_ = 0;          // when the connection started
+  PreauthDeadlines deadlines_;    // of each stage before authentication
   int64_t request_us_ = 0;        // when the request being answered arrived
   uint8_t request_type_ = 0;      // and its type
   int64_t pam_due_us_ = 0;        // PAM's fixed failure delay for that request
