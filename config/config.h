@@ -126,7 +126,9 @@ struct Config {
   // Admission control in the listener, before any fork.
   MaxStartups max_startups;
   int per_source_max_startups = 10;  // 0 = none (unlimited); stricter than OpenSSH
-  int per_source_netblock_v4 = 32, per_source_netblock_v6 = 128;
+  // An IPv6 /64 is one source: it is what one subscriber or host is given,
+  // so a per-address limit would be no limit at all (OpenSSH: 32:128).
+  int per_source_netblock_v4 = 32, per_source_netblock_v6 = 64;
   Penalties penalties;
   std::vector<std::string> penalty_exempt;  // addresses or CIDR blocks
   // Each preauth child gets a uid and gid of its own from this range

@@ -450,7 +450,7 @@ struct NetBlockSize {
   static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
     if (!arity(args, 1, 1, why)) return false;
     auto parts = split(args[0], ':');
-    uint32_t v4 = 0, v6 = 128;
+    uint32_t v4 = 0, v6 = static_cast<uint32_t>(Config{}.per_source_netblock_v6);  // v4 only: v6 keeps its default
     if (parts.size() > 2 || !parse_uint(parts[0], 32, v4) ||
         (parts.size() == 2 && !parse_uint(parts[1], 128, v6)))
       return invalid(name, args[0], "expected v4bits[:v6bits]", why);

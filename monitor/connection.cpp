@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "monitor/listener_protocol.h"
 #include "monitor/pam_driver.h"
 #include "monitor/pam_session.h"
+#include "monitor/preauth_deadlines.h"
 #include "monitor/session_ptys.h"
 #include "proc/fd_passing.h"
 
@@ -84,6 +86,8 @@ class Connection {
   bool flush();
   void hold_if_auth_failure(const std::vector<uint8_t>& reply);
   int64_t stall_deadline_us() const;
+  PreauthStage preauth_stage() const;
+  int64_t preauth_deadline_us() const;
   void log_stall() const;
   const char* child_name() const { return which_ == Child::kPreauth ? "preauth" : "postauth"; }
 
@@ -97,6 +101,8 @@ class Connection {
   int64_t hold_until_us_ = 0;     // a failure reply in the outbox is not sent before this
   int64_t stuck_since_us_ = 0;    // the outbox has not moved since (0: not stuck)
   int64_t grace_deadline_us_ = INT64_MAX;
+  int64_t start_us_ = 0;          // when the connection started
+  PreauthDeadlines deadlines_;    // of each stage before authentication
   int64_t request_us_ = 0;        // when the request being answered arrived
   uint8_t request_type_ = 0;      // and its type
   int64_t pam_due_us_ = 0;        // PAM's fixed failure delay for that request
@@ -132,7 +138,11 @@ bool Connection::start_preauth() {
   }
   auto c = spawn_preauth(kClientFd, uid, gid, cfg_.preauth_chroot,
                          preauth_.namespaces ? kNetnsFd : -1, preauth_.namespaces ? kMntnsFd : -1);
-  if (!c) return false;
+  if (!c) {
+    log::error("could not start the preauth child for %s port %u: %s", peer_.address.c_str(), peer_.port,
+               std::strerror(errno));
+    return false;
+  }
   child_ = std::move(*c);
   which_ = Child::kPreauth;
   exit_status_ = -1;
@@ -282,6 +292,20 @@ int64_t Connection::stall_deadline_us() const {
   return stuck_since_us_ + kSendStallUs;
 }
 
+PreauthStage Connection::preauth_stage() const {
+  switch (core_.phase()) {
+    case Phase::kKexInit: return PreauthStage::kVersion;
+    case Phase::kKexEcdh: return PreauthStage::kKex;
+    default: return PreauthStage::kAuth;
+  }
+}
+
+// The end of the current stage before authentication (monitor/preauth_deadlines.h).
+int64_t Connection::preauth_deadline_us() const {
+  const int64_t limit_ms = deadlines_.limit_ms(preauth_stage());
+  return limit_ms > 0 ? start_us_ + limit_ms * 1000 : INT64_MAX;
+}
+
 void Connection::log_stall() const {
   log::error("%s child for %s port %u stopped reading the monitor's replies; killing it",
              child_name(), peer_.address.c_str(), peer_.port);
@@ -394,8 +418,10 @@ int Connection::run() {
   signal(SIGPIPE, SIG_IGN);
 
   const int64_t grace_us = int64_t{cfg_.login_grace_time} * 1000000;
+  start_us_ = now_us();
+  deadlines_ = preauth_deadlines(cfg_.login_grace_time);
   if (grace_us > 0) {
-    grace_deadline_us_ = now_us() + grace_us;
+    grace_deadline_us_ = start_us_ + grace_us;
     grace_deadline_ = monotonic_ms() + grace_us / 1000;
   }
   if (!start_preauth()) return 1;
@@ -403,8 +429,12 @@ int Connection::run() {
   while (true) {
     const int64_t now = now_us();
     const bool preauth_phase = core_.phase() < Phase::kPostauthStart;
-    if (preauth_phase && now >= grace_deadline_us_) {
+    if (preauth_phase && now >= preauth_deadline_us()) {
       if (!outbox_.empty() && stuck_since_us_ != 0) log_stall();
+      const PreauthStage stage = preauth_stage();
+      if (deadlines_.limit_ms(stage) != deadlines_.grace_ms)
+        log::verbose("%s from %s port %u within %lld s", preauth_stage_missing(stage), peer_.address.c_str(),
+                     peer_.port, static_cast<long long>(deadlines_.limit_ms(stage) / 1000));
       log::info("Timeout before authentication for %s port %u", peer_.address.c_str(), peer_.port);
       kill_child();
       return lp::kExitGraceExceeded;
@@ -421,7 +451,7 @@ int Connection::run() {
     if (!outbox_.empty() && now >= hold_until_us_ && stuck_since_us_ == 0 && !flush())
       return end_connection();
     const bool held = !outbox_.empty() && now < hold_until_us_;
-    int64_t wake = preauth_phase ? grace_deadline_us_ : INT64_MAX;
+    int64_t wake = preauth_phase ? preauth_deadline_us() : INT64_MAX;
     if (held) wake = std::min(wake, hold_until_us_);
     else wake = std::min(wake, stall_deadline_us());
     // One thing at a time with the child: its next request is read only

@@ -14,10 +14,9 @@ namespace {
 // Moves every source fd above the target range first, so dup2 into 0..n-1
 // cannot clobber a source that has not been placed yet.
 bool place_fds(const std::vector<int>& fds) {
-  constexpr int kStaging = 64;
   std::vector<int> staged(fds.size(), -1);
   for (size_t i = 0; i < fds.size(); ++i) {
-    staged[i] = fcntl(fds[i], F_DUPFD, kStaging + static_cast<int>(fds.size()));
+    staged[i] = fcntl(fds[i], F_DUPFD, kStagingFd + static_cast<int>(fds.size()));
     if (staged[i] < 0) return false;
   }
   for (size_t i = 0; i < fds.size(); ++i) {

@@ -12,6 +12,10 @@
 
 namespace lpsshd::proc {
 
+// In the child, the descriptors of SpawnSpec::fds are first moved to
+// kStagingFd + fds.size() and above, so RLIMIT_NOFILE must leave room there.
+inline constexpr int kStagingFd = 64;
+
 struct SpawnSpec {
   // Absolute path of the binary or script (#!), exec'd by path after
   // before_exec: the credentials before_exec leaves must be able to reach it.

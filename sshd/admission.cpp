@@ -40,12 +40,25 @@ bool Admission::penalised(const SourceAddress& src, int64_t now_s) const {
   return it != penalties_by_block_.end() && it->second.active && it->second.until > now_s;
 }
 
+int Admission::good_reserve() const { return std::max(10, max_startups_.full / 10); }
+
+bool Admission::known_good(const Block& b, int64_t now_s) const {
+  auto it = good_.find(b);
+  return it != good_.end() && now_s - it->second < kGoodSourceSeconds;
+}
+
+bool Admission::known_good(const SourceAddress& src, int64_t now_s) const {
+  return known_good(block_of(src), now_s);
+}
+
 Admission::Verdict Admission::check(const SourceAddress& src, int64_t now_s, int random_percent) const {
   if (penalties_.enabled && !exempt(src) && penalised(src, now_s)) return Verdict::kPenalty;
+  const Block b = block_of(src);
   if (per_source_ > 0) {
-    auto it = unauth_per_block_.find(block_of(src));
+    auto it = unauth_per_block_.find(b);
     if (it != unauth_per_block_.end() && it->second >= per_source_) return Verdict::kPerSource;
   }
+  if (good_unauthenticated_ < good_reserve() && known_good(b, now_s)) return Verdict::kAdmit;
   const int n = unauthenticated_;
   const auto& m = max_startups_;
   if (n >= m.full) return Verdict::kFull;
@@ -57,34 +70,59 @@ Admission::Verdict Admission::check(const SourceAddress& src, int64_t now_s, int
   return Verdict::kAdmit;
 }
 
-void Admission::started(pid_t monitor, const SourceAddress& src) {
-  Conn c{block_of(src), src, false};
+void Admission::started(pid_t monitor, const SourceAddress& src, int64_t now_s) {
+  clock_s_ = std::max(clock_s_, now_s);
+  Conn c{block_of(src), src, false, false};
+  // Counted in the reserve whether or not it was needed to admit it: the
+  // reserve bounds how many known-good start-ups there are at once.
+  c.good = known_good(c.block, clock_s_);
   ++unauth_per_block_[c.block];
   ++unauthenticated_;
+  if (c.good) ++good_unauthenticated_;
   conns_[monitor] = std::move(c);
 }
 
-void Admission::authenticated(pid_t monitor) {
+void Admission::release(Conn& c) {
+  if (c.authenticated) return;
+  c.authenticated = true;
+  if (--unauth_per_block_[c.block] <= 0) unauth_per_block_.erase(c.block);
+  --unauthenticated_;
+  if (c.good) --good_unauthenticated_;
+}
+
+void Admission::authenticated(pid_t monitor, int64_t now_s) {
+  clock_s_ = std::max(clock_s_, now_s);
   auto it = conns_.find(monitor);
   if (it == conns_.end() || it->second.authenticated) return;
-  it->second.authenticated = true;
-  if (--unauth_per_block_[it->second.block] <= 0) unauth_per_block_.erase(it->second.block);
-  --unauthenticated_;
+  release(it->second);
+  const Block& b = it->second.block;
+  if (good_.size() >= kMaxGoodSources && good_.find(b) == good_.end()) {
+    // Full: the block that authenticated longest ago makes room.
+    auto oldest = std::min_element(good_.begin(), good_.end(),
+                                   [](const auto& x, const auto& y) { return x.second < y.second; });
+    good_.erase(oldest);
+  }
+  good_[b] = now_s;
 }
 
 void Admission::ended(pid_t monitor, int exit_code, int64_t now_s) {
-  authenticated(monitor);  // no longer counted as a start-up either way
+  clock_s_ = std::max(clock_s_, now_s);
   auto it = conns_.find(monitor);
   if (it == conns_.end()) return;
+  release(it->second);  // no longer counted as a start-up either way
   const Conn c = it->second;
   conns_.erase(it);
   if (!penalties_.enabled || exempt(c.src)) return;
   uint32_t add = 0;
+  const char* reason = nullptr;
   switch (exit_code) {
-    case lp::kExitAuthFail: add = penalties_.authfail; break;
-    case lp::kExitNoAuth: add = penalties_.noauth; break;
-    case lp::kExitGraceExceeded: add = penalties_.grace_exceeded; break;
-    case lp::kExitCrash: add = penalties_.crash; break;
+    case lp::kExitAuthFail: add = penalties_.authfail; reason = "penalty: failed authentication"; break;
+    case lp::kExitNoAuth:
+      add = penalties_.noauth;
+      reason = "penalty: connections without attempting authentication";
+      break;
+    case lp::kExitGraceExceeded: add = penalties_.grace_exceeded; reason = "penalty: exceeded LoginGraceTime"; break;
+    case lp::kExitCrash: add = penalties_.crash; reason = "penalty: caused crash"; break;
     default: return;
   }
   if (add == 0) return;
@@ -92,6 +130,7 @@ void Admission::ended(pid_t monitor, int exit_code, int64_t now_s) {
   if (p.until <= now_s) p = Penalty{};  // an expired penalty starts over
   p.until = std::min(std::max(p.until, now_s) + add, now_s + static_cast<int64_t>(penalties_.max));
   if (p.until - now_s >= static_cast<int64_t>(penalties_.min)) p.active = true;
+  p.reason = reason;
   // Forget expired entries now and then, so the table stays small.
   if (penalties_by_block_.size() > 65536)
     std::erase_if(penalties_by_block_, [now_s](const auto& kv) { return kv.second.until <= now_s; });
@@ -106,6 +145,12 @@ const char* Admission::describe(Verdict v) {
     case Verdict::kPenalty: return "penalty: source is penalised";
   }
   return "";
+}
+
+const char* Admission::penalty_reason(const SourceAddress& src) const {
+  auto it = penalties_by_block_.find(block_of(src));
+  if (it == penalties_by_block_.end() || it->second.reason == nullptr) return describe(Verdict::kPenalty);
+  return it->second.reason;
 }
 
 uint32_t UidPool::take(uint32_t start_hint) {

@@ -13,6 +13,10 @@ namespace lpsshd::sshd {
 
 // Binds every ListenAddress x Port. Empty string on success; otherwise one
 // line such as "Bind to port 2222 on 0.0.0.0 failed: Address already in use."
+// How many sockets bind_listeners() opens at most (one per address family
+// of each ListenAddress x Port).
+size_t listen_socket_count(const config::Config& cfg);
+
 std::string bind_listeners(const config::Config& cfg, std::vector<proc::UniqueFd>& out);
 
 // Serves until SIGTERM/SIGINT (returns 0) or SIGHUP (returns 1: the caller

@@ -2,7 +2,9 @@
 // the configuration, checks that the system is ready, binds, and starts one
 // lpsshd-monitor per connection. It never holds a host private key and never
 // reads a byte a client sent.
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sodium.h>
@@ -20,6 +22,7 @@
 #include "sshd/listener.h"
 #include "sshd/options.h"
 #include "sshd/preflight.h"
+#include "sshd/resources.h"
 #include "sshd/sandbox_namespaces.h"
 
 using namespace lpsshd;
@@ -59,6 +62,24 @@ int check_keys_in_monitor(int config_fd) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+// Enough descriptors for MaxStartups unauthenticated connections and the
+// monitors (sshd/resources.h): what is open now, plus the listen sockets
+// still to be opened.
+std::string check_descriptors(const config::Config& cfg) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return "";
+  uint64_t open_now = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (const dirent* e = readdir(d))
+      if (e->d_name[0] != '.') ++open_now;
+    closedir(d);
+    --open_now;  // the directory's own descriptor
+  } else {
+    return "";  // no /proc: nothing to count with
+  }
+  return sshd::check_descriptor_limit(cfg, open_now + sshd::listen_socket_count(cfg), rl.rlim_cur);
+}
+
 void daemonize() {
   if (fork() > 0) _exit(0);
   setsid();
@@ -94,6 +115,8 @@ int main(int argc, char** argv) {
   if (auto e = sshd::preflight(cfg); !e.empty()) return fail(e);
   auto memfd = config_memfd(config::serialize_config(cfg));
   if (!memfd) return fail(std::string("cannot share configuration: ") + std::strerror(errno));
+  // Before anything is spawned: below the limit, a spawn fails without a word.
+  if (auto e = check_descriptors(cfg); !e.empty()) return fail(e);
   if (check_keys_in_monitor(memfd.get()) != 0) return 1;  // the monitor printed why
   if (opt.test_only) return 0;
 

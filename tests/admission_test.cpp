@@ -58,7 +58,7 @@ TEST(AdmissionMaxStartups, DefaultsAreTenThirtyHundred) {
   EXPECT_EQ(cfg.max_startups.full, 100);
   EXPECT_EQ(cfg.per_source_max_startups, 10);
   EXPECT_EQ(cfg.per_source_netblock_v4, 32);
-  EXPECT_EQ(cfg.per_source_netblock_v6, 128);
+  EXPECT_EQ(cfg.per_source_netblock_v6, 64);  // an IPv6 /64 is one source
 }
 
 TEST(AdmissionMaxStartups, BelowStartEverythingIsAdmitted) {
@@ -176,6 +176,127 @@ TEST(AdmissionMaxStartups, AuthenticatedAndEndedLowerTheCount) {
   EXPECT_EQ(a.check(src, 0, 0), V::kAdmit);
 }
 
+// ------------------------------------------------- known-good source reserve
+
+// Fills MaxStartups with connections from many attacker addresses.
+void fill(Admission& a, pid_t& pid, int n) {
+  for (int i = 0; i < n; ++i) a.started(pid++, addr("203.0.113." + std::to_string(i % 250 + 1)), 100);
+}
+
+TEST(AdmissionKnownGood, SourceThatAuthenticatedPassesAFullMaxStartups) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));
+  const auto user = addr("198.51.100.20");
+  pid_t pid = 1;
+  a.started(pid, user, 100);
+  a.authenticated(pid++, 100);
+  EXPECT_TRUE(a.known_good(user, 100));
+  fill(a, pid, 100);
+  ASSERT_EQ(a.unauthenticated(), 100);
+  const auto stranger = addr("198.51.100.21");
+  EXPECT_EQ(a.check(stranger, 200, 99), V::kFull);
+  EXPECT_EQ(a.check(user, 200, 0), V::kAdmit);
+  // Past the random early drop too.
+  Admission b(cfg_from("MaxStartups 10:30:100\n"));
+  pid = 1;
+  b.started(pid, user, 100);
+  b.authenticated(pid++, 100);
+  fill(b, pid, 50);
+  EXPECT_EQ(b.check(stranger, 200, 0), V::kRandomDrop);
+  EXPECT_EQ(b.check(user, 200, 0), V::kAdmit);
+}
+
+TEST(AdmissionKnownGood, TheReserveIsBounded) {
+  Admission a(cfg_from("MaxStartups 10:30:100\nPerSourceMaxStartups none\n"));
+  EXPECT_EQ(a.good_reserve(), 10);
+  const auto user = addr("198.51.100.30");
+  pid_t pid = 1;
+  a.started(pid, user, 100);
+  a.authenticated(pid++, 100);
+  fill(a, pid, 100);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(a.check(user, 200, 99), V::kAdmit) << i;
+    a.started(pid++, user, 200);
+  }
+  EXPECT_EQ(a.unauthenticated_good(), 10);
+  EXPECT_EQ(a.unauthenticated(), 110);  // full + reserve, never more
+  EXPECT_EQ(a.check(user, 200, 99), V::kFull);
+  // One of them authenticates: its place in the reserve is free again.
+  a.authenticated(pid - 1, 201);
+  EXPECT_EQ(a.unauthenticated_good(), 9);
+  EXPECT_EQ(a.check(user, 201, 99), V::kAdmit);
+  // A tenth of full when that is more.
+  EXPECT_EQ(Admission(cfg_from("MaxStartups 10:30:1000\n")).good_reserve(), 100);
+}
+
+TEST(AdmissionKnownGood, OnlyAuthenticationMakesASourceGood) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));
+  const auto x = addr("198.51.100.40");
+  pid_t pid = 1;
+  for (int code : {lp::kExitNormal, lp::kExitNoAuth, lp::kExitAuthFail, lp::kExitGraceExceeded}) {
+    a.started(pid, x, 100);
+    a.ended(pid++, code, 100);
+  }
+  EXPECT_FALSE(a.known_good(x, 100));
+  EXPECT_EQ(a.known_good_blocks(), 0u);
+}
+
+TEST(AdmissionKnownGood, ItExpires) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));
+  const auto user = addr("198.51.100.50");
+  pid_t pid = 1;
+  a.started(pid, user, 1000);
+  a.authenticated(pid++, 1000);
+  EXPECT_TRUE(a.known_good(user, 1000 + Admission::kGoodSourceSeconds - 1));
+  EXPECT_FALSE(a.known_good(user, 1000 + Admission::kGoodSourceSeconds));
+  fill(a, pid, 100);
+  EXPECT_EQ(a.check(user, 1000 + Admission::kGoodSourceSeconds, 0), V::kFull);
+}
+
+TEST(AdmissionKnownGood, CoversTheNetBlock) {
+  Admission a(cfg_from("MaxStartups 10:30:100\n"));  // IPv6 /64 by default
+  pid_t pid = 1;
+  a.started(pid, addr("2001:db8:1:2::10"), 100);
+  a.authenticated(pid++, 100);
+  fill(a, pid, 100);
+  EXPECT_EQ(a.check(addr("2001:db8:1:2::99"), 100, 99), V::kAdmit);
+  EXPECT_EQ(a.check(addr("2001:db8:1:3::10"), 100, 99), V::kFull);
+}
+
+TEST(AdmissionKnownGood, PenaltiesAndPerSourceLimitsStillApply) {
+  Admission a(cfg_from("MaxStartups 10:30:100\nPerSourceMaxStartups 2\nPerSourcePenalties authfail:30 min:15\n"));
+  const auto user = addr("198.51.100.60");
+  pid_t pid = 1;
+  a.started(pid, user, 100);
+  a.authenticated(pid++, 100);
+  a.started(pid++, user, 100);
+  a.started(pid++, user, 100);
+  EXPECT_EQ(a.check(user, 100, 99), V::kPerSource);
+  a.ended(pid - 1, lp::kExitAuthFail, 100);  // 30 s >= min 15
+  EXPECT_EQ(a.check(user, 100, 99), V::kPenalty);
+}
+
+TEST(AdmissionKnownGood, TheTableIsBounded) {
+  Admission a(cfg_from("MaxStartups 10:30:100\nPerSourceMaxStartups none\n"));
+  pid_t pid = 1;
+  const size_t n = Admission::kMaxGoodSources + 500;
+  for (size_t i = 0; i < n; ++i) {
+    SourceAddress s;
+    s.bytes[0] = 10;
+    s.bytes[1] = static_cast<uint8_t>(i >> 16);
+    s.bytes[2] = static_cast<uint8_t>(i >> 8);
+    s.bytes[3] = static_cast<uint8_t>(i);
+    a.started(pid, s, static_cast<int64_t>(i));
+    a.authenticated(pid++, static_cast<int64_t>(i));
+    a.ended(pid - 1, lp::kExitNormal, static_cast<int64_t>(i));
+  }
+  EXPECT_EQ(a.known_good_blocks(), Admission::kMaxGoodSources);
+  SourceAddress newest, oldest;
+  newest.bytes = {10, 0, static_cast<uint8_t>((n - 1) >> 8), static_cast<uint8_t>(n - 1)};
+  oldest.bytes = {10, 0, 0, 0};
+  EXPECT_TRUE(a.known_good(newest, static_cast<int64_t>(n)));
+  EXPECT_FALSE(a.known_good(oldest, static_cast<int64_t>(n)));
+}
+
 // ------------------------------------------------------ PerSourceMaxStartups
 
 TEST(AdmissionPerSource, LimitPerAddressByDefault) {
@@ -249,8 +370,29 @@ TEST(AdmissionPerSource, NetBlockZeroIsOneBlock) {
   EXPECT_EQ(a.check(addr("2001:db8::1"), 0, 99), V::kAdmit);
 }
 
-TEST(AdmissionPerSource, Ipv6DefaultIsPerAddress) {
+TEST(AdmissionPerSource, Ipv6DefaultIsPerSlash64) {
+  // One host (or subscriber) has a whole /64: the default counts it once.
   Admission a(cfg_from("PerSourceMaxStartups 1\n"));
+  a.started(1, addr("2001:db8:0:7::1"));
+  EXPECT_EQ(a.check(addr("2001:db8:0:7::1"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:7::2"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:7:ffff:ffff:ffff:ffff"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:8::1"), 0, 99), V::kAdmit);
+}
+
+TEST(AdmissionPerSource, Ipv4OnlySettingKeepsTheIpv6Default) {
+  // "PerSourceNetBlockSize 24" says nothing about IPv6: still /64 there.
+  Admission a(cfg_from("PerSourceMaxStartups 1\nPerSourceNetBlockSize 24\n"));
+  a.started(1, addr("2001:db8:0:7::1"));
+  EXPECT_EQ(a.check(addr("2001:db8:0:7::99"), 0, 99), V::kPerSource);
+  EXPECT_EQ(a.check(addr("2001:db8:0:9::1"), 0, 99), V::kAdmit);
+  const auto c = cfg_from("PerSourceNetBlockSize 24\n");
+  EXPECT_EQ(c.per_source_netblock_v4, 24);
+  EXPECT_EQ(c.per_source_netblock_v6, 64);
+}
+
+TEST(AdmissionPerSource, Ipv6PerAddressIfConfigured) {
+  Admission a(cfg_from("PerSourceMaxStartups 1\nPerSourceNetBlockSize 32:128\n"));
   a.started(1, addr("2001:db8::1"));
   EXPECT_EQ(a.check(addr("2001:db8::1"), 0, 99), V::kPerSource);
   EXPECT_EQ(a.check(addr("2001:db8::2"), 0, 99), V::kAdmit);
@@ -485,6 +627,35 @@ TEST(AdmissionPenalties, PenaltyCoversTheNetBlock) {
   one(a, pid, addr("2001:db8:0:5::1"), lp::kExitCrash, 0);
   EXPECT_EQ(a.check(addr("2001:db8:0:5:1:2:3:4"), 0, 99), V::kPenalty);
   EXPECT_EQ(a.check(addr("2001:db8:0:6::1"), 0, 99), V::kAdmit);
+}
+
+TEST(AdmissionPenalties, ReasonNamesWhatEarnedIt) {
+  // sshd's words, for the "drop connection ... penalty: ..." line.
+  Admission a(cfg_from("PerSourcePenalties crash:90 authfail:10 noauth:20 grace-exceeded:20 min:15\n"));
+  pid_t pid = 1;
+  const struct {
+    const char* src;
+    int code;
+    const char* reason;
+  } cases[] = {
+      {"192.0.2.90", lp::kExitCrash, "penalty: caused crash"},
+      {"192.0.2.91", lp::kExitAuthFail, "penalty: failed authentication"},
+      {"192.0.2.92", lp::kExitNoAuth, "penalty: connections without attempting authentication"},
+      {"192.0.2.93", lp::kExitGraceExceeded, "penalty: exceeded LoginGraceTime"},
+  };
+  for (const auto& c : cases) {
+    const auto x = addr(c.src);
+    one(a, pid, x, c.code, 0);
+    one(a, pid, x, c.code, 0);
+    EXPECT_EQ(a.check(x, 0, 99), V::kPenalty) << c.src;
+    EXPECT_STREQ(a.penalty_reason(x), c.reason) << c.src;
+  }
+  // The latest addition names it.
+  const auto y = addr("192.0.2.91");
+  one(a, pid, y, lp::kExitCrash, 0);
+  EXPECT_STREQ(a.penalty_reason(y), "penalty: caused crash");
+  // Never penalised: the generic wording.
+  EXPECT_STREQ(a.penalty_reason(addr("192.0.2.99")), Admission::describe(V::kPenalty));
 }
 
 TEST(AdmissionPenalties, PenaltyComesBeforeTheOtherLimits) {

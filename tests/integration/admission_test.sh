@@ -2,9 +2,10 @@
 # Admission control in the listener, end to end: PerSourceMaxStartups under
 # a flood of 1000 idle connections (another source still logs in),
 # PerSourcePenalties for failed logins and for LoginGraceTime running out
-# (dropped before any fork, other sources unaffected, the exempt list), and
+# (dropped before any fork, other sources unaffected, the exempt list),
 # PreauthUidRange (each preauth child its own uid without a passwd entry;
-# "none" = the lpsshd user).  Needs root.
+# "none" = the lpsshd user), and the reserve past a full MaxStartups for
+# sources that authenticated before.  Needs root.
 # Usage: admission_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +21,10 @@ WRONG=$(new_key adm_wrong1)
 
 # Raw TCP clients.  Every mode binds the source address SRC first.
 #   hold SRC PORT N VERSION READY   N connections (sending "SSH-2.0-..." when
-#                 VERSION is 1), then the count that connected into READY;
-#                 holds them until killed (at most 100 s)
+#                 VERSION is 1, and a KEXINIT after it when VERSION is 2, so
+#                 that the connection waits in the key exchange stage), then
+#                 the count that connected into READY; holds them until
+#                 killed (at most 100 s)
 #   probe SRC PORT                  one connection: "banner" if the server
 #                 sent its version, "closed" if it closed without a byte,
 #                 "reset" or "timeout"
@@ -32,6 +35,20 @@ import errno, os, resource, socket, sys, time
 
 mode, src, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
+def kexinit_packet():
+    # An unencrypted SSH_MSG_KEXINIT (RFC 4253 7.1) naming what lpsshd speaks.
+    import struct
+    def string(b):
+        return struct.pack(">I", len(b)) + b
+    lists = [b"curve25519-sha256", b"ssh-ed25519", b"chacha20-poly1305@openssh.com",
+             b"chacha20-poly1305@openssh.com", b"hmac-sha2-256", b"hmac-sha2-256",
+             b"none", b"none", b"", b""]
+    payload = bytes([20]) + os.urandom(16) + b"".join(string(x) for x in lists) + bytes(5)
+    pad = 8 - (len(payload) + 5) % 8
+    if pad < 4:
+        pad += 8
+    return struct.pack(">IB", len(payload) + pad + 1, pad) + payload + bytes(pad)
+
 def connect(timeout=10):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.bind((src, 0))
@@ -40,7 +57,7 @@ def connect(timeout=10):
     return s
 
 if mode == "hold":
-    n, version, ready = int(sys.argv[4]), sys.argv[5] == "1", sys.argv[6]
+    n, version, ready = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = n + 64
     if soft != resource.RLIM_INFINITY and soft < want:
@@ -51,8 +68,12 @@ if mode == "hold":
     for _ in range(n):
         try:
             s = connect()
-            if version:
-                s.sendall(b"SSH-2.0-lpt_raw_client\r\n")
+            # One send: a refused connection may be reset after the first.
+            hello = b"SSH-2.0-lpt_raw_client\r\n" if version >= 1 else b""
+            if version >= 2:
+                hello += kexinit_packet()
+            if hello:
+                s.sendall(hello)
             held.append(s)
         except OSError:
             failed += 1
@@ -130,7 +151,7 @@ fail_login() {
   echo "$out/$rc"
 }
 
-drop_re() { echo "drop connection #[0-9]+ from \[$1\]:[0-9]+ $2"; }
+drop_re() { echo "drop connection #[0-9]+ from \[$1\]:[0-9]+ on \[127\.0\.0\.1\]:$PORT $2"; }
 
 # ------------------------------------------- (a) PerSourceMaxStartups flood
 T=$SECONDS
@@ -138,7 +159,10 @@ start_daemon "MaxStartups 20:30:100"
 echo "# (a) lpsshd pid $DPID port $PORT: 1000 idle connections from 127.0.0.1"
 PRE_UID=$(id -u lpsshd) || fail "no lpsshd user after lpsshd -A"
 m=$(log_mark)
-raw_hold "$TMP/flood.ready" 127.0.0.1 1000 0
+# Version and KEXINIT, then nothing: the admitted ones hold their slots for
+# the key exchange stage's 30 s (one without a version would be dropped
+# after 10 s, preauth_limits_test.sh), long enough for what follows.
+raw_hold "$TMP/flood.ready" 127.0.0.1 1000 2
 FLOOD=$BG_PID
 expect_eq "flood: all 1000 connections were accepted by TCP" "1000 0" "$HELD"
 # The ten admitted monitors start their preauth children.
@@ -313,5 +337,27 @@ expect_match "grace: ... logged as dropped for a penalty" \
   "$(drop_re '127\.0\.0\.1' 'penalty')" "$(log_since "$m3")"
 stop_daemon
 echo "# (d) $((SECONDS - T))s"
+
+# ------------------------------- (e) the known-good reserve past MaxStartups
+T=$SECONDS
+start_daemon "MaxStartups 2:100:2"
+echo "# (e) lpsshd pid $DPID port $PORT: MaxStartups 2:100:2 held by 127.0.0.5"
+expect_eq "known-good: 127.0.0.2 logs in before the flood" "hello/0" "$(login_from 127.0.0.2)"
+wait_for 10 no_monitors
+raw_hold "$TMP/good.ready" 127.0.0.5 2 2
+HOLD=$BG_PID
+expect_eq "known-good: two held connections from 127.0.0.5" "2 0" "$HELD"
+wait_for 10 n_preauth_is 2
+m=$(log_mark)
+expect_eq "known-good: a source that never logged in is refused (MaxStartups full)" closed "$(probe 127.0.0.6)"
+wait_log "$m" "$(drop_re '127\.0\.0\.6' 'past MaxStartups$')"
+expect_match "known-good: ... logged as past MaxStartups" "$(drop_re '127\.0\.0\.6' 'past MaxStartups$')" \
+  "$(log_since "$m")"
+expect_eq "known-good: 127.0.0.2, which authenticated before, still logs in" "hello/0" "$(login_from 127.0.0.2)"
+expect_no_match "known-good: ... without being dropped" "from \[127\.0\.0\.2\]" "$(log_since "$m")"
+raw_stop "$HOLD"
+wait_for 10 no_monitors
+stop_daemon
+echo "# (e) $((SECONDS - T))s"
 
 finish
