@@ -79,6 +79,30 @@ def wait_port(port, timeout=10):
     raise SystemExit(f"server on port {port} did not start")
 
 
+def key_user(name, tmp):
+    """A user logging in with a fresh ed25519 key (tmp/id): creates the user
+    if missing. Returns (passwd entry, key path, whether it was created)."""
+    created = False
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        run(["useradd", "-m", "-s", "/bin/bash", name])
+        created = True
+    # useradd leaves the account locked ("!"); OpenSSH without PAM refuses
+    # key logins to locked accounts, so unlock it with no usable password.
+    run(["usermod", "-p", "*", name])
+    pw = pwd.getpwnam(name)
+    key = os.path.join(tmp, "id")
+    run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key])
+    sshdir = os.path.join(pw.pw_dir, ".ssh")
+    os.makedirs(sshdir, exist_ok=True)
+    shutil.copy(key + ".pub", os.path.join(sshdir, "authorized_keys"))
+    for p in (sshdir, os.path.join(sshdir, "authorized_keys")):
+        os.chown(p, pw.pw_uid, pw.pw_gid)
+    os.chmod(sshdir, 0o700)
+    return pw, key, created
+
+
 def pss_kib(pids):
     total = 0
     for pid in pids:
@@ -109,23 +133,7 @@ def main():
     procs, groups = [], []
     created_user = False
     try:
-        try:
-            pwd.getpwnam(USER)
-        except KeyError:
-            run(["useradd", "-m", "-s", "/bin/bash", USER])
-            created_user = True
-        # useradd leaves the account locked ("!"); OpenSSH without PAM refuses
-        # key logins to locked accounts, so unlock it with no usable password.
-        run(["usermod", "-p", "*", USER])
-        pw = pwd.getpwnam(USER)
-        key = os.path.join(tmp, "id")
-        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key])
-        sshdir = os.path.join(pw.pw_dir, ".ssh")
-        os.makedirs(sshdir, exist_ok=True)
-        shutil.copy(key + ".pub", os.path.join(sshdir, "authorized_keys"))
-        for p in (sshdir, os.path.join(sshdir, "authorized_keys")):
-            os.chown(p, pw.pw_uid, pw.pw_gid)
-        os.chmod(sshdir, 0o700)
+        pw, key, created_user = key_user(USER, tmp)
 
         lp_port, os_port = free_port(), free_port()
         lp_cfg = os.path.join(tmp, "lpsshd_config")

@@ -35,7 +35,6 @@ Run as root: bench/churn.py BUILD/bin [--logins N] [--sources N]
 import argparse
 import json
 import os
-import pwd
 import shutil
 import signal
 import statistics
@@ -45,7 +44,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import Cgroup, free_port, run, wait_port  # noqa: E402
+from bench import Cgroup, free_port, key_user, run, wait_port  # noqa: E402
 
 USER = "lpchurn"
 
@@ -124,21 +123,7 @@ def main():
     servers = []
     created_user = False
     try:
-        try:
-            pwd.getpwnam(USER)
-        except KeyError:
-            run(["useradd", "-m", "-s", "/bin/bash", USER])
-            created_user = True
-        run(["usermod", "-p", "*", USER])
-        pw = pwd.getpwnam(USER)
-        key = os.path.join(tmp, "id")
-        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key])
-        sshdir = os.path.join(pw.pw_dir, ".ssh")
-        os.makedirs(sshdir, exist_ok=True)
-        shutil.copy(key + ".pub", os.path.join(sshdir, "authorized_keys"))
-        for p in (sshdir, os.path.join(sshdir, "authorized_keys")):
-            os.chown(p, pw.pw_uid, pw.pw_gid)
-        os.chmod(sshdir, 0o700)
+        _, key, created_user = key_user(USER, tmp)
 
         def config(name, extra):
             path = os.path.join(tmp, f"{name}.cfg")

@@ -793,6 +793,28 @@ std::string login_with_packets_behind(Peer& p, Session& s,
   return "";
 }
 
+// Logs in ($RAW_SSH_USER, $RAW_SSH_KEY) up to the KEXINIT the server sends
+// right after authentication (RekeyAfterAuth), left in `kexinit`. Empty on
+// success, else why not.
+std::string login_until_server_kexinit(Peer& p, Session& s, std::vector<uint8_t>& kexinit) {
+  const std::string why = login_with_packets_behind(p, s, {});
+  if (!why.empty()) return why;
+  std::vector<uint8_t>& pkt = kexinit;
+  if (p.receive(pkt) != Got::kMessage) return "no answer to the authentication request";
+  if (pkt[0] != ssh::kUserauthSuccess) {
+    unexpected(pkt, "USERAUTH_SUCCESS");
+    return "authentication did not succeed";
+  }
+  event("USERAUTH_SUCCESS");
+  if (p.receive(pkt) != Got::kMessage) return "no KEXINIT after authentication";
+  if (pkt[0] != ssh::kKexInit) {
+    unexpected(pkt, "KEXINIT");
+    return "no KEXINIT after authentication";
+  }
+  event("SERVER_KEXINIT_AFTER_AUTH");
+  return "";
+}
+
 std::vector<uint8_t> session_open(uint32_t sender) {
   wire::Writer open;
   open.u8(ssh::kChannelOpen).string("session").u32(sender).u32(2 * 1024 * 1024).u32(32768);
@@ -856,16 +878,8 @@ Verdict hold_flood(Peer& p, long n) {
 // exchange cuts it, and the flood must not make it hold memory meanwhile.
 Verdict stall_rekey_flood(Peer& p, long max_seconds) {
   Session s;
-  const std::string why = login_with_packets_behind(p, s, {});
-  if (!why.empty()) return {false, why};
-  std::vector<uint8_t> pkt;
-  bool success = false, kexinit = false;
-  while (!(success && kexinit) && p.receive(pkt) == Got::kMessage) {
-    if (pkt[0] == ssh::kUserauthSuccess) success = true;
-    if (pkt[0] == ssh::kKexInit) kexinit = true;
-  }
-  if (!success || !kexinit) return {false, "no USERAUTH_SUCCESS and KEXINIT from the server"};
-  event("SERVER_KEXINIT_AFTER_AUTH");
+  std::vector<uint8_t> kexinit;
+  if (std::string why = login_until_server_kexinit(p, s, kexinit); !why.empty()) return {false, why};
   const int64_t t0 = now_ms();
   const auto ignore = ignore_payload(1024);
   std::vector<uint8_t> batch;
@@ -949,15 +963,8 @@ Verdict big_kexinit(Peer& p, long bytes) {
 // with a reason, not pass the monitor a message it treats as a violation.
 Verdict big_rekey_kexinit(Peer& p, long bytes) {
   Session s;
-  const std::string why = login_with_packets_behind(p, s, {});
-  if (!why.empty()) return {false, why};
   std::vector<uint8_t> pkt;
-  bool success = false, kexinit = false;
-  while (!(success && kexinit) && p.receive(pkt) == Got::kMessage) {
-    if (pkt[0] == ssh::kUserauthSuccess) success = true;
-    if (pkt[0] == ssh::kKexInit) kexinit = true;
-  }
-  if (!success || !kexinit) return {false, "no USERAUTH_SUCCESS and KEXINIT from the server"};
+  if (std::string why = login_until_server_kexinit(p, s, pkt); !why.empty()) return {false, why};
   const auto big = padded_kexinit(static_cast<size_t>(bytes));
   event("KEXINIT_BYTES " + std::to_string(big.size()));
   p.send(big);
@@ -1111,24 +1118,11 @@ Verdict packet_flood(Peer& p, long n) {
 
 // ---------------------------------------------------------------- after login
 
-// Logs in ($RAW_SSH_USER, $RAW_SSH_KEY) and completes the key exchange the
-// server starts right after authentication (RekeyAfterAuth), so that the
-// connection protocol can be used. Empty on success, else why not.
+// The same, then completes that key exchange, so that the connection
+// protocol can be used.
 std::string login_and_rekey(Peer& p, Session& s) {
-  const std::string why = login_with_packets_behind(p, s, {});
-  if (!why.empty()) return why;
   std::vector<uint8_t> pkt;
-  if (p.receive(pkt) != Got::kMessage) return "no answer to the authentication request";
-  if (pkt[0] != ssh::kUserauthSuccess) {
-    unexpected(pkt, "USERAUTH_SUCCESS");
-    return "authentication did not succeed";
-  }
-  event("USERAUTH_SUCCESS");
-  if (p.receive(pkt) != Got::kMessage) return "no KEXINIT after authentication";
-  if (pkt[0] != ssh::kKexInit) {
-    unexpected(pkt, "KEXINIT");
-    return "no KEXINIT after authentication";
-  }
+  if (std::string why = login_until_server_kexinit(p, s, pkt); !why.empty()) return why;
   s.client_kexinit = client_kexinit(true);
   if (!p.send(s.client_kexinit) || !accept_kexinit(s, std::move(pkt)) ||
       !ecdh_and_newkeys(p, s, Plan{}))
@@ -1333,16 +1327,53 @@ Verdict slow_window_read(Peer& p, long secs) {
   return {true, "output read slowly"};
 }
 
+// Every scenario, one row each: its name, the default of its optional
+// argument (0: takes none) and what runs it. usage() is made from here.
+struct Scenario {
+  const char* name;
+  long default_arg;
+  Verdict (*run)(Peer& p, long arg);
+};
+Plan plan_with(bool Plan::*flag) {
+  Plan plan;
+  plan.*flag = true;
+  return plan;
+}
+constexpr Scenario kScenarios[] = {
+    {"normal", 0, [](Peer& p, long) { return normal(p); }},
+    {"ignore-before-kexinit", 0,
+     [](Peer& p, long) { return kex_refused(p, plan_with(&Plan::ignore_before_kexinit)); }},
+    {"ignore-during-kex", 0,
+     [](Peer& p, long) { return kex_refused(p, plan_with(&Plan::ignore_during_kex)); }},
+    {"no-strict-ignore-during-kex", 0, [](Peer& p, long) { return no_strict_ignore(p); }},
+    {"unexpected-during-kex", 0,
+     [](Peer& p, long) { return kex_refused(p, plan_with(&Plan::service_during_kex)); }},
+    {"second-kex-before-auth", 0, [](Peer& p, long) { return second_kex(p); }},
+    {"no-seq-reset", 0, [](Peer& p, long) { return no_seq_reset(p); }},
+    {"ignore-flood", 100000, ignore_flood},
+    {"stall-kex", 60, stall_kex},
+    {"big-packet", 0, [](Peer& p, long) { return big_packet(p); }},
+    {"inject-after-auth", 0, [](Peer& p, long) { return inject_after_auth(p); }},
+    {"hold-flood", 65, hold_flood},
+    {"stall-rekey-flood", 60, stall_rekey_flood},
+    {"big-rekey-kexinit", 33000, big_rekey_kexinit},
+    {"big-kexinit", 33000, big_kexinit},
+    {"many-key-queries", 129, [](Peer& p, long n) { return key_queries(p, n, false); }},
+    {"many-new-key-queries", 129, [](Peer& p, long n) { return key_queries(p, n, true); }},
+    {"packet-flood", 1100000, packet_flood},
+    {"odd-auth-fields", 0, [](Peer& p, long) { return odd_auth_fields(p); }},
+    {"long-user", 0, [](Peer& p, long) { return long_user(p); }},
+    {"open-flood", 500000, open_flood},
+    {"global-request-flood", 2000000, global_request_flood},
+    {"kex-global-request-flood", 2000000, kex_global_request_flood},
+    {"slow-window-read", 4, slow_window_read},
+};
+
 int usage() {
-  std::fprintf(stderr,
-               "usage: raw_ssh_client HOST PORT SCENARIO [args]\n"
-               "scenarios: normal ignore-before-kexinit ignore-during-kex "
-               "no-strict-ignore-during-kex unexpected-during-kex second-kex-before-auth "
-               "no-seq-reset ignore-flood [N] stall-kex [MAX_SECONDS] big-packet inject-after-auth "
-               "hold-flood [N] stall-rekey-flood [MAX_SECONDS] big-kexinit [BYTES] big-rekey-kexinit [BYTES] "
-               "many-key-queries [N] many-new-key-queries [N] odd-auth-fields long-user "
-               "packet-flood [N] open-flood [N] global-request-flood [N] "
-               "kex-global-request-flood [N] slow-window-read [SECONDS]\n");
+  std::fprintf(stderr, "usage: raw_ssh_client HOST PORT SCENARIO [N]\nscenarios:");
+  for (const auto& sc : kScenarios)
+    std::fprintf(stderr, sc.default_arg != 0 ? " %s [N=%ld]" : " %s", sc.name, sc.default_arg);
+  std::fprintf(stderr, "\n");
   return 2;
 }
 
@@ -1360,8 +1391,12 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) return 2;
   signal(SIGPIPE, SIG_IGN);
   const std::string scenario = argv[3];
+  const Scenario* sc = nullptr;
+  for (const auto& row : kScenarios)
+    if (scenario == row.name) sc = &row;
   long arg = 0;
-  if (argc == 5 && !parse_count(argv[4], arg)) return usage();
+  if (sc == nullptr || (argc == 5 && (sc->default_arg == 0 || !parse_count(argv[4], arg))))
+    return usage();
 
   const int fd = connect_to(argv[1], argv[2]);
   if (fd < 0) {
@@ -1369,60 +1404,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   Peer p(fd);
-  Verdict v{false, "unknown scenario"};
-  Plan plan;
-  if (scenario == "normal") {
-    v = normal(p);
-  } else if (scenario == "ignore-before-kexinit") {
-    plan.ignore_before_kexinit = true;
-    v = kex_refused(p, plan);
-  } else if (scenario == "ignore-during-kex") {
-    plan.ignore_during_kex = true;
-    v = kex_refused(p, plan);
-  } else if (scenario == "no-strict-ignore-during-kex") {
-    v = no_strict_ignore(p);
-  } else if (scenario == "unexpected-during-kex") {
-    plan.service_during_kex = true;
-    v = kex_refused(p, plan);
-  } else if (scenario == "second-kex-before-auth") {
-    v = second_kex(p);
-  } else if (scenario == "no-seq-reset") {
-    v = no_seq_reset(p);
-  } else if (scenario == "ignore-flood") {
-    v = ignore_flood(p, arg > 0 ? arg : 100000);
-  } else if (scenario == "stall-kex") {
-    v = stall_kex(p, arg > 0 ? arg : 60);
-  } else if (scenario == "big-packet") {
-    v = big_packet(p);
-  } else if (scenario == "inject-after-auth") {
-    v = inject_after_auth(p);
-  } else if (scenario == "hold-flood") {
-    v = hold_flood(p, arg > 0 ? arg : 65);
-  } else if (scenario == "stall-rekey-flood") {
-    v = stall_rekey_flood(p, arg > 0 ? arg : 60);
-  } else if (scenario == "big-rekey-kexinit") {
-    v = big_rekey_kexinit(p, arg > 0 ? arg : 33000);
-  } else if (scenario == "big-kexinit") {
-    v = big_kexinit(p, arg > 0 ? arg : 33000);
-  } else if (scenario == "many-key-queries" || scenario == "many-new-key-queries") {
-    v = key_queries(p, arg > 0 ? arg : 129, scenario == "many-new-key-queries");
-  } else if (scenario == "packet-flood") {
-    v = packet_flood(p, arg > 0 ? arg : 1100000);
-  } else if (scenario == "odd-auth-fields") {
-    v = odd_auth_fields(p);
-  } else if (scenario == "long-user") {
-    v = long_user(p);
-  } else if (scenario == "open-flood") {
-    v = open_flood(p, arg > 0 ? arg : 500000);
-  } else if (scenario == "global-request-flood") {
-    v = global_request_flood(p, arg > 0 ? arg : 2000000);
-  } else if (scenario == "kex-global-request-flood") {
-    v = kex_global_request_flood(p, arg > 0 ? arg : 2000000);
-  } else if (scenario == "slow-window-read") {
-    v = slow_window_read(p, arg > 0 ? arg : 4);
-  } else {
-    return usage();
-  }
+  const Verdict v = sc->run(p, arg > 0 ? arg : sc->default_arg);
   if (const char* linger = std::getenv("RAW_SSH_LINGER")) {
     long s = 0;
     if (parse_count(linger, s)) sleep(static_cast<unsigned>(s));
@@ -1430,3 +1412,4 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "%s: %s: %s\n", v.ok ? "PASS" : "FAIL", scenario.c_str(), v.why.c_str());
   return v.ok ? 0 : 1;
 }
+
