@@ -55,8 +55,12 @@ int landlock_abi() {
   return v < 0 ? 0 : static_cast<int>(v);
 }
 
+int landlock_abi_to_apply(int max_abi) {
+  return std::max(0, std::min({landlock_abi(), max_abi, kNewestKnownAbi}));
+}
+
 int apply_landlock_deny_all(int max_abi, std::string& error) {
-  const int abi = std::min({landlock_abi(), max_abi, kNewestKnownAbi});
+  const int abi = landlock_abi_to_apply(max_abi);
   if (abi <= 0) return 0;
   const LandlockRights r = landlock_rights_for_abi(abi);
   RulesetAttr attr{r.fs, r.net, r.scoped};

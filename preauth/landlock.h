@@ -22,6 +22,10 @@ LandlockRights landlock_rights_for_abi(int abi);
 // The kernel's ABI version, 0 when Landlock is unavailable or disabled.
 int landlock_abi();
 
+// The ABI apply_landlock_deny_all(max_abi) will use: the kernel's, capped
+// by max_abi and by the newest ABI this code knows. 0: none.
+int landlock_abi_to_apply(int max_abi);
+
 // Restricts the calling process. max_abi caps the ABI used (tests use it to
 // exercise older kernels' behaviour). Returns the ABI applied (0: none) or
 // -1 with error set.

@@ -19,6 +19,16 @@
 namespace lpsshd::preauth {
 
 namespace {
+// Test-only builds (tests/CMakeLists.txt, the escape_preauth_* variants)
+// compile this file again with LPSSHD_TEST_SANDBOX_OMIT set to leave layers
+// out, so a test can show that each remaining layer holds on its own. The
+// daemon's library never defines it: every layer is always applied there.
+#ifndef LPSSHD_TEST_SANDBOX_OMIT
+#define LPSSHD_TEST_SANDBOX_OMIT 0
+#endif
+constexpr unsigned kOmitSeccomp = 1, kOmitLandlock = 2, kOmitEmptyRoot = 4;
+constexpr bool omitted(unsigned layer) { return (LPSSHD_TEST_SANDBOX_OMIT & layer) != 0; }
+
 std::string failed(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
 bool set_limit(int resource, rlim_t value) {
@@ -74,8 +84,11 @@ std::string enter_sandbox(const SandboxSpec& spec, SandboxReport* report) {
   // 2. No network and no filesystem: join the listener's empty namespaces
   //    (whose root is an empty read-only tmpfs), or at least chroot to the
   //    empty directory.
-  const bool namespaces = spec.netns_fd >= 0 && spec.mntns_fd >= 0;
-  if (namespaces) {
+  const bool namespaces = !omitted(kOmitEmptyRoot) && spec.netns_fd >= 0 && spec.mntns_fd >= 0;
+  if (omitted(kOmitEmptyRoot)) {
+    if (spec.netns_fd >= 0) close(spec.netns_fd);
+    if (spec.mntns_fd >= 0) close(spec.mntns_fd);
+  } else if (namespaces) {
     if (setns(spec.netns_fd, CLONE_NEWNET) != 0) return failed("setns net");
     if (setns(spec.mntns_fd, CLONE_NEWNS) != 0) return failed("setns mnt");
     close(spec.netns_fd);
@@ -110,7 +123,7 @@ std::string enter_sandbox(const SandboxSpec& spec, SandboxReport* report) {
   //    handled and none granted (files, TCP, abstract sockets, signals).
   //    Before the descriptor limit: the ruleset briefly needs a descriptor.
   std::string why;
-  const int abi = apply_landlock_deny_all(spec.landlock_max_abi, why);
+  const int abi = omitted(kOmitLandlock) ? 0 : apply_landlock_deny_all(spec.landlock_max_abi, why);
   if (abi < 0) return why;
 
   // 6. Resource limits: no core files, no new processes, no file writes,
@@ -123,8 +136,8 @@ std::string enter_sandbox(const SandboxSpec& spec, SandboxReport* report) {
 
   // 7. Last, the system-call allow-list: from here the child can read and
   //    write its two descriptors, allocate memory, draw random bytes, exit.
-  if (report != nullptr) *report = SandboxReport{namespaces, abi};
-  return install_seccomp_policy();
+  if (report != nullptr) *report = SandboxReport{namespaces, abi, !omitted(kOmitSeccomp)};
+  return omitted(kOmitSeccomp) ? std::string() : install_seccomp_policy();
 }
 
 }  // namespace lpsshd::preauth

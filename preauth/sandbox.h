@@ -26,6 +26,7 @@ struct SandboxSpec {
 struct SandboxReport {
   bool namespaces = false;
   int landlock_abi = 0;  // 0: the kernel has no Landlock
+  bool seccomp = false;
 };
 
 // The command line the monitor gives the child:

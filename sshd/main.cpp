@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "log/log.h"
+#include "preauth/landlock.h"
 #include "proc/spawn.h"
 #include "proc/unique_fd.h"
 #include "sshd/listener.h"
@@ -29,6 +30,21 @@ using namespace lpsshd;
 
 namespace {
 constexpr const char* kDefaultConfig = LPSSHD_SYSCONFDIR "/lpsshd_config";
+
+// One start-up line naming the preauth child's layers, so a sandbox weaker
+// than expected (no namespaces in a container, an old kernel without
+// Landlock) is visible in the log and not only in a test.
+void log_preauth_sandbox(const config::Config& cfg, bool namespaces) {
+  const int abi = preauth::landlock_abi_to_apply(1000);
+  const std::string fs = namespaces ? "namespaces (net, mount)"
+                                    : "chroot " + cfg.preauth_chroot + " (no namespaces)";
+  const std::string ll = abi > 0 ? "Landlock ABI " + std::to_string(abi) : "no Landlock";
+  const std::string ids = cfg.preauth_uid_first != 0
+                              ? "own uids " + std::to_string(cfg.preauth_uid_first) + "-" +
+                                    std::to_string(cfg.preauth_uid_last)
+                              : "shared user " + cfg.preauth_user;
+  log::info("preauth sandbox: %s, %s, seccomp, rlimits, %s", fs.c_str(), ll.c_str(), ids.c_str());
+}
 
 int fail(const std::string& msg) {
   std::fprintf(stderr, "lpsshd: %s\n", msg.c_str());
@@ -138,6 +154,7 @@ int main(int argc, char** argv) {
   std::string ns_error;
   auto ns = sshd::create_sandbox_namespaces(ns_error);
   if (!ns) log::error("warning: preauth children run without empty namespaces: %s", ns_error.c_str());
+  log_preauth_sandbox(cfg, ns.has_value());
   const int rc = sshd::serve(cfg, listeners, memfd.get(), to_stderr, ns ? ns->net.get() : -1,
                              ns ? ns->mnt.get() : -1);
   if (rc == 1) {

@@ -20,6 +20,13 @@
 // connection close without a line, and the monitor logs the suspected
 // compromise. Output goes through send(2) on descriptor 0: write(2) is not
 // on the allow-list.
+//
+// The escape_preauth_no_* builds of this file link a test-only sandbox set-up
+// with layers left out (seccomp always; see preauth/CMakeLists.txt), so the
+// same attempts show what each remaining layer stops on its own. Attempts
+// that need a descriptor first close descriptor 2 (/dev/null), as an
+// attacker would, so RLIMIT_NOFILE does not hide the layer under test;
+// "dup" tests the limit itself.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -92,6 +99,9 @@ int result(long rc, const char* escaped_detail) {
   return 1;
 }
 
+// Makes room for one descriptor under RLIMIT_NOFILE 3.
+void free_slot() { close(2); }
+
 sockaddr_in loopback(int port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -100,11 +110,36 @@ sockaddr_in loopback(int port) {
   return a;
 }
 
-int attempt(const std::string& name, const std::string& arg, const preauth::SandboxReport& rep) {
+int attempt(const std::string& name, const std::string& arg, const preauth::SandboxSpec& spec,
+            const preauth::SandboxReport& rep) {
   const long num = std::strtol(arg.c_str(), nullptr, 10);
   if (name == "sandbox") {
-    tell("OK sandbox namespaces=%d landlock_abi=%d", rep.namespaces, rep.landlock_abi);
+    tell("OK sandbox uid=%u namespaces=%d landlock_abi=%d seccomp=%d", spec.uid, rep.namespaces,
+         rep.landlock_abi, rep.seccomp);
     return 0;
+  }
+  if (name == "rlimits") {
+    rlimit nofile{}, nproc{}, fsize{}, core{};
+    if (getrlimit(RLIMIT_NOFILE, &nofile) != 0 || getrlimit(RLIMIT_NPROC, &nproc) != 0 ||
+        getrlimit(RLIMIT_FSIZE, &fsize) != 0 || getrlimit(RLIMIT_CORE, &core) != 0) {
+      tell("BLOCKED %s (getrlimit)", errname(errno));
+      return 0;
+    }
+    // Soft and hard limits alike: the soft one is what applies now, the
+    // hard one what the child could raise it to.
+    tell("OK rlimits nofile=%llu/%llu nproc=%llu/%llu fsize=%llu/%llu core=%llu/%llu",
+         static_cast<unsigned long long>(nofile.rlim_cur), static_cast<unsigned long long>(nofile.rlim_max),
+         static_cast<unsigned long long>(nproc.rlim_cur), static_cast<unsigned long long>(nproc.rlim_max),
+         static_cast<unsigned long long>(fsize.rlim_cur), static_cast<unsigned long long>(fsize.rlim_max),
+         static_cast<unsigned long long>(core.rlim_cur), static_cast<unsigned long long>(core.rlim_max));
+    return 0;
+  }
+  if (name == "dup") return result(dup(kClientFd), "opened a fourth descriptor");
+  if (name == "read-file") {
+    free_slot();
+    const int fd = open(arg.c_str(), O_RDONLY);
+    char b[64];
+    return result(fd < 0 ? -1 : read(fd, b, sizeof b), "opened and read the file");
   }
   if (name == "getrandom") {
     unsigned char b[16];
@@ -114,19 +149,28 @@ int attempt(const std::string& name, const std::string& arg, const preauth::Sand
     return 0;
   }
   if (name == "shadow") {
+    free_slot();
     const int fd = open("/etc/shadow", O_RDONLY);
     char b[64];
     return result(fd < 0 ? -1 : read(fd, b, sizeof b), "opened and read /etc/shadow");
   }
-  if (name == "socket") return result(socket(AF_INET, SOCK_STREAM, 0), "created an AF_INET socket");
+  if (name == "socket") {
+    free_slot();
+    return result(socket(AF_INET, SOCK_STREAM, 0), "created an AF_INET socket");
+  }
   if (name == "connect") {
+    // A socket in the empty network namespace reaches nothing by itself
+    // (the "socket" attempt is for seccomp); what counts is the connect.
+    free_slot();
     const int s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0) return result(-1, "");
     const sockaddr_in a = loopback(static_cast<int>(num));
-    const int rc = connect(s, reinterpret_cast<const sockaddr*>(&a), sizeof a);
-    tell("ESCAPED created an AF_INET socket; connect to 127.0.0.1:%ld: %s", num,
-         rc == 0 ? "connected" : errname(errno));
-    return 1;
+    if (connect(s, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0) {
+      tell("ESCAPED connected to 127.0.0.1:%ld", num);
+      return 1;
+    }
+    tell("BLOCKED %s (connect, after socket worked)", errname(errno));
+    return 0;
   }
   if (name == "connect-fd0") {
     // The client socket is already connected: success would mean a
@@ -147,6 +191,7 @@ int attempt(const std::string& name, const std::string& arg, const preauth::Sand
     return result(p, "forked a child");
   }
   if (name == "write-file") {
+    free_slot();
     const int fd = open(arg.empty() ? "/lpsshd-escape-probe" : arg.c_str(),
                         O_WRONLY | O_CREAT | O_EXCL, 0600);
     return result(fd < 0 ? -1 : write(fd, "x", 1), "created and wrote a file");
@@ -157,6 +202,7 @@ int attempt(const std::string& name, const std::string& arg, const preauth::Sand
                   "raised a resource limit");
   }
   if (name == "proc-environ") {
+    free_slot();
     const int fd = open("/proc/1/environ", O_RDONLY);
     char b[64];
     return result(fd < 0 ? -1 : read(fd, b, sizeof b), "read /proc/1/environ");
@@ -209,5 +255,5 @@ int main(int argc, char** argv) {
     arg = rest.substr(sp + 1);
     rest.resize(sp);
   }
-  return attempt(rest, arg, rep);
+  return attempt(rest, arg, spec, rep);
 }

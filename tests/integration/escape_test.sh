@@ -28,9 +28,28 @@ COMMON=("PerSourcePenalties no" "PerSourceMaxStartups none" "MaxStartups 100" "P
 
 EBIN=$TMP/bin-escape
 mkdir -p "$EBIN"
-for b in lpsshd lpsshd-monitor lpsshd-postauth lpsshd-pam; do cp "$REAL_BINDIR/$b" "$EBIN/$b" || fail "cp $b"; done
-cp "$REAL_BINDIR/escape_preauth" "$EBIN/lpsshd-preauth" || fail "cp escape_preauth"
-chmod 755 "$EBIN" "$EBIN"/*
+# make_bindir DIR ATTACKER: copies of the real binaries, ATTACKER as lpsshd-preauth.
+make_bindir() {
+  mkdir -p "$1"
+  for b in lpsshd lpsshd-monitor lpsshd-postauth lpsshd-pam; do cp "$REAL_BINDIR/$b" "$1/$b" || fail "cp $b"; done
+  [ -x "$REAL_BINDIR/$2" ] || fail "$REAL_BINDIR/$2 missing; build it first"
+  cp "$REAL_BINDIR/$2" "$1/lpsshd-preauth" || fail "cp $2"
+  chmod 755 "$1" "$1"/*
+}
+make_bindir "$EBIN" escape_preauth
+
+# The kernel's Landlock ABI, asked directly (landlock_create_ruleset with
+# LANDLOCK_CREATE_RULESET_VERSION; 444 on every architecture), not through
+# the code under test.
+KERNEL_LL=$("$PY" -c 'import ctypes
+r = ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1)
+print(max(r, 0))')
+LL=$((KERNEL_LL < 7 ? KERNEL_LL : 7))
+if [ "$LL" -eq 0 ]; then
+  if [ "${LPSSHD_TEST_ALLOW_NO_LANDLOCK:-}" == 1 ]; then echo "# SKIP Landlock: this kernel has none"
+  else not_ok "the kernel has Landlock (set LPSSHD_TEST_ALLOW_NO_LANDLOCK=1 where it cannot)"; fi
+fi
+echo "# kernel Landlock ABI $KERNEL_LL, expected in the sandbox: $LL"
 
 # ---------------------------------------------------------------- the sibling
 start_daemon "${COMMON[@]}"
@@ -52,7 +71,8 @@ HOLD=$!
 track_bg "$HOLD"
 wait_for 10 file_has "$TMP/hold.out" '^READY ' || fail "raw client did not connect: $(cat "$TMP/hold.out")"
 sibling_pid() { find_desc "$DPID_S" lpsshd-preauth | head -n 1; }
-wait_for 5 test -n "$(sibling_pid)" || fail "no lpsshd-preauth for the held connection"
+sibling_found() { [ -n "$(sibling_pid)" ]; }
+wait_for 5 sibling_found || fail "no lpsshd-preauth for the held connection"
 SIB=$(sibling_pid)
 SIB_START=$(awk '{print $22}' "/proc/$SIB/stat")
 SIB_UID=$(status_field "$SIB" Uid | awk '{print $1}')
@@ -98,6 +118,13 @@ for c in sandbox getrandom; do
   expect_match "control $c: answered from inside the sandbox" '^OK ' "$(reply_of "$c")"
 done
 echo "# sandbox as applied: $(reply_of sandbox)"
+# Every layer present: a missing one is a failure, not an info line.
+expect_match "sandbox: namespaces, Landlock ABI $LL, seccomp" \
+  "^OK sandbox uid=[0-9]+ namespaces=1 landlock_abi=$LL seccomp=1\$" "$(reply_of sandbox)"
+# ... and the listener says so at start-up, for production logs.
+expect_match "listener logs the sandbox layers" \
+  "preauth sandbox: namespaces \(net, mount\), $([ "$LL" -gt 0 ] && echo "Landlock ABI $LL" || echo "no Landlock"), seccomp, rlimits, shared user lpsshd\$" \
+  "$(cat "$LOG")"
 
 SUMMARY=()
 for item in "${ATTEMPTS[@]}"; do
@@ -124,6 +151,79 @@ for item in "${ATTEMPTS[@]}"; do
 done
 for s in "${SUMMARY[@]}"; do echo "#   $s"; done
 
+# ---------------------------------------------------------------- layer by layer
+# run_layers VARIANT SANDBOX_ERE NAME=ERE...: starts a daemon whose
+# lpsshd-preauth is escape_preauth_VARIANT (own uids from the default
+# PreauthUidRange), makes each attempt NAME (from ATTEMPTS, or the extra
+# ones below) and expects its reply to match ERE exactly: BLOCKED with the
+# errno of the layer meant to stop it. Never SIGSYS: there is no seccomp.
+declare -A LINE=(
+  [dup]="ATTEMPT dup"
+  [rlimits]="ATTEMPT rlimits"
+  [passwd]="ATTEMPT read-file /etc/passwd"
+  [write-tmp]="ATTEMPT write-file /tmp/lpsshd-escape-probe.$$"
+)
+for item in "${ATTEMPTS[@]}"; do LINE[${item%%=*}]=${item#*=}; done
+run_layers() {
+  local variant=$1 sandbox_re=$2; shift 2
+  local bindir=$TMP/bin-$variant res=$TMP/res-$variant items=() e name
+  make_bindir "$bindir" "escape_preauth_$variant"
+  BINDIR=$bindir start_daemon "PerSourcePenalties no" "PerSourceMaxStartups none" "MaxStartups 100"
+  BINDIR=$REAL_BINDIR
+  mkdir -p "$res"
+  items=("sandbox=${LINE[sandbox]}")
+  for e in "$@"; do items+=("${e%%=*}=${LINE[${e%%=*}]}"); done
+  "$PY" "$HERE/line_client.py" "$PORT" "$res" 4 "" "${items[@]}" || fail "$variant: attempt client failed"
+  local got
+  got=$(sed '1d;$d' "$res/sandbox")
+  expect_match "$variant: sandbox as built" "^OK sandbox uid=[0-9]+ $sandbox_re\$" "$got"
+  local uid=${got#*uid=}
+  uid=${uid%% *}
+  if [ "$uid" != "$SIB_UID" ]; then ok "$variant: attacker uid $uid is not the sibling's $SIB_UID"
+  else not_ok "$variant: attacker uid differs from the sibling's" "both $uid"; fi
+  for e in "$@"; do
+    name=${e%%=*}
+    got=$(sed '1d;$d' "$res/$name")
+    echo "#   $variant: $name: $got"
+    expect_match "$variant: $name stopped (${e#*=})" "^(${e#*=})" "$got"
+  done
+  expect_no_match "$variant: no SIGSYS (no seccomp in this build)" "SIGSYS" "$(cat "$LOG")"
+  expect_match "$variant: listener logs its own uid range" \
+    "preauth sandbox: namespaces \(net, mount\), .*, own uids 1879048192-1879113727\$" "$(cat "$LOG")"
+  stop_daemon
+}
+# What stays common to every variant: the own uid stops signals and ptrace
+# of the sibling, RLIMIT_NPROC 0 stops fork, RLIMIT_NOFILE 3 a fourth
+# descriptor, and without privileges no hard limit can be raised.
+COMMON_LAYERS=(
+  "rlimits=OK rlimits nofile=3/3 nproc=0/0 fsize=0/0 core=0/0\$"
+  "dup=BLOCKED EMFILE" "fork=BLOCKED EAGAIN"
+  "rlimit-nofile=BLOCKED EPERM" "rlimit-nproc=BLOCKED EPERM"
+  "kill=BLOCKED EPERM" "ptrace=BLOCKED EPERM" "vm-readv=BLOCKED EPERM"
+)
+# Everything but seccomp: the empty root hides every file (ENOENT before
+# Landlock is asked) and is read-only (EROFS), Landlock refuses the TCP
+# connect (EACCES) before the empty namespace would (ENETUNREACH).
+run_layers no_seccomp "namespaces=1 landlock_abi=$LL seccomp=0" "${COMMON_LAYERS[@]}" \
+  "shadow=BLOCKED ENOENT" "passwd=BLOCKED ENOENT" "proc-environ=BLOCKED ENOENT" \
+  "execve=BLOCKED ENOENT" "write-file=BLOCKED EROFS" \
+  "connect=BLOCKED $([ "$LL" -ge 4 ] && echo EACCES || echo ENETUNREACH)"
+# No Landlock either: the empty network namespace alone has no route to
+# 127.0.0.1 (loopback down), the empty root alone has no files.
+run_layers no_landlock "namespaces=1 landlock_abi=0 seccomp=0" "${COMMON_LAYERS[@]}" \
+  "shadow=BLOCKED ENOENT" "passwd=BLOCKED ENOENT" "proc-environ=BLOCKED ENOENT" \
+  "execve=BLOCKED ENOENT" "write-file=BLOCKED EROFS" "connect=BLOCKED ENETUNREACH"
+# No empty root: Landlock alone refuses a world-readable file, a write to
+# world-writable /tmp, exec of /bin/sh and a TCP connect to the host's
+# loopback, which the uid alone would all allow.
+if [ "$LL" -gt 0 ]; then
+  run_layers no_root "namespaces=0 landlock_abi=$LL seccomp=0" "${COMMON_LAYERS[@]}" \
+    "passwd=BLOCKED EACCES" "write-tmp=BLOCKED EACCES" "execve=BLOCKED EACCES" \
+    "$([ "$LL" -ge 4 ] && echo "connect=BLOCKED EACCES" || echo "shadow=BLOCKED EACCES")"
+  check "no_root: no probe file in /tmp" test ! -e "/tmp/lpsshd-escape-probe.$$"
+  rm -f "/tmp/lpsshd-escape-probe.$$"
+fi
+
 # The victim: the same process, alive, not traced, its connection still open.
 if pid_alive "$SIB" && [ "$(awk '{print $22}' "/proc/$SIB/stat" 2>/dev/null)" == "$SIB_START" ]; then
   ok "sibling lpsshd-preauth still alive"
@@ -137,5 +237,5 @@ else not_ok "sibling's connection still open" "$(cat "$TMP/hold.out")"; fi
 expect_eq "nothing reached the sibling daemon's port" 1 "$(grep -c '^Connection from' "$LOG_S")"
 check "no probe file in the chroot" test ! -e /var/empty/lpsshd-escape-probe
 expect_no_match "no sandbox set-up failure" "SANDBOX-FAILED" "$(cat "$RES"/*)"
-expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG" "$LOG_S")"
+expect_no_match "no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$TMP"/lpsshd.*.log)"
 finish
