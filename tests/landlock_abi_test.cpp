@@ -3,7 +3,9 @@
 // ABI 2) are exercised on this newer kernel, and each table is checked
 // against what the kernel then enforces: a right an ABI does not know must
 // still be allowed (the table did not claim too much), one it knows must be
-// denied (the table did not forget it).
+// denied (the table did not forget it). The ABI that introduced each right
+// is written out here from the kernel's documentation, not taken from the
+// table under test.
 //
 // A kernel without Landlock fails these tests: the machines this project is
 // built on have it, and a layer that silently went missing must not turn
@@ -70,13 +72,12 @@ int probe_at_abi(int abi, const std::string& scratch, int closed_port) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(kSetupFailed);
     std::string err;
     if (apply_landlock_deny_all(abi, err) != abi) _exit(kWrongAbiApplied);
-    const LandlockRights r = landlock_rights_for_abi(abi);
 
     // Files: ABI 1 already handles reading.
     if (open("/etc/hostname", O_RDONLY | O_CLOEXEC) >= 0 || errno != EACCES) _exit(kOpenNotDenied);
     // truncate(2) by path: only ABI 3 and later can deny it.
     const bool truncate_denied = truncate(scratch.c_str(), 0) != 0 && errno == EACCES;
-    if (truncate_denied != ((r.fs & (1ull << 14)) != 0)) _exit(kTruncateWrong);
+    if (truncate_denied != (abi >= 3)) _exit(kTruncateWrong);
     // TCP connect: ABI 4. Before it the connection is simply refused.
     const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0) _exit(kSetupFailed);
@@ -86,10 +87,10 @@ int probe_at_abi(int abi, const std::string& scratch, int closed_port) {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     const bool connect_denied =
         connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno == EACCES;
-    if (connect_denied != (r.net != 0)) _exit(kConnectWrong);
+    if (connect_denied != (abi >= 4)) _exit(kConnectWrong);
     // Signals to processes outside the domain: ABI 6.
     const bool signal_denied = kill(parent, 0) != 0 && errno == EPERM;
-    if (signal_denied != ((r.scoped & 2) != 0)) _exit(kSignalWrong);
+    if (signal_denied != (abi >= 6)) _exit(kSignalWrong);
     _exit(kAllAsExpected);
   }
   int status = 0;
