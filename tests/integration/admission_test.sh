@@ -395,7 +395,8 @@ expect_eq "MaxStartups 1 with an authenticated session held: 127.0.0.10 logs in"
 expect_no_match "... without a drop" "drop connection" "$(log_since "$m")"
 if pid_alive "$HELD_SSH" && ! grep -q '^done$' "$TMP/held.out"; then ok "... while the first session was still open"
 else not_ok "... while the first session was still open" "$(cat "$TMP/held.out")"; fi
-echo go >"$TMP/held.in"
+# Read-write: no block and no SIGPIPE should the session be gone already.
+exec 7<>"$TMP/held.in"; echo go >&7; exec 7>&-
 wait "$HELD_SSH"; rc=$?
 expect_eq "the held session ends normally" "started done/0" "$(echo $(cat "$TMP/held.out"))/$rc"
 wait_for 10 no_monitors

@@ -297,7 +297,9 @@ else not_ok "raw client gone: preauth and its monitor exit" "$(ps -o pid,stat,co
 mkfifo "$TMP/surv.in"
 ssh_bg "$TMP/surv.out" "$U" 'echo started; read -r go; echo "survived $go"' <>"$TMP/surv.in"
 CLIENT=$BG_PID
-exec 8>"$TMP/surv.in"
+# Read-write, so that the write below neither blocks nor raises SIGPIPE when
+# the session is already gone (that is then a failed check, not a hang).
+exec 8<>"$TMP/surv.in"
 wait_for 10 file_has "$TMP/surv.out" '^started$' || fail "session did not start: $(cat "$TMP/surv.out")"
 kill -TERM "$LISTENER"
 if wait_for 5 pid_gone "$LISTENER"; then ok "listener exits on SIGTERM"
