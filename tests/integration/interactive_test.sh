@@ -199,9 +199,11 @@ have_who() { [ "$(count_who)" -ge "$1" ]; }
 
 m=$(log_mark)
 start_master a
+# 6 s each (not 3): all of them must still be running when the last one
+# starts and while the checks look, also on a loaded 2-core machine.
 pids=()
 for i in 1 2 3; do
-  ssh_to -tt -o ControlPath="$CM" "$U" "tty; sleep 3; exit 1$i" >"$TMP/mux.$i" 2>&1 &
+  ssh_to -tt -o ControlPath="$CM" "$U" "tty; sleep 6; exit 1$i" >"$TMP/mux.$i" 2>&1 &
   pids+=($!)
 done
 if wait_for 10 have_sleeps 3; then ok "ControlMaster: three PTY sessions run at once"
@@ -223,7 +225,7 @@ start_daemon "MaxSessions 2"
 start_master b
 pids=()
 for i in 1 2; do
-  ssh_to -tt -o ControlPath="$CM" "$U" "sleep 3; echo mux$i" >"$TMP/mux.$i" 2>&1 &
+  ssh_to -tt -o ControlPath="$CM" "$U" "sleep 6; echo mux$i" >"$TMP/mux.$i" 2>&1 &
   pids+=($!)
 done
 wait_for 10 have_sleeps 2 || not_ok "MaxSessions 2: two sessions started" "sleeping: $(count_user_sleeps)"

@@ -172,6 +172,12 @@ expect_no_match "unknown user: log has no Accepted" "Accepted" "$(log_since "$m"
 fromkey=$(new_key from1)
 fromok=$(new_key from2)
 cp "$AK" "$TMP/ak.orig"
+# Control: the same key without from= logs in, so the refusal below is
+# from= at work, not a key or line that never worked.
+cat "$fromkey.pub" >>"$AK"
+out=$(ssh_to -i "$fromkey" "$U" 'echo nofrom'); rc=$?
+expect_eq "control: the key later limited by from= logs in without it" "nofrom/0" "$out/$rc"
+cp "$TMP/ak.orig" "$AK"
 { printf 'from="10.9.9.9" '; cat "$fromkey.pub"; printf 'from="10.9.9.8,127.0.0.1" '; cat "$fromok.pub"; } >>"$AK"
 m=$(log_mark)
 ssh_to -i "$fromkey" "$U" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
