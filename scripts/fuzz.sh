@@ -17,10 +17,28 @@ mkdir -p build-fuzz/crashes build-fuzz/work
 for name in $targets; do
   target=build-fuzz/bin/$name
   work=build-fuzz/work/$name
+  seeds=fuzz/corpus/$name
+  # A target without seeds starts from nothing and may never reach the
+  # parser it is for: that is a broken target, not a quiet one.
+  if [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
+    echo "FAIL: $name has no seed corpus in $seeds" >&2
+    exit 1
+  fi
   mkdir -p "$work"
   echo "fuzzing $name for ${seconds}s"
   "$target" -max_total_time="$seconds" -print_final_stats=1 \
-    -artifact_prefix=build-fuzz/crashes/"$name"- "$work" fuzz/corpus/"$name" \
+    -artifact_prefix=build-fuzz/crashes/"$name"- "$work" "$seeds" \
     2>build-fuzz/work/"$name".log || { tail -40 build-fuzz/work/"$name".log; exit 1; }
-  grep -E 'stat::number_of_executed_units' build-fuzz/work/"$name".log || true
+  # A target that exits 0 having run nothing (no stats, or the corpus could
+  # not be read) would otherwise pass.  libFuzzer counts the seeds it loads
+  # (and an empty input) as executed, so "fuzzed at all" means more
+  # executions than there are seeds; a working target makes thousands.
+  units=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/work/"$name".log | tail -n 1)
+  nseeds=$(ls -A "$seeds" | wc -l)
+  echo "stat::number_of_executed_units: ${units:-none} ($nseeds seeds)"
+  if [ "${units:-0}" -le "$nseeds" ]; then
+    tail -20 build-fuzz/work/"$name".log
+    echo "FAIL: $name executed no inputs beyond its $nseeds seeds" >&2
+    exit 1
+  fi
 done

@@ -3,8 +3,11 @@
 # expired account (usermod -e 1) and a locked password (usermod -L) refuse
 # even a good key; a login shell that does not exist or cannot be executed
 # refuses everyone; StrictModes checks the directories of the file actually
-# opened, so a symlinked ~/.ssh is judged where it points; a script (#!) works
-# as a login shell.  Needs root.
+# opened, so a symlinked ~/.ssh is judged where it points; each level (home,
+# ~/.ssh, authorized_keys) group- or world-writable or owned by someone else
+# is refused on its own; authorized_keys itself a symlink is not followed
+# (O_NOFOLLOW); %h and %u in AuthorizedKeysFile expand to home and user; a
+# script (#!) works as a login shell.  Needs root.
 # Usage: account_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +21,8 @@ done
 A=lpt_acct1   # account state and shells
 S=lpt_acct2   # StrictModes through a symlinked ~/.ssh
 W=lpt_acct3   # a script as login shell
-for u in $A $S $W; do add_user "$u"; done
+M=lpt_acct4   # StrictModes level by level, O_NOFOLLOW, %h/%u
+for u in $A $S $W $M; do add_user "$u"; done
 start_daemon
 echo "# lpsshd pid $DPID on 127.0.0.1 port $PORT (UsePAM no)"
 
@@ -120,6 +124,70 @@ refused "StrictModes: the file behind the symlink is world-writable" "$S" \
   "^Authentication refused: bad ownership or modes for file $SHOME/keys.d/authorized_keys\$"
 chmod 600 "$SHOME/keys.d/authorized_keys"
 works "everything safe again: key login works" "$S"
+
+# ---------------------------------------------------------------- StrictModes level by level
+# Each level on its own, each after a control with everything safe, so that a
+# check dropped for one level (or a walk that stops early) is a failure.
+MHOME=$(home_of "$M")
+MAK=$MHOME/.ssh/authorized_keys
+works "control: $M with home, ~/.ssh, authorized_keys as add_user left them: key login works" "$M"
+# strict_level NAME PATH MODE KIND: PATH set to MODE is refused, naming PATH
+# as a KIND (file or directory); its old mode restored, the login works again.
+strict_level() {
+  local name=$1 path=$2 mode=$3 kind=$4 old
+  old=$(stat -c %a "$path")
+  chmod "$mode" "$path"
+  refused "StrictModes: $name mode $mode" "$M" \
+    "^Authentication refused: bad ownership or modes for $kind $path\$"
+  chmod "$old" "$path"
+  works "control: $name mode $old again: key login works" "$M"
+}
+strict_level "home" "$MHOME" 775 directory
+strict_level "home" "$MHOME" 757 directory
+strict_level "~/.ssh" "$MHOME/.ssh" 770 directory
+strict_level "~/.ssh" "$MHOME/.ssh" 707 directory
+strict_level "authorized_keys" "$MAK" 620 file
+strict_level "authorized_keys" "$MAK" 602 file
+# Owned by someone who is neither root nor the user (and readable by the
+# user, which reads it: only the owner is wrong).
+chown "$A" "$MHOME/.ssh"; chmod 755 "$MHOME/.ssh"
+refused "StrictModes: ~/.ssh owned by another user ($A)" "$M" \
+  "^Authentication refused: bad ownership or modes for directory $MHOME/\.ssh\$"
+chown "$M" "$MHOME/.ssh"; chmod 700 "$MHOME/.ssh"
+chown "$A" "$MAK"; chmod 644 "$MAK"
+refused "StrictModes: authorized_keys owned by another user ($A)" "$M" \
+  "^Authentication refused: bad ownership or modes for file $MAK\$"
+chown "$M" "$MAK"; chmod 600 "$MAK"
+works "control: owners back: key login works" "$M"
+
+# ---------------------------------------------------------------- authorized_keys a symlink
+# The monitor opens authorized_keys with O_NOFOLLOW: a symlink, even to a
+# safe file of the user's own, is not read (stricter than OpenSSH, which
+# follows it), so no file elsewhere can be passed off as the user's.
+mv "$MAK" "$MHOME/.ssh/keys.real"
+ln -s keys.real "$MAK"
+chown -h "$M:$(id -g "$M")" "$MAK"
+refused "O_NOFOLLOW: authorized_keys a symlink to a safe file beside it" "$M" \
+  "^Could not open user '$M' authorized keys '$MAK': Too many levels of symbolic links\$"
+rm "$MAK"; mv "$MHOME/.ssh/keys.real" "$MAK"
+works "control: authorized_keys a regular file again: key login works" "$M"
+
+# ---------------------------------------------------------------- %h and %u
+# The key only where %h/%u points: the default file is emptied, so the login
+# works only if both expanded to this user's home and name.
+install -d -m 700 -o "$M" -g "$(id -g "$M")" "$MHOME/.lpt-keys"
+install -m 600 -o "$M" -g "$(id -g "$M")" "$MAK" "$MHOME/.lpt-keys/$M"
+: >"$MAK"
+stop_daemon
+start_daemon "AuthorizedKeysFile %h/.lpt-keys/%u"
+works "AuthorizedKeysFile %h/.lpt-keys/%u: the key in $MHOME/.lpt-keys/$M logs in" "$M"
+refused "AuthorizedKeysFile %h/.lpt-keys/%u: $S (no such file in its home) is refused" "$S" \
+  "Failed publickey for $S "
+# Control for the line above: the same pattern, once the file exists, lets
+# $S in too (so it was the expansion to $S's own home that failed, not $S).
+install -d -m 700 -o "$S" -g "$SG" "$SHOME/.lpt-keys"
+install -m 600 -o "$S" -g "$SG" "$SHOME/keys.d/authorized_keys" "$SHOME/.lpt-keys/$S"
+works "AuthorizedKeysFile %h/.lpt-keys/%u: $S with its own file logs in" "$S"
 
 # AuthorizedKeysFile outside home: every directory up to / is checked.
 KD=$(mktemp -d /var/lib/lpt-akeys.XXXXXX) || fail "mktemp -d /var/lib"

@@ -4,8 +4,10 @@
 # PerSourcePenalties for failed logins and for LoginGraceTime running out
 # (dropped before any fork, other sources unaffected, the exempt list),
 # PreauthUidRange (each preauth child its own uid without a passwd entry;
-# "none" = the lpsshd user), and the reserve past a full MaxStartups for
-# sources that authenticated before.  Needs root.
+# "none" = the lpsshd user), the reserve past a full MaxStartups for
+# sources that authenticated before, and a logged-in session no longer
+# counting toward MaxStartups (the monitor's authenticated-status pipe).
+# Needs root.
 # Usage: admission_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -206,15 +208,16 @@ echo "# (a) $((SECONDS - T))s"
 
 # ------------------------------------------------ (b) PerSourcePenalties
 T=$SECONDS
-start_daemon "PerSourcePenalties authfail:10 min:15"
+start_daemon "PerSourcePenalties authfail:30 min:45"
 echo "# (b) lpsshd pid $DPID port $PORT: failed logins from 127.0.0.1"
 m=$(log_mark)
-# authfail:10, min:15: the first two failures earn 10 + 10 = 20 s >= 15 (plus
+# authfail:30, min:45: the first two failures earn 30 + 30 = 60 s >= 45 (plus
 # 1 s noauth for the probe in between), so the third attempt is refused
-# before any fork.
+# before any fork.  The 16 s of slack (not 6 s) is for a loaded machine,
+# where the penalty runs down while the second login is slow.
 r1=$(fail_login)
 expect_match "penalty: 1st wrong-key login fails (Permission denied, 255)" "Permission denied.*/255$" "$r1"
-expect_eq "penalty: one failure (10 s < min 15) does not refuse yet" banner "$(probe 127.0.0.1)"
+expect_eq "penalty: one failure (30 s < min 45) does not refuse yet" banner "$(probe 127.0.0.1)"
 wait_for 10 no_monitors
 r2=$(fail_login)
 expect_match "penalty: 2nd wrong-key login fails (Permission denied, 255)" "Permission denied.*/255$" "$r2"
@@ -359,5 +362,45 @@ raw_stop "$HOLD"
 wait_for 10 no_monitors
 stop_daemon
 echo "# (e) $((SECONDS - T))s"
+
+# -------------------- (f) an authenticated session frees its MaxStartups slot
+# The monitor tells the listener over its status pipe once the login
+# succeeded; from then on the connection is a session, not a startup.  Each
+# step from an address of its own: a source that authenticated earns the
+# known-good reserve, which would let a second login in whatever was counted.
+T=$SECONDS
+start_daemon "MaxStartups 1"
+echo "# (f) lpsshd pid $DPID port $PORT: MaxStartups 1"
+# Control: one unauthenticated connection does fill MaxStartups 1.
+raw_hold "$TMP/one.ready" 127.0.0.7 1 2
+HOLD=$BG_PID
+expect_eq "MaxStartups 1: one held unauthenticated connection from 127.0.0.7" "1 0" "$HELD"
+wait_for 10 n_preauth_is 1
+m=$(log_mark)
+expect_eq "control: MaxStartups 1 with an unauthenticated connection held: 127.0.0.8 refused" \
+  closed "$(probe 127.0.0.8)"
+wait_log "$m" "$(drop_re '127\.0\.0\.8' 'past MaxStartups$')"
+expect_match "control: ... logged as past MaxStartups" "$(drop_re '127\.0\.0\.8' 'past MaxStartups$')" \
+  "$(log_since "$m")"
+raw_stop "$HOLD"
+wait_for 10 no_monitors
+# A session from 127.0.0.9 held open until the second login is done.
+mkfifo "$TMP/held.in"
+ssh_bg "$TMP/held.out" -b 127.0.0.9 "$U" 'echo started; read -r x; echo done' <>"$TMP/held.in"
+HELD_SSH=$BG_PID
+wait_for 15 file_has "$TMP/held.out" '^started$' || fail "held session did not start: $(cat "$TMP/held.out")"
+m=$(log_mark)
+expect_eq "MaxStartups 1 with an authenticated session held: 127.0.0.10 logs in" \
+  "hello/0" "$(login_from 127.0.0.10)"
+expect_no_match "... without a drop" "drop connection" "$(log_since "$m")"
+if pid_alive "$HELD_SSH" && ! grep -q '^done$' "$TMP/held.out"; then ok "... while the first session was still open"
+else not_ok "... while the first session was still open" "$(cat "$TMP/held.out")"; fi
+# Read-write: no block and no SIGPIPE should the session be gone already.
+exec 7<>"$TMP/held.in"; echo go >&7; exec 7>&-
+wait "$HELD_SSH"; rc=$?
+expect_eq "the held session ends normally" "started done/0" "$(echo $(cat "$TMP/held.out"))/$rc"
+wait_for 10 no_monitors
+stop_daemon
+echo "# (f) $((SECONDS - T))s"
 
 finish

@@ -12,6 +12,8 @@
 #                    until it listens; stop_daemon stops it
 #   ssh_to [SSH OPTIONS...] USER [CMD...]   BatchMode, pinned host key
 #   check / expect_eq / expect_match / ok / not_ok   counted checks
+#   skip NAME REASON  a check this machine cannot run: counted and printed
+#                    as a skip, never as a pass
 #   fail MSG         fatal: prints the daemon log tail and exits 1
 #   finish           prints the summary, exits non-zero if a check failed
 # Everything created (users, groups, daemons, background processes, the temp
@@ -19,6 +21,7 @@
 
 LPT_PASS=0
 LPT_FAIL=0
+LPT_SKIP=0
 LPT_N=0
 LPT_USERS=()
 LPT_GROUPS=()
@@ -87,6 +90,13 @@ not_ok() {
   log_tail 15 | sed 's/^/    | /'
 }
 
+# skip NAME REASON: a check that did not run here.  Counted apart, so that
+# "all passed" never hides checks that were not made.
+skip() {
+  LPT_N=$((LPT_N + 1)); LPT_SKIP=$((LPT_SKIP + 1))
+  echo "skip $LPT_N - $1 # SKIP $2"
+}
+
 # check NAME CMD...: passes when CMD exits 0.
 check() {
   local name=$1; shift
@@ -127,7 +137,7 @@ fail() {
 }
 
 finish() {
-  echo "# $LPT_PASS passed, $LPT_FAIL failed, $((SECONDS - LPT_START))s"
+  echo "# $LPT_PASS passed, $LPT_FAIL failed, $LPT_SKIP skipped, $((SECONDS - LPT_START))s"
   [ "$LPT_FAIL" -eq 0 ] && exit 0
   exit 1
 }

@@ -2,7 +2,8 @@
 # Real logins with the OpenSSH client against a private lpsshd on a free
 # loopback port: exec, exit codes, bulk data both ways, rekeying, failed and
 # refused logins, StrictModes, from=, MaxAuthTries, host key pinning, start-up
-# refusals, multiplexed channels, keepalives.  Needs root.
+# refusals, multiplexed channels, keepalives, the curve25519-sha256@libssh.org
+# name and ext-info's server-sig-algs.  Needs root.
 # Usage: login_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -81,6 +82,18 @@ if [ "$nkex" -ge 15 ]; then ok "20 MB each way with RekeyLimit=1M: $nkex key exc
 else not_ok "20 MB each way with RekeyLimit=1M: many rekeys" "only $nkex key exchanges"; fi
 rm -f "$TMP/echo.bin"
 
+# ---------------------------------------------------------------- names on the wire
+# The older name of the curve25519 exchange, alone in the client's list: the
+# login works only if the server offers it under that name.
+out=$(ssh_to -o LogLevel=DEBUG1 -o KexAlgorithms=curve25519-sha256@libssh.org "$U" 'echo libssh-name' 2>"$TMP/kexname.err"); rc=$?
+expect_eq "KexAlgorithms=curve25519-sha256@libssh.org only: login works" "libssh-name/0" "$out/$rc"
+expect_match "... and ssh says that exchange was used" "kex: algorithm: curve25519-sha256@libssh\.org" \
+  "$(cat "$TMP/kexname.err")"
+# ext-info (RFC 8308): the server tells the client which signature algorithms
+# it accepts for user keys.
+expect_match "ext-info: the client received server-sig-algs" "kex_input_ext_info: server-sig-algs=<[^>]*ssh-ed25519" \
+  "$(cat "$TMP/kexname.err")"
+
 # ---------------------------------------------------------------- many logins
 good=0
 for i in $(seq 1 10); do
@@ -110,11 +123,19 @@ o2=$(ssh_to -o ControlPath="$cm" "$U" 'echo two'); r2=$?
 o3=$(ssh_to -o ControlPath="$cm" "$U" 'echo three; exit 5'); r3=$?
 expect_eq "ControlMaster: three commands, outputs" "one two three" "$o1 $o2 $o3"
 expect_eq "ControlMaster: exit statuses" "0 0 5" "$r1 $r2 $r3"
-# Two channels open at the same time, both alive while the other runs.
-ssh_to -o ControlPath="$cm" "$U" 'sleep 1; echo four' >"$TMP/mux4" 2>&1 & p4=$!
-ssh_to -o ControlPath="$cm" "$U" 'sleep 1; echo five' >"$TMP/mux5" 2>&1 & p5=$!
+# Two channels open at the same time: each marks that it runs, then waits
+# (up to 15 s) for the other's mark.  Channels run one after the other would
+# each see no mark from the other, so each printing "saw" proves an overlap.
+rm -f "$UHOME/.mux4" "$UHOME/.mux5"
+overlap_cmd() {
+  echo "touch ~/.mux$1; for i in \$(seq 150); do [ -e ~/.mux$2 ] && break; sleep 0.1; done;" \
+    "[ -e ~/.mux$2 ] && echo $1-saw-$2"
+}
+ssh_to -o ControlPath="$cm" "$U" "$(overlap_cmd 4 5)" >"$TMP/mux4" 2>&1 & p4=$!
+ssh_to -o ControlPath="$cm" "$U" "$(overlap_cmd 5 4)" >"$TMP/mux5" 2>&1 & p5=$!
 wait $p4; r4=$?; wait $p5; r5=$?
-expect_eq "ControlMaster: two concurrent channels" "four/0 five/0" "$(cat "$TMP/mux4")/$r4 $(cat "$TMP/mux5")/$r5"
+expect_eq "ControlMaster: two channels overlapped (each saw the other running)" \
+  "4-saw-5/0 5-saw-4/0" "$(cat "$TMP/mux4")/$r4 $(cat "$TMP/mux5")/$r5"
 expect_eq "ControlMaster: one login for all five channels" 1 \
   "$(log_since "$m" | grep -c "^Accepted publickey for $U ")"
 timeout 10 ssh -F /dev/null -o ControlPath="$cm" -O exit "$U@127.0.0.1" >/dev/null 2>&1
@@ -151,6 +172,12 @@ expect_no_match "unknown user: log has no Accepted" "Accepted" "$(log_since "$m"
 fromkey=$(new_key from1)
 fromok=$(new_key from2)
 cp "$AK" "$TMP/ak.orig"
+# Control: the same key without from= logs in, so the refusal below is
+# from= at work, not a key or line that never worked.
+cat "$fromkey.pub" >>"$AK"
+out=$(ssh_to -i "$fromkey" "$U" 'echo nofrom'); rc=$?
+expect_eq "control: the key later limited by from= logs in without it" "nofrom/0" "$out/$rc"
+cp "$TMP/ak.orig" "$AK"
 { printf 'from="10.9.9.9" '; cat "$fromkey.pub"; printf 'from="10.9.9.8,127.0.0.1" '; cat "$fromok.pub"; } >>"$AK"
 m=$(log_mark)
 ssh_to -i "$fromkey" "$U" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?

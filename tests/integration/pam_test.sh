@@ -98,8 +98,9 @@ m=$(log_mark)
 timed "$TMP/out" pw_ssh "$PW1" "$P1" 'echo pw-ok; id -un'
 expect_eq "password login (sshpass): command runs as the user" "pw-ok $P1/0" \
   "$(tr -d '\r' <"$TMP/out" | tr '\n' ' ' | sed 's/ $//')/$T_RC"
-if [ "$T_MS" -lt 2000 ]; then ok "password login: success is not delayed (${T_MS} ms)"
-else not_ok "password login: success is not delayed" "took ${T_MS} ms"; fi
+# Compared with the wrong password below (same client, same machine load), not
+# with a fixed bound a busy machine could cross: the 2 s delay is the gap.
+OK_MS=$T_MS
 wait_log "$m" "Accepted password for $P1 "
 expect_match "password login: log says Accepted password" \
   "^Accepted password for $P1 from 127\\.0\\.0\\.1 port [0-9]+ ssh2\$" "$(log_since "$m")"
@@ -119,6 +120,9 @@ expect_eq "wrong password: refused, ssh exits 255" 255 "$T_RC"
 expect_no_match "wrong password: command did not run" "should-not-run" "$(cat "$TMP/wrongpw.out")"
 at_least_2s "wrong password"
 WRONG_MS=$T_MS
+if [ $((WRONG_MS - OK_MS)) -ge 1000 ]; then
+  ok "password login: success is not delayed (${OK_MS} ms, wrong password ${WRONG_MS} ms)"
+else not_ok "password login: success is not delayed" "success ${OK_MS} ms, wrong password ${WRONG_MS} ms"; fi
 wait_log "$m" "Failed password for $P1 "
 expect_match "wrong password: log says Failed password" \
   "^Failed password for $P1 from 127\\.0\\.0\\.1 port [0-9]+ ssh2\$" "$(log_since "$m")"
@@ -136,7 +140,9 @@ else
   not_ok "unknown user and wrong password: byte-identical client output" \
     "wrong password: $(lpt_show "$(cat "$TMP/wrongpw.out")")" "unknown user:   $(lpt_show "$(cat "$TMP/nouser.out")")"
 fi
-if [ $((T_MS - WRONG_MS)) -gt -700 ] && [ $((T_MS - WRONG_MS)) -lt 700 ]; then
+# Within 1.5 s of each other: wide enough for a loaded 2-core machine, still
+# narrower than the 2 s delay one of them would miss.
+if [ $((T_MS - WRONG_MS)) -gt -1500 ] && [ $((T_MS - WRONG_MS)) -lt 1500 ]; then
   ok "unknown user and wrong password: similar times (${T_MS} vs ${WRONG_MS} ms)"
 else
   not_ok "unknown user and wrong password: similar times" "${T_MS} vs ${WRONG_MS} ms"
@@ -146,6 +152,12 @@ expect_match "unknown user: log says Failed password for invalid user" \
   "Failed password for invalid user $NOUSER from 127\\.0\\.0\\.1 port [0-9]+ ssh2" "$(log_since "$m")"
 
 # ---------------------------------------------------------------- expired account, locked password
+# Positive controls first: the key and the password that stop working below
+# worked before the change.
+out=$(ssh_to "$P5" 'echo before-expiry'); rc=$?
+expect_eq "control: $P5 key login works before chage -E 0" "before-expiry/0" "$out/$rc"
+out=$(pw_ssh "$PW5" "$P5" 'echo pw-before-lock' 2>&1 | tr -d '\r')
+expect_eq "control: $P5 password login works before usermod -L" "pw-before-lock" "$out"
 chage -E 0 "$P5"
 m=$(log_mark)
 ssh_to -o LogLevel=INFO "$P5" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
@@ -222,6 +234,8 @@ expect_match "keyboard-interactive, wrong answer: log says Failed keyboard-inter
 # ---------------------------------------------------------------- expired password
 stop_daemon
 start_daemon "${PAM_ON[@]}"
+out=$(pw_ssh "$PW4_OLD" "$P4" 'echo old-pw-ok' 2>&1 | tr -d '\r')
+expect_eq "control: $P4's old password works before chage -d 0" "old-pw-ok" "$out"
 chage -d 0 "$P4"
 askpass_script "$TMP/ap_chg" "$TMP/ap_chg.log" \
   "[)] Password: ?\$=$PW4_OLD" "Current password: ?\$=$PW4_OLD" \
@@ -288,6 +302,9 @@ expect_eq "root's /etc/shadow line is back as it was (after chage -d 0)" \
 
 # ---------------------------------------------------------------- /etc/nologin
 if [ -z "$NOLOGIN_WAS_THERE" ]; then
+  # Positive control: the same login works before /etc/nologin exists.
+  out=$(ssh_to "$P1" 'echo before-nologin'); rc=$?
+  expect_eq "control: $P1 logs in before /etc/nologin exists" "before-nologin/0" "$out/$rc"
   m=$(log_mark)
   echo "lpsshd test $$: logins are disabled" >/etc/nologin
   ssh_to -o LogLevel=INFO "$P1" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
@@ -301,11 +318,13 @@ if [ -z "$NOLOGIN_WAS_THERE" ]; then
   out=$(ssh_to "$P1" 'echo after-nologin'); rc=$?
   expect_eq "/etc/nologin removed: login works again" "after-nologin/0" "$out/$rc"
 else
-  echo "# /etc/nologin exists already: nologin checks skipped"
+  skip "/etc/nologin (pam_nologin): non-root key login refused" "/etc/nologin exists already on this machine"
 fi
 
 # ---------------------------------------------------------------- login shell
 # Checked by the monitor with PAM too (OpenSSH's allowed_user).
+out=$(ssh_to "$P3" 'echo shell-ok'); rc=$?
+expect_eq "control: $P3 key login works with its real shell" "shell-ok/0" "$out/$rc"
 usermod -s /nonexistent/lpt-shell "$P3" 2>/dev/null || fail "usermod -s"
 m=$(log_mark)
 ssh_to "$P3" 'echo should-not-run' >"$TMP/out" 2>&1; rc=$?
@@ -316,6 +335,11 @@ expect_match "UsePAM yes, login shell does not exist: log says so" \
   "^User $P3 not allowed because shell /nonexistent/lpt-shell does not exist\$" "$(log_since "$m")"
 
 # ---------------------------------------------------------------- DenyUsers, AllowGroups
+# Controls: the key and password of $P2 work before DenyUsers names it.
+out=$(ssh_to "$P2" 'echo key-before-deny'); rc=$?
+expect_eq "control: $P2 key login works before DenyUsers" "key-before-deny/0" "$out/$rc"
+out=$(pw_ssh "$PW2" "$P2" 'echo pw-before-deny' 2>&1 | tr -d '\r')
+expect_eq "control: $P2 password login works before DenyUsers" "pw-before-deny" "$out"
 stop_daemon
 start_daemon "${PAM_ON[@]}" "DenyUsers $P2" "AllowGroups $G"
 m=$(log_mark)

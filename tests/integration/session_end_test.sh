@@ -8,7 +8,9 @@
 #     lpsshd-monitor gets SIGTERM, and when the client is killed (-9);
 #   - with PerSourcePenalties on, a user who kills their own lpsshd-postauth
 #     (kill -9) or whose postauth child breaks the protocol does not put
-#     127.0.0.1 under the crash penalty: the next login works at once.
+#     127.0.0.1 under the crash penalty: the next login works at once;
+#     the control: a preauth child breaking the protocol (hostile_child as
+#     lpsshd-preauth) does, under the same settings.
 # Needs root.  Usage: session_end_test.sh BINDIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +21,7 @@ lib_init "${1:-}"
 . "$HERE/lib_session.sh"
 lps_init
 REAL_BINDIR=$BINDIR
-for b in hostile_postauth lpsshd-pam; do
+for b in hostile_postauth hostile_child lpsshd-pam; do
   [ -x "$BINDIR/$b" ] || fail "$BINDIR/$b missing; build it first"
 done
 [ -f /lib/x86_64-linux-gnu/security/pam_exec.so ] || [ -f /usr/lib/x86_64-linux-gnu/security/pam_exec.so ] ||
@@ -54,6 +56,12 @@ mkdir -p "$PBIN"
 for b in lpsshd lpsshd-monitor lpsshd-pam lpsshd-preauth; do cp "$REAL_BINDIR/$b" "$PBIN/$b" || fail "cp $b"; done
 cp "$REAL_BINDIR/hostile_postauth" "$PBIN/lpsshd-postauth" || fail "cp hostile_postauth"
 chmod 755 "$PBIN" "$PBIN"/*
+# And one with hostile_child as lpsshd-preauth.
+HBIN=$TMP/bin-hostile-preauth
+mkdir -p "$HBIN"
+for b in lpsshd lpsshd-monitor lpsshd-pam lpsshd-postauth; do cp "$REAL_BINDIR/$b" "$HBIN/$b" || fail "cp $b"; done
+cp "$REAL_BINDIR/hostile_child" "$HBIN/lpsshd-preauth" || fail "cp hostile_child"
+chmod 755 "$HBIN" "$HBIN"/*
 
 # Processes running BINDIR/NAME (their exe link).
 procs_of() {
@@ -150,9 +158,45 @@ session_closed "client killed" "$REAL_BINDIR" "$closes"
 stop_daemon
 
 # ================================================================ (d) penalties
-# PerSourcePenalties on (the crash penalty is 90 s, enforced from 15 s): a
-# user kills their own postauth child; the next login from the same address
-# must still work.
+# PerSourcePenalties on (the crash penalty is 90 s, enforced from 15 s).
+# "Not penalised" below means something only if the same settings do
+# penalise: first the crash penalty's own case, a preauth child that breaks
+# the monitor protocol (a KEX_ECDH before any KEXINIT).
+# served_from SRC: "served" if a connection from SRC got any first bytes (the
+# hostile child's PID line, or a version), "closed" if it was closed unheard.
+served_from() {
+  "$PY" - "$1" "$PORT" <<'PYEOF'
+import socket, sys
+s = socket.socket()
+s.bind((sys.argv[1], 0))
+s.settimeout(10)
+s.connect(("127.0.0.1", int(sys.argv[2])))
+try:
+    d = s.recv(4)
+except OSError:
+    d = b""
+print("served" if d else "closed")
+PYEOF
+}
+no_monitor() { [ -z "$(find_desc "$DPID" lpsshd-monitor)" ]; }
+BINDIR=$HBIN start_daemon "PerSourcePenalties crash:90 min:15" "UsePAM no"
+BINDIR=$REAL_BINDIR
+m=$(log_mark)
+"$PY" "$HERE/line_client.py" "$PORT" "$TMP" 1 "SCENARIO " "crash.res=type 2" || fail "line_client failed"
+wait_log "$m" "protocol violation by preauth child" 10 ||
+  not_ok "control: preauth violation with penalties on: the violation happened" "$(cat "$TMP/crash.res")"
+# The listener learns how the monitor ended when it reaps it.
+wait_for 10 no_monitor
+m2=$(log_mark)
+expect_eq "control: after a preauth violation 127.0.0.1 is refused (crash penalty)" closed "$(served_from 127.0.0.1)"
+wait_log "$m2" "from \[127\.0\.0\.1\]:[0-9]+ on .* penalty: caused crash" 5
+expect_match "control: ... logged as the crash penalty" \
+  "from \[127\.0\.0\.1\]:[0-9]+ on .* penalty: caused crash" "$(log_since "$m2")"
+expect_eq "control: 127.0.0.2 is still served" served "$(served_from 127.0.0.2)"
+stop_daemon
+
+# A user kills their own postauth child; the next login from the same
+# address must still work.
 start_daemon "PerSourcePenalties crash:90 min:15" "UsePAM no"
 m=$(log_mark)
 ssh_to "$U" 'kill -9 $PPID; sleep 5' >"$TMP/out.d" 2>&1
@@ -176,8 +220,8 @@ SSH_TIMEOUT=30 ssh_bg "$TMP/ssh.e.out" "$U" true
 wait_log "$m" "protocol violation by postauth child: .*AUTH_PUBKEY" 15 ||
   not_ok "postauth violation with penalties on: the violation happened" "$(cat "$TMP/ssh.e.out")"
 wait_for 10 pid_gone "$BG_PID"
-# The listener hears how the monitor ended only when it has exited.
-sleep 0.5
+# The listener hears how the monitor ended only when it has reaped it.
+wait_for 10 no_monitor
 out=$(timeout 10 ssh-keyscan -p "$PORT" -t ed25519 127.0.0.1 2>/dev/null)
 expect_match "after a postauth violation: 127.0.0.1 still gets in (not penalised)" \
   '^\[127\.0\.0\.1\]:[0-9]+ ssh-ed25519 ' "$out"

@@ -1,0 +1,109 @@
+#!/bin/bash
+# Start-up refusals (sshd/preflight.cpp), one by one: each setting that would
+# leave lpsshd unable to sandbox, authenticate or serve as configured stops
+# `lpsshd -t` (which runs the same preflight as a real start) with exit 1 and
+# a message naming the problem.  Controls: the test defaults pass, and each
+# fixed-up variant (a good PreauthChroot, an existing PAM service, ...) passes
+# too, so a refusal is for the reason named, not a config that never worked.
+# No daemon is started.  Needs root.
+# Usage: preflight_test.sh BINDIR
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+lib_init "${1:-}"
+ensure_host_key
+
+# run_t NAME LINE...: `lpsshd -t` on the test defaults plus LINEs; sets T_RC
+# and T_OUT.
+N=0
+run_t() {
+  N=$((N + 1))
+  local cfg=$TMP/pf.$N.cfg
+  write_config "$cfg" "$@"
+  T_OUT=$(timeout -k 2 20 "${LPSSHD:-$BINDIR/lpsshd}" -t -f "$cfg" 2>&1)
+  T_RC=$?
+}
+# passes NAME LINE...: -t accepts the configuration.
+passes() {
+  local name=$1; shift
+  run_t "$@"
+  expect_eq "control: $name: lpsshd -t exits 0" "0/" "$T_RC/$T_OUT"
+}
+# refuses NAME ERE LINE...: -t exits 1 with one message matching ERE.
+refuses() {
+  local name=$1 re=$2; shift 2
+  run_t "$@"
+  expect_eq "$name: lpsshd -t exits 1" 1 "$T_RC"
+  expect_match "$name: says why" "^lpsshd: $re" "$T_OUT"
+}
+
+passes "the test defaults"
+
+# ---------------------------------------------------------------- helpers
+# lpsshd alone in a directory: the helpers are looked for beside it, then in
+# the install directory, which must not hold them for this check to mean much.
+mkdir "$TMP/alone"
+cp "$BINDIR/lpsshd" "$TMP/alone/lpsshd"
+LPSSHD=$TMP/alone/lpsshd run_t
+if grep -q "cannot find helper" <<<"$T_OUT" || [ "$T_RC" -ne 0 ]; then
+  expect_eq "helpers missing: lpsshd -t exits 1" 1 "$T_RC"
+  expect_match "helpers missing: says which" "^lpsshd: cannot find helper /.*/lpsshd-monitor: " "$T_OUT"
+else
+  skip "helpers missing: lpsshd -t refuses" "lpsshd is installed here: the copy found its helpers"
+fi
+
+# ---------------------------------------------------------------- PreauthUser
+refuses "PreauthUser that does not exist" "Privilege separation user lpt-no-such-user does not exist" \
+  "PreauthUser lpt-no-such-user"
+refuses "PreauthUser root (uid 0)" "Privilege separation user root must not have uid or gid 0" \
+  "PreauthUser root"
+
+# ---------------------------------------------------------------- PreauthChroot
+install -d -m 755 -o root -g root "$TMP/goodroot"
+passes "PreauthChroot an empty root-owned 755 directory" "PreauthChroot $TMP/goodroot"
+refuses "PreauthChroot missing" "Missing privilege separation directory: $TMP/noroot " \
+  "PreauthChroot $TMP/noroot"
+: >"$TMP/fileroot"
+refuses "PreauthChroot a file" "$TMP/fileroot is not a directory" "PreauthChroot $TMP/fileroot"
+install -d -m 775 -o root -g root "$TMP/gwroot"
+refuses "PreauthChroot group-writable" "$TMP/gwroot must be owned by root and not group or world-writable" \
+  "PreauthChroot $TMP/gwroot"
+install -d -m 757 -o root -g root "$TMP/owroot"
+refuses "PreauthChroot world-writable" "$TMP/owroot must be owned by root and not group or world-writable" \
+  "PreauthChroot $TMP/owroot"
+install -d -m 755 -o lpsshd -g root "$TMP/userroot"
+refuses "PreauthChroot owned by the lpsshd user" "$TMP/userroot must be owned by root" \
+  "PreauthChroot $TMP/userroot"
+install -d -m 755 -o root -g root "$TMP/fullroot"
+: >"$TMP/fullroot/x"
+refuses "PreauthChroot not empty" "$TMP/fullroot must be empty" "PreauthChroot $TMP/fullroot"
+
+# ---------------------------------------------------------------- HostKey
+refuses "HostKey file missing" ".*$TMP/no_such_key.*\\(fix: lpsshd -A creates it\\)" \
+  "HostKey $TMP/no_such_key"
+refuses "two HostKeys" "More than one HostKey is not supported" "HostKey $HOSTKEY" "HostKey $HOSTKEY"
+# "no HostKey configured" cannot be reached from a file: HostKey has a
+# built-in default and takes at least one path.
+
+# ---------------------------------------------------------------- PAM
+passes "UsePAM yes with the lpsshd service" "UsePAM yes"
+refuses "UsePAM yes, PAMServiceName without /etc/pam.d file" \
+  "UsePAM yes but /etc/pam.d/lpt-no-such-service is missing" "UsePAM yes" "PAMServiceName lpt-no-such-service"
+passes "PasswordAuthentication yes with UsePAM yes" "UsePAM yes" "PasswordAuthentication yes"
+refuses "PasswordAuthentication yes, UsePAM no" \
+  "PasswordAuthentication and KbdInteractiveAuthentication need UsePAM yes" \
+  "UsePAM no" "PasswordAuthentication yes" "KbdInteractiveAuthentication no"
+refuses "KbdInteractiveAuthentication yes, UsePAM no" \
+  "PasswordAuthentication and KbdInteractiveAuthentication need UsePAM yes" \
+  "UsePAM no" "PasswordAuthentication no" "KbdInteractiveAuthentication yes"
+
+# ---------------------------------------------------------------- not yet supported
+passes "an external Subsystem" "Subsystem sftp /usr/lib/openssh/sftp-server"
+refuses "Subsystem internal-sftp" "Subsystem internal-sftp is not supported" "Subsystem sftp internal-sftp"
+refuses "Subsystem internal-sftp with arguments" "Subsystem internal-sftp is not supported" \
+  "Subsystem sftp internal-sftp -u 022"
+passes "ClientAliveInterval 0" "ClientAliveInterval 0"
+refuses "ClientAliveInterval 30" "ClientAliveInterval is not supported" "ClientAliveInterval 30"
+
+finish
