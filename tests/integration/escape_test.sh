@@ -46,7 +46,7 @@ r = ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1)
 print(max(r, 0))')
 LL=$((KERNEL_LL < 7 ? KERNEL_LL : 7))
 if [ "$LL" -eq 0 ]; then
-  if [ "${LPSSHD_TEST_ALLOW_NO_LANDLOCK:-}" == 1 ]; then echo "# SKIP Landlock: this kernel has none"
+  if [ "${LPSSHD_TEST_ALLOW_NO_LANDLOCK:-}" == 1 ]; then skip "the kernel has Landlock" "this kernel has none"
   else not_ok "the kernel has Landlock (set LPSSHD_TEST_ALLOW_NO_LANDLOCK=1 where it cannot)"; fi
 fi
 echo "# kernel Landlock ABI $KERNEL_LL, expected in the sandbox: $LL"
