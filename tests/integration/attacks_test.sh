@@ -273,4 +273,10 @@ wait_for 5 test -e "$UHOME/injected"
 check "RekeyAfterAuth no (control): the injected command ran" test -e "$UHOME/injected"
 stop_daemon
 
+expect_no_crash "no daemon process crashed (every daemon of this test)" "$TMP"/lpsshd.*.log
+# A raw client only sends bytes: nothing it sends may make the real preauth
+# child leave its allow-list. That is also how a sanitizer report in the
+# preauth child shows (its first write(2) is outside the allow-list).
+expect_no_match "no preauth child was killed by the seccomp sandbox" "killed by the seccomp sandbox" \
+  "$(cat "$TMP"/lpsshd.*.log)"
 finish
