@@ -126,6 +126,9 @@ expect_no_match() {
 # and any sanitizer report (an LPSSHD_SANITIZE build: reports go to the log
 # and end the process by SIGABRT; sanitizer/daemon_options.cpp).
 LPT_CRASH_RE='monitor for .*(killed by signal|exited with unexpected status)|child for .* killed by signal (6|11)( |$)|AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|runtime error:|fatal:'
+# lpt_sanitized: BINDIR is an LPSSHD_SANITIZE build (ASan's shadow memory
+# and quarantine make memory figures meaningless there).
+lpt_sanitized() { ldd "$BINDIR/lpsshd-preauth" 2>/dev/null | grep -q libasan; }
 # expect_no_crash NAME LOGFILE...: no process of those daemons crashed.
 expect_no_crash() {
   local name=$1; shift
