@@ -26,6 +26,7 @@
 #include "monitor/listener_protocol.h"
 #include "log/rate_limit.h"
 #include "sshd/admission.h"
+#include "sshd/monitor_end.h"
 #include "sshd/resources.h"
 #include "proc/socket_address.h"
 #include "proc/spawn.h"
@@ -251,6 +252,10 @@ int serve(const config::Config& cfg, std::vector<proc::UniqueFd>& listeners, int
             // the monitor: the connection was dropped without a word.
             if (WIFEXITED(status) && code == 127)
               drop(start_failures, now, it->second.id, "lpsshd-monitor did not start (exit status 127)");
+            const ConnectionId& c = it->second.id;
+            const std::string who = "monitor for [" + c.peer.text + "]:" + std::to_string(c.peer.port) +
+                                    " (connection #" + std::to_string(c.number) + ")";
+            if (const auto end = describe_monitor_end(who, status)) log::error("%s", end->c_str());
             admission.ended(pid, code, now / 1000);
             uids.give_back(it->second.preauth_uid);
             monitors.erase(it);

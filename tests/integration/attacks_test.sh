@@ -184,10 +184,16 @@ expect_eq "ignore-flood: client expectation held" 0 "$RC"
 expect_match "ignore-flood: all 100000 packets sent" '^FLOOD_SENT 100000$' "$OUT"
 expect_match "ignore-flood: none still answered" '^USERAUTH_FAILURE publickey$' "$OUT"
 check "ignore-flood: preauth child found and sampled ($SAMPLES samples)" test "$SAMPLES" -ge 3
-check "ignore-flood: preauth VmRSS stayed below $RSS_LIMIT_KB kB (max $MAX_RSS kB)" \
-  test "$MAX_RSS" -lt "$RSS_LIMIT_KB"
-check "ignore-flood: preauth VmHWM below $RSS_LIMIT_KB kB ($MAX_HWM kB)" \
-  test "$MAX_HWM" -lt "$RSS_LIMIT_KB"
+if lpt_sanitized; then
+  # The unsanitized run of this script checks the bound; here the flood is
+  # still played, for what ASan and UBSan see in the listener and monitor.
+  echo "# SKIP ignore-flood memory bound: sanitizer build (max VmRSS $MAX_RSS kB, ASan's shadow and quarantine included)"
+else
+  check "ignore-flood: preauth VmRSS stayed below $RSS_LIMIT_KB kB (max $MAX_RSS kB)" \
+    test "$MAX_RSS" -lt "$RSS_LIMIT_KB"
+  check "ignore-flood: preauth VmHWM below $RSS_LIMIT_KB kB ($MAX_HWM kB)" \
+    test "$MAX_HWM" -lt "$RSS_LIMIT_KB"
+fi
 expect_log "ignore-flood: closed by the client during auth" "$M" \
   "Connection closed by authenticating user $U 127\.0\.0\.1 port $CPORT \[preauth\]" 10
 
@@ -273,4 +279,10 @@ wait_for 5 test -e "$UHOME/injected"
 check "RekeyAfterAuth no (control): the injected command ran" test -e "$UHOME/injected"
 stop_daemon
 
+expect_no_crash "no daemon process crashed (every daemon of this test)" "$TMP"/lpsshd.*.log
+# A raw client only sends bytes: nothing it sends may make the real preauth
+# child leave its allow-list. That is also how a sanitizer report in the
+# preauth child shows (its first write(2) is outside the allow-list).
+expect_no_match "no preauth child was killed by the seccomp sandbox" "killed by the seccomp sandbox" \
+  "$(cat "$TMP"/lpsshd.*.log)"
 finish

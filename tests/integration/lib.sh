@@ -130,6 +130,24 @@ expect_no_match() {
   else ok "$name"; fi
 }
 
+# What a crash looks like in a daemon log: the listener's line for a
+# monitor killed by a signal or ended by something other than its own main()
+# (sshd/monitor_end.h), the monitor's for a child that crashed or aborted,
+# and any sanitizer report (an LPSSHD_SANITIZE build: reports go to the log
+# and end the process by SIGABRT; sanitizer/daemon_options.cpp).
+LPT_CRASH_RE='monitor for .*(killed by signal|exited with unexpected status)|child for .* killed by signal (6|11)( |$)|AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|runtime error:|fatal:'
+# lpt_sanitized: BINDIR is an LPSSHD_SANITIZE build (ASan's shadow memory
+# and quarantine make memory figures meaningless there).
+lpt_sanitized() { ldd "$BINDIR/lpsshd-preauth" 2>/dev/null | grep -q libasan; }
+# expect_no_crash NAME LOGFILE...: no process of those daemons crashed.
+expect_no_crash() {
+  local name=$1; shift
+  local hits
+  hits=$(cat "$@" | grep -E -- "$LPT_CRASH_RE")
+  if [ -z "$hits" ]; then ok "$name"
+  else not_ok "$name" "$(wc -l <<<"$hits") crash lines, the first: $(head -n 3 <<<"$hits")"; fi
+}
+
 fail() {
   echo "FATAL: $*"
   log_tail 30 | sed 's/^/    | /'
