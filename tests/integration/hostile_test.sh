@@ -601,6 +601,26 @@ for s in auth-pubkey:'message AUTH_PUBKEY \(4\) in phase postauth: not allowed' 
     "lpsshd-pam lpsshd-monitor" "$POST_CHAIN"
   finish_post "$name" "${s#*:}"
 done
+# The PAM-started user process as the helper and the drop left it: the
+# user's ids and groups only, no capabilities, not dumpable (its /proc files
+# are root's). Killed from outside, it takes its monitor and helper along.
+if start_post pam-idle idle; then
+  pid=$(post_field 1)
+  expect_eq "pam-idle: the child's parent is the PAM helper, whose parent is the monitor" \
+    "lpsshd-pam lpsshd-monitor" "$POST_CHAIN"
+  st() { echo $(status_field "$pid" "$1"); }
+  expect_eq "pam-idle: Uid all $U_UID" "$U_UID $U_UID $U_UID $U_UID" "$(st Uid)"
+  U_GID=$(id -g "$U")
+  expect_eq "pam-idle: Gid all $U_GID" "$U_GID $U_GID $U_GID $U_GID" "$(st Gid)"
+  expect_eq "pam-idle: groups are the user's" "$(id -G "$U" | tr ' ' '\n' | sort -n | xargs)" \
+    "$(st Groups | tr ' ' '\n' | sort -n | xargs)"
+  expect_eq "pam-idle: CapEff empty" 0000000000000000 "$(st CapEff)"
+  expect_eq "pam-idle: CapPrm empty" 0000000000000000 "$(st CapPrm)"
+  expect_eq "pam-idle: not dumpable (its /proc files belong to root)" 0 "$(stat -c %u "/proc/$pid/status")"
+  end_post pam-idle
+  if wait_for 5 pid_gone "$POST_HELPER"; then ok "pam-idle: PAM helper ended"
+  else not_ok "pam-idle: PAM helper $POST_HELPER still alive"; fi
+fi
 expect_eq "postauth mode, UsePAM yes: no PAM helper left" "" "$(procs_of "$PBIN" lpsshd-pam)"
 expect_eq "postauth mode, UsePAM yes: no process of $U left" "" "$(user_procs)"
 expect_no_match "postauth mode, UsePAM yes: no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG")"
