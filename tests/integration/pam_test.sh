@@ -123,6 +123,16 @@ out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r'); rc=$?
 expect_eq "UsePAM yes, no PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
 out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r'); rc=$?
 expect_eq "UsePAM yes, PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
+# The same without PAM, where lpsshd-postauth comes from the monitor itself.
+PAM_PORT=$PORT PAM_LOG=$LOG PAM_DPID=$DPID
+start_daemon "UsePAM no"
+out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+expect_eq "UsePAM no, no PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
+out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+expect_eq "UsePAM no, PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
+stop_daemon
+PORT=$PAM_PORT LOG=$PAM_LOG DPID=$PAM_DPID
+write_known_hosts
 
 m=$(log_mark)
 timed "$TMP/wrongpw.out" pw_ssh "not-$PW1" "$P1" 'echo should-not-run'
