@@ -115,11 +115,14 @@ std::optional<pamproto::Result> PamSession::run(const std::vector<uint8_t>& requ
     std::vector<proc::UniqueFd> got_fds;
     std::string why;
     if (proc::recv_datagram(channel_.get(), pamproto::kMaxMessage, buf, got_fds, why) !=
-            proc::RecvStatus::kOk ||
-        !got_fds.empty() || buf.empty()) {
+        proc::RecvStatus::kOk) {
+      // Whatever the request was, it did not happen: the caller fails it.
+      log::error("PAM: the PAM helper is gone mid-request%s%s; killing it", why.empty() ? "" : ": ",
+                 log::escape(why).c_str());
       kill();
       return std::nullopt;
     }
+    if (!got_fds.empty() || buf.empty()) break;
     if (buf[0] == static_cast<uint8_t>(pamproto::Type::kResult)) {
       pamproto::Result r;
       if (!pamproto::decode(buf, r)) break;

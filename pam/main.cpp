@@ -25,6 +25,7 @@
 #include "log/escape.h"
 #include "log/log.h"
 #include "pam/pam_protocol.h"
+#include "pam/test_hook.h"
 #include "proc/fd_passing.h"
 #include "proc/spawn.h"
 #include "proc/user_child.h"
@@ -181,6 +182,10 @@ int main(int argc, char** argv) {
     const bool spawn = type == pamproto::Type::kSpawnUser;
     if (fds.size() != (spawn ? pamproto::SpawnUser::kFds : 0)) return 3;
     if (type != pamproto::Type::kStart && pamh == nullptr) return 3;
+    if (!pamhook::before(type, kMonitorFd)) {
+      fds.clear();
+      continue;
+    }
     int rc = PAM_SYSTEM_ERR;
     switch (type) {
       case pamproto::Type::kStart: {
@@ -223,7 +228,15 @@ int main(int argc, char** argv) {
         spec.before_layout = [pamh, &u, user_core_soft] {
           return prepare_user_child(pamh, u, user_core_soft);
         };
+        // Success means the user's child runs lpsshd-postauth: pam_setcred
+        // or exec failing in it is this request's failure, not a pid that
+        // is about to exit.
+        spec.confirm_exec = true;
         const pid_t pid = proc::spawn(spec);
+        if (pid < 0)
+          log::error("PAM helper: could not start the session process for %s: %s",
+                     log::escape(u.name).c_str(), std::strerror(errno));
+        pamhook::after(type);
         send_result(pid > 0 ? PAM_SUCCESS : PAM_SYSTEM_ERR, pamh, pid > 0 ? pid : 0);
         break;
       }

@@ -32,10 +32,17 @@ struct SpawnSpec {
   // Returning false makes the child _exit(127).
   std::function<bool()> before_layout;
   bool new_session = false;        // setsid() in the child
+  // spawn() returns only once the child has exec'd (a close-on-exec pipe
+  // reports it): a failure in the child before exec is then spawn's -1
+  // with the child's errno, and the child is reaped, instead of a pid that
+  // is about to exit 127. For callers that must not report a process as
+  // started before it is (the PAM helper's user child).
+  bool confirm_exec = false;
 };
 
-// Returns the child's pid, or -1 with errno set if fork failed. Failures in
-// the child after fork show as exit status 127.
+// Returns the child's pid, or -1 with errno set if fork failed (or, with
+// confirm_exec, if the child failed before exec). Other failures in the
+// child after fork show as exit status 127.
 pid_t spawn(const SpawnSpec& spec);
 
 // Path of a helper binary: next to the running executable (build tree) if it

@@ -906,6 +906,38 @@ TEST(MonitorRekey, ServerInitiatedRekeyMidSession) {
   EXPECT_NE(bytes_of(c.reply.key_stoc.span()), bytes_of(before.reply.key_stoc.span()));
 }
 
+// The per-phase PTY bound starts again with every phase, so a child that
+// rekeys between batches would never meet it; the per-connection bound
+// holds across rekeys (a client one and a server-initiated one here).
+TEST(MonitorRekey, PtyBoundPerConnectionHoldsAcrossRekeys) {
+  static_assert(kMaxPtyRequestsPerConnection <= kMaxPtyRequestsPerPhase,
+                "each batch below must stay under the per-phase bound");
+  Session s;
+  s.drive_to(Phase::kPostIdle);
+  const int third = kMaxPtyRequestsPerConnection / 3;
+  int sent = 0;
+  auto batch = [&](int n) {
+    for (int i = 0; i < n; ++i, ++sent)
+      ASSERT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty) << sent;
+  };
+  batch(third);
+  s.kex(Child::kPostauth, "");  // a client-initiated rekey
+  ASSERT_EQ(s.phase(), Phase::kPostIdle);
+  batch(third);
+  ASSERT_EQ(s.send(Child::kPostauth, monproto::KexStartRequest{}).kind, Kind::kReply);
+  ASSERT_EQ(s.phase(), Phase::kPostServerKexInit);  // RekeyLimit: PTYs go on meanwhile
+  batch(kMaxPtyRequestsPerConnection - 2 * third);
+  ASSERT_EQ(sent, kMaxPtyRequestsPerConnection);
+  // No phase saw more than about a third of the bound; the connection has
+  // reached it.
+  auto o = s.send(Child::kPostauth, monproto::PtyRequest{});
+  EXPECT_EQ(o.kind, Kind::kViolation);
+  EXPECT_EQ(o.reason,
+            "message PTY_REQUEST (7) in phase postauth-server-kexinit: more PTY requests than one "
+            "connection may make");
+  EXPECT_EQ(s.phase(), Phase::kClosed);
+}
+
 // The postauth child is told RekeyLimit as computed for the cipher: the
 // configured bytes, never above chacha20-poly1305's 1 GiB, and the time.
 TEST(MonitorRekey, SessionSettingsCarryTheRekeyLimit) {

@@ -36,12 +36,25 @@ AUTH_PASSWORD = bytes([9]) + s("alice") + s("hunter2")
 AUTH_KBDINT = bytes([10]) + s("alice")
 HANDOVER = bytes([5]) + struct.pack(">II", 5, 5) + s(b"")
 
-write("fuzz_monitor_sequence", "kex_only", framed(KEX_INIT, KEX_ECDH))
-write("fuzz_monitor_sequence", "kex_none_query", framed(KEX_INIT, KEX_ECDH, AUTH_NONE, AUTH_QUERY))
-write("fuzz_monitor_sequence", "forged_signature", framed(KEX_INIT, KEX_ECDH, AUTH_QUERY, AUTH_SIGNED, HANDOVER))
-write("fuzz_monitor_sequence", "password_then_handover", framed(KEX_INIT, KEX_ECDH, AUTH_PASSWORD, HANDOVER))
-write("fuzz_monitor_sequence", "kbdint", framed(KEX_INIT, KEX_ECDH, AUTH_KBDINT, bytes([11]) + struct.pack(">I", 1) + s("x")))
-write("fuzz_monitor_sequence", "handover_first", framed(HANDOVER))
+# A mode byte first (fuzz/fuzz_monitor_sequence.cpp): 0 the preauth child
+# from the start; 1 the postauth child after a login the harness makes, 3
+# the same with RekeyAfterAuth off.
+PREAUTH, POSTAUTH, POSTAUTH_NO_REKEY = b"\x00", b"\x01", b"\x03"
+write("fuzz_monitor_sequence", "kex_only", PREAUTH + framed(KEX_INIT, KEX_ECDH))
+write("fuzz_monitor_sequence", "kex_none_query", PREAUTH + framed(KEX_INIT, KEX_ECDH, AUTH_NONE, AUTH_QUERY))
+write("fuzz_monitor_sequence", "forged_signature", PREAUTH + framed(KEX_INIT, KEX_ECDH, AUTH_QUERY, AUTH_SIGNED, HANDOVER))
+write("fuzz_monitor_sequence", "password_then_handover", PREAUTH + framed(KEX_INIT, KEX_ECDH, AUTH_PASSWORD, HANDOVER))
+write("fuzz_monitor_sequence", "kbdint", PREAUTH + framed(KEX_INIT, KEX_ECDH, AUTH_KBDINT, bytes([11]) + struct.pack(">I", 1) + s("x")))
+write("fuzz_monitor_sequence", "handover_first", PREAUTH + framed(HANDOVER))
+PTY_REQUEST, KEX_START = bytes([7]), bytes([12])
+write("fuzz_monitor_sequence", "postauth_ptys_then_kexstart",
+      POSTAUTH + framed(KEX_START, PTY_REQUEST, PTY_REQUEST, PTY_REQUEST, KEX_START))
+write("fuzz_monitor_sequence", "postauth_no_rekey_ptys",
+      POSTAUTH_NO_REKEY + framed(*([PTY_REQUEST] * 4), bytes([8])))
+# 600 PTYs, a server-initiated rekey, 425 more: the 1025th is over the
+# per-connection bound though no phase saw more than 600.
+write("fuzz_monitor_sequence", "postauth_pty_bound_across_rekey",
+      POSTAUTH_NO_REKEY + framed(*([PTY_REQUEST] * 600), KEX_START, *([PTY_REQUEST] * 425)))
 
 # --- terminal modes: (opcode, uint32)... TTY_OP_END
 def modes(*pairs, end=True):

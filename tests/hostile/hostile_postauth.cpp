@@ -10,7 +10,12 @@
 //
 //   ~/.lpsshd-hostile-scenario   one line: <name> [args...]
 //   ~/.lpsshd-hostile-result     what it saw, one line each (appended):
-//       PID <pid> PPID <monitor pid> PORT <client port>
+//       PID <pid> PPID <parent pid> PORT <client port>
+//                                the parent is the monitor, or with UsePAM
+//                                yes the PAM helper
+//       PARENT <name> <pid> <name>   the parent's name, its parent and
+//                                that one's name (/proc/PID/stat), read at
+//                                once: they may be gone when the test looks
 //       REPLY <type> <fields>    a message from the monitor
 //       SENT <what>              about to send <what>
 //       HOLDING <ttys>           (pty-flood) waiting for ~/.lpsshd-hostile-go
@@ -28,6 +33,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,6 +43,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <utility>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -195,6 +203,19 @@ void pty_flood_unread(int count) {
   hang();
 }
 
+// A process's name and its parent's pid, from /proc/PID/stat
+// ("pid (comm) state ppid ...", comm may hold spaces and parentheses).
+std::pair<std::string, std::string> name_and_parent(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t open = stat.find('('), close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return {"?", "0"};
+  std::istringstream rest(stat.substr(close + 1));
+  std::string state, ppid;
+  rest >> state >> ppid;
+  return {stat.substr(open + 1, close - open - 1), ppid};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -214,6 +235,10 @@ int main(int argc, char** argv) {
                                static_cast<pid_t>(parent)},
                               core))
     return 3;
+  // An owned child's first move: the parent-death signal the drop set is
+  // gone, so only the monitor killing this process (or its helper doing it
+  // for the monitor) can end it; the test sees whether it does.
+  if (prctl(PR_SET_PDEATHSIG, 0) != 0) return 3;
   signal(SIGPIPE, SIG_IGN);
   if (sodium_init() < 0) return 3;
   const passwd* pw = getpwuid(getuid());
@@ -237,12 +262,20 @@ int main(int argc, char** argv) {
   char first[96];
   std::snprintf(first, sizeof first, "PID %d PPID %d PORT %u", getpid(), getppid(), client_port());
   say(first);
+  {
+    const auto [parent_name, grandparent] = name_and_parent(getppid());
+    say("PARENT " + parent_name + " " + grandparent + " " +
+        name_and_parent(std::atoi(grandparent.c_str())).first);
+  }
   // The real start: hardened and ready, then the transport and settings.
   send_bytes("POSTAUTH_READY", monproto::encode(monproto::PostauthReady{}));
   receive();
   receive();
 
-  if (name == "pty-release-foreign") {
+  if (name == "idle") {
+    // Only the real start: the test looks at the process as the monitor
+    // (or the PAM helper) set it up, then kills it.
+  } else if (name == "pty-release-foreign") {
     const std::string tty = args.empty() ? "/dev/pts/0" : args[0];
     send_bytes("PTY_RELEASE " + tty, monproto::encode(monproto::PtyRelease{tty}));
   } else if (name == "pty-before-rekey") {

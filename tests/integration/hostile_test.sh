@@ -388,7 +388,7 @@ start_post() {
     SSH_TIMEOUT=40 ssh_bg "$TMP/ssh.$1.out" "$U" true
     SSH_BG=$BG_PID
     wait_for 20 lpt_post_settled
-    file_has "$RESULT" '^PID ' && return 0
+    file_has "$RESULT" '^PID ' && { post_parents; return 0; }
     grep -q "/etc/nologin exists" "$LOG" || break
     wait_for 10 pid_gone "$SSH_BG"
   done
@@ -398,6 +398,22 @@ start_post() {
 # The child reported, or the login ended without it.
 lpt_post_settled() { file_has "$RESULT" '^PID ' || pid_gone "$SSH_BG"; }
 post_field() { sed -n "s/^PID \([0-9]*\) PPID \([0-9]*\) PORT \([0-9]*\)$/\\$1/p" "$RESULT"; }
+# post_parents: POST_MON, the child's monitor, and POST_HELPER, with UsePAM
+# yes the PAM helper that forked the child (its parent), else empty. From
+# the child's PARENT line: a violation can end them before we look.
+post_parents() {
+  local parent name grand grand_name
+  parent=$(post_field 2)
+  read -r name grand grand_name < <(sed -n 's/^PARENT //p' "$RESULT")
+  POST_HELPER= POST_MON=$parent POST_CHAIN="${name:-?} ${grand_name:-?}"
+  if [ -n "$parent" ] && [ "${name:-}" == lpsshd-pam ]; then
+    POST_HELPER=$parent
+    POST_MON=$grand
+  fi
+}
+# Polled by wait_for: each call looks again.
+no_user_ptys() { [ -z "$(user_ptys)" ]; }
+monitor_has_no_ptys() { [ -z "$(monitor_ptys "$1")" ]; }
 
 # finish_post NAME ERE [LINE-ERE...]: the child's report, then the end.
 finish_post() {
@@ -410,11 +426,15 @@ finish_post() {
     if grep -qE -- "$l" "$RESULT"; then ok "$name: saw $l"; else not_ok "$name: saw $l" "$(cat "$RESULT")"; fi
   done
   expect_eq "$name: no monitor reply after the fatal message" "" "$(after_fatal "$RESULT")"
-  check_gone "$name" "$(post_field 1)" "$(post_field 2)"
+  check_gone "$name" "$(post_field 1)" "$POST_MON"
+  if [ -n "$POST_HELPER" ]; then
+    if wait_for 5 pid_gone "$POST_HELPER"; then ok "$name: PAM helper ended"
+    else not_ok "$name: PAM helper $POST_HELPER still alive"; fi
+  fi
   check_audit "$name" postauth "$LOG" "$(post_field 3)" "$re"
   expect_match "$name: logged in for real first" \
     "Accepted publickey for $U from 127\.0\.0\.1 port $(post_field 3) ssh2" "$(cat "$LOG")"
-  wait_for 5 test -z "$(user_ptys)"
+  wait_for 5 no_user_ptys
   expect_eq "$name: no PTY left" "" "$(user_ptys)"
 }
 
@@ -430,11 +450,11 @@ monitor_ptys() {
 # killed from outside, the monitor must end and leave no PTY behind.
 end_post() {
   local pid mon
-  pid=$(post_field 1) mon=$(post_field 2)
+  pid=$(post_field 1) mon=$POST_MON
   [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
   wait_for 10 pid_gone "$mon" || not_ok "$1: monitor $mon ends after its child"
   wait_for 30 pid_gone "$SSH_BG" || not_ok "$1: ssh client still connected"
-  wait_for 5 test -z "$(user_ptys)"
+  wait_for 5 no_user_ptys
   expect_eq "$1: no PTY left" "" "$(user_ptys)"
 }
 
@@ -453,7 +473,7 @@ who_has_u2() { who | awk -v u="$U2" -v l="$1" '$1 == u && $2 == l' | grep -qF '(
 u2_tty() { tr -d '\r' <"$TMP/u2.out" 2>/dev/null | grep -m1 -E '^/dev/pts/[0-9]+$'; }
 if start_post pty-let-go pty-let-go && wait_for 15 file_has "$RESULT" '^LET-GO /dev/pts/[0-9]+$'; then
   H_TTY=$(sed -n 's/^LET-GO //p' "$RESULT")
-  H_MON=$(post_field 2)
+  H_MON=$POST_MON
   expect_eq "pty-let-go: the child closed its copies; the monitor still holds the slave, no master" \
     "$H_TTY" "$(monitor_ptys "$H_MON" | xargs)"
   PORT=$R_PORT
@@ -469,7 +489,7 @@ if start_post pty-let-go pty-let-go && wait_for 15 file_has "$RESULT" '^LET-GO /
     touch "$GO"
     wait_for 10 file_has "$RESULT" '^SENT PTY_RELEASE ' || not_ok "pty-let-go: PTY_RELEASE sent"
     # The monitor gives its PTY back: its slave is closed.
-    wait_for 5 test -z "$(monitor_ptys "$H_MON")"
+    wait_for 5 monitor_has_no_ptys "$H_MON"
     expect_eq "pty-let-go: after the release the monitor holds no PTY descriptor" "" "$(monitor_ptys "$H_MON")"
     expect_eq "pty-let-go: $U2's terminal still belongs to $U2, crw--w----" "$U2_UID crw--w----" \
       "$(stat -c '%u %A' "$U2_TTY" 2>&1)"
@@ -506,9 +526,9 @@ if start_post pty-flood-unread "pty-flood-unread 1024"; then
     not_ok "pty-flood-unread: ended within the send deadline" "$(tail -n 3 "$RESULT")"
   fi
   expect_no_match "pty-flood-unread: the child never got past the stuck buffer" '^SENT all' "$(cat "$RESULT")"
-  check_gone pty-flood-unread "$(post_field 1)" "$(post_field 2)"
+  check_gone pty-flood-unread "$(post_field 1)" "$POST_MON"
   wait_for 30 pid_gone "$SSH_BG" || not_ok "pty-flood-unread: ssh client still connected"
-  wait_for 5 test -z "$(user_ptys)"
+  wait_for 5 no_user_ptys
   expect_eq "pty-flood-unread: no PTY left" "" "$(user_ptys)"
 fi
 
@@ -532,7 +552,7 @@ pty_flood() {
   local mon held mon_ptys
   if wait_for 30 file_has "$RESULT" '^HOLDING '; then
     ok "pty-flood: two PTYs granted, the third refused"
-    mon=$(post_field 2)
+    mon=$POST_MON
     held=$(user_ptys)
     expect_eq "pty-flood: the user holds exactly MaxSessions PTYs" 2 "$(grep -c . <<<"$held")"
     expect_eq "pty-flood: they are the ones reported" \
@@ -564,6 +584,46 @@ finish_post pty-before-rekey 'message PTY_REQUEST \(7\) in phase postauth-rekey-
 
 expect_eq "postauth mode: no PAM helper" "" "$(procs_of "$PBIN" lpsshd-pam)"
 expect_no_crash "no daemon process crashed (every daemon of this test)" "$TMP"/lpsshd.*.log
+stop_daemon
+
+# --- UsePAM yes (the default PAM service): the PAM helper forks the user's
+# postauth child, so it is not the monitor's child, and it has cleared its
+# parent-death signal. A violation must still kill it (the monitor holds a
+# pidfd for it), and the helper must end.
+start_from "$PBIN" "${COMMON[@]/#UsePAM no/UsePAM yes}" "MaxSessions 2" "RekeyAfterAuth no"
+echo "# hostile postauth, UsePAM yes: port $PORT"
+for s in auth-pubkey:'message AUTH_PUBKEY \(4\) in phase postauth: not allowed' \
+         ecdh:'message KEX_ECDH \(2\) in phase postauth: not allowed' \
+         ready-twice:'message POSTAUTH_READY \(6\) in phase postauth: not allowed'; do
+  name=pam-${s%%:*}
+  start_post "$name" "${s%%:*}" || continue
+  expect_eq "$name: the child's parent is the PAM helper, whose parent is the monitor" \
+    "lpsshd-pam lpsshd-monitor" "$POST_CHAIN"
+  finish_post "$name" "${s#*:}"
+done
+# The PAM-started user process as the helper and the drop left it: the
+# user's ids and groups only, no capabilities, not dumpable (its /proc files
+# are root's). Killed from outside, it takes its monitor and helper along.
+if start_post pam-idle idle; then
+  pid=$(post_field 1)
+  expect_eq "pam-idle: the child's parent is the PAM helper, whose parent is the monitor" \
+    "lpsshd-pam lpsshd-monitor" "$POST_CHAIN"
+  st() { echo $(status_field "$pid" "$1"); }
+  expect_eq "pam-idle: Uid all $U_UID" "$U_UID $U_UID $U_UID $U_UID" "$(st Uid)"
+  U_GID=$(id -g "$U")
+  expect_eq "pam-idle: Gid all $U_GID" "$U_GID $U_GID $U_GID $U_GID" "$(st Gid)"
+  expect_eq "pam-idle: groups are the user's" "$(id -G "$U" | tr ' ' '\n' | sort -n | xargs)" \
+    "$(st Groups | tr ' ' '\n' | sort -n | xargs)"
+  expect_eq "pam-idle: CapEff empty" 0000000000000000 "$(st CapEff)"
+  expect_eq "pam-idle: CapPrm empty" 0000000000000000 "$(st CapPrm)"
+  expect_eq "pam-idle: not dumpable (its /proc files belong to root)" 0 "$(stat -c %u "/proc/$pid/status")"
+  end_post pam-idle
+  if wait_for 5 pid_gone "$POST_HELPER"; then ok "pam-idle: PAM helper ended"
+  else not_ok "pam-idle: PAM helper $POST_HELPER still alive"; fi
+fi
+expect_eq "postauth mode, UsePAM yes: no PAM helper left" "" "$(procs_of "$PBIN" lpsshd-pam)"
+expect_eq "postauth mode, UsePAM yes: no process of $U left" "" "$(user_procs)"
+expect_no_match "postauth mode, UsePAM yes: no monitor crashed" "killed by signal (6|11)|fatal:|AddressSanitizer" "$(cat "$LOG")"
 stop_daemon
 echo "# postauth mode: $((SECONDS - T_POST))s"
 # HOSTILE_KEEP=DIR keeps what the children reported and the daemon logs.

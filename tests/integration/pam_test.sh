@@ -114,6 +114,27 @@ expect_eq "UsePAM yes: pam_open_session ran for the user's process (loginuid = u
   "$(id -u "$P1")" "$(sed -n 2p <<<"$out")"
 expect_match "UsePAM yes: who lists the PTY session" "^$P1 +${tty#/dev/} .*\\(127\\.0\\.0\\.1\\)\$" "$out"
 
+# The user's command gets the session's 0, 1 and 2 and nothing else, with
+# and without a PTY, though its process came from the PAM helper (which
+# holds the monitor channel) and from lpsshd-postauth (client socket,
+# monitor channel). "true;" keeps bash from exec'ing ls, so ls lists the
+# shell's descriptors, not its own.
+FDCMD='true; ls /proc/$$/fd | sort -n | xargs'
+out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+expect_eq "UsePAM yes, no PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
+out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+expect_eq "UsePAM yes, PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
+# The same without PAM, where lpsshd-postauth comes from the monitor itself.
+PAM_PORT=$PORT PAM_LOG=$LOG PAM_DPID=$DPID
+start_daemon "UsePAM no"
+out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+expect_eq "UsePAM no, no PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
+out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+expect_eq "UsePAM no, PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
+stop_daemon
+PORT=$PAM_PORT LOG=$PAM_LOG DPID=$PAM_DPID
+write_known_hosts
+
 m=$(log_mark)
 timed "$TMP/wrongpw.out" pw_ssh "not-$PW1" "$P1" 'echo should-not-run'
 expect_eq "wrong password: refused, ssh exits 255" 255 "$T_RC"

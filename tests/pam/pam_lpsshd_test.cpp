@@ -7,6 +7,13 @@
 //   auth ... pam_lpsshd_test.so hang       blocks forever (a stuck module)
 //   auth ... pam_lpsshd_test.so say        pam_setcred sends an info
 //                                          message through the conversation
+//   auth ... pam_lpsshd_test.so setcred_fail
+//                                          takes no part in authentication
+//                                          (PAM_IGNORE); pam_setcred fails
+//                                          (PAM_CRED_ERR)
+//   session ... pam_lpsshd_test.so open_fail
+//                                          pam_open_session fails
+//                                          (PAM_SESSION_ERR)
 //   account ... pam_lpsshd_test.so expired FILE
 //                                          appends "acct USER" to FILE, says
 //                                          "lpsshd test: account message"
@@ -68,25 +75,38 @@ int ask(pam_handle_t* pamh, bool& ok) {
   std::free(resp);
   return PAM_SUCCESS;
 }
+
+bool mode(int argc, const char** argv, const char* name) {
+  return argc > 0 && std::strcmp(argv[0], name) == 0;
+}
 }  // namespace
 
 extern "C" {
 
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t* pamh, int, int argc, const char** argv) {
-  if (argc > 0 && std::strcmp(argv[0], "hang") == 0) {
+  if (mode(argc, argv, "hang")) {
     for (;;) pause();
   }
+  if (mode(argc, argv, "setcred_fail")) return PAM_IGNORE;
   bool ok = false;
   const int rc = ask(pamh, ok);
   if (rc != PAM_SUCCESS) return rc;
   return ok ? PAM_SUCCESS : PAM_AUTH_ERR;
 }
 
-PAM_EXTERN int pam_sm_setcred(pam_handle_t* pamh, int, int argc, const char** argv) {
-  if (argc > 0 && std::strcmp(argv[0], "say") == 0)
+PAM_EXTERN int pam_sm_setcred(pam_handle_t* pamh, int flags, int argc, const char** argv) {
+  if (mode(argc, argv, "say"))
     say(pamh, PAM_TEXT_INFO, "lpsshd test: pam_setcred speaks", nullptr);
+  // Only establishing fails: deleting at the end of a session must not.
+  if (mode(argc, argv, "setcred_fail") && (flags & PAM_ESTABLISH_CRED) != 0) return PAM_CRED_ERR;
   return PAM_SUCCESS;
 }
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t*, int, int argc, const char** argv) {
+  return mode(argc, argv, "open_fail") ? PAM_SESSION_ERR : PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t*, int, int, const char**) { return PAM_SUCCESS; }
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t* pamh, int, int argc, const char** argv) {
   if (argc < 2 || std::strcmp(argv[0], "expired") != 0) return PAM_SUCCESS;
   record(pamh, argv[1], "acct");
