@@ -132,7 +132,12 @@ check_audit() {
 
 RES=$TMP/res
 mkdir -p "$RES"
-run_scenarios() { "$PY" "$HERE/line_client.py" "$1" "$RES" "$2" "SCENARIO " "${@:3}" || fail "client failed"; }
+# Bounded: a monitor that dies at the first message leaves the stand-in
+# children holding the client sockets, and the client would wait forever.
+run_scenarios() {
+  timeout -k 5 180 "$PY" "$HERE/line_client.py" "$1" "$RES" "$2" "SCENARIO " "${@:3}" ||
+    fail "client failed or took over 180 s"
+}
 
 field() { sed -n "s/^$2 //p" "$RES/$1" | head -n 1; }
 pid_of() { sed -n 's/^PID \([0-9]*\) PPID [0-9]*$/\1/p' "$RES/$1"; }
