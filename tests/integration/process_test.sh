@@ -270,6 +270,36 @@ expect_eq "control: the session command is dumpable (/proc/PID/status owned by $
   "$U_UID" "$(stat -c %u "/proc/${cmd:-0}/status" 2>/dev/null)"
 
 expect_no_hostkey "postauth" "$post"
+
+# Descriptor sets. kinds PID: each descriptor's target, files by path and
+# the rest by kind (socket, pipe, anon_inode:[...]).
+kinds() {
+  local f r
+  for f in /proc/"$1"/fd/*; do
+    r=$(readlink "$f" 2>/dev/null) || continue
+    case $r in socket:*) r=socket ;; pipe:*) r=pipe ;; esac
+    echo "${f##*/}=$r"
+  done | sort -t= -k1,1n | tr '\n' ' ' | sed 's/ $//'
+}
+# Only the kinds a process of this role may hold: no file of the host
+# (authorized_keys, passwd, shadow, the host key) left open after use.
+only_kinds() {
+  local what=$1 allowed=$2 pid=$3 k bad=""
+  for k in $(kinds "$pid"); do
+    grep -qE "^[0-9]+=($allowed)\$" <<<"$k" || bad="$bad $k"
+  done
+  expect_eq "$what: descriptors only of the allowed kinds ($(kinds "$pid"))" "" "$bad"
+}
+expect_eq "session command (no PAM): descriptors are exactly 0 1 2" "0 1 2" \
+  "$(ls "/proc/${cmd:-0}/fd" 2>/dev/null | sorted_words)"
+post_kinds=$(kinds "$post")
+expect_match "postauth: 0 the client socket, 1 the monitor channel, 2 /dev/null" \
+  "^0=socket 1=socket 2=/dev/null( |$)" "$post_kinds"
+only_kinds "postauth" 'socket|pipe|/dev/null|anon_inode:\[signalfd\]' "$post"
+# The monitor also keeps the empty namespaces (for preauth children) and,
+# under -e, the daemon log as stderr.
+only_kinds "session monitor" \
+  "socket|pipe|/dev/null|anon_inode:\\[(signalfd|pidfd|timerfd)\\]|(net|mnt):\\[[0-9]+\\]|$LOG" "$mon"
 # Any other helper of the daemon (lpsshd-pam, ...) below the listener.
 for p in $(descendants "$LISTENER"); do
   name=$(exe_name "$p")
