@@ -32,24 +32,13 @@ WRONG=$(new_key adm_wrong1)
 #                 "reset" or "timeout"
 #   silent SRC PORT                 connects, sends nothing, reads to EOF:
 #                 "SECONDS banner|nobanner"
+install -m 644 "$HERE/ssh_packets.py" "$TMP/"
 cat >"$TMP/raw.py" <<'EOF'
 import errno, os, resource, socket, sys, time
 
 mode, src, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
-def kexinit_packet():
-    # An unencrypted SSH_MSG_KEXINIT (RFC 4253 7.1) naming what lpsshd speaks.
-    import struct
-    def string(b):
-        return struct.pack(">I", len(b)) + b
-    lists = [b"curve25519-sha256", b"ssh-ed25519", b"chacha20-poly1305@openssh.com",
-             b"chacha20-poly1305@openssh.com", b"hmac-sha2-256", b"hmac-sha2-256",
-             b"none", b"none", b"", b""]
-    payload = bytes([20]) + os.urandom(16) + b"".join(string(x) for x in lists) + bytes(5)
-    pad = 8 - (len(payload) + 5) % 8
-    if pad < 4:
-        pad += 8
-    return struct.pack(">IB", len(payload) + pad + 1, pad) + payload + bytes(pad)
+from ssh_packets import kexinit_packet
 
 def connect(timeout=10):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -20,8 +20,11 @@ lib_init "${1:-}"
 # hold SRC PORT READY: one connection that sends its version and KEXINIT,
 # so that it waits in the key exchange stage; READY is written once it is
 # connected; held until killed.
+install -m 644 "$HERE/ssh_packets.py" "$TMP/"
 cat >"$TMP/flood.py" <<'EOF'
 import os, socket, struct, sys, time
+
+from ssh_packets import kexinit_packet
 
 mode, src, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
@@ -47,16 +50,8 @@ if mode == "refuse":
             closed += 1
     print(closed, other)
 elif mode == "hold":
-    def string(b):
-        return struct.pack(">I", len(b)) + b
-    lists = [b"curve25519-sha256", b"ssh-ed25519", b"chacha20-poly1305@openssh.com",
-             b"chacha20-poly1305@openssh.com", b"hmac-sha2-256", b"hmac-sha2-256",
-             b"none", b"none", b"", b""]
-    payload = bytes([20]) + os.urandom(16) + b"".join(string(x) for x in lists) + bytes(5)
-    pad = 8 - (len(payload) + 5) % 8
-    pad += 8 if pad < 4 else 0
     s = connect()
-    s.sendall(b"SSH-2.0-lpt_flood\r\n" + struct.pack(">IB", len(payload) + pad + 1, pad) + payload + bytes(pad))
+    s.sendall(b"SSH-2.0-lpt_flood\r\n" + kexinit_packet())
     with open(sys.argv[4], "w") as f:
         f.write("ok\n")
     time.sleep(100)

@@ -27,19 +27,11 @@ add_user "$U"
 # "SECONDS banner|nobanner".
 # banner PORT SECONDS: one connection; "banner" if the server's version
 # arrives within SECONDS, else "nobanner".
+install -m 644 "$HERE/ssh_packets.py" "$TMP/"
 cat >"$TMP/raw.py" <<'EOF'
 import os, socket, struct, sys, time
 
-def kexinit_packet():
-    def string(b):
-        return struct.pack(">I", len(b)) + b
-    lists = [b"curve25519-sha256", b"ssh-ed25519", b"chacha20-poly1305@openssh.com",
-             b"chacha20-poly1305@openssh.com", b"hmac-sha2-256", b"hmac-sha2-256",
-             b"none", b"none", b"", b""]
-    payload = bytes([20]) + os.urandom(16) + b"".join(string(x) for x in lists) + bytes(5)
-    pad = 8 - (len(payload) + 5) % 8
-    pad += 8 if pad < 4 else 0
-    return struct.pack(">IB", len(payload) + pad + 1, pad) + payload + bytes(pad)
+from ssh_packets import kexinit_packet
 
 mode = sys.argv[1]
 if mode == "stall":
