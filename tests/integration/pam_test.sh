@@ -117,19 +117,21 @@ expect_match "UsePAM yes: who lists the PTY session" "^$P1 +${tty#/dev/} .*\\(12
 # The user's command gets the session's 0, 1 and 2 and nothing else, with
 # and without a PTY, though its process came from the PAM helper (which
 # holds the monitor channel) and from lpsshd-postauth (client socket,
-# monitor channel). "true;" keeps bash from exec'ing ls, so ls lists the
-# shell's descriptors, not its own.
-FDCMD='true; ls /proc/$$/fd | sort -n | xargs'
-out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+# monitor channel). ls is not the last command, so bash does not exec it
+# and ls lists the shell's descriptors, not its own; no pipeline on the
+# server side, whose pipe the shell may hold for a moment while ls reads
+# (sorted here instead).
+FDCMD='ls -1 /proc/$$/fd; true'
+out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r' | sort -n | xargs); rc=$?
 expect_eq "UsePAM yes, no PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
-out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r' | sort -n | xargs); rc=$?
 expect_eq "UsePAM yes, PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
 # The same without PAM, where lpsshd-postauth comes from the monitor itself.
 PAM_PORT=$PORT PAM_LOG=$LOG PAM_DPID=$DPID
 start_daemon "UsePAM no"
-out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+out=$(ssh_to "$P1" "$FDCMD" | tr -d '\r' | sort -n | xargs); rc=$?
 expect_eq "UsePAM no, no PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
-out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r'); rc=$?
+out=$(ssh_to -tt "$P1" "$FDCMD" | tr -d '\r' | sort -n | xargs); rc=$?
 expect_eq "UsePAM no, PTY: the user's command has descriptors 0 1 2 only" "0 1 2/0" "$out/$rc"
 stop_daemon
 PORT=$PAM_PORT LOG=$PAM_LOG DPID=$PAM_DPID
