@@ -16,7 +16,13 @@ static void inside(Bytes part, const uint8_t* data, size_t size) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Bytes msg(data, size);
   GlobalRequest g;
-  parse_global_request(msg, g);
+  if (parse_global_request(msg, g)) inside(g.body, data, size);
+  ExtendedData x;
+  if (parse_extended_data(msg, x) && (inside(x.data, data, size), 13 + x.data.size() != size)) abort();
+  OpenConfirmation oc;
+  parse_open_confirmation(msg, oc);
+  OpenFailureMsg of;
+  parse_open_failure(msg, of);
   ChannelOpen open;
   if (parse_channel_open(msg, open)) inside(open.extra, data, size);
   ChannelData d;

@@ -14,7 +14,7 @@ bool parse_global_request(wire::Bytes msg, GlobalRequest& out) {
   wire::Bytes name;
   if (!expect(r, ssh::kGlobalRequest) || !r.string(name) || !r.boolean(out.want_reply)) return false;
   out.name = view(name);
-  r.rest();  // request-specific data: no global request is served yet
+  out.body = r.rest();
   return r.ok();
 }
 
@@ -49,6 +49,28 @@ bool parse_window_adjust(wire::Bytes msg, WindowAdjust& out) {
   wire::Reader r(msg);
   return expect(r, ssh::kChannelWindowAdjust) && r.u32(out.recipient) && r.u32(out.bytes) &&
          r.end();
+}
+
+bool parse_extended_data(wire::Bytes msg, ExtendedData& out) {
+  wire::Reader r(msg);
+  return expect(r, ssh::kChannelExtendedData) && r.u32(out.recipient) && r.u32(out.data_type) &&
+         r.string(out.data) && r.end();
+}
+
+bool parse_open_confirmation(wire::Bytes msg, OpenConfirmation& out) {
+  wire::Reader r(msg);
+  if (!expect(r, ssh::kChannelOpenConfirmation) || !r.u32(out.recipient) || !r.u32(out.sender) ||
+      !r.u32(out.window) || !r.u32(out.max_packet))
+    return false;
+  r.rest();  // type-specific data: none is defined for what we open
+  return r.ok();
+}
+
+bool parse_open_failure(wire::Bytes msg, OpenFailureMsg& out) {
+  wire::Reader r(msg);
+  wire::Bytes description, language;
+  return expect(r, ssh::kChannelOpenFailure) && r.u32(out.recipient) && r.u32(out.reason) &&
+         r.string(description) && r.string(language) && r.end();
 }
 
 bool parse_channel_ref(wire::Bytes msg, uint32_t& recipient) {

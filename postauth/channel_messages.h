@@ -20,6 +20,7 @@ inline constexpr size_t kMaxEnvName = 256, kMaxEnvValue = 16 * 1024;
 struct GlobalRequest {
   std::string_view name;
   bool want_reply = false;
+  wire::Bytes body;  // request-specific data
 };
 // SSH_MSG_CHANNEL_OPEN: string type, uint32 sender, uint32 window,
 // uint32 max packet, type-specific data (`extra`)
@@ -41,6 +42,22 @@ struct ChannelData {
   uint32_t recipient = 0;
   wire::Bytes data;
 };
+// SSH_MSG_CHANNEL_EXTENDED_DATA: uint32 recipient, uint32 data type, string data
+struct ExtendedData {
+  uint32_t recipient = 0, data_type = 0;
+  wire::Bytes data;
+};
+// SSH_MSG_CHANNEL_OPEN_CONFIRMATION: uint32 recipient, uint32 sender,
+// uint32 window, uint32 max packet, type-specific data (none for the kinds
+// this server opens)
+struct OpenConfirmation {
+  uint32_t recipient = 0, sender = 0, window = 0, max_packet = 0;
+};
+// SSH_MSG_CHANNEL_OPEN_FAILURE: uint32 recipient, uint32 reason, string
+// description, string language tag
+struct OpenFailureMsg {
+  uint32_t recipient = 0, reason = 0;
+};
 // SSH_MSG_CHANNEL_WINDOW_ADJUST: uint32 recipient, uint32 bytes to add
 struct WindowAdjust {
   uint32_t recipient = 0, bytes = 0;
@@ -52,6 +69,9 @@ bool parse_channel_open(wire::Bytes msg, ChannelOpen& out);
 bool parse_channel_request(wire::Bytes msg, ChannelRequest& out);
 bool parse_channel_data(wire::Bytes msg, ChannelData& out);
 bool parse_window_adjust(wire::Bytes msg, WindowAdjust& out);
+bool parse_extended_data(wire::Bytes msg, ExtendedData& out);
+bool parse_open_confirmation(wire::Bytes msg, OpenConfirmation& out);
+bool parse_open_failure(wire::Bytes msg, OpenFailureMsg& out);
 // SSH_MSG_CHANNEL_EOF / SSH_MSG_CHANNEL_CLOSE: uint32 recipient
 bool parse_channel_ref(wire::Bytes msg, uint32_t& recipient);
 

@@ -23,6 +23,7 @@
 
 #include "monitor/protocol_client.h"
 #include "postauth/backlog.h"
+#include "postauth/channel_kinds.h"
 #include "postauth/channels.h"
 #include "postauth/privilege_drop.h"
 #include "postauth/transport.h"
@@ -40,7 +41,7 @@ uint64_t monotonic_ms() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
 }
 
-int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
+int run(Transport& t, postauth::ChannelCore& svc, int sigfd) {
   std::vector<uint8_t> msg;
   std::vector<pollfd> fds;
   while (true) {
@@ -61,6 +62,7 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
         return 1;
       }
     }
+    svc.service();
     if (!t.tick(now)) return 1;
     auto fr = t.stream().flush();
     if (fr == transport::IoResult::kError) return 1;
@@ -88,7 +90,7 @@ int run(Transport& t, postauth::ConnectionService& svc, int sigfd) {
       pid_t pid;
       while ((pid = waitpid(-1, &status, WNOHANG)) > 0) svc.on_exit(pid, status);
     }
-    svc.on_poll(fds, 2);
+    svc.on_poll(fds);
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       // Not reading, a hang-up or error still ends the session: nothing we
       // hold can reach the client any more.
@@ -154,7 +156,9 @@ int main(int argc, char** argv) {
   // RekeyAfterAuth: the first thing this process sends is a KEXINIT.
   if (settings.rekey_after_auth && !t.start_rekey(started)) return 6;
 
-  postauth::ConnectionService svc(t, kMonitorFd, std::move(account), postauth::endpoints_of(kClientFd),
-                                  static_cast<int>(max_sessions), std::move(settings));
-  return run(t, svc, sigfd);
+  postauth::SessionContext ctx{kMonitorFd, std::move(account), postauth::endpoints_of(kClientFd),
+                               std::move(settings)};
+  postauth::ChannelCore core(t);
+  postauth::register_channel_kinds(core, ctx, max_sessions > 0 ? static_cast<size_t>(max_sessions) : 0);
+  return run(t, core, sigfd);
 }

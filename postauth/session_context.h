@@ -1,0 +1,18 @@
+// What every channel of this login shares: who the user is, where the
+// connection comes from, the grant and settings the monitor sent, and the
+// monitor channel (for PTYs and log lines).
+#pragma once
+
+#include "monitor/protocol.h"
+#include "postauth/user_process.h"
+
+namespace lpsshd::postauth {
+
+struct SessionContext {
+  int monitor_fd = -1;
+  UserAccount user;
+  Endpoints endpoints;
+  monproto::SessionSettings settings;
+};
+
+}  // namespace lpsshd::postauth
