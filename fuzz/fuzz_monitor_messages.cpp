@@ -24,7 +24,7 @@ void round_trip(std::span<const uint8_t> msg) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   round_trip<KexInitRequest, KexEcdhRequest, KexStartRequest, AuthNoneRequest, AuthPubkeyRequest, HandoverRequest,
-             PostauthReady, PtyRequest, PtyRelease, AuthPasswordRequest, AuthKbdintRequest,
+             PostauthReady, PtyRequest, PtyRelease, LogLine, AuthPasswordRequest, AuthKbdintRequest,
              KbdintAnswers, Hello, KexInitReply, KexReply, AuthReply, TransportState,
              SessionSettings, PtyReply, KbdintQuery>({data, size});
   return 0;

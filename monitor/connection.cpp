@@ -347,6 +347,7 @@ bool Connection::handle_message() {
     out.reason = core_.where(msg.empty() ? 0 : msg[0]) + why;
     core_.close();
   } else {
+    core_.set_clock(monotonic_ms());
     out = core_.handle(which_, msg, fds.size());
   }
   return dispatch(std::move(out));
@@ -396,6 +397,8 @@ bool Connection::dispatch(Outcome out) {
         pam_due_us_ = std::max(due_ms * 1000, request_us_ + kPamFailureDelayMs * 1000);
       return dispatch(std::move(r));
     }
+    case Outcome::Kind::kNothing:
+      return true;
     case Outcome::Kind::kPamAnswers: {
       // Unreachable: the table allows answers only while a question is out.
       const std::string where = core_.where(static_cast<uint8_t>(monproto::Type::kKbdintAnswers));

@@ -54,6 +54,10 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
   if (child_of(phase_) != from) return violation(where + "not from the child of this phase");
   const Permission* perm = find_permission(phase_, type);
   if (perm == nullptr) return violation(where + "not allowed");
+  if (type == static_cast<uint8_t>(monproto::Type::kLog) && now_ms_ / 1000 != log_second_) {
+    counts_[type] = 0;  // counted per second (state_table.h)
+    log_second_ = now_ms_ / 1000;
+  }
   if (counts_[type] >= perm->max_per_phase) return violation(where + "allowed count exceeded");
   ++counts_[type];
   if (fd_count != 0) return violation(where + "unexpected descriptors");
@@ -73,6 +77,7 @@ Outcome MonitorCore::handle(Child from, std::span<const uint8_t> msg, size_t fd_
     case monproto::Type::kPtyRequest: out = on_pty_request(msg); break;
     case monproto::Type::kPtyRelease: out = on_pty_release(msg); break;
     case monproto::Type::kKexStart: out = on_kex_start(msg); break;
+    case monproto::Type::kLog: out = on_log(msg); break;
     default: return violation(where + "no handler");
   }
   // A PAM request started by a deciding row may decide when it finishes.
@@ -445,6 +450,22 @@ Outcome MonitorCore::on_pty_release(std::span<const uint8_t> msg) {
   monproto::PtyRelease req;
   if (!monproto::decode(msg, req)) return violation("malformed");
   return Outcome::make(Outcome::Kind::kReleasePty, {}, req.tty);
+}
+
+// The user's process writes nothing to the log itself: its lines pass
+// here, escaped, at most at INFO, behind "user NAME: " so that no text of
+// theirs can start a line a log watcher would take for the daemon's.
+Outcome MonitorCore::on_log(std::span<const uint8_t> msg) {
+  monproto::LogLine line;
+  if (!monproto::decode(msg, line)) return violation("malformed");
+  const std::string text = log::escape(line.text, monproto::LogLine::kMaxLogText);
+  const std::string user = log::escape(user_for_log());
+  switch (line.level) {
+    case monproto::LogLine::Level::kInfo: log::info("user %s: %s", user.c_str(), text.c_str()); break;
+    case monproto::LogLine::Level::kVerbose: log::verbose("user %s: %s", user.c_str(), text.c_str()); break;
+    case monproto::LogLine::Level::kDebug: log::debug("user %s: %s", user.c_str(), text.c_str()); break;
+  }
+  return Outcome::make(Outcome::Kind::kNothing);
 }
 
 monproto::TransportState MonitorCore::transport_state() const {

@@ -75,6 +75,7 @@ struct Outcome {
     kPamAuthenticate, // run PAM for `pam` (password or keyboard-interactive)
     kPamAccount,      // publickey verified: run PAM account checks for `pam`
     kPamAnswers,      // the client's keyboard-interactive answers, in `answers`
+    kNothing,         // handled; no reply (a log line)
   };
   Kind kind = Kind::kReply;
   std::vector<uint8_t> reply;
@@ -110,6 +111,9 @@ class MonitorCore {
   // The connection is ending (a violation found outside the core): nothing
   // more is accepted.
   void close() { enter(Phase::kClosed); }
+  // The monitor's monotonic clock, for what is counted per second (log
+  // lines); the core reads no clock itself.
+  void set_clock(int64_t now_ms) { now_ms_ = now_ms; }
   // PAM's environment for the session (from pam_open_session).
   void set_pam_env(std::vector<std::string> env) { settings_.session.pam_env = std::move(env); }
   // Valid once the phase is kPostauthStart or later.
@@ -154,6 +158,7 @@ class MonitorCore {
   Outcome accept(const char* method, const std::string& detail, const std::string& banner = "");
   Outcome on_pty_request(std::span<const uint8_t> msg);
   Outcome on_pty_release(std::span<const uint8_t> msg);
+  Outcome on_log(std::span<const uint8_t> msg);
   // Binds the user name on the first request; false if it changed.
   bool bind_user(const std::string& name);
   bool user_may_use_publickey() const;
@@ -177,6 +182,7 @@ class MonitorCore {
   KexServer kex_;
   Phase phase_ = Phase::kKexInit;
   uint16_t counts_[static_cast<size_t>(monproto::kLastChildType) + 1] = {};
+  int64_t now_ms_ = 0, log_second_ = -1;
   std::optional<std::string> user_;           // bound by the first auth request
   std::optional<UserInfo> user_info_;         // nullopt: no such user
   bool allowed_ = false;                      // AllowUsers/DenyUsers/... and nologin

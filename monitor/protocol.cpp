@@ -60,6 +60,7 @@ const char* type_name(uint8_t type) {
     case Type::kTransportState: return "TRANSPORT_STATE";
     case Type::kPtyRequest: return "PTY_REQUEST";
     case Type::kPtyRelease: return "PTY_RELEASE";
+    case Type::kLog: return "LOG";
     case Type::kSessionSettings: return "SESSION_SETTINGS";
     case Type::kPtyReply: return "PTY_REPLY";
     case Type::kAuthPassword: return "AUTH_PASSWORD";
@@ -308,6 +309,22 @@ std::vector<uint8_t> encode(const PtyRelease& m) {
 bool decode(std::span<const uint8_t> msg, PtyRelease& m) {
   Reader r(msg);
   return expect_type(r, m.kType) && r.text(m.tty, 64) && r.end();
+}
+
+// LogLine: byte level (0 info, 1 verbose, 2 debug), string text
+std::vector<uint8_t> encode(const LogLine& m) {
+  auto w = start(m.kType);
+  w.u8(static_cast<uint8_t>(m.level)).string(m.text);
+  return w.take();
+}
+bool decode(std::span<const uint8_t> msg, LogLine& m) {
+  Reader r(msg);
+  uint8_t level = 0;
+  if (!expect_type(r, m.kType) || !r.u8(level) || level > 2 ||
+      !r.text(m.text, LogLine::kMaxLogText) || !r.end())
+    return false;
+  m.level = static_cast<LogLine::Level>(level);
+  return true;
 }
 
 namespace {

@@ -45,6 +45,7 @@ enum class Type : uint8_t {
   kAuthKbdint = 10,    // "keyboard-interactive" method starts (through PAM)
   kKbdintAnswers = 11, // the client's answers to a KbdintQuery
   kKexStart = 12,      // postauth: the server starts a key exchange (KexInitReply)
+  kLog = 13,           // postauth: a line for the log (SFTP operations)
   // monitor -> child
   kHello = 64,
   kKexInitReply = 65,
@@ -56,7 +57,7 @@ enum class Type : uint8_t {
   kKbdintQuery = 71,      // prompts for SSH_MSG_USERAUTH_INFO_REQUEST
 };
 const char* type_name(uint8_t type);
-inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 12;
+inline constexpr uint8_t kFirstChildType = 1, kLastChildType = 13;
 
 // --- child -> monitor ------------------------------------------------------
 
@@ -138,6 +139,18 @@ struct PtyRequest {
 struct PtyRelease {
   std::string tty;  // "/dev/pts/N" as the monitor named it in PtyReply
   static constexpr Type kType = Type::kPtyRelease;
+};
+
+// A line the user's process wants logged (the in-process SFTP server logs
+// every operation, as sftp-server -l INFO does). The monitor writes it at
+// the level given, never above INFO, behind a fixed prefix naming the user,
+// so it cannot pass for one of the daemon's own lines.
+struct LogLine {
+  enum class Level : uint8_t { kInfo = 0, kVerbose = 1, kDebug = 2 };
+  Level level = Level::kInfo;
+  std::string text;  // at most kMaxLogText bytes, no NUL
+  static constexpr size_t kMaxLogText = 2048;
+  static constexpr Type kType = Type::kLog;
 };
 
 // --- monitor -> child ------------------------------------------------------
@@ -290,6 +303,7 @@ std::vector<uint8_t> encode(const KbdintAnswers&);        // holds secrets: wipe
 std::vector<uint8_t> encode(const KbdintQuery&);
 std::vector<uint8_t> encode(const PtyRequest&);
 std::vector<uint8_t> encode(const PtyRelease&);
+std::vector<uint8_t> encode(const LogLine&);
 std::vector<uint8_t> encode(const SessionSettings&);
 std::vector<uint8_t> encode(const PtyReply&);
 
@@ -311,6 +325,7 @@ bool decode(std::span<const uint8_t> msg, KbdintAnswers&);
 bool decode(std::span<const uint8_t> msg, KbdintQuery&);
 bool decode(std::span<const uint8_t> msg, PtyRequest&);
 bool decode(std::span<const uint8_t> msg, PtyRelease&);
+bool decode(std::span<const uint8_t> msg, LogLine&);
 bool decode(std::span<const uint8_t> msg, SessionSettings&);
 bool decode(std::span<const uint8_t> msg, PtyReply&);
 

@@ -43,6 +43,12 @@ inline constexpr uint16_t kMaxAuthRequestsPerConnection = 128;
 inline constexpr uint16_t kMaxPtyRequestsPerPhase = 1024;
 inline constexpr int kMaxPtyRequestsPerConnection = 1024;  // rekeys do not reset it
 
+// Log lines from the postauth child, counted per second of the monitor's
+// clock rather than per phase (an SFTP session may log for days in one
+// phase). The child holds itself to postauth::kLogLinesPerSecond, below
+// this, so only a hostile child gets here.
+inline constexpr uint16_t kMaxLogLinesPerSecond = 2000;
+
 struct Permission {
   Phase phase;
   monproto::Type type;
@@ -73,6 +79,11 @@ inline constexpr Permission kPermissions[] = {
     {Phase::kPostKexEcdh, monproto::Type::kKexEcdh, 1, false},
     {Phase::kPostKexEcdh, monproto::Type::kPtyRequest, kMaxPtyRequestsPerPhase, false},
     {Phase::kPostKexEcdh, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},
+    // Wherever channels run: a client's rekey does not stop the SFTP server.
+    {Phase::kPostKexInit, monproto::Type::kLog, kMaxLogLinesPerSecond, false},
+    {Phase::kPostIdle, monproto::Type::kLog, kMaxLogLinesPerSecond, false},
+    {Phase::kPostServerKexInit, monproto::Type::kLog, kMaxLogLinesPerSecond, false},
+    {Phase::kPostKexEcdh, monproto::Type::kLog, kMaxLogLinesPerSecond, false},
 };
 
 // Counters are indexed by message type: every row must be a child's type.

@@ -367,6 +367,8 @@ Bytes message_of_type(uint8_t t) {
       return monproto::encode(monproto::PtyRequest{});
     case Type::kPtyRelease:
       return monproto::encode(monproto::PtyRelease{"/dev/pts/0"});
+    case Type::kLog:
+      return monproto::encode(monproto::LogLine{monproto::LogLine::Level::kInfo, "opendir \"/\""});
     case Type::kAuthPassword: {
       const uint8_t pw[] = {'p', 'w'};
       return monproto::encode(monproto::AuthPasswordRequest{"alice", crypto::SecretBytes(pw)});
@@ -1056,6 +1058,48 @@ TEST(MonitorPostauth, PtyRequestsAreBoundedPerPhase) {
   for (int i = 0; i < kMaxPtyRequestsPerPhase; ++i)
     ASSERT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty) << i;
   EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kViolation);
+}
+
+// Log lines from the user's process: counted per second of the monitor's
+// clock, not per phase, so a long SFTP session is not cut off, and a flood
+// within one second is a violation.
+TEST(MonitorPostauth, LogLinesAreCountedPerSecond) {
+  Session s;
+  s.drive_to(Phase::kPostIdle);
+  const monproto::LogLine line{monproto::LogLine::Level::kInfo, "remove name \"/tmp/x\""};
+  s.core().set_clock(5000);
+  for (int i = 0; i < kMaxLogLinesPerSecond; ++i)
+    ASSERT_EQ(s.send(Child::kPostauth, line).kind, Kind::kNothing) << i;
+  // The next second starts a new count: far more than one second's bound
+  // in all is fine.
+  s.core().set_clock(6000);
+  for (int i = 0; i < kMaxLogLinesPerSecond; ++i)
+    ASSERT_EQ(s.send(Child::kPostauth, line).kind, Kind::kNothing) << i;
+  auto o = s.send(Child::kPostauth, line);
+  EXPECT_EQ(o.kind, Kind::kViolation);
+  EXPECT_NE(o.reason.find("allowed count exceeded"), std::string::npos) << o.reason;
+}
+
+TEST(MonitorPostauth, LogLinesOnlyFromThePostauthChildAfterLogin) {
+  {
+    Session s;
+    s.drive_to(Phase::kAuth);
+    EXPECT_EQ(s.send(Child::kPreauth, monproto::LogLine{monproto::LogLine::Level::kInfo, "x"}).kind,
+              Kind::kViolation);
+  }
+  {
+    Session s;
+    s.drive_to(Phase::kPostIdle);
+    // A level above what the protocol defines, and a NUL in the text.
+    const Bytes bad_level{static_cast<uint8_t>(monproto::Type::kLog), 3, 0, 0, 0, 1, 'x'};
+    EXPECT_EQ(s.send(Child::kPostauth, bad_level).kind, Kind::kViolation);
+  }
+  {
+    Session s;
+    s.drive_to(Phase::kPostIdle);
+    const Bytes nul{static_cast<uint8_t>(monproto::Type::kLog), 0, 0, 0, 0, 3, 'a', 0, 'b'};
+    EXPECT_EQ(s.send(Child::kPostauth, nul).kind, Kind::kViolation);
+  }
 }
 
 // ---------------------------------------------------------------------------

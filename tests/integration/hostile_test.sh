@@ -197,7 +197,7 @@ name_of() {
     9) echo AUTH_PASSWORD ;; 10) echo AUTH_KBDINT ;; 11) echo KBDINT_ANSWERS ;;
     64) echo HELLO ;; 65) echo KEX_INIT_REPLY ;; 66) echo KEX_REPLY ;; 67) echo AUTH_REPLY ;;
     68) echo TRANSPORT_STATE ;; 69) echo SESSION_SETTINGS ;; 70) echo PTY_REPLY ;;
-    71) echo KBDINT_QUERY ;; 12) echo KEX_START ;; *) echo UNKNOWN ;;
+    71) echo KBDINT_QUERY ;; 12) echo KEX_START ;; 13) echo LOG ;; *) echo UNKNOWN ;;
   esac
 }
 TYPES=()
