@@ -52,6 +52,16 @@ expect_no_hostkey() {
 }
 
 ids() { echo $(status_field "$1" "$2"); }
+# Descriptor sets. kinds PID: each descriptor's target, files by path and
+# the rest by kind (socket, pipe, anon_inode:[...]).
+kinds() {
+  local f r
+  for f in /proc/"$1"/fd/*; do
+    r=$(readlink "$f" 2>/dev/null) || continue
+    case $r in socket:*) r=socket ;; pipe:*) r=pipe ;; esac
+    echo "${f##*/}=$r"
+  done | sort -t= -k1,1n | tr '\n' ' ' | sed 's/ $//'
+}
 sorted_words() { tr ' \t' '\n\n' | sed '/^$/d' | sort -n | tr '\n' ' ' | sed 's/ $//'; }
 # socket_inode FD_LINK: the inode of "socket:[N]", or nothing.
 socket_inode() { sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' <<<"$1"; }
@@ -135,6 +145,12 @@ expect_eq "preauth: RLIMIT_NPROC 0" "0 0" "$(limit_of "$pre" "Max processes")"
 expect_eq "preauth: RLIMIT_FSIZE 0" "0 0" "$(limit_of "$pre" "Max file size")"
 expect_eq "preauth: RLIMIT_CORE 0" "0 0" "$(limit_of "$pre" "Max core file size")"
 
+if [ "$(readlink "/proc/$pre/ns/net")" != "$(readlink "/proc/$LISTENER/ns/net")" ]; then
+  # Control for the session monitor's descriptor set below: before login
+  # the monitor holds the empty namespaces it starts its preauth child in.
+  expect_match "preauth-phase monitor: holds the empty network and mount namespaces" \
+    '(^| )[0-9]+=net:\[[0-9]+\] .*[0-9]+=mnt:\[[0-9]+\]' "$(kinds "$pre_mon")"
+fi
 expect_no_hostkey "listener" "$LISTENER"
 expect_no_hostkey "preauth" "$pre"
 r=$(scan "$pre_mon")
@@ -179,16 +195,6 @@ expect_eq "control: the session command is dumpable (/proc/PID/status owned by $
 
 expect_no_hostkey "postauth" "$post"
 
-# Descriptor sets. kinds PID: each descriptor's target, files by path and
-# the rest by kind (socket, pipe, anon_inode:[...]).
-kinds() {
-  local f r
-  for f in /proc/"$1"/fd/*; do
-    r=$(readlink "$f" 2>/dev/null) || continue
-    case $r in socket:*) r=socket ;; pipe:*) r=pipe ;; esac
-    echo "${f##*/}=$r"
-  done | sort -t= -k1,1n | tr '\n' ' ' | sed 's/ $//'
-}
 # Only the kinds a process of this role may hold: no file of the host
 # (authorized_keys, passwd, shadow, the host key) left open after use.
 only_kinds() {
@@ -204,10 +210,11 @@ post_kinds=$(kinds "$post")
 expect_match "postauth: 0 the client socket, 1 the monitor channel, 2 /dev/null" \
   "^0=socket 1=socket 2=/dev/null( |$)" "$post_kinds"
 only_kinds "postauth" 'socket|pipe|/dev/null|anon_inode:\[signalfd\]' "$post"
-# The monitor also keeps the empty namespaces (for preauth children) and,
-# under -e, the daemon log as stderr.
+# Under -e the monitor keeps the daemon log as stderr. The empty namespaces
+# it got from the listener served only to start the preauth child: closed
+# at handover (the preauth-phase monitor's are the positive control).
 only_kinds "session monitor" \
-  "socket|pipe|/dev/null|anon_inode:\\[(signalfd|pidfd|timerfd)\\]|(net|mnt):\\[[0-9]+\\]|$LOG" "$mon"
+  "socket|pipe|/dev/null|anon_inode:\\[(signalfd|pidfd|timerfd)\\]|$LOG" "$mon"
 # Any other helper of the daemon (lpsshd-pam, ...) below the listener.
 for p in $(descendants "$LISTENER"); do
   name=$(exe_name "$p")
@@ -283,6 +290,8 @@ echo "# PAM session: monitor $mon, PAM helper $helper, postauth $post"
 expect_eq "UsePAM yes: postauth's parent is the PAM helper, its parent the monitor" \
   "lpsshd-pam lpsshd-monitor" "$(exe_name "$helper") $(exe_name "$mon")"
 expect_eq "UsePAM yes: postauth Uid all $U_UID ($U)" "$U_UID $U_UID $U_UID $U_UID" "$(ids "$post" Uid)"
+only_kinds "UsePAM yes: session monitor" \
+  "socket|pipe|/dev/null|anon_inode:\\[(signalfd|pidfd|timerfd)\\]|$LOG" "$mon"
 expect_no_hostkey "UsePAM yes: postauth" "$post"
 expect_no_hostkey "UsePAM yes: PAM helper" "$helper"
 r=$(scan "$mon")
