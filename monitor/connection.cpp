@@ -196,6 +196,10 @@ bool Connection::start_postauth() {
   // From here on the postauth child alone holds the connection; the
   // monitor's copy would keep it open after the session ends.
   close(kClientFd);
+  // The empty namespaces (or /dev/null without -N) only serve to start a
+  // preauth child, and this connection will start none again.
+  close(kNetnsFd);
+  close(kMntnsFd);
   return true;
 }
 

@@ -27,6 +27,7 @@
 #include "postauth/channels.h"
 #include "postauth/privilege_drop.h"
 #include "postauth/transport.h"
+#include "sanitizer/report_path.h"
 #include "transport/ssh_msg.h"
 
 using namespace lpsshd;
@@ -117,6 +118,8 @@ int main(int argc, char** argv) {
                                static_cast<pid_t>(parent)},
                               user_core))
     return 3;
+  // Only now, as the user (sanitizer/report_path.h; a no-op but in tests).
+  sanitizer::report_to_user_dir();
   if (sodium_init() < 0) return 3;
 
   monproto::TransportState state;

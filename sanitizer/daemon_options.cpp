@@ -13,9 +13,11 @@
 // - The report text goes to the process's stderr: for the listener, the
 //   monitors and the PAM helper that is the daemon's log under -e, where the
 //   tests grep for "AddressSanitizer" and "runtime error:". The preauth and
-//   postauth children have /dev/null there; their reports show as the
-//   signal (postauth) or as a seccomp kill (preauth: its allow-list has no
-//   write(2), so the report's first write ends it with SIGSYS).
+//   postauth children have /dev/null there. The postauth child, once it is
+//   the user, writes its reports to a file the tests read and print instead
+//   (sanitizer/report_path.h). The preauth child's show as a seccomp kill
+//   (its allow-list has no write(2), so the report's first write ends it
+//   with SIGSYS).
 // - No leak check at exit: LeakSanitizer stops the world with ptrace from a
 //   clone, which the preauth sandbox forbids (no new processes, seccomp) and
 //   a non-dumpable postauth child as the user cannot do either; leaks are

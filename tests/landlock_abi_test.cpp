@@ -139,3 +139,29 @@ TEST(LandlockAbi, CapAboveTheKernelUsesTheKernels) {
   EXPECT_EQ(landlock_abi_to_apply(0), 0);
   EXPECT_EQ(landlock_abi_to_apply(-5), 0);
 }
+
+// Two file rights no probe above can see with a deny-all ruleset: REFER
+// (ABI 2) only matters for a rename or link that the make/remove rights
+// already deny, and IOCTL_DEV (ABI 5) only for a device opened before the
+// restriction (none is). So their rows of the table are checked directly,
+// with the bit and the ABI that introduced each written out from the
+// kernel's documentation (include/uapi/linux/landlock.h); a row shifted to
+// another bit or ABI, or dropped, fails here. The file rights as a whole:
+// ABI 1's thirteen, then one more at ABIs 2, 3 and 5.
+TEST(LandlockAbi, FileRightsWithoutAProbeAreInTheirAbisRows) {
+  constexpr uint64_t kRefer = 1ull << 13;     // LANDLOCK_ACCESS_FS_REFER, ABI 2
+  constexpr uint64_t kTruncate = 1ull << 14;  // LANDLOCK_ACCESS_FS_TRUNCATE, ABI 3
+  constexpr uint64_t kIoctlDev = 1ull << 15;  // LANDLOCK_ACCESS_FS_IOCTL_DEV, ABI 5
+  constexpr uint64_t kAbi1 = (1ull << 13) - 1;  // EXECUTE .. MAKE_SYM
+  for (int abi = 1; abi <= kNewestKnownAbi; ++abi) {
+    const uint64_t fs = landlock_rights_for_abi(abi).fs;
+    EXPECT_EQ((fs & kRefer) != 0, abi >= 2) << "REFER at ABI " << abi;
+    EXPECT_EQ((fs & kIoctlDev) != 0, abi >= 5) << "IOCTL_DEV at ABI " << abi;
+    uint64_t want = kAbi1;
+    if (abi >= 2) want |= kRefer;
+    if (abi >= 3) want |= kTruncate;
+    if (abi >= 5) want |= kIoctlDev;
+    EXPECT_EQ(fs, want) << "file rights at ABI " << abi;
+  }
+  EXPECT_EQ(landlock_rights_for_abi(0).fs, 0u);
+}

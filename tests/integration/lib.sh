@@ -70,6 +70,7 @@ lib_init() {
   unset SSH_AUTH_SOCK SSH_AGENT_PID
   HOSTKEY=$TMP/host_ed25519_key
   KNOWN_HOSTS=$TMP/known_hosts
+  lpt_sanitizer_reports_init
   echo "# binaries: $BINDIR; temp dir: $TMP"
 }
 
@@ -139,12 +140,48 @@ LPT_CRASH_RE='monitor for .*(killed by signal|exited with unexpected status)|chi
 # lpt_sanitized: BINDIR is an LPSSHD_SANITIZE build (ASan's shadow memory
 # and quarantine make memory figures meaningless there).
 lpt_sanitized() { ldd "$BINDIR/lpsshd-preauth" 2>/dev/null | grep -q libasan; }
-# expect_no_crash NAME LOGFILE...: no process of those daemons crashed.
+# The postauth child's stderr is /dev/null: in an LPSSHD_SANITIZE build its
+# reports go to BUILD/sanitizer-reports/postauth.PID instead, once it is the
+# user (sanitizer/report_path.h). lib_init makes that directory root's with
+# mode 1733 (users create files there, nobody lists, renames or removes
+# another's) and marks the test's start; expect_no_crash prints and fails on
+# every report written since. Root only reads there: regular files, opened
+# with O_NOFOLLOW (a user's planted symlink is not followed).
+LPT_SAN_DIR=
+lpt_sanitizer_reports_init() {
+  lpt_sanitized || return 0
+  LPT_SAN_DIR=$(dirname "$BINDIR")/sanitizer-reports
+  [ -L "$LPT_SAN_DIR" ] && { echo "FATAL: $LPT_SAN_DIR is a symlink" >&2; exit 1; }
+  [ -d "$LPT_SAN_DIR" ] || mkdir -m 1733 "$LPT_SAN_DIR" || exit 1
+  local have
+  have=$(stat -c '%u %a %F' "$LPT_SAN_DIR")
+  if [ "$have" != "0 1733 directory" ]; then
+    echo "FATAL: $LPT_SAN_DIR: owner, mode, type '$have', want '0 1733 directory'" >&2
+    exit 1
+  fi
+  touch "$TMP/sanitizer.start"
+}
+# lpt_sanitizer_reports: the reports written since the test started, each
+# after a "== FILE" line.
+lpt_sanitizer_reports() {
+  [ -n "$LPT_SAN_DIR" ] || return 0
+  local f
+  for f in $(find "$LPT_SAN_DIR" -maxdepth 1 -type f -newer "$TMP/sanitizer.start" | sort); do
+    echo "== $f"
+    dd if="$f" iflag=nofollow status=none
+  done
+}
+# expect_no_crash NAME LOGFILE...: no process of those daemons crashed, and
+# no sanitizer report of a postauth child was written.
 expect_no_crash() {
   local name=$1; shift
-  local hits
+  local hits reports
   hits=$(cat "$@" | grep -E -- "$LPT_CRASH_RE")
-  if [ -z "$hits" ]; then ok "$name"
+  reports=$(lpt_sanitizer_reports)
+  if [ -n "$reports" ]; then
+    not_ok "$name" "sanitizer reports of postauth children:"
+    sed 's/^/    # /' <<<"$reports"
+  elif [ -z "$hits" ]; then ok "$name"
   else not_ok "$name" "$(wc -l <<<"$hits") crash lines, the first: $(head -n 3 <<<"$hits")"; fi
 }
 

@@ -3,7 +3,8 @@
 # child's sandbox (identity, groups, NoNewPrivs, chroot, descriptors, limits),
 # the postauth child's identity, the root monitor, and that no process but the
 # monitor has the host key (no descriptor on it, its ed25519 seed nowhere in
-# their memory).  Also: stopping the listener leaves sessions alone and a new
+# their memory), also with UsePAM yes (the PAM helper and the postauth child
+# it forks).  Also: stopping the listener leaves sessions alone and a new
 # listener can take the port at once.  Needs root.
 # Usage: process_test.sh BINDIR
 set -u
@@ -11,6 +12,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 lib_init "${1:-}"
+# shellcheck source=lib_session.sh
+. "$HERE/lib_session.sh"
+lps_init
 
 U=lpt_proc1
 G=lpt_procg1
@@ -26,108 +30,12 @@ U_UID=$(id -u "$U"); U_GID=$(id -g "$U")
 
 # ---------------------------------------------------------------- helpers
 
-# The host key's ed25519 seed (first half of the 64-byte secret in the
-# openssh-key-v1 private section) and the base64 lines of the key file.
-cat >"$TMP/scanmem.py" <<'EOF'
-import base64, struct, sys
-
-def needles(path):
-    text = open(path).read()
-    lines = [l for l in text.splitlines() if l and not l.startswith("-----")]
-    blob = base64.b64decode("".join(lines))
-    magic = b"openssh-key-v1\0"
-    if not blob.startswith(magic):
-        sys.exit("not an openssh-key-v1 file")
-    off = len(magic)
-    def string():
-        nonlocal off
-        n, = struct.unpack(">I", blob[off:off + 4])
-        s = blob[off + 4:off + 4 + n]
-        if len(s) != n:
-            sys.exit("truncated key file")
-        off += 4 + n
-        return s
-    cipher, kdf, kdfopts = string(), string(), string()
-    if cipher != b"none":
-        sys.exit("encrypted key file")
-    nkeys, = struct.unpack(">I", blob[off:off + 4]); off += 4
-    for _ in range(nkeys):
-        string()  # public key blob
-    priv = string()
-    off2 = 8  # two check words
-    def pstring():
-        nonlocal off2
-        n, = struct.unpack(">I", priv[off2:off2 + 4])
-        s = priv[off2 + 4:off2 + 4 + n]
-        off2 += 4 + n
-        return s
-    if priv[0:4] != priv[4:8]:
-        sys.exit("check words differ")
-    if pstring() != b"ssh-ed25519":
-        sys.exit("not an ed25519 key")
-    pub, sk = pstring(), pstring()
-    if len(sk) != 64 or sk[32:] != pub:
-        sys.exit("unexpected ed25519 secret layout")
-    # The file's text as read(2) would leave it: every full base64 line.
-    text_lines = [l.encode() for l in lines if len(l) >= 40]
-    return sk[:32], text_lines
-
-SKIP = ("[vvar]", "[vvar_vclock]", "[vsyscall]")
-CHUNK = 1 << 22
-LIMIT = 1 << 30
-
-def scan(pid, needle_list):
-    found = [False] * len(needle_list)
-    regions = skipped = nbytes = 0
-    longest = max(len(n) for n in needle_list)
-    try:
-        maps = open("/proc/%d/maps" % pid).read().splitlines()
-        mem = open("/proc/%d/mem" % pid, "rb", buffering=0)
-    except OSError as e:
-        return None, "cannot open: %s" % e
-    for line in maps:
-        parts = line.split()
-        start, end = (int(x, 16) for x in parts[0].split("-"))
-        name = parts[5] if len(parts) > 5 else ""
-        if name in SKIP or end - start > LIMIT:
-            skipped += 1
-            continue
-        tail = b""
-        try:
-            pos = start
-            while pos < end:
-                mem.seek(pos)
-                data = mem.read(min(CHUNK, end - pos))
-                if not data:
-                    break
-                buf = tail + data
-                for i, n in enumerate(needle_list):
-                    if not found[i] and n in buf:
-                        found[i] = True
-                tail = buf[-(longest - 1):]
-                pos += len(data)
-                nbytes += len(data)
-            regions += 1
-        except OSError:
-            skipped += 1
-    return found, "%d regions, %d bytes read, %d skipped" % (regions, nbytes, skipped)
-
-seed, text_lines = needles(sys.argv[1])
-if sys.argv[2] == "--self-test":
-    print("seed", seed.hex())
-    sys.exit(0)
-for pid in map(int, sys.argv[2:]):
-    found, info = scan(pid, [seed] + text_lines)
-    if found is None:
-        print(pid, "error", "error", info)
-    else:
-        print(pid, "seed=%s" % ("yes" if found[0] else "no"),
-              "keytext=%s" % ("yes" if any(found[1:]) else "no"), info)
-EOF
-"$PY" "$TMP/scanmem.py" "$HOSTKEY" --self-test >"$TMP/seed" || fail "cannot read the host key seed"
+# The host key's needles in a process's memory: tests/integration/scanmem.py.
+SCANMEM=$HERE/scanmem.py
+"$PY" "$SCANMEM" "$HOSTKEY" --self-test >"$TMP/seed" || fail "cannot read the host key seed"
 
 # scan PID: prints "seed=yes|no keytext=yes|no INFO"
-scan() { "$PY" "$TMP/scanmem.py" "$HOSTKEY" "$1" | cut -d' ' -f2-; }
+scan() { "$PY" "$SCANMEM" "$HOSTKEY" "$1" | cut -d' ' -f2-; }
 
 # expect_no_hostkey WHAT PID: no descriptor on the key file, seed and key
 # text absent from its memory.
@@ -144,6 +52,16 @@ expect_no_hostkey() {
 }
 
 ids() { echo $(status_field "$1" "$2"); }
+# Descriptor sets. kinds PID: each descriptor's target, files by path and
+# the rest by kind (socket, pipe, anon_inode:[...]).
+kinds() {
+  local f r
+  for f in /proc/"$1"/fd/*; do
+    r=$(readlink "$f" 2>/dev/null) || continue
+    case $r in socket:*) r=socket ;; pipe:*) r=pipe ;; esac
+    echo "${f##*/}=$r"
+  done | sort -t= -k1,1n | tr '\n' ' ' | sed 's/ $//'
+}
 sorted_words() { tr ' \t' '\n\n' | sed '/^$/d' | sort -n | tr '\n' ' ' | sed 's/ $//'; }
 # socket_inode FD_LINK: the inode of "socket:[N]", or nothing.
 socket_inode() { sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' <<<"$1"; }
@@ -227,6 +145,12 @@ expect_eq "preauth: RLIMIT_NPROC 0" "0 0" "$(limit_of "$pre" "Max processes")"
 expect_eq "preauth: RLIMIT_FSIZE 0" "0 0" "$(limit_of "$pre" "Max file size")"
 expect_eq "preauth: RLIMIT_CORE 0" "0 0" "$(limit_of "$pre" "Max core file size")"
 
+if [ "$(readlink "/proc/$pre/ns/net")" != "$(readlink "/proc/$LISTENER/ns/net")" ]; then
+  # Control for the session monitor's descriptor set below: before login
+  # the monitor holds the empty namespaces it starts its preauth child in.
+  expect_match "preauth-phase monitor: holds the empty network and mount namespaces" \
+    '(^| )[0-9]+=net:\[[0-9]+\] .*[0-9]+=mnt:\[[0-9]+\]' "$(kinds "$pre_mon")"
+fi
 expect_no_hostkey "listener" "$LISTENER"
 expect_no_hostkey "preauth" "$pre"
 r=$(scan "$pre_mon")
@@ -271,16 +195,6 @@ expect_eq "control: the session command is dumpable (/proc/PID/status owned by $
 
 expect_no_hostkey "postauth" "$post"
 
-# Descriptor sets. kinds PID: each descriptor's target, files by path and
-# the rest by kind (socket, pipe, anon_inode:[...]).
-kinds() {
-  local f r
-  for f in /proc/"$1"/fd/*; do
-    r=$(readlink "$f" 2>/dev/null) || continue
-    case $r in socket:*) r=socket ;; pipe:*) r=pipe ;; esac
-    echo "${f##*/}=$r"
-  done | sort -t= -k1,1n | tr '\n' ' ' | sed 's/ $//'
-}
 # Only the kinds a process of this role may hold: no file of the host
 # (authorized_keys, passwd, shadow, the host key) left open after use.
 only_kinds() {
@@ -296,10 +210,11 @@ post_kinds=$(kinds "$post")
 expect_match "postauth: 0 the client socket, 1 the monitor channel, 2 /dev/null" \
   "^0=socket 1=socket 2=/dev/null( |$)" "$post_kinds"
 only_kinds "postauth" 'socket|pipe|/dev/null|anon_inode:\[signalfd\]' "$post"
-# The monitor also keeps the empty namespaces (for preauth children) and,
-# under -e, the daemon log as stderr.
+# Under -e the monitor keeps the daemon log as stderr. The empty namespaces
+# it got from the listener served only to start the preauth child: closed
+# at handover (the preauth-phase monitor's are the positive control).
 only_kinds "session monitor" \
-  "socket|pipe|/dev/null|anon_inode:\\[(signalfd|pidfd|timerfd)\\]|(net|mnt):\\[[0-9]+\\]|$LOG" "$mon"
+  "socket|pipe|/dev/null|anon_inode:\\[(signalfd|pidfd|timerfd)\\]|$LOG" "$mon"
 # Any other helper of the daemon (lpsshd-pam, ...) below the listener.
 for p in $(descendants "$LISTENER"); do
   name=$(exe_name "$p")
@@ -351,5 +266,42 @@ expect_eq "the session outlives the listener" "started survived go/0" "$(echo $(
 out=$(ssh_to "$U" 'echo fresh'); rc=$?
 expect_eq "the new listener accepts logins" "fresh/0" "$out/$rc"
 grep -q "Disconnected from user $U" "$OLDLOG" || echo "# info: old monitor logged no disconnect"
+stop_daemon
+
+# ---------------------------------------------------------------- UsePAM yes
+# The PAM helper (root, it holds the PAM handle) forks the user's postauth
+# child: neither may have the host key, the session's monitor does.  A
+# service of this test's own with the text `lpsshd -A` installs
+# (pam/lpsshd.pam: the system's common stacks, pam_limits, pam_env, ...).
+SVC=lpsshd-proc-$$
+mapfile -t pam_lines <"$HERE/../../pam/lpsshd.pam" || fail "no pam/lpsshd.pam"
+pam_service "$SVC" "${pam_lines[@]}"
+start_daemon "UsePAM yes" "PAMServiceName $SVC"
+LISTENER=$DPID
+ssh_bg "$TMP/pam.out" "$U" 'echo started; exec sleep 60'
+CLIENT=$BG_PID
+wait_for 10 file_has "$TMP/pam.out" '^started$' || fail "PAM session did not start: $(cat "$TMP/pam.out")"
+wait_for 5 has_desc lpsshd-postauth
+post=$(find_desc "$LISTENER" lpsshd-postauth)
+[ "$(wc -w <<<"$post")" -eq 1 ] || fail "expected one lpsshd-postauth below $LISTENER, found: '$post'"
+helper=$(status_field "$post" PPid)
+mon=$(status_field "$helper" PPid)
+echo "# PAM session: monitor $mon, PAM helper $helper, postauth $post"
+expect_eq "UsePAM yes: postauth's parent is the PAM helper, its parent the monitor" \
+  "lpsshd-pam lpsshd-monitor" "$(exe_name "$helper") $(exe_name "$mon")"
+expect_eq "UsePAM yes: postauth Uid all $U_UID ($U)" "$U_UID $U_UID $U_UID $U_UID" "$(ids "$post" Uid)"
+only_kinds "UsePAM yes: session monitor" \
+  "socket|pipe|/dev/null|anon_inode:\\[(signalfd|pidfd|timerfd)\\]|$LOG" "$mon"
+expect_no_hostkey "UsePAM yes: postauth" "$post"
+expect_no_hostkey "UsePAM yes: PAM helper" "$helper"
+r=$(scan "$mon")
+expect_match "UsePAM yes: positive control: the seed IS found in the session's monitor ($(cut -d' ' -f3- <<<"$r"))" \
+  "^seed=yes " "$r"
+kill -TERM "$CLIENT"; wait "$CLIENT" 2>/dev/null
+if wait_for 5 pid_gone "$post" && wait_for 5 pid_gone "$helper" && wait_for 5 pid_gone "$mon"; then
+  ok "UsePAM yes: client gone: postauth, PAM helper and monitor exit"
+else not_ok "UsePAM yes: client gone: postauth, PAM helper and monitor exit" \
+  "$(ps -o pid,stat,comm -p "$post,$helper,$mon")"; fi
+stop_daemon
 
 finish
