@@ -30,6 +30,7 @@ namespace lpsshd::config {
 enum class PermitRootLogin { kYes, kNo, kProhibitPassword, kForcedCommandsOnly };
 
 enum class TcpForwarding { kYes, kNo, kLocal, kRemote };  // AllowTcpForwarding
+enum class SftpRootMode { kReadWrite, kReadOnly, kUploadOnly };  // SftpRootMode
 
 enum class LogLevel { kQuiet, kFatal, kError, kInfo, kVerbose, kDebug1, kDebug2, kDebug3 };
 
@@ -115,6 +116,15 @@ struct Config {
   bool allow_agent_forwarding = true;
   bool x11_forwarding = false;
   bool permit_user_rc = true;
+  // ChrootDirectory: "" = none; tokens %%, %h, %u, %U. Every component
+  // must be root-owned and writable by nobody else (proc/root_owned_dir.h).
+  std::string chroot_directory;
+  // Beyond OpenSSH: SftpRoot confines logins to the in-process SFTP server
+  // inside this directory (tokens as ChrootDirectory) with Landlock rather
+  // than a root-owned chroot chain; "" = none. SftpRootMode limits what may
+  // be done there.
+  std::string sftp_root;
+  SftpRootMode sftp_root_mode = SftpRootMode::kReadWrite;
   // Beyond OpenSSH: a key exchange right after authentication, so the
   // session runs on keys the preauth child never knew.
   bool rekey_after_auth = true;

@@ -147,6 +147,29 @@ struct PathOrNone {
   static std::string format(const T& v) { return v.empty() ? "none" : v; }
 };
 
+// ChrootDirectory / SftpRoot: "none" (stored as "") or a pattern.
+struct RootPatternOrNone {
+  using T = std::string;
+  static constexpr std::string_view hint =
+      "\"none\" or an absolute path other than /, with only the tokens %%, %h, %u and %U";
+  static bool parse(std::string_view s, T& v) {
+    if (s == "none") {
+      v.clear();
+      return true;
+    }
+    if (!valid_root_pattern(s)) return false;
+    v = s;
+    return true;
+  }
+  static std::string format(const T& v) { return v.empty() ? "none" : v; }
+};
+
+constexpr Named<SftpRootMode> kSftpRootModes[] = {
+    {"read-write", SftpRootMode::kReadWrite},
+    {"read-only", SftpRootMode::kReadOnly},
+    {"upload-only", SftpRootMode::kUploadOnly},
+};
+
 constexpr Named<PermitRootLogin> kRootLogin[] = {
     {"yes", PermitRootLogin::kYes},
     {"no", PermitRootLogin::kNo},
@@ -582,6 +605,9 @@ constexpr Keyword kTable[] = {
     row<Scalar<&C::permit_user_rc, YesNo>>("PermitUserRC"),
     row<Scalar<&C::rekey_after_auth, YesNo>>("RekeyAfterAuth"),
     row<RekeyLimitSpec>("RekeyLimit"),
+    row<Scalar<&C::chroot_directory, RootPatternOrNone>>("ChrootDirectory"),
+    row<Scalar<&C::sftp_root, RootPatternOrNone>>("SftpRoot"),
+    row<Scalar<&C::sftp_root_mode, Enum<SftpRootMode, kSftpRootModes>>>("SftpRootMode"),
 };
 static_assert(std::size(kTable) <= kMaxKeywords, "raise kMaxKeywords in config.h");
 

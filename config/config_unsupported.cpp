@@ -13,7 +13,7 @@ constexpr std::string_view kUnsupported[] = {
     "AuthenticationMethods", "AuthorizedKeysCommand",
     "AuthorizedKeysCommandUser", "AuthorizedKeysFile2", "AuthorizedPrincipalsCommand",
     "AuthorizedPrincipalsCommandUser", "AuthorizedPrincipalsFile", "CASignatureAlgorithms",
-    "ChannelTimeout", "ChrootDirectory", "Ciphers", "Compression", "DebianBanner",
+    "ChannelTimeout", "Ciphers", "Compression", "DebianBanner",
     "DisableForwarding", "ExposeAuthInfo", "FingerprintHash", "GatewayPorts",
     "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKeyExchange",
     "GSSAPIKexAlgorithms", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",

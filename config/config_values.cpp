@@ -133,6 +133,10 @@ bool valid_keys_file_pattern(std::string_view s) {
   return true;
 }
 
+bool valid_root_pattern(std::string_view s) {
+  return valid_keys_file_pattern(s) && (s.starts_with('/') || s.starts_with("%h")) && s != "/";
+}
+
 bool valid_subsystem_name(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s)

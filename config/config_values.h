@@ -35,6 +35,10 @@ bool valid_user_name(std::string_view s);
 // An AuthorizedKeysFile pattern: '%' only in the tokens %%, %h, %u, %U.
 bool valid_keys_file_pattern(std::string_view s);
 
+// A ChrootDirectory or SftpRoot pattern: tokens as AuthorizedKeysFile,
+// absolute once expanded (starting with / or %h), never / itself.
+bool valid_root_pattern(std::string_view s);
+
 // A Subsystem name: [A-Za-z0-9._@-], 1..64 bytes.
 bool valid_subsystem_name(std::string_view s);
 

@@ -57,7 +57,8 @@ std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
   return start(std::move(spec), client_fd, std::move(*pair), extra);
 }
 
-std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions) {
+std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions,
+                                           const std::string& chroot) {
   auto pair = channel_pair();
   if (!pair) return std::nullopt;
   proc::SpawnSpec spec;
@@ -65,6 +66,7 @@ std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, 
   spec.argv = {"lpsshd-postauth", "-m", std::to_string(getpid()), "-s",
                std::to_string(max_sessions), "-u", std::to_string(user.uid),
                "-g", std::to_string(user.gid)};
+  if (!chroot.empty()) spec.argv.insert(spec.argv.end(), {"-c", chroot});
   // The ids are left to lpsshd-postauth, exec'd as root: it drops itself
   // (postauth/privilege_drop.h), so no process of the user can trace it.
   spec.before_exec = [&user] {

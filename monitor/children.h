@@ -35,6 +35,8 @@ std::optional<ChildProcess> spawn_preauth(int client_fd, uid_t uid, gid_t gid,
 void set_user_core_limit(rlim_t soft);
 rlim_t user_core_limit();
 
-std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions);
+// chroot: the ChrootDirectory to enter (expanded and checked), or "".
+std::optional<ChildProcess> spawn_postauth(int client_fd, const UserInfo& user, int max_sessions,
+                                           const std::string& chroot);
 
 }  // namespace lpsshd::monitor

@@ -25,6 +25,8 @@
 #include "monitor/children.h"
 #include "monitor/listener_protocol.h"
 #include "monitor/pam_driver.h"
+#include "monitor/system_auth.h"
+#include "proc/root_owned_dir.h"
 #include "monitor/pam_session.h"
 #include "monitor/preauth_deadlines.h"
 #include "monitor/session_ptys.h"
@@ -154,6 +156,17 @@ bool Connection::start_postauth() {
   // The preauth child must be gone before the user's child reads the socket:
   // nothing it left behind may read or write the connection again.
   kill_child();
+  // ChrootDirectory: checked here, where a failure can be logged; the
+  // postauth child checks again, by descriptor, and enters what it checked.
+  std::string chroot;
+  if (!cfg_.chroot_directory.empty()) {
+    chroot = expand_authorized_keys_path(cfg_.chroot_directory, core_.user());
+    std::string why;
+    if (chroot.empty() || !proc::open_root_owned_dir(chroot, why)) {
+      log::error("%s", chroot.empty() ? "bad ChrootDirectory token" : why.c_str());
+      return false;
+    }
+  }
   if (cfg_.use_pam) {
     // One pam_open_session per connection; the helper then forks the
     // user's child so that pam_setcred runs in the process that becomes
@@ -165,7 +178,8 @@ bool Connection::start_postauth() {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
     proc::UniqueFd mine(sv[0]), theirs(sv[1]);
-    session_pid_ = pam_.spawn_user(core_.user(), cfg_.max_sessions, kClientFd, theirs.get(), deadline);
+    session_pid_ = pam_.spawn_user(core_.user(), cfg_.max_sessions, chroot, kClientFd, theirs.get(),
+                                   deadline);
     if (session_pid_ < 0) {
       log::error("could not start session process for %s", core_.user().name.c_str());
       return false;
@@ -176,7 +190,7 @@ bool Connection::start_postauth() {
     child_.channel = std::move(mine);
     postauth_via_pam_ = true;
   } else {
-    auto c = spawn_postauth(kClientFd, core_.user(), cfg_.max_sessions);
+    auto c = spawn_postauth(kClientFd, core_.user(), cfg_.max_sessions, chroot);
     if (!c) {
       log::error("could not start session process for %s", core_.user().name.c_str());
       return false;

@@ -238,8 +238,8 @@ bool PamSession::open_session(std::vector<std::string>& env, int64_t deadline_ms
   return true;
 }
 
-pid_t PamSession::spawn_user(const UserInfo& user, int max_sessions, int client_fd,
-                             int channel_fd, int64_t deadline_ms) {
+pid_t PamSession::spawn_user(const UserInfo& user, int max_sessions, const std::string& chroot,
+                             int client_fd, int channel_fd, int64_t deadline_ms) {
   proc::UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
   pamproto::SpawnUser s;
   s.name = user.name;
@@ -248,6 +248,7 @@ pid_t PamSession::spawn_user(const UserInfo& user, int max_sessions, int client_
   s.uid = user.uid;
   s.gid = user.gid;
   s.max_sessions = static_cast<uint32_t>(max_sessions);
+  s.chroot = chroot;
   const int fds[3] = {client_fd, channel_fd, devnull.get()};
   auto r = run(pamproto::encode(s), fds, silent, deadline_ms);
   if (!r || r->code != PAM_SUCCESS || r->pid == 0 || r->pid > INT32_MAX) return -1;

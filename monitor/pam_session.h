@@ -54,7 +54,8 @@ class PamSession {
   bool open_session(std::vector<std::string>& env, int64_t deadline_ms);
   // Forks the postauth child in the helper (initgroups, pam_setcred, drop)
   // and opens a pidfd for it (see kill_user).
-  pid_t spawn_user(const UserInfo& user, int max_sessions, int client_fd, int channel_fd,
+  pid_t spawn_user(const UserInfo& user, int max_sessions, const std::string& chroot, int client_fd,
+                   int channel_fd,
                    int64_t deadline_ms);
   // SIGKILL for the user's postauth child, through its pidfd. The child is
   // the helper's, not ours, so its pid alone could name another process

@@ -224,6 +224,7 @@ int main(int argc, char** argv) {
         spec.argv = {"lpsshd-postauth", "-m", std::to_string(getpid()), "-s",
                      std::to_string(u.max_sessions), "-u", std::to_string(u.uid),
                      "-g", std::to_string(u.gid)};
+        if (!u.chroot.empty()) spec.argv.insert(spec.argv.end(), {"-c", u.chroot});
         spec.fds = {fds[0].get(), fds[1].get(), fds[2].get()};
         spec.before_layout = [pamh, &u, user_core_soft] {
           return prepare_user_child(pamh, u, user_core_soft);

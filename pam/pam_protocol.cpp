@@ -71,17 +71,18 @@ bool decode_bare(std::span<const uint8_t> b, Type expected) {
 }
 
 // SpawnUser: string name, string home, string postauth_path, uint32 uid,
-// uint32 gid, uint32 max_sessions
+// uint32 gid, uint32 max_sessions, string chroot
 std::vector<uint8_t> encode(const SpawnUser& m) {
   auto w = start(Type::kSpawnUser);
   w.string(m.name).string(m.home).string(m.postauth_path).u32(m.uid).u32(m.gid).u32(m.max_sessions);
+  w.string(m.chroot);
   return w.take();
 }
 bool decode(std::span<const uint8_t> b, SpawnUser& m) {
   Reader r(b);
   return expect(r, Type::kSpawnUser) && r.text(m.name, 256) && r.text(m.home, 4096) &&
          r.text(m.postauth_path, 4096) && r.u32(m.uid) && r.u32(m.gid) &&
-         r.u32(m.max_sessions) && r.end();
+         r.u32(m.max_sessions) && r.text(m.chroot, 4096) && r.end();
 }
 
 // Prompts: uint32 n, n x (byte style, string text)

@@ -51,6 +51,7 @@ struct Answers {
 struct SpawnUser {
   std::string name, home, postauth_path;
   uint32_t uid = 0, gid = 0, max_sessions = 0;
+  std::string chroot;  // ChrootDirectory, expanded and checked by the monitor; "" none
   static constexpr size_t kFds = 3;  // client socket, postauth channel, /dev/null
 };
 struct Prompt {

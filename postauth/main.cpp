@@ -5,8 +5,8 @@
 // the monitor for rekeys.
 //
 // Descriptors: 0 the client socket, 1 the monitor channel, 2 /dev/null.
-// Arguments: -m PARENT_PID -u UID -g GID [-s MAX_SESSIONS]; the parent is
-// the monitor, or the PAM helper that forked this process.
+// Arguments: -m PARENT_PID -u UID -g GID [-s MAX_SESSIONS] [-c CHROOT]; the
+// parent is the monitor, or the PAM helper that forked this process.
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -105,8 +105,13 @@ int run(Transport& t, postauth::ChannelCore& svc, int sigfd) {
 
 int main(int argc, char** argv) {
   long parent = -1, max_sessions = 10, uid = -1, gid = -1;
+  std::string chroot_dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "-c") {
+      chroot_dir = argv[i + 1];
+      continue;
+    }
     long* target = flag == "-m" ? &parent : flag == "-s" ? &max_sessions
                  : flag == "-u" ? &uid : flag == "-g" ? &gid : nullptr;
     if (target == nullptr) return 2;
@@ -115,7 +120,7 @@ int main(int argc, char** argv) {
   if (parent <= 0 || uid < 0 || gid < 0 || uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1) return 2;
   rlimit user_core{0, 0};
   if (!postauth::drop_to_user({static_cast<uid_t>(uid), static_cast<gid_t>(gid),
-                               static_cast<pid_t>(parent)},
+                               static_cast<pid_t>(parent), chroot_dir},
                               user_core))
     return 3;
   // Only now, as the user (sanitizer/report_path.h; a no-op but in tests).

@@ -4,6 +4,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "proc/root_owned_dir.h"
+
 namespace lpsshd::postauth {
 
 namespace {
@@ -29,7 +31,12 @@ bool drop_to_user(const DropSpec& spec, rlimit& saved_core) {
   const rlimit no_core{0, saved_core.rlim_max};
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || setrlimit(RLIMIT_CORE, &no_core) != 0)
     return false;
-  // 2. (ChrootDirectory goes here.)
+  // 2. ChrootDirectory, while root can still do it.
+  if (!spec.chroot.empty()) {
+    std::string why;
+    proc::UniqueFd dir = proc::open_root_owned_dir(spec.chroot, why);
+    if (!dir || fchdir(dir.get()) != 0 || chroot(".") != 0 || chdir("/") != 0) return false;
+  }
   // 3. Become the user for good.
   if (setresgid(spec.gid, spec.gid, spec.gid) != 0 || setresuid(spec.uid, spec.uid, spec.uid) != 0)
     return false;

@@ -4,8 +4,9 @@
 // itself the user in one short, visible sequence before it reads a byte
 // from the client or the monitor:
 //   1. not dumpable, no core dumps (it will hold the session's keys);
-//   2. [ChrootDirectory, once the transfers work needs it: entered here,
-//      while still root];
+//   2. ChrootDirectory: every component checked again, by descriptor, while
+//      still root (proc/root_owned_dir.h), and the directory checked is the
+//      one entered;
 //   3. setresgid/setresuid to the user, checked, and checked irreversible;
 //   4. not dumpable again (a credential change resets the flag to the
 //      fs.suid_dumpable sysctl) and the parent-death signal (a credential
@@ -15,12 +16,15 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <string>
+
 namespace lpsshd::postauth {
 
 struct DropSpec {
   uid_t uid = 0;
   gid_t gid = 0;
   pid_t parent = 0;  // the monitor, or the PAM helper that forked us
+  std::string chroot;  // "" none
 };
 
 // Returns false if any step failed; the caller exits without touching the

@@ -174,7 +174,7 @@ TEST(ConfigTest, UnknownAndUnsupportedKeywords) {
   EXPECT_EQ(parse_error("Match User bob\n"),
             "/etc/lpsshd/sshd_config line 1: Unsupported option Match");
   for (const char* kw : {"Include /etc/x", "GatewayPorts no", "PermitOpen any",
-                         "ChrootDirectory /srv", "DisableForwarding yes", "Ciphers aes128-ctr",
+                         "PermitTunnel yes", "DisableForwarding yes", "Ciphers aes128-ctr",
                          "KexAlgorithms x", "MACs y", "HostKeyAlgorithms z", "UseDNS no",
                          "protocol 2"}) {
     EXPECT_NE(parse_error(std::string(kw) + "\n").find("Unsupported option"), std::string::npos)
@@ -303,7 +303,8 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "DenyUsers x DenyGroups\nAllowGroups \"\\\\\"\nDenyGroups \"tab\there\"\n"
       "PermitTTY no\nForceCommand ==x \"a  b\" # not a comment for the shell\n"
       "PermitUserEnvironment LANG,LC_*\nAllowTcpForwarding remote\nAllowAgentForwarding no\n"
-      "X11Forwarding yes\nPermitUserRC no\nRekeyAfterAuth no\nRekeyLimit 512M 1h\n");
+      "X11Forwarding yes\nPermitUserRC no\nRekeyAfterAuth no\nRekeyLimit 512M 1h\n"
+      "ChrootDirectory /srv/%u\nSftpRoot %h/files\nSftpRootMode upload-only\n");
   EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
   Config back;
@@ -349,6 +350,23 @@ TEST(ConfigTest, RekeyLimit) {
     ASSERT_TRUE(parse_config_text(serialize_config(c2), "serialized", back, error)) << error;
     EXPECT_EQ(back.rekey_limit_bytes, c2.rekey_limit_bytes) << big;
   }
+}
+
+// ChrootDirectory and SftpRoot: "none" or an absolute pattern with the
+// AuthorizedKeysFile tokens; never "/" (which would confine nothing).
+TEST(ConfigTest, RootDirectories) {
+  EXPECT_EQ(Config{}.chroot_directory, "");
+  EXPECT_EQ(Config{}.sftp_root, "");
+  EXPECT_EQ(Config{}.sftp_root_mode, SftpRootMode::kReadWrite);
+  EXPECT_EQ(parse_ok("ChrootDirectory /srv/jail/%u\n").chroot_directory, "/srv/jail/%u");
+  EXPECT_EQ(parse_ok("ChrootDirectory %h\n").chroot_directory, "%h");
+  EXPECT_EQ(parse_ok("ChrootDirectory none\n").chroot_directory, "");
+  EXPECT_EQ(parse_ok("SftpRoot /srv/drop\nSftpRootMode read-only\n").sftp_root_mode,
+            SftpRootMode::kReadOnly);
+  for (const char* bad : {"ChrootDirectory /\n", "ChrootDirectory jail\n", "ChrootDirectory /a/%x\n",
+                          "ChrootDirectory /a/%\n", "ChrootDirectory\n", "ChrootDirectory /a /b\n",
+                          "SftpRoot files\n", "SftpRoot /\n", "SftpRootMode write-only\n"})
+    EXPECT_NE(parse_error(bad), "") << bad;
 }
 
 // What logins may do: the keywords the grant record merges with key options.

@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
   rlimit core;
   if (uid < 0 || gid < 0 ||
       !postauth::drop_to_user({static_cast<uid_t>(uid), static_cast<gid_t>(gid),
-                               static_cast<pid_t>(parent)},
+                               static_cast<pid_t>(parent), ""},
                               core))
     return 3;
   // An owned child's first move: the parent-death signal the drop set is
