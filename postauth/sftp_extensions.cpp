@@ -94,7 +94,7 @@ void SftpServer::do_fsync(const Request& q) {
 
 void SftpServer::do_limits(const Request& q) {
   wire::Writer w;
-  w.u64(kMaxPacket).u64(kMaxReadWrite).u64(kMaxReadWrite).u64(kMaxHandles);
+  w.u64(kMaxPacket).u64(kMaxRead).u64(kMaxWrite).u64(kMaxHandles);
   extended_reply(q.id, w);
 }
 
@@ -104,7 +104,7 @@ void SftpServer::do_copy_data(const Request& q) {
   Handle* from = find(q.handle, false);
   Handle* to = find(q.handle2, false);
   if (from == nullptr || to == nullptr || from == to) return status(q.id, FX_FAILURE);
-  std::vector<uint8_t> buf(kMaxReadWrite);
+  std::vector<uint8_t> buf(kMaxWrite);
   uint64_t done = 0;
   const bool to_eof = q.length == 0;
   while (to_eof || done < q.length) {

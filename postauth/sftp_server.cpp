@@ -126,23 +126,53 @@ SftpServer::~SftpServer() {
   log_(fmt("session closed for local user %s from [%s]", who_.user.c_str(), who_.from.c_str()));
 }
 
+bool SftpServer::paused() const { return out_.size() > kOutputBound; }
+
 bool SftpServer::wants_input() const {
-  return !failed() && out_.size() <= kOutputBound && in_.size() - in_head_ <= kInputBound;
+  return !failed() && !paused() && in_.size() <= kInputBound;
 }
 
 void SftpServer::fail(std::string why) {
   if (error_.empty()) error_ = std::move(why);
 }
 
+namespace {
+// Bytes still missing from the partial packet at the start of buf: the rest
+// of the length field, else the rest of the packet. (A bad length field is
+// caught by next_packet before this is asked.)
+size_t missing(wire::Bytes buf) {
+  if (buf.size() < 4) return 4 - buf.size();
+  const size_t len = (size_t{buf[0]} << 24) | (size_t{buf[1]} << 16) | (size_t{buf[2]} << 8) | buf[3];
+  return 4 + len - buf.size();
+}
+}  // namespace
+
 void SftpServer::input(std::span<const uint8_t> bytes) {
   if (failed()) return;
-  // Serve straight from the caller's bytes when nothing is buffered (the
-  // common case of whole packets), copying only what is left over.
-  const bool direct = in_head_ == in_.size();
-  if (!direct) in_.insert(in_.end(), bytes.begin(), bytes.end());
-  wire::Bytes buf = direct ? bytes : wire::Bytes(in_).subspan(in_head_);
+  // Bytes held back earlier go first. A partial packet is completed from
+  // the new bytes a field at a time, so that the bulk of a transfer is
+  // served in place from the caller's buffer, never copied here.
+  while (!in_.empty() && !failed() && !paused()) {
+    const size_t used = serve_from(in_);
+    if (used > 0) {
+      in_.erase(in_.begin(), in_.begin() + static_cast<ptrdiff_t>(used));
+      continue;
+    }
+    if (failed() || bytes.empty()) return;
+    const size_t take = std::min(missing(in_), bytes.size());
+    in_.insert(in_.end(), bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(take));
+    bytes = bytes.subspan(take);
+  }
+  if (failed()) return;
+  const size_t used = in_.empty() && !paused() ? serve_from(bytes) : 0;
+  if (!failed()) in_.insert(in_.end(), bytes.begin() + static_cast<ptrdiff_t>(used), bytes.end());
+}
+
+// Serves the complete packets at the start of buf, in order, until a
+// partial one, a protocol error or the output bound; returns the bytes used.
+size_t SftpServer::serve_from(wire::Bytes buf) {
   size_t used_total = 0;
-  while (!failed() && out_.size() <= kOutputBound) {
+  while (!failed() && !paused()) {
     wire::Bytes body;
     size_t used = 0;
     const Frame f = next_packet(buf.subspan(used_total), body, used);
@@ -166,19 +196,7 @@ void SftpServer::input(std::span<const uint8_t> bytes) {
         break;
     }
   }
-  if (direct) {
-    in_.assign(bytes.begin() + static_cast<ptrdiff_t>(used_total), bytes.end());
-    in_head_ = 0;
-  } else {
-    in_head_ += used_total;
-    if (in_head_ == in_.size()) {
-      in_.clear();
-      in_head_ = 0;
-    } else if (in_head_ > in_.size() / 2) {
-      in_.erase(in_.begin(), in_.begin() + static_cast<ptrdiff_t>(in_head_));
-      in_head_ = 0;
-    }
-  }
+  return used_total;
 }
 
 // --- Replies ----------------------------------------------------------------
@@ -350,7 +368,7 @@ void SftpServer::do_open(const Request& q) {
 void SftpServer::do_read(const Request& q) {
   Handle* h = find(q.handle, false);
   if (h == nullptr) return status(q.id, FX_FAILURE);
-  const size_t len = std::min<uint64_t>(q.length, kMaxReadWrite);
+  const size_t len = std::min<uint64_t>(q.length, kMaxRead);
   ssize_t n = 0;
   int err = 0;
   // Straight into the reply: the data is copied once, kernel to queue.

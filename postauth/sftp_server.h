@@ -65,6 +65,8 @@ class SftpServer {
 
  private:
   struct Handle;
+  size_t serve_from(wire::Bytes buf);
+  bool paused() const;
   void serve(const Request& q);
   void fail(std::string why);
   // Replies.
@@ -108,8 +110,7 @@ class SftpServer {
   std::string start_;       // absolute start directory
   proc::UniqueFd start_fd_;  // what relative paths resolve against
   transport::ByteQueue out_;
-  std::vector<uint8_t> in_;
-  size_t in_head_ = 0;
+  std::vector<uint8_t> in_;  // a partial packet, or bytes held back while paused
   bool initialised_ = false;
   std::string error_;
   std::map<uint32_t, std::unique_ptr<Handle>> handles_;

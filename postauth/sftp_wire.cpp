@@ -120,7 +120,7 @@ bool parse_body(wire::Reader& r, Request& q) {
     }
     case Op::kWrite:  // string handle, uint64 offset, string data
       return handle(r, q.handle) && r.u64(q.offset) && r.string(q.data) &&
-             q.data.size() <= kMaxReadWrite;
+             q.data.size() <= kMaxWrite;
     case Op::kLstat:
     case Op::kStat:
     case Op::kOpendir:

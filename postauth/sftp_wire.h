@@ -22,8 +22,13 @@
 namespace lpsshd::postauth::sftp {
 
 inline constexpr uint32_t kVersion = 3;
-inline constexpr size_t kMaxReadWrite = 256 * 1024;        // per READ / WRITE
-inline constexpr size_t kMaxPacket = kMaxReadWrite + 1024;  // length field bound
+// WRITE carries up to 256 KiB. A READ is answered with at most 255 KiB:
+// OpenSSH's client refuses any packet over 256 KiB (its SFTP_MAX_MSG_LENGTH),
+// so a DATA reply must leave room for its header; sftp-server uses the same
+// 256 KiB - 1 KiB. limits@openssh.com says both.
+inline constexpr size_t kMaxWrite = 256 * 1024;
+inline constexpr size_t kMaxRead = 256 * 1024 - 1024;
+inline constexpr size_t kMaxPacket = kMaxWrite + 1024;  // length field bound (client to server)
 inline constexpr size_t kMaxPath = 4096;                    // PATH_MAX
 inline constexpr size_t kMaxHandle = 256;
 inline constexpr size_t kMaxAttrExtensions = 64;

@@ -103,10 +103,10 @@ TEST(SftpParse, HandleRequestsAndBounds) {
             ParseResult::kOk);
   EXPECT_EQ(q.offset, 1ull << 40);
   EXPECT_EQ(q.length, 1u << 20);  // the server clamps it
-  std::string data(kMaxReadWrite, 'd');
+  std::string data(kMaxWrite, 'd');
   ASSERT_EQ(parse(body(FXP_WRITE, 4, [&](Writer& w) { w.string("h").u64(0).string(data); }), q),
             ParseResult::kOk);
-  EXPECT_EQ(q.data.size(), kMaxReadWrite);
+  EXPECT_EQ(q.data.size(), kMaxWrite);
   data.push_back('x');
   EXPECT_EQ(parse(body(FXP_WRITE, 4, [&](Writer& w) { w.string("h").u64(0).string(data); }), q),
             ParseResult::kMalformed);

@@ -19,7 +19,10 @@ using namespace lpsshd::postauth::sftp;
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);  // a client gone away is a write error
   std::string command = "internal-sftp";
-  for (int i = 1; i < argc; ++i) command += std::string(" '") + argv[i] + "'";
+  // scp -D runs the server as it would run ssh: "-- HOST sftp" follows the
+  // options; OpenSSH's sftp-server ignores it, and so does this wrapper.
+  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i)
+    command += std::string(" '") + argv[i] + "'";
   std::string error;
   auto opts = parse_internal_sftp_args(command, error);
   if (!opts) {
