@@ -369,6 +369,18 @@ TEST_F(SftpServerTest, Extensions) {
   EXPECT_EQ(u1, "");  // unknown id: empty
 }
 
+// The server shares the postauth process with every other channel: opening
+// a FIFO that has no writer (or no reader) must not block it.
+TEST_F(SftpServerTest, FifoOpenDoesNotBlock) {
+  start();
+  ASSERT_EQ(mkfifo((dir_ + "/fifo").c_str(), 0600), 0);
+  open("fifo", FXF_WRITE, FX_FAILURE);  // no reader: ENXIO, not a wait
+  EXPECT_EQ(request(FXP_SETSTAT, [](Writer& w) { w.string("fifo").u32(ATTR_SIZE).u64(0); }).status(),
+            FX_FAILURE);
+  std::string h = open("fifo", FXF_READ);  // no writer: returns at once
+  EXPECT_EQ(request(FXP_READ, [&](Writer& w) { w.string(h).u64(0).u32(10); }).status(), FX_FAILURE);
+}
+
 TEST_F(SftpServerTest, UnknownRequestsAreUnsupported) {
   start();
   EXPECT_EQ(request(77, [](Writer& w) { w.string("x"); }).status(), FX_OP_UNSUPPORTED);
