@@ -61,7 +61,21 @@ std::string fmt(const char* f, ...) {
   va_start(ap, f);
   vsnprintf(buf, sizeof buf, f, ap);
   va_end(ap);
-  return buf;
+  // Paths are the client's bytes: a newline or escape sequence in one must
+  // not start a line of its own in the log, so control bytes are written
+  // as \ooo octal (as OpenSSH's log does with strnvis).
+  std::string out;
+  for (const char* p = buf; *p != '\0'; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c == 0x7f) {
+      char esc[8];
+      snprintf(esc, sizeof esc, "\\%03o", c);
+      out += esc;
+    } else {
+      out.push_back(*p);
+    }
+  }
+  return out;
 }
 
 // Replaces the process umask while a create runs: the postauth process is

@@ -381,6 +381,14 @@ TEST_F(SftpServerTest, FifoOpenDoesNotBlock) {
   EXPECT_EQ(request(FXP_READ, [&](Writer& w) { w.string(h).u64(0).u32(10); }).status(), FX_FAILURE);
 }
 
+// A path is the client's: it cannot add a line of its own to the log.
+TEST_F(SftpServerTest, ControlBytesInPathsAreEscapedInTheLog) {
+  start();
+  EXPECT_EQ(path_op(FXP_REMOVE, "x\nsession opened for local user root"), FX_NO_SUCH_FILE);
+  EXPECT_TRUE(logged("remove name \"x\\012session opened for local user root\""));
+  for (const std::string& l : log_) EXPECT_EQ(l.find('\n'), std::string::npos) << l;
+}
+
 TEST_F(SftpServerTest, UnknownRequestsAreUnsupported) {
   start();
   EXPECT_EQ(request(77, [](Writer& w) { w.string("x"); }).status(), FX_OP_UNSUPPORTED);
