@@ -72,7 +72,7 @@ void SftpServer::do_statvfs(const Request& q, int fd) {
   if (fd >= 0) {
     r = ::fstatvfs(fd, &s);
   } else {
-    log_("statvfs \"" + q.path + "\"");
+    log_(fmt("statvfs \"%s\"", q.path.c_str()));
     proc::UniqueFd p(::openat(start_fd_.get(), q.path.c_str(), O_PATH | O_CLOEXEC));
     r = p ? ::fstatvfs(p.get(), &s) : -1;
   }

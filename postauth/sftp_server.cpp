@@ -54,8 +54,9 @@ std::string flags_text(uint32_t p) {
   return s;
 }
 
-std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* f, ...) {
+}  // namespace
+
+std::string SftpServer::fmt(const char* f, ...) {
   char buf[2 * kMaxPath + 128];
   va_list ap;
   va_start(ap, f);
@@ -77,6 +78,8 @@ std::string fmt(const char* f, ...) {
   }
   return out;
 }
+
+namespace {
 
 // Replaces the process umask while a create runs: the postauth process is
 // single-threaded, so nothing else sees it, and it is back before the next

@@ -99,6 +99,8 @@ class SftpServer {
   void do_home_directory(const Request& q);
   void do_users_groups(const Request& q);
 
+  // A log line from a printf format, control bytes escaped.
+  static std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
   std::string absolute(const std::string& path) const;
   std::string user_name(uint32_t uid);
   std::string group_name(uint32_t gid);
