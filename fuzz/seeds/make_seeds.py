@@ -137,3 +137,46 @@ write("fuzz_kexinit", "too_many_names", bytes([20]) + b"\x11" * 16 +
       b"".join(s(x) for x in [",".join("k%d" % i for i in range(129)), "ssh-ed25519",
                               "chacha20-poly1305@openssh.com", "chacha20-poly1305@openssh.com",
                               "", "", "none", "none", "", ""]) + b"\x00" * 5)
+
+# --- SFTP (fuzz_sftp): a packet body alone, or packets in a row; the target
+# tries the input both ways (fuzz/fuzz_sftp.cpp).
+def sftp_body(t, i, rest=b""):
+    return bytes([t]) + struct.pack(">I", i) + rest
+
+def sftp_packet(body):
+    return struct.pack(">I", len(body)) + body
+
+def sftp_ext(i, name, rest=b""):
+    return sftp_body(200, i, s(name) + rest)
+
+SFTP_SEEDS = {
+    "open": sftp_body(3, 1, s("/etc/hostname") + struct.pack(">II", 1, 4) + struct.pack(">I", 0o644)),
+    "read": sftp_body(5, 2, s(b"\x00\x00\x00\x00\x00\x00\x00\x01") + struct.pack(">QI", 0, 32768)),
+    "write": sftp_body(6, 3, s(b"\x00" * 8) + struct.pack(">Q", 0) + s("data")),
+    "stat": sftp_body(17, 4, s(".")),
+    "lstat": sftp_body(7, 4, s("/tmp")),
+    "setstat": sftp_body(9, 5, s("f") + struct.pack(">IQIIIII", 0xF, 1, 0, 0, 0o600, 1, 2)),
+    "setstat_ext": sftp_body(9, 5, s("f") + struct.pack(">II", 0x80000000, 1) + s("t") + s("d")),
+    "opendir": sftp_body(11, 6, s("/")),
+    "realpath": sftp_body(16, 7, s("..")),
+    "rename": sftp_body(18, 8, s("a") + s("b")),
+    "symlink": sftp_body(20, 9, s("target") + s("link")),
+    "posix_rename": sftp_ext(10, "posix-rename@openssh.com", s("a") + s("b")),
+    "statvfs": sftp_ext(11, "statvfs@openssh.com", s("/")),
+    "limits": sftp_ext(12, "limits@openssh.com"),
+    "expand_path": sftp_ext(13, "expand-path@openssh.com", s("~root/x")),
+    "copy_data": sftp_ext(14, "copy-data", s(b"\x00" * 8) + struct.pack(">QQ", 0, 0) + s(b"\x00" * 8) + struct.pack(">Q", 0)),
+    "home_directory": sftp_ext(15, "home-directory", s("")),
+    "users_groups": sftp_ext(16, "users-groups-by-id@openssh.com", s(struct.pack(">II", 0, 1)) + s(struct.pack(">I", 0))),
+    "unknown_ext": sftp_ext(17, "nonsense@example.com", b"\x01"),
+}
+for name, body in SFTP_SEEDS.items():
+    write("fuzz_sftp", name, body)
+# A session: opendir, readdir until EOF, close, stat, bad handle.
+DIR_HANDLE = b"\x00\x00\x00\x00\x00\x00\x00\x01"
+write("fuzz_sftp", "session_listing", b"".join(sftp_packet(b) for b in [
+    sftp_body(11, 1, s("/")), sftp_body(12, 2, s(DIR_HANDLE)), sftp_body(12, 3, s(DIR_HANDLE)),
+    sftp_body(8, 4, s(DIR_HANDLE)), sftp_body(4, 5, s(DIR_HANDLE)), sftp_body(17, 6, s(".")),
+    sftp_ext(7, "fstatvfs@openssh.com", s(DIR_HANDLE))]))
+write("fuzz_sftp", "session_oversized", sftp_packet(sftp_body(17, 1, s("."))) + struct.pack(">I", 0x7fffffff))
+write("fuzz_sftp", "options", b"internal-sftp -e -R -u 027 -d /srv/%u -l INFO -f AUTH -P remove -p read,stat")
