@@ -104,7 +104,9 @@ struct Config {
   std::string pid_file;  // empty = none
   bool print_motd = true;
   bool print_last_log = true;
-  std::vector<Subsystem> subsystems;  // names are unique
+  // Names are unique. Built in: sftp served in-process (replaced by the
+  // first Subsystem line).
+  std::vector<Subsystem> subsystems{{"sftp", "internal-sftp"}};
   std::vector<std::string> allow_users, deny_users, allow_groups, deny_groups;
 
   // What logins may do. Each login's grant record (monitor/grant.h) merges

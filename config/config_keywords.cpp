@@ -263,9 +263,10 @@ struct KeysFiles {
 // command is capped so its serialized form stays far below the line limit.
 struct Subsystems {
   static constexpr size_t kMaxCommand = 1024;
-  static bool apply(std::string_view name, Args args, Config& cfg, bool, std::string& why) {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
     if (!arity(args, 2, kUnlimited, why)) return false;
     if (!valid_subsystem_name(args[0])) return invalid(name, args[0], "not a valid name", why);
+    if (first) cfg.subsystems.clear();  // the first line replaces the built-in sftp
     std::string command;
     for (size_t i = 1; i < args.size(); ++i) {
       if (i > 1) command += ' ';

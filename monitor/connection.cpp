@@ -25,7 +25,7 @@
 #include "monitor/children.h"
 #include "monitor/listener_protocol.h"
 #include "monitor/pam_driver.h"
-#include "monitor/system_auth.h"
+#include "monitor/user_tokens.h"
 #include "proc/root_owned_dir.h"
 #include "monitor/pam_session.h"
 #include "monitor/preauth_deadlines.h"
@@ -160,7 +160,7 @@ bool Connection::start_postauth() {
   // postauth child checks again, by descriptor, and enters what it checked.
   std::string chroot;
   if (!cfg_.chroot_directory.empty()) {
-    chroot = expand_authorized_keys_path(cfg_.chroot_directory, core_.user());
+    chroot = expand_user_tokens(cfg_.chroot_directory, core_.user());
     std::string why;
     if (chroot.empty() || !proc::open_root_owned_dir(chroot, why)) {
       log::error("%s", chroot.empty() ? "bad ChrootDirectory token" : why.c_str());

@@ -30,6 +30,19 @@ monproto::Grant make_grant(const GrantPolicy& policy, const authkeys::KeyOptions
   g.permit_listen = k.permitlisten;
   if (k.tunnel) g.tunnel = *k.tunnel;
   g.expires = key_expires;
+  if (!policy.sftp_root.empty()) {
+    g.sftp_root = policy.sftp_root;
+    g.sftp_jail = policy.sftp_jail;
+    g.pty = g.local_forwarding = g.remote_forwarding = false;
+    g.agent_forwarding = g.x11_forwarding = g.user_rc = false;
+    g.permit_open.clear();
+    g.permit_listen.clear();
+    g.tunnel.clear();
+    if (g.command_from == monproto::Grant::CommandFrom::kNone || !monproto::is_internal_sftp(g.forced_command)) {
+      g.command_from = monproto::Grant::CommandFrom::kConfig;
+      g.forced_command = "internal-sftp";
+    }
+  }
   return g;
 }
 

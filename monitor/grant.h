@@ -28,8 +28,14 @@ struct GrantPolicy {
   bool allow_agent_forwarding = true;
   bool x11_forwarding = false;
   bool permit_user_rc = true;
+  std::string sftp_root;  // SftpRoot pattern ("" none)
+  monproto::Grant::SftpJail sftp_jail = monproto::Grant::SftpJail::kReadWrite;
 };
 
+// SftpRoot: the login may only run the in-process SFTP server (a
+// ForceCommand internal-sftp keeps its options), and nothing else: no PTY,
+// no forwarding of any kind, no user rc.
+//
 // key: the options of the authorized_keys line that authenticated this
 // login, or null for password and keyboard-interactive logins.
 // key_expires: that line's expiry-time in seconds (0: none).

@@ -1,5 +1,7 @@
 #include "monitor/monitor_core.h"
 
+#include "monitor/user_tokens.h"
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -407,6 +409,7 @@ Outcome MonitorCore::on_postauth_ready(std::span<const uint8_t> msg) {
   const UserInfo& u = *user_info_;
   session.user = monproto::SessionUser{u.name, u.home, u.shell, u.uid, u.gid};
   session.grant = grant_;
+  session.grant.sftp_root = expand_user_tokens(grant_.sftp_root, u);
   session.rekey_after_auth = settings_.rekey_after_auth;
   session.rekey_bytes = rekey_bytes();
   out.followup = monproto::encode(session);

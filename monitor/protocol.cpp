@@ -366,9 +366,10 @@ void put_grant(Writer& w, const Grant& g) {
   put_list(w, g.permit_open);
   put_list(w, g.permit_listen);
   w.string(g.tunnel).u64(static_cast<uint64_t>(g.expires));
+  w.string(g.sftp_root).u8(static_cast<uint8_t>(g.sftp_jail));
 }
 bool get_grant(Reader& r, Grant& g) {
-  uint8_t from = 0;
+  uint8_t from = 0, jail = 0;
   uint64_t expires = 0;
   if (!bool_field(r, g.pty) || !bool_field(r, g.local_forwarding) ||
       !bool_field(r, g.remote_forwarding) || !bool_field(r, g.agent_forwarding) ||
@@ -378,8 +379,12 @@ bool get_grant(Reader& r, Grant& g) {
       !get_list(r, g.environment, kMaxGrantList, 4096) ||
       !get_list(r, g.permit_open, kMaxGrantList, 1100) ||
       !get_list(r, g.permit_listen, kMaxGrantList, 1100) || !r.text(g.tunnel, 16) ||
-      !r.u64(expires) || expires > INT64_MAX)
+      !r.u64(expires) || expires > INT64_MAX || !r.text(g.sftp_root, 4096) || !r.u8(jail) ||
+      jail > static_cast<uint8_t>(Grant::SftpJail::kUploadOnly))
     return false;
+  g.sftp_jail = static_cast<Grant::SftpJail>(jail);
+  // A jail is an absolute directory (the monitor expanded it), or none.
+  if (!g.sftp_root.empty() && g.sftp_root[0] != '/') return false;
   g.command_from = static_cast<Grant::CommandFrom>(from);
   g.expires = static_cast<int64_t>(expires);
   // One encoding per meaning: no command text without a source.

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crypto/secret.h"
@@ -230,8 +231,22 @@ struct Grant {
   std::vector<std::string> permit_listen;  // key permitlisten=; likewise
   std::string tunnel;                      // key tunnel= ("" none)
   int64_t expires = 0;                     // key expiry-time, seconds since the epoch; 0 none
+  // SftpRoot: the in-process SFTP server alone, confined by Landlock to
+  // this directory ("" none; expanded for the user when the session starts).
+  enum class SftpJail : uint8_t { kReadWrite = 0, kReadOnly = 1, kUploadOnly = 2 };
+  std::string sftp_root;
+  SftpJail sftp_jail = SftpJail::kReadWrite;
   friend bool operator==(const Grant&, const Grant&) = default;
 };
+
+// Whether a command line is OpenSSH's "internal-sftp", with or without
+// arguments: the postauth child serves it in-process rather than run it
+// (as a Subsystem, ForceCommand or a key's command=).
+inline bool is_internal_sftp(std::string_view command) {
+  constexpr std::string_view kName = "internal-sftp";
+  return command == kName || (command.starts_with(kName) && command.size() > kName.size() &&
+                              (command[kName.size()] == ' ' || command[kName.size()] == '\t'));
+}
 
 struct SubsystemCommand {
   std::string name, command;

@@ -19,6 +19,12 @@ GrantPolicy grant_policy(const config::Config& cfg) {
   g.allow_agent_forwarding = cfg.allow_agent_forwarding;
   g.x11_forwarding = cfg.x11_forwarding;
   g.permit_user_rc = cfg.permit_user_rc;
+  g.sftp_root = cfg.sftp_root;
+  switch (cfg.sftp_root_mode) {
+    case config::SftpRootMode::kReadWrite: g.sftp_jail = monproto::Grant::SftpJail::kReadWrite; break;
+    case config::SftpRootMode::kReadOnly: g.sftp_jail = monproto::Grant::SftpJail::kReadOnly; break;
+    case config::SftpRootMode::kUploadOnly: g.sftp_jail = monproto::Grant::SftpJail::kUploadOnly; break;
+  }
   return g;
 }
 

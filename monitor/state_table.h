@@ -79,7 +79,9 @@ inline constexpr Permission kPermissions[] = {
     {Phase::kPostKexEcdh, monproto::Type::kKexEcdh, 1, false},
     {Phase::kPostKexEcdh, monproto::Type::kPtyRequest, kMaxPtyRequestsPerPhase, false},
     {Phase::kPostKexEcdh, monproto::Type::kPtyRelease, kMaxPtyRequestsPerPhase, false},
-    // Wherever channels run: a client's rekey does not stop the SFTP server.
+    // Wherever channels run (a client's rekey does not stop the SFTP server),
+    // and before the first exchange, for why a session did not start.
+    {Phase::kPostRekeyStart, monproto::Type::kLog, kMaxLogLinesPerSecond, false},
     {Phase::kPostKexInit, monproto::Type::kLog, kMaxLogLinesPerSecond, false},
     {Phase::kPostIdle, monproto::Type::kLog, kMaxLogLinesPerSecond, false},
     {Phase::kPostServerKexInit, monproto::Type::kLog, kMaxLogLinesPerSecond, false},

@@ -1,5 +1,7 @@
 #include "monitor/system_auth.h"
 
+#include "monitor/user_tokens.h"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -191,21 +193,7 @@ bool read_file_checked(const std::string& path, const UserInfo& user, bool stric
 }  // namespace
 
 std::string expand_authorized_keys_path(const std::string& pattern, const UserInfo& user) {
-  std::string out;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] != '%') {
-      out += pattern[i];
-      continue;
-    }
-    if (++i == pattern.size()) return "";
-    switch (pattern[i]) {
-      case '%': out += '%'; break;
-      case 'h': out += user.home; break;
-      case 'u': out += user.name; break;
-      case 'U': out += std::to_string(user.uid); break;
-      default: return "";
-    }
-  }
+  std::string out = expand_user_tokens(pattern, user);
   if (!out.empty() && out[0] != '/') out = user.home + (user.home.ends_with('/') ? "" : "/") + out;
   return out;
 }

@@ -26,6 +26,8 @@
 #include "postauth/channel_kinds.h"
 #include "postauth/channels.h"
 #include "postauth/privilege_drop.h"
+#include "postauth/sftp_jail.h"
+#include "postauth/user_log.h"
 #include "postauth/transport.h"
 #include "sanitizer/report_path.h"
 #include "transport/ssh_msg.h"
@@ -136,6 +138,15 @@ int main(int argc, char** argv) {
   // Who this session is comes from the monitor's record of the login (by
   // name: two passwd lines may share a uid), and must be who we are.
   if (settings.user.uid != getuid() || settings.user.gid != getgid()) return 5;
+  postauth::UserLog log(kMonitorFd);
+  // SftpRoot: confined before the first client byte is read, or not at all.
+  if (!settings.grant.sftp_root.empty()) {
+    std::string why;
+    if (!postauth::enter_sftp_jail(settings.grant.sftp_root, settings.grant.sftp_jail, why)) {
+      log.info("session not started: " + why);
+      return 7;
+    }
+  }
   postauth::UserAccount account{settings.user.name, settings.user.home,
                                 settings.user.shell.empty() ? "/bin/sh" : settings.user.shell,
                                 settings.user.uid, settings.user.gid, user_core};
@@ -165,7 +176,7 @@ int main(int argc, char** argv) {
   if (settings.rekey_after_auth && !t.start_rekey(started)) return 6;
 
   postauth::SessionContext ctx{kMonitorFd, std::move(account), postauth::endpoints_of(kClientFd),
-                               std::move(settings)};
+                               std::move(settings), &log};
   postauth::ChannelCore core(t);
   postauth::register_channel_kinds(core, ctx, max_sessions > 0 ? static_cast<size_t>(max_sessions) : 0);
   return run(t, core, sigfd);

@@ -8,6 +8,8 @@
 #include "pattern/wildcard.h"
 #include "postauth/channel_messages.h"
 #include "postauth/session_environment.h"
+#include "postauth/sftp_backend.h"
+#include "postauth/sftp_options.h"
 #include "postauth/terminal_modes.h"
 
 namespace lpsshd::postauth {
@@ -129,12 +131,46 @@ ChannelBackend::Reply SessionBackend::req_subsystem(wire::Bytes body, std::strin
   std::string name;
   if (!parse_subsystem(body, name)) return why = "malformed subsystem request", Reply::kProtocolError;
   for (const auto& sub : ctx_.settings.subsystems) {
-    // internal-sftp is served in-process once the SFTP server exists; until
-    // then it is refused rather than looked up as a program.
-    if (sub.name == name && sub.command.rfind("internal-sftp", 0) != 0)
-      return start(sub.command, false) ? Reply::kSuccess : Reply::kFailure;
+    if (sub.name != name) continue;
+    // A forced command runs instead, with the subsystem's command line in
+    // SSH_ORIGINAL_COMMAND (unless it is internal-sftp itself, as in sshd).
+    if (ctx_.settings.grant.command_from == monproto::Grant::CommandFrom::kNone &&
+        monproto::is_internal_sftp(sub.command))
+      return start_sftp(sub.command) ? Reply::kSuccess : Reply::kFailure;
+    return start(sub.command, false) ? Reply::kSuccess : Reply::kFailure;
   }
+  if (ctx_.log != nullptr) ctx_.log->info("subsystem request for " + name + " failed, subsystem not found");
   return Reply::kFailure;
+}
+
+bool SessionBackend::start_sftp(const std::string& command) {
+  std::string error;
+  auto opts = sftp::parse_internal_sftp_args(command, error);
+  if (!opts) {
+    if (ctx_.log != nullptr) ctx_.log->info("internal-sftp: " + error);
+    return false;
+  }
+  const monproto::Grant& grant = ctx_.settings.grant;
+  // SftpRoot: the jail's mode is also said to the server, so that it
+  // refuses with the right status before Landlock would.
+  if (!grant.sftp_root.empty()) {
+    if (opts->start_dir.empty()) opts->start_dir = grant.sftp_root;
+    if (grant.sftp_jail == monproto::Grant::SftpJail::kReadOnly) opts->read_only = true;
+  }
+  sftp::SftpIdentity who{ctx_.user.name, ctx_.user.uid, ctx_.user.gid, ctx_.user.home,
+                         ctx_.endpoints.client_ip};
+  UserLog* log = ctx_.log;
+  auto server = std::make_unique<sftp::SftpServer>(std::move(*opts), std::move(who),
+                                                   [log](std::string line) {
+                                                     if (log != nullptr) log->info(line);
+                                                   });
+  running_ = std::make_unique<SftpBackend>(sink_, std::move(server));
+  if (pty_) {
+    release_pty(ctx_.monitor_fd, pty_->tty);  // a file transfer needs no terminal
+    pty_.reset();
+  }
+  if (client_eof_) running_->input_eof();
+  return true;
 }
 
 bool SessionBackend::start(std::optional<std::string> command, bool shell) {
@@ -143,7 +179,12 @@ bool SessionBackend::start(std::optional<std::string> command, bool shell) {
   if (grant.command_from != monproto::Grant::CommandFrom::kNone) {
     original = std::move(command);
     command = grant.forced_command;
+    // ForceCommand internal-sftp or command="internal-sftp": in-process.
+    if (monproto::is_internal_sftp(*command)) return start_sftp(*command);
   }
+  // SftpRoot grants nothing else (the grant forces internal-sftp; this is
+  // the second lock).
+  if (!grant.sftp_root.empty()) return false;
   const UserAccount& user = ctx_.user;
   EnvironmentInputs in;
   in.client = env_;

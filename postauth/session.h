@@ -35,6 +35,9 @@ class SessionBackend final : public ChannelBackend {
   Reply req_pty(wire::Bytes body, std::string& why);
   Reply req_env(wire::Bytes body, std::string& why);
   Reply req_subsystem(wire::Bytes body, std::string& why);
+  // internal-sftp, served in this process: `command` is its command line
+  // (options as sftp-server's).
+  bool start_sftp(const std::string& command);
   // Starts the session: the forced command (the grant's, from ForceCommand
   // or the key's command=) runs instead of whatever the client asked, which
   // it finds in SSH_ORIGINAL_COMMAND.

@@ -1,9 +1,10 @@
 // What every channel of this login shares: who the user is, where the
 // connection comes from, the grant and settings the monitor sent, and the
-// monitor channel (for PTYs and log lines).
+// monitor channel (for PTYs), and the way to the log.
 #pragma once
 
 #include "monitor/protocol.h"
+#include "postauth/user_log.h"
 #include "postauth/user_process.h"
 
 namespace lpsshd::postauth {
@@ -13,6 +14,7 @@ struct SessionContext {
   UserAccount user;
   Endpoints endpoints;
   monproto::SessionSettings settings;
+  UserLog* log = nullptr;  // lines for the daemon's log, through the monitor
 };
 
 }  // namespace lpsshd::postauth

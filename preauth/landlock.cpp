@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cerrno>
 #include <cstring>
 
@@ -59,9 +60,14 @@ int landlock_abi_to_apply(int max_abi) {
   return std::max(0, std::min({landlock_abi(), max_abi, kNewestKnownAbi}));
 }
 
-int apply_landlock_deny_all(int max_abi, std::string& error) {
-  const int abi = landlock_abi_to_apply(max_abi);
-  if (abi <= 0) return 0;
+namespace {
+struct PathBeneathAttr {
+  uint64_t allowed_access;
+  int32_t parent_fd;
+} __attribute__((packed));
+constexpr int kRulePathBeneath = 1;
+
+int restrict_self(int abi, const std::function<bool(int ruleset)>& add_rules, std::string& error) {
   const LandlockRights r = landlock_rights_for_abi(abi);
   RulesetAttr attr{r.fs, r.net, r.scoped};
   const long fd = syscall(SYS_landlock_create_ruleset, &attr, r.attr_size, 0);
@@ -69,7 +75,11 @@ int apply_landlock_deny_all(int max_abi, std::string& error) {
     error = std::string("landlock_create_ruleset: ") + std::strerror(errno);
     return -1;
   }
-  // No rules are added: every handled right is denied everywhere.
+  if (!add_rules(static_cast<int>(fd))) {
+    error = std::string("landlock_add_rule: ") + std::strerror(errno);
+    close(static_cast<int>(fd));
+    return -1;
+  }
   const long rc = syscall(SYS_landlock_restrict_self, fd, 0);
   close(static_cast<int>(fd));
   if (rc != 0) {
@@ -77,6 +87,25 @@ int apply_landlock_deny_all(int max_abi, std::string& error) {
     return -1;
   }
   return abi;
+}
+}  // namespace
+
+int apply_landlock_beneath(int max_abi, int dir_fd, uint64_t allowed_fs, std::string& error) {
+  const int abi = landlock_abi_to_apply(max_abi);
+  if (abi <= 0) return 0;
+  const uint64_t allowed = allowed_fs & landlock_rights_for_abi(abi).fs;
+  return restrict_self(abi, [&](int ruleset) {
+    if (allowed == 0) return true;  // nothing granted: deny all
+    PathBeneathAttr rule{allowed, dir_fd};
+    return syscall(SYS_landlock_add_rule, ruleset, kRulePathBeneath, &rule, 0) == 0;
+  }, error);
+}
+
+int apply_landlock_deny_all(int max_abi, std::string& error) {
+  const int abi = landlock_abi_to_apply(max_abi);
+  if (abi <= 0) return 0;
+  // No rules are added: every handled right is denied everywhere.
+  return restrict_self(abi, [](int) { return true; }, error);
 }
 
 }  // namespace lpsshd::preauth

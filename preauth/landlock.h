@@ -26,6 +26,25 @@ int landlock_abi();
 // by max_abi and by the newest ABI this code knows. 0: none.
 int landlock_abi_to_apply(int max_abi);
 
+// File rights by the kernel's numbering (uapi landlock.h), for rules that
+// grant some of them beneath a directory.
+namespace landlock_fs {
+inline constexpr uint64_t kExecute = 1ull << 0, kWriteFile = 1ull << 1, kReadFile = 1ull << 2,
+                          kReadDir = 1ull << 3, kRemoveDir = 1ull << 4, kRemoveFile = 1ull << 5,
+                          kMakeChar = 1ull << 6, kMakeDir = 1ull << 7, kMakeReg = 1ull << 8,
+                          kMakeSock = 1ull << 9, kMakeFifo = 1ull << 10, kMakeBlock = 1ull << 11,
+                          kMakeSym = 1ull << 12, kRefer = 1ull << 13, kTruncate = 1ull << 14,
+                          kIoctlDev = 1ull << 15;
+}  // namespace landlock_fs
+
+// Restricts the calling process like apply_landlock_deny_all, except that
+// the file rights in `allowed_fs` (those the ABI knows) are granted beneath
+// the directory `dir_fd` (an O_PATH descriptor). Used by the postauth child
+// for SftpRoot; the caller has set no_new_privs. Returns the ABI applied,
+// 0 when Landlock is unavailable (the caller decides whether that is
+// acceptable), or -1 with error set.
+int apply_landlock_beneath(int max_abi, int dir_fd, uint64_t allowed_fs, std::string& error);
+
 // Restricts the calling process. max_abi caps the ABI used (tests use it to
 // exercise older kernels' behaviour). Returns the ABI applied (0: none) or
 // -1 with error set.

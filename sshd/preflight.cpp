@@ -11,6 +11,9 @@
 #include <cstring>
 
 #include "crypto/host_key_file.h"
+#include "monitor/protocol.h"
+#include "postauth/sftp_options.h"
+#include "preauth/landlock.h"
 #include "proc/spawn.h"
 #include "sshd/pam_service.h"
 
@@ -97,11 +100,20 @@ std::string unsupported_settings(const config::Config& cfg) {
   // Passwords and keyboard-interactive are only ever checked by PAM.
   if ((cfg.password_authentication || cfg.kbd_interactive_authentication) && !cfg.use_pam)
     return "PasswordAuthentication and KbdInteractiveAuthentication need UsePAM yes";
-  // External subsystems run like commands; the in-process SFTP server does
-  // not exist yet, so internal-sftp is refused, never looked up as a program.
+  // internal-sftp's options are checked now, not at the first login.
+  auto sftp_options = [](const std::string& where, const std::string& command) -> std::string {
+    std::string error;
+    if (monproto::is_internal_sftp(command) &&
+        !postauth::sftp::parse_internal_sftp_args(command, error))
+      return where + ": " + error;
+    return "";
+  };
   for (const auto& sub : cfg.subsystems)
-    if (sub.command == "internal-sftp" || sub.command.starts_with("internal-sftp "))
-      return refuse("Subsystem internal-sftp");
+    if (auto e = sftp_options("Subsystem " + sub.name, sub.command); !e.empty()) return e;
+  if (auto e = sftp_options("ForceCommand", cfg.force_command); !e.empty()) return e;
+  // SftpRoot is a Landlock jail or nothing: never unconfined.
+  if (!cfg.sftp_root.empty() && preauth::landlock_abi() == 0)
+    return "SftpRoot needs Landlock, which this kernel does not offer (or it is disabled)";
   if (cfg.client_alive_interval != 0) return refuse("ClientAliveInterval");
   if (cfg.host_keys.size() != 1) return refuse("More than one HostKey");
   return "";

@@ -53,7 +53,7 @@ TEST(ConfigTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(cfg.pid_file, "");
   EXPECT_TRUE(cfg.print_motd);
   EXPECT_TRUE(cfg.print_last_log);
-  EXPECT_TRUE(cfg.subsystems.empty());
+  EXPECT_EQ(cfg.subsystems, (std::vector<Subsystem>{{"sftp", "internal-sftp"}}));  // in-process
 }
 
 TEST(ConfigTest, LineSyntaxVariants) {

@@ -100,9 +100,11 @@ refuses "KbdInteractiveAuthentication yes, UsePAM no" \
 
 # ---------------------------------------------------------------- not yet supported
 passes "an external Subsystem" "Subsystem sftp /usr/lib/openssh/sftp-server"
-refuses "Subsystem internal-sftp" "Subsystem internal-sftp is not supported" "Subsystem sftp internal-sftp"
-refuses "Subsystem internal-sftp with arguments" "Subsystem internal-sftp is not supported" \
-  "Subsystem sftp internal-sftp -u 022"
+passes "Subsystem internal-sftp with options" "Subsystem sftp internal-sftp -u 022 -l INFO -R"
+refuses "internal-sftp with a bad option" "Subsystem sftp: " "Subsystem sftp internal-sftp -x"
+refuses "internal-sftp with a bad umask" "Subsystem sftp: " "Subsystem sftp internal-sftp -u 999"
+refuses "ForceCommand internal-sftp with a bad option" "ForceCommand: " "ForceCommand internal-sftp -Q"
+passes "SftpRoot where Landlock exists" "SftpRoot /srv" "SftpRootMode read-only"
 passes "ClientAliveInterval 0" "ClientAliveInterval 0"
 refuses "ClientAliveInterval 30" "ClientAliveInterval is not supported" "ClientAliveInterval 30"
 
