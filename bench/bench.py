@@ -6,7 +6,9 @@ cipher chacha20-poly1305@openssh.com, same kex curve25519-sha256), each in its
 own CPU-accounting cgroup, and measures in one interleaved run:
   - server CPU per login (`ssh HOST true`), from the cgroup's usage counter,
   - login latency (wall time of `ssh HOST true`),
-  - 1 GiB upload and download throughput and server CPU per GiB.
+  - 1 GiB upload and download throughput and server CPU per GiB,
+  - SFTP (internal-sftp on both) get and put of one 1 GiB file and of
+    10,000 files of 4 KiB: MB/s, files/s and server CPU.
 Reports medians and lpsshd/OpenSSH ratios. Figures, not a test: nothing here
 gates CI. Run as root: bench/bench.py BUILD_BIN_DIR [--logins N] [--rounds R]
 """
@@ -116,6 +118,71 @@ def pss_kib(pids):
     return total
 
 
+def sftp_bench(servers, key, pw, tmp, args, results):
+    """SFTP through each server's internal-sftp, interleaved: one large file
+    and many small ones, each way. The files live in the page cache (the
+    user's home for the server's side, tmp for the client's), so the
+    figures are the servers' and the protocol's, not the disk's."""
+    home = pw.pw_dir
+    def as_user(path):
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+    big_remote = os.path.join(home, "sftp-big")
+    run(["head", "-c", f"{args.sftp_mib}M", "/dev/urandom"], stdout=open(big_remote, "wb"))
+    as_user(big_remote)
+    big_local = os.path.join(tmp, "sftp-big-local")
+    shutil.copy(big_remote, big_local)
+    small_remote = os.path.join(home, "sftp-small")
+    small_local = os.path.join(tmp, "sftp-small-local")
+    for d in (small_remote, small_local):
+        os.makedirs(d, exist_ok=True)
+        block = os.urandom(4096)
+        for i in range(args.sftp_files):
+            with open(os.path.join(d, f"f{i:05d}"), "wb") as f:
+                f.write(block)
+    for root, dirs, files in os.walk(small_remote):
+        for x in dirs + files:
+            as_user(os.path.join(root, x))
+    as_user(small_remote)
+    for k in ("sftp_get", "sftp_put", "sftp_get_cpu", "sftp_put_cpu", "sftp_get_files",
+              "sftp_put_files", "sftp_get_files_cpu", "sftp_put_files_cpu"):
+        for name in servers:
+            results[name][k] = []
+
+    def sftp(port, batch):
+        bf = os.path.join(tmp, "batch")
+        with open(bf, "w") as f:
+            f.write(batch)
+        subprocess.run(["sftp", "-q", "-P", str(port), "-i", key, "-o", "BatchMode=yes",
+                        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                        "-o", "LogLevel=ERROR", "-c", "chacha20-poly1305@openssh.com",
+                        "-b", bf, f"{USER}@127.0.0.1"], stdout=subprocess.DEVNULL, check=True)
+
+    def timed(name, batch, key_rate, key_cpu, amount, cpu_unit):
+        port, g, _ = servers[name]
+        c0, t0 = g.usage_seconds(), time.perf_counter()
+        sftp(port, batch)
+        dt = time.perf_counter() - t0
+        time.sleep(0.2)
+        results[name][key_rate].append(amount / dt)
+        results[name][key_cpu].append((g.usage_seconds() - c0) / cpu_unit)
+
+    mib, nfiles = args.sftp_mib, args.sftp_files
+    for _ in range(args.sftp_rounds):
+        for name in servers:
+            out = os.path.join(tmp, "sftp-got")
+            timed(name, f"get sftp-big {out}\n", "sftp_get", "sftp_get_cpu", mib, mib / 1024)
+            os.unlink(out)
+            timed(name, f"put {big_local} sftp-put\nrm sftp-put\n", "sftp_put", "sftp_put_cpu",
+                  mib, mib / 1024)
+            got = os.path.join(tmp, "sftp-small-got")
+            timed(name, f"get -r sftp-small {got}\n", "sftp_get_files", "sftp_get_files_cpu",
+                  nfiles, nfiles / 1000)
+            shutil.rmtree(got)
+            timed(name, f"put -r {small_local} sftp-small-put\n", "sftp_put_files",
+                  "sftp_put_files_cpu", nfiles, nfiles / 1000)
+            shutil.rmtree(os.path.join(home, "sftp-small-put"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bindir")
@@ -123,6 +190,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--bulk-mib", type=int, default=1024)
     ap.add_argument("--bulk-rounds", type=int, default=3)
+    ap.add_argument("--sftp-mib", type=int, default=1024)
+    ap.add_argument("--sftp-files", type=int, default=10000)
+    ap.add_argument("--sftp-rounds", type=int, default=2, help="0 skips the SFTP rows")
     ap.add_argument("--lpsshd-option", action="append", default=[],
                     help="an extra lpsshd_config line, e.g. 'RekeyAfterAuth no' (repeatable)")
     args = ap.parse_args()
@@ -151,6 +221,7 @@ def main():
                 "Ciphers chacha20-poly1305@openssh.com\nKexAlgorithms curve25519-sha256\n"
                 "HostKeyAlgorithms ssh-ed25519\nLogLevel ERROR\nPidFile none\n"
                 "AuthorizedKeysFile .ssh/authorized_keys\nPrintMotd no\nPrintLastLog no\n"
+                "Subsystem sftp internal-sftp\n"
             )
         os.makedirs("/run/sshd", exist_ok=True)
 
@@ -225,7 +296,10 @@ def main():
                 results[name]["down"].append(n / dt)
                 results[name]["down_cpu"].append((g.usage_seconds() - c0) * 1024 / n)
 
-        med = {n: {k: statistics.median(v) for k, v in r.items()} for n, r in results.items()}
+        if args.sftp_rounds > 0:
+            sftp_bench(servers, key, pw, tmp, args, results)
+
+        med = {n: {k: statistics.median(v) for k, v in r.items() if v} for n, r in results.items()}
         rows = [
             ("server CPU per login (ms)", "cpu_ms"),
             ("login latency (ms, wall)", "lat_ms"),
@@ -233,15 +307,27 @@ def main():
             ("download MB/s", "down"),
             ("server CPU per GiB upload (s)", "up_cpu"),
             ("server CPU per GiB download (s)", "down_cpu"),
+            ("SFTP get MB/s", "sftp_get"),
+            ("SFTP put MB/s", "sftp_put"),
+            ("SFTP server CPU per GiB get (s)", "sftp_get_cpu"),
+            ("SFTP server CPU per GiB put (s)", "sftp_put_cpu"),
+            ("SFTP get small files/s", "sftp_get_files"),
+            ("SFTP put small files/s", "sftp_put_files"),
+            ("SFTP server CPU per 1000 files get (s)", "sftp_get_files_cpu"),
+            ("SFTP server CPU per 1000 files put (s)", "sftp_put_files_cpu"),
         ]
-        print(f"{'measure':34} {'lpsshd':>10} {'OpenSSH':>10} {'ratio':>7}")
+        print(f"{'measure':40} {'lpsshd':>10} {'OpenSSH':>10} {'ratio':>7}")
         for label, k in rows:
+            if k not in med["lpsshd"]:
+                continue
             a, b = med["lpsshd"][k], med["openssh"][k]
-            print(f"{label:34} {a:10.2f} {b:10.2f} {a / b:7.2f}")
-        print(f"{'idle session Pss (KiB)':34} {mem['lpsshd']:10d} {mem['openssh']:10d} "
+            print(f"{label:40} {a:10.2f} {b:10.2f} {a / b:7.2f}")
+        print(f"{'idle session Pss (KiB)':40} {mem['lpsshd']:10d} {mem['openssh']:10d} "
               f"{mem['lpsshd'] / max(mem['openssh'], 1):7.2f}")
         print(f"(medians of {args.rounds} rounds x {args.logins} logins; "
-              f"{args.bulk_rounds} x {args.bulk_mib} MiB each way; cgroup {'v2' if groups[0].v2 else 'v1'})")
+              f"{args.bulk_rounds} x {args.bulk_mib} MiB each way; SFTP {args.sftp_rounds} x "
+              f"{args.sftp_mib} MiB and {args.sftp_files} x 4 KiB each way; "
+              f"cgroup {'v2' if groups[0].v2 else 'v1'})")
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)

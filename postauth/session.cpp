@@ -159,7 +159,11 @@ bool SessionBackend::start_sftp(const std::string& command) {
   }
   sftp::SftpIdentity who{ctx_.user.name, ctx_.user.uid, ctx_.user.gid, ctx_.user.home,
                          ctx_.endpoints.client_ip};
-  UserLog* log = ctx_.log;
+  // Every operation at INFO, as sftp-server -l INFO (where OpenSSH's own
+  // default is ERROR: an admin wants the record of what a user did). A
+  // level below INFO turns the record off.
+  const std::string& level = opts->log_level;
+  UserLog* log = level == "QUIET" || level == "FATAL" || level == "ERROR" ? nullptr : ctx_.log;
   auto server = std::make_unique<sftp::SftpServer>(std::move(*opts), std::move(who),
                                                    [log](std::string line) {
                                                      if (log != nullptr) log->info(line);
