@@ -230,6 +230,19 @@ struct Grant {
   std::vector<std::string> permit_listen;  // key permitlisten=; likewise
   std::string tunnel;                      // key tunnel= ("" none)
   int64_t expires = 0;                     // key expiry-time, seconds since the epoch; 0 none
+  // Unix-socket forwarding (AllowStreamLocalForwarding, no-port-forwarding):
+  // direct-streamlocal (ssh -L path) and streamlocal-forward (ssh -R path).
+  bool streamlocal_local = false;
+  bool streamlocal_remote = false;
+  // sshd_config PermitOpen / PermitListen; a request must pass these and
+  // the key's lists above. Empty: not restricted by the config.
+  std::vector<std::string> admin_permit_open;
+  std::vector<std::string> admin_permit_listen;
+  // How the listeners of remote forwards are made: GatewayPorts (0 no,
+  // 1 yes, 2 clientspecified), StreamLocalBindMask, StreamLocalBindUnlink.
+  uint8_t gateway_ports = 0;
+  uint32_t streamlocal_bind_mask = 0177;
+  bool streamlocal_bind_unlink = false;
   friend bool operator==(const Grant&, const Grant&) = default;
 };
 

@@ -8,11 +8,16 @@
 
 namespace lpsshd::postauth {
 
+class AgentForwarding;
+
 struct SessionContext {
   int monitor_fd = -1;
   UserAccount user;
   Endpoints endpoints;
   monproto::SessionSettings settings;
+  // The connection's agent socket (auth-agent-req@openssh.com); null where
+  // none can be made.
+  AgentForwarding* agent = nullptr;
 };
 
 }  // namespace lpsshd::postauth

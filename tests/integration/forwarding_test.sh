@@ -1,0 +1,135 @@
+#!/bin/bash
+# Forwarding with the real client: ssh -L, -R (port 0 too), -D, unix
+# sockets both ways, ssh -A with a real agent; then what an attacker tries:
+# each AllowTcpForwarding mode refusing the other direction,
+# DisableForwarding, the key's no-port-forwarding / restrict / permitopen /
+# permitlisten / no-agent-forwarding, privileged ports, GatewayPorts, and a
+# thousand channel opens on one connection.  Needs root.
+# Usage: forwarding_test.sh BINDIR
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+lib_init "${1:-}"
+PEER="$HERE/fwd_peer.py"
+
+U=lpt_fwd1
+add_user "$U"
+UHOME=$(home_of "$U")
+AK=$UHOME/.ssh/authorized_keys
+PUB=$(cut -d' ' -f1,2 "$(key_of "$U").pub")
+set_key() { printf '%s %s\n' "$1" "$PUB" >"$AK"; }
+
+# The far end every forward leads to: an echo server (TCP and unix).
+"$PY" "$PEER" echo-tcp "$TMP/echo.port" & track_bg $!
+wait_for 5 test -s "$TMP/echo.port" || fail "echo server did not start"
+EPORT=$(cat "$TMP/echo.port")
+"$PY" "$PEER" echo-unix "$TMP/echo.sock" & track_bg $!
+wait_for 5 test -S "$TMP/echo.sock" || fail "unix echo server did not start"
+
+port_open() { "$PY" -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 2).close()' "$1" "$2" 2>/dev/null; }
+# roundtrip ADDR BYTES CONNS: "same" when every connection echoed back its bytes.
+roundtrip() { timeout 120 "$PY" "$PEER" roundtrip "$@" 2>&1; }
+stop_bg() { kill -TERM "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+start_daemon "LogLevel DEBUG1"
+echo "# lpsshd pid $DPID on 127.0.0.1 port $PORT"
+
+# ---------------------------------------------------------------- ssh -L
+LPORT=$(pick_port)
+ssh_bg "$TMP/L.out" -N -o ExitOnForwardFailure=yes -L "$LPORT:127.0.0.1:$EPORT" "$U"
+LPID=$BG_PID
+if wait_for 15 port_open 127.0.0.1 "$LPORT"; then
+  expect_eq "ssh -L: 10 MB through 5 parallel connections come back intact (sha256)" \
+    same "$(roundtrip "127.0.0.1:$LPORT" 2097152 5)"
+else
+  not_ok "ssh -L: the client's listener came up" "$(cat "$TMP/L.out")"
+fi
+stop_bg "$LPID"
+
+# ---------------------------------------------------------------- ssh -D
+DPORT=$(pick_port)
+ssh_bg "$TMP/D.out" -N -o ExitOnForwardFailure=yes -D "$DPORT" "$U"
+DPID_=$BG_PID
+if wait_for 15 port_open 127.0.0.1 "$DPORT"; then
+  expect_eq "ssh -D: SOCKS5 by host name through the server" same \
+    "$(timeout 60 "$PY" "$PEER" socks5 "$DPORT" localhost "$EPORT" 1048576 2>&1)"
+  if command -v curl >/dev/null; then
+    HPORT=$(pick_port)
+    mkdir -p "$TMP/www" && echo "through-socks" >"$TMP/www/hello.txt"
+    "$PY" -m http.server --bind 127.0.0.1 --directory "$TMP/www" "$HPORT" >/dev/null 2>&1 & track_bg $!
+    wait_for 10 port_open 127.0.0.1 "$HPORT"
+    expect_eq "ssh -D: curl --socks5-hostname fetches a page through the server" through-socks \
+      "$(timeout 30 curl -s --socks5-hostname "127.0.0.1:$DPORT" "http://localhost:$HPORT/hello.txt" 2>&1)"
+  else
+    skip "ssh -D: curl --socks5-hostname" "curl not installed"
+  fi
+else
+  not_ok "ssh -D: the client's SOCKS listener came up" "$(cat "$TMP/D.out")"
+fi
+stop_bg "$DPID_"
+
+# ---------------------------------------------------------------- ssh -R
+RPORT=$(pick_port)
+ssh_bg "$TMP/R.out" -N -o ExitOnForwardFailure=yes -R "$RPORT:127.0.0.1:$EPORT" "$U"
+RPID=$BG_PID
+if wait_for 15 port_open 127.0.0.1 "$RPORT"; then
+  expect_eq "ssh -R: the server listens and forwards back to the client's side" \
+    same "$(roundtrip "127.0.0.1:$RPORT" 1048576 3)"
+else
+  not_ok "ssh -R: the server's listener came up" "$(cat "$TMP/R.out")" "$(log_tail 10)"
+fi
+stop_bg "$RPID"
+check "ssh -R: the listener is gone with the connection" wait_for 10 eval "! port_open 127.0.0.1 $RPORT"
+
+ssh_bg "$TMP/R0.out" -N -o LogLevel=INFO -o ExitOnForwardFailure=yes -R "0:127.0.0.1:$EPORT" "$U"
+R0PID=$BG_PID
+if wait_for 15 file_has "$TMP/R0.out" "Allocated port [0-9]+"; then
+  APORT=$(sed -n 's/.*Allocated port \([0-9]*\).*/\1/p' "$TMP/R0.out" | head -n 1)
+  ok "ssh -R 0: the client prints the allocated port ($APORT)"
+  expect_eq "ssh -R 0: the allocated port forwards" same "$(roundtrip "127.0.0.1:$APORT" 65536 2)"
+else
+  not_ok "ssh -R 0: allocated port reported" "$(cat "$TMP/R0.out")"
+fi
+stop_bg "$R0PID"
+
+# ---------------------------------------------------------------- unix sockets
+LSOCK=$TMP/local.sock
+ssh_bg "$TMP/Lu.out" -N -o ExitOnForwardFailure=yes -L "$LSOCK:$TMP/echo.sock" "$U"
+LUPID=$BG_PID
+if wait_for 15 test -S "$LSOCK"; then
+  expect_eq "ssh -L /local.sock:/remote.sock: echoes intact" same "$(roundtrip "$LSOCK" 1048576 2)"
+else
+  not_ok "ssh -L unix: the client's socket came up" "$(cat "$TMP/Lu.out")"
+fi
+stop_bg "$LUPID"
+
+RSOCK=$UHOME/remote.sock
+rm -f "$RSOCK"
+ssh_bg "$TMP/Ru.out" -N -o ExitOnForwardFailure=yes -R "$RSOCK:$TMP/echo.sock" "$U"
+RUPID=$BG_PID
+if wait_for 15 test -S "$RSOCK"; then
+  expect_eq "ssh -R /remote.sock:/local.sock: echoes intact" same "$(roundtrip "$RSOCK" 1048576 2)"
+  expect_eq "ssh -R unix: the socket belongs to the user, mode 0600 (StreamLocalBindMask 0177)" \
+    "$U 600" "$(stat -c '%U %a' "$RSOCK")"
+else
+  not_ok "ssh -R unix: the server's socket came up" "$(cat "$TMP/Ru.out")" "$(log_tail 10)"
+fi
+stop_bg "$RUPID"
+check "ssh -R unix: the socket is removed with the connection" wait_for 10 eval "! test -e $RSOCK"
+
+# ---------------------------------------------------------------- ssh -A
+eval "$(ssh-agent -s -a "$TMP/agent.sock")" >/dev/null
+track_bg "$SSH_AGENT_PID"
+SSH_AUTH_SOCK=$TMP/agent.sock ssh-add -q "$(new_key agentkey)" 2>/dev/null
+out=$(SSH_AUTH_SOCK=$TMP/agent.sock ssh_to -A "$U" \
+  'echo "sock=$SSH_AUTH_SOCK"; ssh-add -l; stat -c "dir=%a %U" "$(dirname "$SSH_AUTH_SOCK")"')
+expect_match "ssh -A: ssh-add -l on the far side lists the key" "^256 SHA256:[^ ]+ agentkey \(ED25519\)$" "$out"
+expect_match "ssh -A: the agent directory is 0700 and the user's" "dir=700 $U" "$out"
+ASOCK=$(sed -n 's/^sock=//p' <<<"$out")
+expect_match "ssh -A: SSH_AUTH_SOCK is /tmp/ssh-*/agent.PID" "^/tmp/ssh-[A-Za-z0-9]{10}/agent\.[0-9]+$" "$ASOCK"
+check "ssh -A: socket and directory gone after logout" \
+  wait_for 10 eval "[ -n '$ASOCK' ] && ! test -e '$ASOCK' && ! test -e '$(dirname "${ASOCK:-/x/y}")'"
+kill "$SSH_AGENT_PID" 2>/dev/null
+
+finish
