@@ -142,18 +142,20 @@ bool valid_forward_port(std::string_view p) {
 bool valid_forward_entry(std::string_view s, bool bare_port) {
   if (s == "any" || s == "none") return true;
   std::string_view host, port;
+  std::string_view forbidden = "[]:/ ";  // a bracketed address may hold ':'
   if (!s.empty() && s.front() == '[') {
     const size_t close = s.find(']');
     if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':') return false;
     host = s.substr(1, close - 1);
     port = s.substr(close + 2);
+    forbidden = "[]/ ";
   } else {
     const size_t colon = s.rfind(':');
     if (colon == std::string_view::npos) return bare_port && valid_forward_port(s);
     host = s.substr(0, colon);
     port = s.substr(colon + 1);
   }
-  return !host.empty() && host.find_first_of("[]:/ ") == std::string_view::npos &&
+  return !host.empty() && host.find_first_of(forbidden) == std::string_view::npos &&
          valid_forward_port(port);
 }
 bool valid_permit_open(std::string_view s) { return valid_forward_entry(s, false); }

@@ -90,5 +90,40 @@ TEST(Grant, KeyListsAndExpiryAreCarried) {
   EXPECT_EQ(g.expires, 1924992000);
 }
 
+// Unix-socket forwarding follows AllowStreamLocalForwarding, and the key's
+// no-port-forwarding (and so restrict) covers it too, as in sshd.
+TEST(Grant, StreamLocalForwardingFollowsConfigAndKey) {
+  GrantPolicy p;
+  p.allow_streamlocal_remote = false;  // AllowStreamLocalForwarding local
+  auto g = make_grant(p, nullptr);
+  EXPECT_TRUE(g.streamlocal_local);
+  EXPECT_FALSE(g.streamlocal_remote);
+  authkeys::KeyOptions k;
+  k.no_port_forwarding = true;
+  g = make_grant(GrantPolicy{}, &k);
+  EXPECT_FALSE(g.streamlocal_local || g.streamlocal_remote || g.local_forwarding ||
+               g.remote_forwarding);
+}
+
+// PermitOpen / PermitListen travel beside the key's lists (a request must
+// pass both), with the listener settings.
+TEST(Grant, ConfigListsAndListenerSettingsAreCarried) {
+  GrantPolicy p;
+  p.permit_open = {"db:5432"};
+  p.permit_listen = {"none"};
+  p.gateway_ports = 2;
+  p.streamlocal_bind_mask = 0117;
+  p.streamlocal_bind_unlink = true;
+  authkeys::KeyOptions k;
+  k.permitopen = {"cache:6379"};
+  const auto g = make_grant(p, &k);
+  EXPECT_EQ(g.admin_permit_open, p.permit_open);
+  EXPECT_EQ(g.admin_permit_listen, p.permit_listen);
+  EXPECT_EQ(g.permit_open, k.permitopen);
+  EXPECT_EQ(g.gateway_ports, 2);
+  EXPECT_EQ(g.streamlocal_bind_mask, 0117u);
+  EXPECT_TRUE(g.streamlocal_bind_unlink);
+}
+
 }  // namespace
 }  // namespace lpsshd::monitor
