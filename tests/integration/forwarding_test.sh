@@ -24,6 +24,11 @@ set_key() { printf '%s %s\n' "$1" "$PUB" >"$AK"; }
 "$PY" "$PEER" echo-tcp "$TMP/echo.port" & track_bg $!
 wait_for 5 test -s "$TMP/echo.port" || fail "echo server did not start"
 EPORT=$(cat "$TMP/echo.port")
+# A second one, for "another port" probes that would otherwise be refused
+# only because nothing listens there.
+"$PY" "$PEER" echo-tcp "$TMP/echo2.port" & track_bg $!
+wait_for 5 test -s "$TMP/echo2.port" || fail "echo server did not start"
+EPORT2=$(cat "$TMP/echo2.port")
 "$PY" "$PEER" echo-unix "$TMP/echo.sock" & track_bg $!
 wait_for 5 test -S "$TMP/echo.sock" || fail "unix echo server did not start"
 
@@ -214,8 +219,10 @@ set_key "no-agent-forwarding"
 expect_match "key no-agent-forwarding: no SSH_AUTH_SOCK" "sock=\[\]" "$(agent_probe)"
 set_key "permitopen=\"127.0.0.1:$EPORT\""
 expect_allowed "key permitopen: the listed host:port allowed" "$(w_probe "127.0.0.1:$EPORT")"
-expect_refused "key permitopen: another port refused" "$(w_probe "127.0.0.1:$LPORT")"
+expect_refused "key permitopen: another port refused" "$(w_probe "127.0.0.1:$EPORT2")"
 expect_refused "key permitopen: another host for the port refused" "$(w_probe "localhost:$EPORT")"
+set_key ""
+expect_allowed "no permitopen: that other port is reachable (positive control)" "$(w_probe "127.0.0.1:$EPORT2")"
 set_key "permitlisten=\"$NEXT\""
 expect_allowed "key permitlisten: the listed port allowed" "$(r_probe "$NEXT:127.0.0.1:$EPORT")"
 expect_refused "key permitlisten: another port refused" "$(r_probe "$(pick_port):127.0.0.1:$EPORT")"
