@@ -36,6 +36,8 @@ class SocketBackend final : public ChannelBackend {
   void input_eof() override;
   void add_pollfds(std::vector<pollfd>& fds, bool input_pending, bool can_output) override;
   void on_poll(std::span<const pollfd> mine) override;
+  // Bytes the client sent before its CLOSE still reach the socket.
+  bool drain_on_close() const override { return true; }
 
   bool failed() const { return failed_; }
 

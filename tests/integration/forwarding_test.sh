@@ -114,7 +114,7 @@ rm -f "$RSOCK"
 ssh_bg "$TMP/Ru.out" -N -o ExitOnForwardFailure=yes -R "$RSOCK:$TMP/echo.sock" "$U"
 RUPID=$BG_PID
 if wait_for 15 test -S "$RSOCK"; then
-  expect_eq "ssh -R /remote.sock:/local.sock: echoes intact" same "$(roundtrip "$RSOCK" 1048576 2)"
+  expect_eq "ssh -R /remote.sock:/local.sock: 16 MB through 4 connections echo intact (bytes sent before CLOSE all arrive)" same "$(roundtrip "$RSOCK" 4194304 4)"
   expect_eq "ssh -R unix: the socket belongs to the user, mode 0600 (StreamLocalBindMask 0177)" \
     "$U 600" "$(stat -c '%U %a' "$RSOCK")"
 else
