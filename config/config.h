@@ -29,7 +29,8 @@ namespace lpsshd::config {
 
 enum class PermitRootLogin { kYes, kNo, kProhibitPassword, kForcedCommandsOnly };
 
-enum class TcpForwarding { kYes, kNo, kLocal, kRemote };  // AllowTcpForwarding
+enum class TcpForwarding { kYes, kNo, kLocal, kRemote };  // AllowTcpForwarding, AllowStreamLocalForwarding
+enum class GatewayPorts { kNo, kYes, kClientSpecified };
 enum class SftpRootMode { kReadWrite, kReadOnly, kUploadOnly };  // SftpRootMode
 
 enum class LogLevel { kQuiet, kFatal, kError, kInfo, kVerbose, kDebug1, kDebug2, kDebug3 };
@@ -47,7 +48,7 @@ struct Subsystem {
 
 // Upper bound on the number of keyword rows; checked at compile time against
 // the table in config_keywords.cpp.
-inline constexpr size_t kMaxKeywords = 64;
+inline constexpr size_t kMaxKeywords = 96;
 
 // Which keywords already received a value. Pure bookkeeping for
 // first-value-wins, not a setting: it compares equal always, so two Configs
@@ -116,6 +117,15 @@ struct Config {
   std::vector<std::string> permit_user_environment;  // name patterns; empty = "no"
   TcpForwarding allow_tcp_forwarding = TcpForwarding::kYes;
   bool allow_agent_forwarding = true;
+  TcpForwarding allow_streamlocal_forwarding = TcpForwarding::kYes;
+  // PermitOpen / PermitListen entries as written ("any", "none",
+  // host:port, [address]:port, and for PermitListen a bare port); empty
+  // is the default "any".
+  std::vector<std::string> permit_open, permit_listen;
+  GatewayPorts gateway_ports = GatewayPorts::kNo;
+  bool disable_forwarding = false;  // every kind of forwarding off, whatever else says
+  uint32_t streamlocal_bind_mask = 0177;
+  bool streamlocal_bind_unlink = false;
   bool x11_forwarding = false;
   bool permit_user_rc = true;
   // ChrootDirectory: "" = none; tokens %%, %h, %u, %U. Every component

@@ -133,6 +133,60 @@ using UserName = Checked<valid_user_name, kUserHint>;
 using EnvPattern = Checked<valid_env_pattern, kEnvHint>;
 using Word = Checked<nonempty, kNoHint>;
 
+// PermitOpen / PermitListen entries: "any", "none", host:port or
+// [address]:port with port a number or "*"; PermitListen also a bare port.
+bool valid_forward_port(std::string_view p) {
+  uint16_t port = 0;
+  return p == "*" || parse_port(p, port);
+}
+bool valid_forward_entry(std::string_view s, bool bare_port) {
+  if (s == "any" || s == "none") return true;
+  std::string_view host, port;
+  std::string_view forbidden = "[]:/ ";  // a bracketed address may hold ':'
+  if (!s.empty() && s.front() == '[') {
+    const size_t close = s.find(']');
+    if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':') return false;
+    host = s.substr(1, close - 1);
+    port = s.substr(close + 2);
+    forbidden = "[]/ ";
+  } else {
+    const size_t colon = s.rfind(':');
+    if (colon == std::string_view::npos) return bare_port && valid_forward_port(s);
+    host = s.substr(0, colon);
+    port = s.substr(colon + 1);
+  }
+  return !host.empty() && host.find_first_of(forbidden) == std::string_view::npos &&
+         valid_forward_port(port);
+}
+bool valid_permit_open(std::string_view s) { return valid_forward_entry(s, false); }
+bool valid_permit_listen(std::string_view s) { return valid_forward_entry(s, true); }
+constexpr std::string_view kPermitOpenHint = "any, none or host:port (port may be *)";
+constexpr std::string_view kPermitListenHint = "any, none, port or host:port (port may be *)";
+using PermitOpenEntry = Checked<valid_permit_open, kPermitOpenHint>;
+using PermitListenEntry = Checked<valid_permit_listen, kPermitListenHint>;
+
+// An octal file mode mask such as 0177 (StreamLocalBindMask).
+struct OctalMask {
+  using T = uint32_t;
+  static constexpr std::string_view hint = "an octal mask such as 0177";
+  static bool parse(std::string_view s, T& v) {
+    if (s.empty() || s.size() > 4) return false;
+    uint32_t m = 0;
+    for (char c : s) {
+      if (c < '0' || c > '7') return false;
+      m = m * 8 + static_cast<uint32_t>(c - '0');
+    }
+    if (m > 0777) return false;
+    v = m;
+    return true;
+  }
+  static std::string format(T v) {
+    std::string out = "0";
+    for (int shift = 6; shift >= 0; shift -= 3) out += static_cast<char>('0' + ((v >> shift) & 7));
+    return out;
+  }
+};
+
 // "none" or an absolute path; stored as "" for none.
 struct PathOrNone {
   using T = std::string;
@@ -180,6 +234,10 @@ constexpr Named<PermitRootLogin> kRootLogin[] = {
 constexpr Named<TcpForwarding> kTcpForwarding[] = {
     {"yes", TcpForwarding::kYes},     {"all", TcpForwarding::kYes}, {"no", TcpForwarding::kNo},
     {"local", TcpForwarding::kLocal}, {"remote", TcpForwarding::kRemote},
+};
+constexpr Named<GatewayPorts> kGatewayPorts[] = {
+    {"no", GatewayPorts::kNo}, {"yes", GatewayPorts::kYes},
+    {"clientspecified", GatewayPorts::kClientSpecified},
 };
 constexpr Named<LogLevel> kLogLevels[] = {
     {"QUIET", LogLevel::kQuiet},     {"FATAL", LogLevel::kFatal},   {"ERROR", LogLevel::kError},
@@ -602,6 +660,14 @@ constexpr Keyword kTable[] = {
     row<UserEnvironmentSpec>("PermitUserEnvironment"),
     row<Scalar<&C::allow_tcp_forwarding, Enum<TcpForwarding, kTcpForwarding>>>("AllowTcpForwarding"),
     row<Scalar<&C::allow_agent_forwarding, YesNo>>("AllowAgentForwarding"),
+    row<Scalar<&C::allow_streamlocal_forwarding, Enum<TcpForwarding, kTcpForwarding>>>(
+        "AllowStreamLocalForwarding"),
+    row<List<&C::permit_open, PermitOpenEntry, kUnlimited>>("PermitOpen"),
+    row<List<&C::permit_listen, PermitListenEntry, kUnlimited>>("PermitListen"),
+    row<Scalar<&C::gateway_ports, Enum<GatewayPorts, kGatewayPorts>>>("GatewayPorts"),
+    row<Scalar<&C::disable_forwarding, YesNo>>("DisableForwarding"),
+    row<Scalar<&C::streamlocal_bind_mask, OctalMask>>("StreamLocalBindMask"),
+    row<Scalar<&C::streamlocal_bind_unlink, YesNo>>("StreamLocalBindUnlink"),
     row<Scalar<&C::x11_forwarding, YesNo>>("X11Forwarding"),
     row<Scalar<&C::permit_user_rc, YesNo>>("PermitUserRC"),
     row<Scalar<&C::rekey_after_auth, YesNo>>("RekeyAfterAuth"),

@@ -9,23 +9,23 @@ namespace lpsshd::config::detail {
 namespace {
 
 constexpr std::string_view kUnsupported[] = {
-    "AddressFamily", "AllowStreamLocalForwarding",
+    "AddressFamily",
     "AuthenticationMethods", "AuthorizedKeysCommand",
     "AuthorizedKeysCommandUser", "AuthorizedKeysFile2", "AuthorizedPrincipalsCommand",
     "AuthorizedPrincipalsCommandUser", "AuthorizedPrincipalsFile", "CASignatureAlgorithms",
     "ChannelTimeout", "Ciphers", "Compression", "DebianBanner",
-    "DisableForwarding", "ExposeAuthInfo", "FingerprintHash", "GatewayPorts",
+    "ExposeAuthInfo", "FingerprintHash",
     "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKeyExchange",
     "GSSAPIKexAlgorithms", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
     "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",
     "HostbasedUsesNameFromPacketOnly", "HostCertificate", "HostKeyAgent", "HostKeyAlgorithms",
     "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS", "KerberosAuthentication",
     "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup", "KexAlgorithms",
-    "LogVerbose", "MACs", "Match", "ModuliFile", "PermitListen", "PermitOpen",
+    "LogVerbose", "MACs", "Match", "ModuliFile",
     "PermitTunnel", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes",
     "PubkeyAuthOptions", "RDomain", "RefuseConnection", "RequiredRSASize",
-    "RevokedKeys", "SecurityKeyProvider", "SetEnv", "StreamLocalBindMask",
-    "StreamLocalBindUnlink", "TrustedUserCAKeys", "UnusedConnectionTimeout", "UseDNS",
+    "RevokedKeys", "SecurityKeyProvider", "SetEnv",
+    "TrustedUserCAKeys", "UnusedConnectionTimeout", "UseDNS",
     "VersionAddendum", "X11DisplayOffset", "X11UseLocalhost", "XAuthLocation",
     // Deprecated or removed in OpenSSH, still recognised by it.
     "AFSTokenPassing", "DSAAuthentication", "KerberosTgtPassing", "KeyRegenerationInterval",

@@ -12,6 +12,8 @@ monproto::Grant make_grant(const GrantPolicy& policy, const authkeys::KeyOptions
   g.pty = policy.permit_tty && !k.no_pty;
   g.local_forwarding = policy.allow_tcp_local && !k.no_port_forwarding;
   g.remote_forwarding = policy.allow_tcp_remote && !k.no_port_forwarding;
+  g.streamlocal_local = policy.allow_streamlocal_local && !k.no_port_forwarding;
+  g.streamlocal_remote = policy.allow_streamlocal_remote && !k.no_port_forwarding;
   g.agent_forwarding = policy.allow_agent_forwarding && !k.no_agent_forwarding;
   g.x11_forwarding = policy.x11_forwarding && !k.no_x11_forwarding;
   g.user_rc = policy.permit_user_rc && !k.no_user_rc;
@@ -28,12 +30,18 @@ monproto::Grant make_grant(const GrantPolicy& policy, const authkeys::KeyOptions
   }
   g.permit_open = k.permitopen;
   g.permit_listen = k.permitlisten;
+  g.admin_permit_open = policy.permit_open;
+  g.admin_permit_listen = policy.permit_listen;
+  g.gateway_ports = policy.gateway_ports;
+  g.streamlocal_bind_mask = policy.streamlocal_bind_mask & 0777;
+  g.streamlocal_bind_unlink = policy.streamlocal_bind_unlink;
   if (k.tunnel) g.tunnel = *k.tunnel;
   g.expires = key_expires;
   if (!policy.sftp_root.empty()) {
     g.sftp_root = policy.sftp_root;
     g.sftp_jail = policy.sftp_jail;
     g.pty = g.local_forwarding = g.remote_forwarding = false;
+    g.streamlocal_local = g.streamlocal_remote = false;
     g.agent_forwarding = g.x11_forwarding = g.user_rc = false;
     g.permit_open.clear();
     g.permit_listen.clear();

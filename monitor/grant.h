@@ -3,7 +3,10 @@
 // restrictive wins. Pure: tests drive it directly.
 //
 // Rules (as sshd): a PTY needs PermitTTY and no no-pty; forwarding of each
-// kind needs the config to allow it and the key not to forbid it;
+// kind needs the config to allow it and the key not to forbid it (the key's
+// no-port-forwarding covers unix sockets too; DisableForwarding is applied
+// to the policy before it gets here); PermitOpen/PermitListen travel beside
+// the key's permitopen/permitlisten and a request must pass both;
 // ForceCommand overrides a key's command= (OpenSSH's order), otherwise the
 // key's command is forced; a key's environment= reaches the session only
 // under PermitUserEnvironment, and only names its patterns allow.
@@ -25,6 +28,11 @@ struct GrantPolicy {
   std::optional<std::string> force_command;  // ForceCommand (none: nullopt)
   std::vector<std::string> permit_user_environment;  // name patterns; empty = "no"
   bool allow_tcp_local = true, allow_tcp_remote = true;  // AllowTcpForwarding
+  bool allow_streamlocal_local = true, allow_streamlocal_remote = true;  // AllowStreamLocalForwarding
+  std::vector<std::string> permit_open, permit_listen;  // PermitOpen / PermitListen; empty: any
+  uint8_t gateway_ports = 0;                            // GatewayPorts: 0 no, 1 yes, 2 clientspecified
+  uint32_t streamlocal_bind_mask = 0177;
+  bool streamlocal_bind_unlink = false;
   bool allow_agent_forwarding = true;
   bool x11_forwarding = false;
   bool permit_user_rc = true;

@@ -357,7 +357,10 @@ bool get_user(Reader& r, SessionUser& u) {
 // bool agent_forwarding, bool x11_forwarding, bool user_rc,
 // byte command_from, string forced_command, string-list environment,
 // string-list permit_open, string-list permit_listen, string tunnel,
-// uint64 expires
+// uint64 expires, bool streamlocal_local, bool streamlocal_remote,
+// string-list admin_permit_open, string-list admin_permit_listen,
+// byte gateway_ports (0-2), uint32 streamlocal_bind_mask (<= 0777),
+// bool streamlocal_bind_unlink
 void put_grant(Writer& w, const Grant& g) {
   w.boolean(g.pty).boolean(g.local_forwarding).boolean(g.remote_forwarding);
   w.boolean(g.agent_forwarding).boolean(g.x11_forwarding).boolean(g.user_rc);
@@ -366,6 +369,10 @@ void put_grant(Writer& w, const Grant& g) {
   put_list(w, g.permit_open);
   put_list(w, g.permit_listen);
   w.string(g.tunnel).u64(static_cast<uint64_t>(g.expires));
+  w.boolean(g.streamlocal_local).boolean(g.streamlocal_remote);
+  put_list(w, g.admin_permit_open);
+  put_list(w, g.admin_permit_listen);
+  w.u8(g.gateway_ports).u32(g.streamlocal_bind_mask).boolean(g.streamlocal_bind_unlink);
   w.string(g.sftp_root).u8(static_cast<uint8_t>(g.sftp_jail));
 }
 bool get_grant(Reader& r, Grant& g) {
@@ -379,7 +386,13 @@ bool get_grant(Reader& r, Grant& g) {
       !get_list(r, g.environment, kMaxGrantList, 4096) ||
       !get_list(r, g.permit_open, kMaxGrantList, 1100) ||
       !get_list(r, g.permit_listen, kMaxGrantList, 1100) || !r.text(g.tunnel, 16) ||
-      !r.u64(expires) || expires > INT64_MAX || !r.text(g.sftp_root, 4096) || !r.u8(jail) ||
+      !r.u64(expires) || expires > INT64_MAX || !bool_field(r, g.streamlocal_local) ||
+      !bool_field(r, g.streamlocal_remote) ||
+      !get_list(r, g.admin_permit_open, kMaxGrantList, 1100) ||
+      !get_list(r, g.admin_permit_listen, kMaxGrantList, 1100) || !r.u8(g.gateway_ports) ||
+      g.gateway_ports > 2 || !r.u32(g.streamlocal_bind_mask) || g.streamlocal_bind_mask > 0777 ||
+      !bool_field(r, g.streamlocal_bind_unlink) ||
+      !r.text(g.sftp_root, 4096) || !r.u8(jail) ||
       jail > static_cast<uint8_t>(Grant::SftpJail::kUploadOnly))
     return false;
   g.sftp_jail = static_cast<Grant::SftpJail>(jail);

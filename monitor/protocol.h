@@ -231,6 +231,19 @@ struct Grant {
   std::vector<std::string> permit_listen;  // key permitlisten=; likewise
   std::string tunnel;                      // key tunnel= ("" none)
   int64_t expires = 0;                     // key expiry-time, seconds since the epoch; 0 none
+  // Unix-socket forwarding (AllowStreamLocalForwarding, no-port-forwarding):
+  // direct-streamlocal (ssh -L path) and streamlocal-forward (ssh -R path).
+  bool streamlocal_local = false;
+  bool streamlocal_remote = false;
+  // sshd_config PermitOpen / PermitListen; a request must pass these and
+  // the key's lists above. Empty: not restricted by the config.
+  std::vector<std::string> admin_permit_open;
+  std::vector<std::string> admin_permit_listen;
+  // How the listeners of remote forwards are made: GatewayPorts (0 no,
+  // 1 yes, 2 clientspecified), StreamLocalBindMask, StreamLocalBindUnlink.
+  uint8_t gateway_ports = 0;
+  uint32_t streamlocal_bind_mask = 0177;
+  bool streamlocal_bind_unlink = false;
   // SftpRoot: the in-process SFTP server alone, confined by Landlock to
   // this directory ("" none; expanded for the user when the session starts).
   enum class SftpJail : uint8_t { kReadWrite = 0, kReadOnly = 1, kUploadOnly = 2 };

@@ -17,7 +17,22 @@ GrantPolicy grant_policy(const config::Config& cfg) {
   g.allow_tcp_remote = cfg.allow_tcp_forwarding == TcpForwarding::kYes ||
                        cfg.allow_tcp_forwarding == TcpForwarding::kRemote;
   g.allow_agent_forwarding = cfg.allow_agent_forwarding;
+  g.allow_streamlocal_local = cfg.allow_streamlocal_forwarding == TcpForwarding::kYes ||
+                              cfg.allow_streamlocal_forwarding == TcpForwarding::kLocal;
+  g.allow_streamlocal_remote = cfg.allow_streamlocal_forwarding == TcpForwarding::kYes ||
+                               cfg.allow_streamlocal_forwarding == TcpForwarding::kRemote;
+  g.permit_open = cfg.permit_open;
+  g.permit_listen = cfg.permit_listen;
+  g.gateway_ports = static_cast<uint8_t>(cfg.gateway_ports == config::GatewayPorts::kNo    ? 0
+                                         : cfg.gateway_ports == config::GatewayPorts::kYes ? 1
+                                                                                           : 2);
+  g.streamlocal_bind_mask = cfg.streamlocal_bind_mask;
+  g.streamlocal_bind_unlink = cfg.streamlocal_bind_unlink;
   g.x11_forwarding = cfg.x11_forwarding;
+  // DisableForwarding: every kind off, whatever the other keywords say.
+  if (cfg.disable_forwarding)
+    g.allow_tcp_local = g.allow_tcp_remote = g.allow_streamlocal_local =
+        g.allow_streamlocal_remote = g.allow_agent_forwarding = g.x11_forwarding = false;
   g.permit_user_rc = cfg.permit_user_rc;
   g.sftp_root = cfg.sftp_root;
   switch (cfg.sftp_root_mode) {

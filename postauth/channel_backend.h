@@ -92,6 +92,11 @@ class ChannelBackend {
   }
   // A channel this side opened (e.g. forwarded-tcpip) was confirmed.
   virtual void opened() {}
+  // The client's CLOSE while this backend still has client bytes to take:
+  // true keeps the backend until it took them (a socket the peer reads
+  // slowly must still get every byte sent before CLOSE); false drops them
+  // with the backend (a process's unread stdin).
+  virtual bool drain_on_close() const { return false; }
 };
 
 }  // namespace lpsshd::postauth

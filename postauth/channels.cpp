@@ -77,7 +77,7 @@ class ChannelCore::Channel final : public ChannelSink {
   // --- client data ---------------------------------------------------------
   // Hands what the client sent to the backend, as much as it takes now.
   void deliver() {
-    if (backend && !close_sent && state == State::kOpen) {
+    if (backend && (!close_sent || draining) && state == State::kOpen) {
       while (!pending.empty()) {
         const auto piece = pending.front();
         const size_t took = std::min(backend->input(piece), piece.size());
@@ -119,6 +119,9 @@ class ChannelCore::Channel final : public ChannelSink {
   transport::ByteQueue pending;
   bool client_eof = false, eof_delivered = false, eof_sent = false;
   bool close_sent = false, close_received = false;
+  // CLOSE received and answered, the backend still taking the client's
+  // last bytes (ChannelBackend::drain_on_close); dropped once they are taken.
+  bool draining = false;
   std::unique_ptr<ChannelBackend> backend;  // last: destroyed first
 };
 
@@ -356,6 +359,15 @@ bool ChannelCore::on_eof_or_close(uint8_t type, std::span<const uint8_t> msg) {
     return true;
   }
   c->close_received = true;
+  // What the client sent before its CLOSE: taken now, or kept for a
+  // backend that drains (the channel stays, without an id to address it).
+  c->client_eof = true;
+  c->deliver();
+  if (c->backend && !c->pending.empty() && c->backend->drain_on_close()) {
+    c->close();
+    c->draining = true;
+    return true;
+  }
   c->backend.reset();  // its descriptors and processes' pipes go now
   c->close();
   channels_.erase(recipient);
@@ -367,6 +379,15 @@ void ChannelCore::service() {
     Channel& c = *it->second;
     if (c.state == Channel::State::kRefused) {
       it = channels_.erase(it);
+      continue;
+    }
+    if (c.draining) {
+      c.deliver();
+      if (c.pending.empty() || !c.backend) {
+        it = channels_.erase(it);
+        continue;
+      }
+      ++it;
       continue;
     }
     if (c.close_sent) c.backend.reset();  // finished: free what it holds
@@ -391,7 +412,7 @@ void ChannelCore::service() {
 void ChannelCore::fill_pollfds(std::vector<pollfd>& fds) {
   poll_map_.clear();
   for (auto& [id, c] : channels_) {
-    if (!c->backend || c->close_sent) continue;
+    if (!c->backend || (c->close_sent && !c->draining)) continue;
     const size_t first = fds.size();
     c->backend->add_pollfds(fds, !c->pending.empty(), c->room() > 0);
     if (fds.size() > first) poll_map_.push_back({id, first, fds.size() - first});

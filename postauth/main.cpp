@@ -23,8 +23,11 @@
 
 #include "monitor/protocol_client.h"
 #include "postauth/backlog.h"
+#include "postauth/agent_forwarding.h"
 #include "postauth/channel_kinds.h"
 #include "postauth/channels.h"
+#include "postauth/forwarding.h"
+#include "postauth/listeners.h"
 #include "postauth/privilege_drop.h"
 #include "postauth/sftp_jail.h"
 #include "postauth/user_log.h"
@@ -44,7 +47,7 @@ uint64_t monotonic_ms() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
 }
 
-int run(Transport& t, postauth::ChannelCore& svc, int sigfd) {
+int run(Transport& t, postauth::ChannelCore& svc, postauth::Listeners& listeners, int sigfd) {
   std::vector<uint8_t> msg;
   std::vector<pollfd> fds;
   while (true) {
@@ -80,6 +83,7 @@ int run(Transport& t, postauth::ChannelCore& svc, int sigfd) {
     fds.push_back({kClientFd, sock_events, 0});
     fds.push_back({sigfd, POLLIN, 0});
     svc.fill_pollfds(fds);
+    listeners.fill_pollfds(fds);
     if (poll(fds.data(), fds.size(), t.timeout_ms(now)) < 0) {
       if (errno == EINTR) continue;
       return 1;
@@ -94,6 +98,7 @@ int run(Transport& t, postauth::ChannelCore& svc, int sigfd) {
       while ((pid = waitpid(-1, &status, WNOHANG)) > 0) svc.on_exit(pid, status);
     }
     svc.on_poll(fds);
+    listeners.on_poll(fds);
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       // Not reading, a hang-up or error still ends the session: nothing we
       // hold can reach the client any more.
@@ -179,5 +184,13 @@ int main(int argc, char** argv) {
                                std::move(settings), &log};
   postauth::ChannelCore core(t);
   postauth::register_channel_kinds(core, ctx, max_sessions > 0 ? static_cast<size_t>(max_sessions) : 0);
-  return run(t, core, sigfd);
+  // Declared after the core so they go first: their listeners close, and
+  // the sockets and the agent directory they made are removed, on every
+  // way out of run().
+  postauth::Listeners listeners;
+  postauth::Forwarding forwarding(core, listeners, ctx);
+  forwarding.register_with_core();
+  postauth::AgentForwarding agent(core, listeners);
+  ctx.agent = &agent;
+  return run(t, core, listeners, sigfd);
 }

@@ -7,6 +7,7 @@
 #include "monitor/protocol_client.h"
 #include "pattern/wildcard.h"
 #include "postauth/channel_messages.h"
+#include "postauth/agent_forwarding.h"
 #include "postauth/session_environment.h"
 #include "postauth/sftp_backend.h"
 #include "postauth/sftp_options.h"
@@ -81,7 +82,13 @@ ChannelBackend::Reply SessionBackend::request(std::string_view type, wire::Bytes
     return pty_ && set_window_size(pty_->master.get(), w.cols, w.rows, w.width_px, w.height_px)
                ? Reply::kSuccess : Reply::kFailure;
   }
-  // signal and break before anything runs, x11-req, auth-agent-req, ...:
+  if (type == "auth-agent-req@openssh.com") {
+    if (!body.empty()) return why = "malformed auth-agent-req", Reply::kProtocolError;
+    // AllowAgentForwarding no, no-agent-forwarding, restrict: refused.
+    return ctx_.settings.grant.agent_forwarding && ctx_.agent != nullptr && ctx_.agent->start()
+               ? Reply::kSuccess : Reply::kFailure;
+  }
+  // signal and break before anything runs, x11-req, ...:
   // refused, which clients handle gracefully.
   return Reply::kFailure;
 }
@@ -203,6 +210,7 @@ bool SessionBackend::start(std::optional<std::string> command, bool shell) {
   in.server_port = ctx_.endpoints.server_port;
   in.original_command = std::move(original);
   in.pam = ctx_.settings.pam_env;
+  if (ctx_.agent != nullptr) in.auth_sock = ctx_.agent->socket_path();
   std::optional<UserProcess> process;
   if (pty_) {
     in.term = pty_->term;

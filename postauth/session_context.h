@@ -9,12 +9,17 @@
 
 namespace lpsshd::postauth {
 
+class AgentForwarding;
+
 struct SessionContext {
   int monitor_fd = -1;
   UserAccount user;
   Endpoints endpoints;
   monproto::SessionSettings settings;
   UserLog* log = nullptr;  // lines for the daemon's log, through the monitor
+  // The connection's agent socket (auth-agent-req@openssh.com); null where
+  // none can be made.
+  AgentForwarding* agent = nullptr;
 };
 
 }  // namespace lpsshd::postauth

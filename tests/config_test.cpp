@@ -173,8 +173,7 @@ TEST(ConfigTest, UnknownAndUnsupportedKeywords) {
             "/etc/lpsshd/sshd_config line 2: Bad configuration option: Frobnicate");
   EXPECT_EQ(parse_error("Match User bob\n"),
             "/etc/lpsshd/sshd_config line 1: Unsupported option Match");
-  for (const char* kw : {"Include /etc/x", "GatewayPorts no", "PermitOpen any",
-                         "PermitTunnel yes", "DisableForwarding yes", "Ciphers aes128-ctr",
+  for (const char* kw : {"Include /etc/x", "PermitTunnel no", "Ciphers aes128-ctr",
                          "KexAlgorithms x", "MACs y", "HostKeyAlgorithms z", "UseDNS no",
                          "protocol 2"}) {
     EXPECT_NE(parse_error(std::string(kw) + "\n").find("Unsupported option"), std::string::npos)
@@ -212,8 +211,8 @@ TEST(ConfigTest, CommandLineOptionRules) {
   std::string error;
   EXPECT_FALSE(parse_config_option("Port 22\nPasswordAuthentication yes", cfg, error));
   EXPECT_EQ(error, "command-line line 0: option contains a line break or NUL byte");
-  EXPECT_FALSE(parse_config_option("GatewayPorts=yes", cfg, error));
-  EXPECT_EQ(error, "command-line line 0: Unsupported option GatewayPorts");
+  EXPECT_FALSE(parse_config_option("PermitTunnel=yes", cfg, error));
+  EXPECT_EQ(error, "command-line line 0: Unsupported option PermitTunnel");
   EXPECT_FALSE(parse_config_option("", cfg, error));
   EXPECT_EQ(error, "command-line line 0: empty option");
   EXPECT_FALSE(parse_config_option("MaxSessions=-1", cfg, error));
@@ -304,6 +303,9 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "PermitTTY no\nForceCommand ==x \"a  b\" # not a comment for the shell\n"
       "PermitUserEnvironment LANG,LC_*\nAllowTcpForwarding remote\nAllowAgentForwarding no\n"
       "X11Forwarding yes\nPermitUserRC no\nRekeyAfterAuth no\nRekeyLimit 512M 1h\n"
+      "AllowStreamLocalForwarding local\nPermitOpen db:5432 [::1]:22 *:80\nPermitListen 8080 *:*\n"
+      "GatewayPorts clientspecified\nDisableForwarding yes\nStreamLocalBindMask 0117\n"
+      "StreamLocalBindUnlink yes\n"
       "ChrootDirectory /srv/%u\nSftpRoot %h/files\nSftpRootMode upload-only\n");
   EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
@@ -400,6 +402,33 @@ TEST(ConfigTest, GrantKeywords) {
   EXPECT_EQ(parse_ok("AllowTcpForwarding local\n").allow_tcp_forwarding, TcpForwarding::kLocal);
   EXPECT_EQ(parse_ok("AllowTcpForwarding no\n").allow_tcp_forwarding, TcpForwarding::kNo);
   EXPECT_NE(parse_error("AllowTcpForwarding sometimes\n"), "");
+
+  // Forwarding (sshd_config(5)).
+  EXPECT_EQ(d.allow_streamlocal_forwarding, TcpForwarding::kYes);
+  EXPECT_TRUE(d.permit_open.empty() && d.permit_listen.empty());
+  EXPECT_EQ(d.gateway_ports, GatewayPorts::kNo);
+  EXPECT_FALSE(d.disable_forwarding);
+  EXPECT_EQ(d.streamlocal_bind_mask, 0177u);
+  EXPECT_FALSE(d.streamlocal_bind_unlink);
+  EXPECT_EQ(parse_ok("AllowStreamLocalForwarding remote\n").allow_streamlocal_forwarding,
+            TcpForwarding::kRemote);
+  EXPECT_EQ(parse_ok("PermitOpen any\n").permit_open, std::vector<std::string>{"any"});
+  EXPECT_EQ(parse_ok("PermitOpen db:5432 [::1]:* *:80\n").permit_open,
+            (std::vector<std::string>{"db:5432", "[::1]:*", "*:80"}));
+  EXPECT_EQ(parse_ok("PermitListen 8080 localhost:*\n").permit_listen,
+            (std::vector<std::string>{"8080", "localhost:*"}));
+  EXPECT_NE(parse_error("PermitOpen 5432\n"), "") << "PermitOpen needs a host";
+  EXPECT_NE(parse_error("PermitOpen db:0\n"), "");
+  EXPECT_NE(parse_error("PermitOpen db:65536\n"), "");
+  EXPECT_NE(parse_error("PermitListen :80\n"), "");
+  EXPECT_EQ(parse_ok("GatewayPorts clientspecified\n").gateway_ports, GatewayPorts::kClientSpecified);
+  EXPECT_NE(parse_error("GatewayPorts maybe\n"), "");
+  EXPECT_TRUE(parse_ok("DisableForwarding yes\n").disable_forwarding);
+  EXPECT_EQ(parse_ok("StreamLocalBindMask 0\n").streamlocal_bind_mask, 0u);
+  EXPECT_EQ(parse_ok("StreamLocalBindMask 0117\n").streamlocal_bind_mask, 0117u);
+  EXPECT_NE(parse_error("StreamLocalBindMask 0800\n"), "");
+  EXPECT_NE(parse_error("StreamLocalBindMask 01777\n"), "");
+  EXPECT_TRUE(parse_ok("StreamLocalBindUnlink yes\n").streamlocal_bind_unlink);
   EXPECT_FALSE(parse_ok("PermitTTY no\n").permit_tty);
   EXPECT_TRUE(d.rekey_after_auth);
   EXPECT_FALSE(parse_ok("RekeyAfterAuth no\n").rekey_after_auth);

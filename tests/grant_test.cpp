@@ -90,5 +90,74 @@ TEST(Grant, KeyListsAndExpiryAreCarried) {
   EXPECT_EQ(g.expires, 1924992000);
 }
 
+// Unix-socket forwarding follows AllowStreamLocalForwarding, and the key's
+// no-port-forwarding (and so restrict) covers it too, as in sshd.
+TEST(Grant, StreamLocalForwardingFollowsConfigAndKey) {
+  GrantPolicy p;
+  p.allow_streamlocal_remote = false;  // AllowStreamLocalForwarding local
+  auto g = make_grant(p, nullptr);
+  EXPECT_TRUE(g.streamlocal_local);
+  EXPECT_FALSE(g.streamlocal_remote);
+  authkeys::KeyOptions k;
+  k.no_port_forwarding = true;
+  g = make_grant(GrantPolicy{}, &k);
+  EXPECT_FALSE(g.streamlocal_local || g.streamlocal_remote || g.local_forwarding ||
+               g.remote_forwarding);
+}
+
+// PermitOpen / PermitListen travel beside the key's lists (a request must
+// pass both), with the listener settings.
+TEST(Grant, ConfigListsAndListenerSettingsAreCarried) {
+  GrantPolicy p;
+  p.permit_open = {"db:5432"};
+  p.permit_listen = {"none"};
+  p.gateway_ports = 2;
+  p.streamlocal_bind_mask = 0117;
+  p.streamlocal_bind_unlink = true;
+  authkeys::KeyOptions k;
+  k.permitopen = {"cache:6379"};
+  const auto g = make_grant(p, &k);
+  EXPECT_EQ(g.admin_permit_open, p.permit_open);
+  EXPECT_EQ(g.admin_permit_listen, p.permit_listen);
+  EXPECT_EQ(g.permit_open, k.permitopen);
+  EXPECT_EQ(g.gateway_ports, 2);
+  EXPECT_EQ(g.streamlocal_bind_mask, 0117u);
+  EXPECT_TRUE(g.streamlocal_bind_unlink);
+}
+
+// SftpRoot: the in-process SFTP server and nothing else, whatever the key
+// or the rest of the config allow; a ForceCommand internal-sftp keeps its
+// options, any other forced command is replaced.
+TEST(Grant, SftpRootAllowsOnlyTheSftpServer) {
+  GrantPolicy p;
+  p.x11_forwarding = true;
+  p.allow_streamlocal_local = p.allow_streamlocal_remote = true;
+  p.sftp_root = "/srv/drop/%u";
+  p.sftp_jail = monproto::Grant::SftpJail::kUploadOnly;
+  authkeys::KeyOptions k;
+  k.command = "/bin/sh";
+  k.permitopen = {"db:5432"};
+  auto g = make_grant(p, &k);
+  EXPECT_FALSE(g.pty || g.local_forwarding || g.remote_forwarding || g.streamlocal_local ||
+               g.streamlocal_remote || g.agent_forwarding || g.x11_forwarding || g.user_rc);
+  EXPECT_TRUE(g.permit_open.empty());
+  EXPECT_EQ(g.forced_command, "internal-sftp");
+  EXPECT_EQ(g.command_from, CommandFrom::kConfig);
+  EXPECT_EQ(g.sftp_root, "/srv/drop/%u");
+  EXPECT_EQ(g.sftp_jail, monproto::Grant::SftpJail::kUploadOnly);
+  p.force_command = "internal-sftp -R -l VERBOSE";
+  EXPECT_EQ(make_grant(p, nullptr).forced_command, "internal-sftp -R -l VERBOSE");
+  p.force_command = "internal-sftpx";
+  EXPECT_EQ(make_grant(p, nullptr).forced_command, "internal-sftp");
+}
+
+TEST(Grant, InternalSftpIsTheWordNotAPrefix) {
+  EXPECT_TRUE(monproto::is_internal_sftp("internal-sftp"));
+  EXPECT_TRUE(monproto::is_internal_sftp("internal-sftp -R"));
+  EXPECT_FALSE(monproto::is_internal_sftp("internal-sftpd"));
+  EXPECT_FALSE(monproto::is_internal_sftp("/usr/lib/openssh/sftp-server"));
+  EXPECT_FALSE(monproto::is_internal_sftp(" internal-sftp"));
+}
+
 }  // namespace
 }  // namespace lpsshd::monitor

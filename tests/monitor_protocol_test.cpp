@@ -117,6 +117,12 @@ Grant sample_grant() {
   g.permit_listen = {"localhost:8080"};
   g.tunnel = "any";
   g.expires = 1924992000;
+  g.streamlocal_local = true;
+  g.admin_permit_open = {"127.0.0.1:*"};
+  g.admin_permit_listen = {"none"};
+  g.gateway_ports = 2;
+  g.streamlocal_bind_mask = 0117;
+  g.streamlocal_bind_unlink = true;
   return g;
 }
 SessionSettings sample_session_settings() {
@@ -403,6 +409,12 @@ TEST(MonitorProtocol, SessionSettingsRefusesMalformedGrant) {
   m = sample_session_settings();
   m.grant.expires = -1;
   EXPECT_FALSE(decode(encode(m), d)) << "negative expiry";
+  m = sample_session_settings();
+  m.grant.gateway_ports = 3;
+  EXPECT_FALSE(decode(encode(m), d)) << "unknown GatewayPorts value";
+  m = sample_session_settings();
+  m.grant.streamlocal_bind_mask = 01000;
+  EXPECT_FALSE(decode(encode(m), d)) << "bind mask beyond the permission bits";
   m = sample_session_settings();
   m.grant.forced_command = std::string(kMaxGrantCommand + 1, 'x');
   EXPECT_FALSE(decode(encode(m), d)) << "oversize forced command";

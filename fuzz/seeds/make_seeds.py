@@ -89,13 +89,26 @@ write("fuzz_channel_messages", "eof", bytes([96]) + CH)
 write("fuzz_channel_messages", "keepalive", bytes([80]) + s("keepalive@openssh.com") + b"\x01")
 write("fuzz_channel_messages", "subsystem", bytes([98]) + CH + s("subsystem") + b"\x01" + s("sftp"))
 
+# --- forwarding: channel-open data and global-request bodies (fuzz_forwarding);
+# the first byte picks the parser (see fuzz/fuzz_forwarding.cpp)
+write("fuzz_forwarding", "direct_tcpip", b"\x00" + s("localhost") + struct.pack(">I", 5432) + s("127.0.0.1") + struct.pack(">I", 40000))
+write("fuzz_forwarding", "direct_streamlocal", b"\x01" + s("/run/db.sock") + s("") + struct.pack(">I", 0))
+write("fuzz_forwarding", "direct_streamlocal_old", b"\x01" + s("/run/db.sock") + s(""))
+write("fuzz_forwarding", "tcpip_forward", b"\x02" + s("localhost") + struct.pack(">I", 0))
+write("fuzz_forwarding", "streamlocal_forward", b"\x03" + s("/home/u/r.sock"))
+write("fuzz_forwarding", "permit", b"\x04" + s("127.0.0.1:*") + s("[::1]:22") + s("8080"))
+
 # --- monitor messages: the postauth child's start-up record with a full grant
 def strings(*xs):
     return struct.pack(">I", len(xs)) + b"".join(s(x) for x in xs)
 SESSION_USER = s("alice") + s("/home/alice") + s("/bin/bash") + struct.pack(">II", 1000, 1000)
 GRANT = (bytes([1, 1, 0, 1, 0, 1]) + bytes([2]) + s("rsync --server -e.LsfxC . /srv") +
          strings("BACKUP=1") + strings("db:5432") + strings("localhost:8080") + s("any") +
-         struct.pack(">Q", 1924992000))
+         struct.pack(">Q", 1924992000) +
+         # streamlocal local/remote, PermitOpen, PermitListen, GatewayPorts,
+         # StreamLocalBindMask, StreamLocalBindUnlink
+         bytes([1, 0]) + strings("127.0.0.1:*") + strings("none") + bytes([2]) +
+         struct.pack(">I", 0o177) + b"\x00")
 write("fuzz_monitor_messages", "session_settings_grant",
       bytes([69]) + SESSION_USER + GRANT + strings("LANG", "LC_*") + b"\x01\x00" +
       strings("LANG=C.UTF-8") + struct.pack(">I", 1) + s("sftp") + s("/usr/lib/openssh/sftp-server") +
