@@ -96,6 +96,10 @@
 //                                the server must end the connection. If a
 //                                keepalive is still answered: ALIVE (the
 //                                control, with N below 256 KiB)
+//   compression-off-at-rekey     zlib@openssh.com at login, "none" offered
+//                                in the exchange after it: compressed
+//                                until that NEWKEYS, plain after it, and a
+//                                keepalive is answered (KEEPALIVE_OK)
 //
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
@@ -1152,10 +1156,12 @@ Verdict packet_flood(Peer& p, long n) {
 
 // The same, then completes that key exchange, so that the connection
 // protocol can be used.
-std::string login_and_rekey(Peer& p, Session& s, const Plan& plan = Plan{}) {
+// rekey_plan: what our KEXINIT of that exchange offers (default: the same).
+std::string login_and_rekey(Peer& p, Session& s, const Plan& plan = Plan{},
+                            const Plan* rekey_plan = nullptr) {
   std::vector<uint8_t> pkt;
   if (std::string why = login_until_server_kexinit(p, s, pkt, plan); !why.empty()) return why;
-  s.client_kexinit = client_kexinit(true, plan.compress);
+  s.client_kexinit = client_kexinit(true, (rekey_plan != nullptr ? *rekey_plan : plan).compress);
   if (!p.send(s.client_kexinit) || !accept_kexinit(s, std::move(pkt)) ||
       !ecdh_and_newkeys(p, s, Plan{}))
     return "the key exchange after authentication failed";
@@ -1395,6 +1401,19 @@ Verdict compression_bomb(Peer& p, long n) {
   return {true, "the compression bomb ended the connection"};
 }
 
+Verdict compression_off_at_rekey(Peer& p) {
+  Plan plan;
+  plan.compress = true;
+  const Plan none;
+  Session s;
+  if (std::string why = login_and_rekey(p, s, plan, &none); !why.empty()) return {false, why};
+  if (p.encoder().compressing() || p.decoder().compressing())
+    return {false, "compression still on after an exchange that negotiated none"};
+  if (!answers_keepalive(p)) return {false, "no keepalive reply after compression was turned off"};
+  event("KEEPALIVE_OK");
+  return {true, "compression on at login, off after the rekey"};
+}
+
 struct Scenario {
   const char* name;
   long default_arg;
@@ -1434,6 +1453,7 @@ constexpr Scenario kScenarios[] = {
     {"kex-global-request-flood", 2000000, kex_global_request_flood},
     {"slow-window-read", 4, slow_window_read},
     {"compression-bomb", 16 << 20, compression_bomb},
+    {"compression-off-at-rekey", 0, [](Peer& p, long) { return compression_off_at_rekey(p); }},
 };
 
 int usage() {
