@@ -6,7 +6,8 @@
 #      and its "compress outgoing/incoming" statistics), 100 MB of text goes
 #      up and comes back down intact (sha256), across many key exchanges
 #      (each restarts the streams, as OpenSSH does). `Compression delayed`
-#      is the same; without -C the client gets "none".
+#      is the same; `sftp -C` gets 100 MB from the in-process SFTP server;
+#      without -C the client gets "none".
 #      A raw client that offers zlib@openssh.com at login and only "none"
 #      in the exchange after it: compression ends at that NEWKEYS both ways
 #      and the session goes on.
@@ -65,6 +66,16 @@ N=$(kexinits "$TMP/down.err")
 check "ssh -C download: rekeyed during the transfer ($N exchanges)" test "$N" -ge 5
 check "ssh -C download: the server compressed what it sent ($(compressed "$TMP/down.err" incoming))" \
   compressed "$TMP/down.err" incoming
+
+# The in-process SFTP server behind a compressed transport: sftp -C get.
+printf 'get data.up %s\n' "$TMP/sftp.got" >"$TMP/batch"
+timeout -k 5 120 sftp -C -F /dev/null -b "$TMP/batch" -i "$(key_of "$U")" -P "$PORT" \
+  -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes \
+  -o UserKnownHostsFile="$KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null -o LogLevel=DEBUG1 \
+  "$U@127.0.0.1" >"$TMP/sftp.out" 2>&1
+expect_eq "sftp -C get: 100 MB intact" "$SUM" "$(sha256sum <"$TMP/sftp.got" 2>/dev/null | cut -d' ' -f1)"
+check "sftp -C: zlib@openssh.com negotiated" \
+  test "$(comp_lines "$TMP/sftp.out" 'server->client' 'zlib@openssh.com')" -ge 2
 
 OUT=$(ssh_to -o LogLevel=DEBUG1 "$U" "echo plain" 2>"$TMP/plain.err")
 expect_eq "without -C: the session works" plain "$OUT"
