@@ -140,6 +140,9 @@ struct Config {
   // Beyond OpenSSH: a key exchange right after authentication, so the
   // session runs on keys the preauth child never knew.
   bool rekey_after_auth = true;
+  // Compression yes|delayed|no: offer zlib@openssh.com, which starts only
+  // after authentication (in the postauth child); no: offer "none" only.
+  bool compression = true;
   // RekeyLimit: bytes under one key (0 = the cipher's default) and seconds
   // (0 = none); the server starts a key exchange when either is reached.
   uint64_t rekey_limit_bytes = 0;

@@ -239,6 +239,11 @@ constexpr Named<GatewayPorts> kGatewayPorts[] = {
     {"no", GatewayPorts::kNo}, {"yes", GatewayPorts::kYes},
     {"clientspecified", GatewayPorts::kClientSpecified},
 };
+// Compression: OpenSSH's "yes" has meant delayed since 7.4; plain zlib from
+// the first NEWKEYS is not offered at all.
+constexpr Named<bool> kCompression[] = {
+    {"yes", true}, {"delayed", true}, {"no", false},
+};
 constexpr Named<LogLevel> kLogLevels[] = {
     {"QUIET", LogLevel::kQuiet},     {"FATAL", LogLevel::kFatal},   {"ERROR", LogLevel::kError},
     {"INFO", LogLevel::kInfo},       {"VERBOSE", LogLevel::kVerbose},
@@ -671,6 +676,7 @@ constexpr Keyword kTable[] = {
     row<Scalar<&C::x11_forwarding, YesNo>>("X11Forwarding"),
     row<Scalar<&C::permit_user_rc, YesNo>>("PermitUserRC"),
     row<Scalar<&C::rekey_after_auth, YesNo>>("RekeyAfterAuth"),
+    row<Scalar<&C::compression, Enum<bool, kCompression>>>("Compression"),
     row<RekeyLimitSpec>("RekeyLimit"),
     row<Scalar<&C::chroot_directory, RootPatternOrNone>>("ChrootDirectory"),
     row<Scalar<&C::sftp_root, RootPatternOrNone>>("SftpRoot"),

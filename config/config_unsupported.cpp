@@ -13,7 +13,7 @@ constexpr std::string_view kUnsupported[] = {
     "AuthenticationMethods", "AuthorizedKeysCommand",
     "AuthorizedKeysCommandUser", "AuthorizedKeysFile2", "AuthorizedPrincipalsCommand",
     "AuthorizedPrincipalsCommandUser", "AuthorizedPrincipalsFile", "CASignatureAlgorithms",
-    "ChannelTimeout", "Ciphers", "Compression", "DebianBanner",
+    "ChannelTimeout", "Ciphers", "DebianBanner",
     "ExposeAuthInfo", "FingerprintHash",
     "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKeyExchange",
     "GSSAPIKexAlgorithms", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",

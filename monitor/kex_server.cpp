@@ -7,13 +7,13 @@
 
 namespace lpsshd::monitor {
 
-KexServer::KexServer(const crypto::Ed25519Key& host_key)
-    : host_key_(host_key), server_version_(transport::server_version_string()) {}
+KexServer::KexServer(const crypto::Ed25519Key& host_key, bool compression)
+    : host_key_(host_key), compression_(compression), server_version_(transport::server_version_string()) {}
 
 monproto::KexInitReply KexServer::start_exchange() {
   monproto::KexInitReply reply;
   negotiated_.reset();
-  server_kexinit_ = transport::build_server_kexinit();
+  server_kexinit_ = transport::build_server_kexinit(compression_);
   server_kexinit_sent_ = true;
   reply.ok = true;
   reply.server_kexinit = server_kexinit_;
@@ -26,7 +26,7 @@ monproto::KexInitReply KexServer::on_kexinit(const monproto::KexInitRequest& req
   if (first) client_version_ = req.client_version;
   std::string why;
   auto client = transport::parse_kexinit(req.client_kexinit, why);
-  if (!server_kexinit_sent_) server_kexinit_ = transport::build_server_kexinit();
+  if (!server_kexinit_sent_) server_kexinit_ = transport::build_server_kexinit(compression_);
   server_kexinit_sent_ = false;
   auto server = transport::parse_kexinit(server_kexinit_, why);
   negotiated_.reset();
@@ -54,7 +54,7 @@ monproto::KexInitReply KexServer::on_kexinit(const monproto::KexInitRequest& req
   return reply;
 }
 
-monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req) {
+monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req, bool authenticated) {
   monproto::KexReply reply;
   if (!negotiated_) {
     reply.reason = "no negotiated key exchange";
@@ -88,6 +88,8 @@ monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req) {
   reply.exchange_hash.assign(h.begin(), h.end());
   reply.key_ctos = key_ctos_.clone();
   reply.key_stoc = key_stoc_.clone();
+  reply.zlib_ctos = authenticated && transport::delayed_zlib(negotiated_->comp_ctos);
+  reply.zlib_stoc = authenticated && transport::delayed_zlib(negotiated_->comp_stoc);
   keyed_ = negotiated_;  // what the keys just derived are for
   negotiated_.reset();  // one ECDH per KEXINIT
   return reply;

@@ -18,7 +18,8 @@ namespace lpsshd::monitor {
 
 class KexServer {
  public:
-  explicit KexServer(const crypto::Ed25519Key& host_key);
+  // compression: Compression yes/delayed (offer zlib@openssh.com) or no.
+  KexServer(const crypto::Ed25519Key& host_key, bool compression);
 
   const std::string& server_version() const { return server_version_; }
 
@@ -34,7 +35,10 @@ class KexServer {
 
   // The client's Q_C: refuses anything but 32 bytes and an all-zero shared
   // secret; on success derives the new keys and remembers them.
-  monproto::KexReply on_ecdh(const monproto::KexEcdhRequest& req);
+  // authenticated: the exchange runs after login, so a negotiated
+  // zlib@openssh.com takes effect with these keys (the reply says so per
+  // direction); before login it never does.
+  monproto::KexReply on_ecdh(const monproto::KexEcdhRequest& req, bool authenticated);
 
   bool have_session() const { return !session_id_.empty(); }
   const std::vector<uint8_t>& session_id() const { return session_id_; }
@@ -48,6 +52,7 @@ class KexServer {
 
  private:
   const crypto::Ed25519Key& host_key_;
+  bool compression_;
   std::string server_version_;
   std::string client_version_;
   std::vector<uint8_t> client_kexinit_, server_kexinit_;

@@ -28,7 +28,7 @@ crypto::SecretBytes never_matching_password() {
 MonitorCore::MonitorCore(const Settings& settings, const crypto::Ed25519Key& host_key,
                          AuthBackend& backend, Peer peer)
     : settings_(settings), backend_(backend), peer_(std::move(peer)),
-      kex_(host_key) {}
+      kex_(host_key, settings.compression) {}
 
 std::vector<uint8_t> MonitorCore::hello() const {
   return monproto::encode(monproto::Hello{kex_.server_version()});
@@ -114,7 +114,8 @@ Outcome MonitorCore::on_ecdh(std::span<const uint8_t> msg) {
   monproto::KexEcdhRequest req;
   if (!monproto::decode(msg, req)) return violation("malformed");
   const bool first = phase_ == Phase::kKexEcdh;
-  auto reply = kex_.on_ecdh(req);
+  // The first exchange is the preauth child's: never compressed.
+  auto reply = kex_.on_ecdh(req, !first);
   if (!reply.ok) {
     log::error("kex failed with %s port %u: %s", peer_.address.c_str(), peer_.port,
                reply.reason.c_str());
@@ -479,6 +480,12 @@ monproto::TransportState MonitorCore::transport_state() const {
   s.send_seq = handover_.send_seq;
   s.recv_seq = handover_.recv_seq;
   s.strict_kex = kex_.strict_kex();
+  // The postauth child runs after authentication: delayed compression
+  // negotiated by the exchange in use starts now.
+  if (const auto& n = kex_.keyed()) {
+    s.zlib_ctos = transport::delayed_zlib(n->comp_ctos);
+    s.zlib_stoc = transport::delayed_zlib(n->comp_stoc);
+  }
   return s;
 }
 

@@ -31,6 +31,7 @@ struct Settings {
   RootLogin permit_root_login = RootLogin::kProhibitPassword;
   GrantPolicy grant_policy;           // sshd_config's side of every login's grant
   bool rekey_after_auth = true;       // RekeyAfterAuth: new keys before any channel
+  bool compression = true;            // Compression yes|delayed (zlib@openssh.com) or no
   uint64_t rekey_limit_bytes = 0;     // RekeyLimit as configured (0: the cipher's default)
   monproto::SessionSettings session;  // handed to the postauth child (user and grant filled in)
 };

@@ -176,13 +176,15 @@ bool decode(std::span<const uint8_t> msg, KexInitReply& m) {
 }
 
 // KexReply: bool ok, string reason, and when ok: string K_S, string Q_S,
-// string signature, string H, string key_ctos, string key_stoc
+// string signature, string H, string key_ctos, string key_stoc,
+// bool zlib_ctos, bool zlib_stoc
 std::vector<uint8_t> encode(const KexReply& m) {
   auto w = start(m.kType);
   w.boolean(m.ok).string(m.reason);
   if (m.ok) {
     w.string(m.host_key_blob).string(m.server_public).string(m.signature).string(m.exchange_hash);
     w.string(m.key_ctos.span()).string(m.key_stoc.span());
+    w.boolean(m.zlib_ctos).boolean(m.zlib_stoc);
   }
   return w.take();
 }
@@ -192,7 +194,8 @@ bool decode(std::span<const uint8_t> msg, KexReply& m) {
   if (m.ok &&
       !(exact_field(r, m.host_key_blob, kHostBlob) && exact_field(r, m.server_public, kPublicBytes) &&
         exact_field(r, m.signature, kSigBlob) && exact_field(r, m.exchange_hash, kHashBytes) &&
-        secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes)))
+        secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
+        bool_field(r, m.zlib_ctos) && bool_field(r, m.zlib_stoc)))
     return false;
   return r.end();
 }
@@ -214,18 +217,20 @@ bool decode(std::span<const uint8_t> msg, AuthReply& m) {
 }
 
 // TransportState: string session_id, string key_ctos, string key_stoc,
-// uint32 send_seq, uint32 recv_seq, bool strict_kex
+// uint32 send_seq, uint32 recv_seq, bool strict_kex, bool zlib_ctos, bool zlib_stoc
 std::vector<uint8_t> encode(const TransportState& m) {
   auto w = start(m.kType);
   w.string(m.session_id).string(m.key_ctos.span()).string(m.key_stoc.span());
   w.u32(m.send_seq).u32(m.recv_seq).boolean(m.strict_kex);
+  w.boolean(m.zlib_ctos).boolean(m.zlib_stoc);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, TransportState& m) {
   Reader r(msg);
   return expect_type(r, m.kType) && exact_field(r, m.session_id, kHashBytes) &&
          secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
-         r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) && r.end();
+         r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) &&
+         bool_field(r, m.zlib_ctos) && bool_field(r, m.zlib_stoc) && r.end();
 }
 
 // AuthPasswordRequest: string user, string password

@@ -179,6 +179,9 @@ struct KexReply {
   std::vector<uint8_t> signature;       // over H, by the host key
   std::vector<uint8_t> exchange_hash;   // H
   crypto::SecretBytes key_ctos, key_stoc;  // cipher keys, 64 bytes each
+  // zlib@openssh.com per direction from these keys on: only ever true
+  // after authentication (delayed compression); false means none.
+  bool zlib_ctos = false, zlib_stoc = false;
   static constexpr Type kType = Type::kKexReply;
 };
 
@@ -197,6 +200,9 @@ struct TransportState {
   crypto::SecretBytes key_ctos, key_stoc;
   uint32_t send_seq = 0, recv_seq = 0;
   bool strict_kex = false;
+  // zlib@openssh.com negotiated for the keys in use: the postauth child
+  // compresses from its first packet sent / inflates from its first read.
+  bool zlib_ctos = false, zlib_stoc = false;
   static constexpr Type kType = Type::kTransportState;
 };
 

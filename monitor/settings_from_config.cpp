@@ -66,6 +66,7 @@ Settings settings_from_config(const config::Config& cfg) {
   for (const auto& sub : cfg.subsystems) settings.session.subsystems.push_back({sub.name, sub.command});
   settings.grant_policy = grant_policy(cfg);
   settings.rekey_after_auth = cfg.rekey_after_auth;
+  settings.compression = cfg.compression;
   settings.rekey_limit_bytes = cfg.rekey_limit_bytes;
   settings.session.rekey_interval = cfg.rekey_limit_seconds;
   // A key exchange gets the time a login gets; without LoginGraceTime, the

@@ -174,6 +174,11 @@ int main(int argc, char** argv) {
   t.stream().encoder().set_key(state.key_stoc.span());
   t.stream().decoder().set_seq(state.recv_seq);
   t.stream().encoder().set_seq(state.send_seq);
+  // Delayed compression (zlib@openssh.com) starts with the first packet
+  // each way after USERAUTH_SUCCESS: the preauth child sent that one and
+  // read nothing after it, so both streams start here, fresh.
+  t.stream().decoder().set_compression(state.zlib_ctos);
+  t.stream().encoder().set_compression(state.zlib_stoc);
   state.key_ctos.wipe();
   state.key_stoc.wipe();
 

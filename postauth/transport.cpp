@@ -194,6 +194,11 @@ bool Transport::on_ecdh(std::span<const uint8_t> payload) {
     return fail(relay.error);
   }
   pending_recv_key_ = std::move(relay.recv_key);
+  // Compression follows the keys, as in OpenSSH: from our NEWKEYS on, a
+  // fresh deflate stream if this exchange negotiated zlib@openssh.com,
+  // none if it negotiated "none". Nothing was sent since the key switch.
+  stream_.encoder().set_compression(relay.zlib_stoc);
+  pending_recv_zlib_ = relay.zlib_ctos;
   kex_state_ = KexState::kWaitNewKeys;
   // Our side of the exchange is complete: messages queued meanwhile may go
   // out under the new key.
@@ -208,6 +213,8 @@ bool Transport::on_ecdh(std::span<const uint8_t> payload) {
 bool Transport::on_newkeys() {
   if (kex_state_ != KexState::kWaitNewKeys) return fail("unexpected NEWKEYS");
   transport::switch_receive_key(stream_, pending_recv_key_, strict_kex_);
+  // The client restarted (or stopped) its deflate stream with its NEWKEYS.
+  stream_.decoder().set_compression(pending_recv_zlib_);
   kex_state_ = KexState::kIdle;
   keyed_ms_ = now_ms_;
   rekey_after_auth_ = false;

@@ -12,6 +12,11 @@
 // messages it defers meanwhile count toward output_size(), which the event
 // loop bounds.
 //
+// Compression (zlib@openssh.com): the caller turns it on per direction for
+// the keys taken over; each exchange then sets it for its new keys (a fresh
+// stream or none), the send side at our NEWKEYS, the receive side at the
+// client's.
+//
 // RekeyAfterAuth: the session starts with an exchange the server starts at
 // once (start_rekey), so it runs on keys the preauth child never knew.
 // Until the client's NEWKEYS of that exchange only transport messages,
@@ -122,6 +127,7 @@ class Transport {
   std::deque<std::vector<uint8_t>> held_;      // incoming, until rekeyed after auth
   size_t held_bytes_ = 0;
   crypto::SecretBytes pending_recv_key_;
+  bool pending_recv_zlib_ = false;  // zlib@openssh.com from the client's NEWKEYS on
   std::string error_;
 };
 

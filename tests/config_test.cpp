@@ -435,6 +435,16 @@ TEST(ConfigTest, GrantKeywords) {
   EXPECT_NE(parse_error("PermitTTY maybe\n"), "");
 }
 
+TEST(ConfigTest, CompressionAsOpenSsh) {
+  // Default yes, which means delayed (zlib@openssh.com after login).
+  EXPECT_TRUE(parse_ok("").compression);
+  EXPECT_TRUE(parse_ok("Compression yes\n").compression);
+  EXPECT_TRUE(parse_ok("Compression delayed\n").compression);
+  EXPECT_FALSE(parse_ok("Compression no\n").compression);
+  EXPECT_NE(parse_error("Compression zlib\n"), "");
+  EXPECT_NE(parse_error("Compression\n"), "");
+}
+
 TEST(ConfigTest, SerializedLinesStayWithinTheLineLimit) {
   // A maximal quoted line must still fit once written back.
   std::string arg = "\"" + std::string(4000, ' ') + "x\"\\";

@@ -91,7 +91,8 @@ Settings pam_settings() {
 }
 
 // A client KEXINIT like OpenSSH 9.2's.
-Bytes client_kexinit(const std::string& ciphers = "chacha20-poly1305@openssh.com,aes128-ctr") {
+Bytes client_kexinit(const std::string& ciphers = "chacha20-poly1305@openssh.com,aes128-ctr",
+                     const std::string& comp = "none,zlib@openssh.com") {
   wire::Writer w;
   w.u8(20);
   for (int i = 0; i < 16; ++i) w.u8(uint8_t(i));
@@ -101,7 +102,7 @@ Bytes client_kexinit(const std::string& ciphers = "chacha20-poly1305@openssh.com
   w.string("ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512");
   w.string(ciphers).string(ciphers);
   w.string("hmac-sha2-256-etm@openssh.com").string("hmac-sha2-256-etm@openssh.com");
-  w.string("none,zlib@openssh.com").string("none,zlib@openssh.com");
+  w.string(comp).string(comp);
   w.string("").string("");
   w.boolean(false).u32(0);
   return w.take();
@@ -188,9 +189,10 @@ class Session {
 
   // KEXINIT then ECDH, checked from the client's side. `from` and `version`
   // differ between the first exchange and a rekey.
-  ClientKex kex(Child from, const std::string& version) {
+  ClientKex kex(Child from, const std::string& version,
+                const std::string& comp = "none,zlib@openssh.com") {
     ClientKex c;
-    c.client_kexinit = client_kexinit();
+    c.client_kexinit = client_kexinit("chacha20-poly1305@openssh.com,aes128-ctr", comp);
     auto o = send(from, monproto::KexInitRequest{version, c.client_kexinit});
     EXPECT_EQ(o.kind, Kind::kReply) << o.reason;
     auto ki = decode_reply<monproto::KexInitReply>(o);
@@ -221,8 +223,8 @@ class Session {
     return c;
   }
 
-  void first_kex() {
-    first_ = kex(Child::kPreauth, "SSH-2.0-test");
+  void first_kex(const std::string& comp = "none,zlib@openssh.com") {
+    first_ = kex(Child::kPreauth, "SSH-2.0-test", comp);
     session_id_ = first_.h;
   }
 
@@ -439,6 +441,39 @@ TEST(MonitorKex, KexInitReplyReportsNegotiatedFlags) {
   EXPECT_TRUE(r.client_ext_info);
   EXPECT_FALSE(r.ignore_guessed);
   EXPECT_EQ(s.phase(), Phase::kKexEcdh);
+}
+
+// zlib@openssh.com is delayed: the preauth child's exchange never turns it
+// on (it never inflates a byte); the postauth child is told to start it for
+// the keys it takes over, and each later exchange says so for its keys.
+// Compression no: never.
+TEST(MonitorKex, DelayedCompressionOnlyAfterAuthentication) {
+  const std::string zlib_first = "zlib@openssh.com,none";
+  for (bool enabled : {true, false}) {
+    SCOPED_TRACE(enabled ? "Compression yes" : "Compression no");
+    Settings settings;
+    settings.compression = enabled;
+    Session s(settings);
+    s.first_kex(zlib_first);
+    EXPECT_FALSE(s.first().reply.zlib_ctos);
+    EXPECT_FALSE(s.first().reply.zlib_stoc);
+    s.login_alice();
+    ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind,
+              Kind::kStartPostauth);
+    s.core().postauth_started();
+    const auto ts = decode_reply<monproto::TransportState>(
+        s.send(Child::kPostauth, monproto::PostauthReady{}));
+    EXPECT_EQ(ts.zlib_ctos, enabled);
+    EXPECT_EQ(ts.zlib_stoc, enabled);
+    ASSERT_EQ(s.send(Child::kPostauth, monproto::KexStartRequest{}).kind, Kind::kReply);
+    auto c = s.kex(Child::kPostauth, "", zlib_first);
+    EXPECT_EQ(c.reply.zlib_ctos, enabled);
+    EXPECT_EQ(c.reply.zlib_stoc, enabled);
+    // A client rekey that prefers none: compression ends with those keys.
+    c = s.kex(Child::kPostauth, "", "none,zlib@openssh.com");
+    EXPECT_FALSE(c.reply.zlib_ctos);
+    EXPECT_FALSE(c.reply.zlib_stoc);
+  }
 }
 
 TEST(MonitorKex, NegotiationFailureEndsConnectionWithReason) {

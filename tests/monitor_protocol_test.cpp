@@ -71,6 +71,8 @@ KexReply sample_kex_reply() {
   m.exchange_hash = filled(32, 4);
   m.key_ctos = secret(64, 5);
   m.key_stoc = secret(64, 6);
+  m.zlib_ctos = false;
+  m.zlib_stoc = true;  // directions apart: a swap would show
   return m;
 }
 AuthReply sample_auth_reply() {
@@ -89,6 +91,8 @@ TransportState sample_state() {
   m.send_seq = 0x01020304;
   m.recv_seq = 0xa0b0c0d0;
   m.strict_kex = true;
+  m.zlib_ctos = true;
+  m.zlib_stoc = false;
   return m;
 }
 
@@ -278,6 +282,8 @@ TEST(MonitorProtocol, KexReplyRoundTrip) {
   EXPECT_EQ(d.exchange_hash, m.exchange_hash);
   EXPECT_EQ(bytes_of(d.key_ctos), bytes_of(m.key_ctos));
   EXPECT_EQ(bytes_of(d.key_stoc), bytes_of(m.key_stoc));
+  EXPECT_FALSE(d.zlib_ctos);
+  EXPECT_TRUE(d.zlib_stoc);
 
   KexReply failed;
   failed.reason = "no";
@@ -312,6 +318,8 @@ TEST(MonitorProtocol, TransportStateRoundTrip) {
   EXPECT_EQ(d.send_seq, m.send_seq);
   EXPECT_EQ(d.recv_seq, m.recv_seq);
   EXPECT_TRUE(d.strict_kex);
+  EXPECT_TRUE(d.zlib_ctos);
+  EXPECT_FALSE(d.zlib_stoc);
 }
 
 TEST(MonitorProtocol, AuthPasswordRequestRoundTrip) {
@@ -551,6 +559,16 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   state[strict_at] = 2;
   TransportState ts;
   EXPECT_FALSE(decode(state, ts));
+  // The compression flags are the last two booleans.
+  for (size_t back = 1; back <= 2; ++back) {
+    auto st = encode(sample_state());
+    st[st.size() - back] = 2;
+    EXPECT_FALSE(decode(st, ts)) << back;
+    auto kx = encode(sample_kex_reply());
+    kx[kx.size() - back] = 2;
+    KexReply kr2;
+    EXPECT_FALSE(decode(kx, kr2)) << back;
+  }
 
   auto kex = encode(sample_kex_reply());
   ASSERT_EQ(kex[1], 1);
@@ -592,6 +610,7 @@ TEST(MonitorProtocol, KexReplyFieldsHaveExactSizes) {
     w.u8(uint8_t(Type::kKexReply)).boolean(true).string("");
     w.string(filled(s.host, 1)).string(filled(s.pub, 2)).string(filled(s.sig, 3));
     w.string(filled(s.hash, 4)).string(filled(s.ctos, 5)).string(filled(s.stoc, 6));
+    w.boolean(false).boolean(true);  // zlib_ctos, zlib_stoc
     return w.take();
   };
   KexReply k;

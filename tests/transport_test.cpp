@@ -544,7 +544,7 @@ KexInit parse_ok(const std::vector<uint8_t>& payload) {
   return k.value_or(KexInit{});
 }
 
-KexInit server_kexinit() { return parse_ok(build_server_kexinit()); }
+KexInit server_kexinit() { return parse_ok(build_server_kexinit(true)); }
 
 std::optional<Negotiated> negotiate_with(const ClientKexInit& c, std::string& why) {
   return negotiate(parse_ok(c.build()), server_kexinit(), why);
@@ -575,8 +575,8 @@ TEST(KexInit, ParsesOpenSshClientKexInit) {
 }
 
 TEST(KexInit, ServerKexInitOffersOnlyWhatIsImplemented) {
-  const auto a = build_server_kexinit();
-  const auto b = build_server_kexinit();
+  const auto a = build_server_kexinit(true);
+  const auto b = build_server_kexinit(true);
   const auto k = parse_ok(a);
   EXPECT_EQ(a[0], 20);
   EXPECT_FALSE(std::equal(a.begin() + 1, a.begin() + 17, b.begin() + 1)) << "cookie is random";
@@ -587,7 +587,7 @@ TEST(KexInit, ServerKexInitOffersOnlyWhatIsImplemented) {
   EXPECT_EQ(k.lists[KexInit::kCipherCtoS],
             std::vector<std::string>{"chacha20-poly1305@openssh.com"});
   EXPECT_TRUE(k.lists[KexInit::kMacCtoS].empty());
-  EXPECT_EQ(k.lists[KexInit::kCompStoC], std::vector<std::string>{"none"});
+  EXPECT_EQ(k.lists[KexInit::kCompStoC], (std::vector<std::string>{"none", "zlib@openssh.com"}));
   EXPECT_FALSE(k.first_kex_packet_follows);
 }
 
@@ -635,8 +635,12 @@ TEST(KexInit, NoCommonAlgorithmNamesTheList) {
   EXPECT_EQ(why, "no matching host key type found");
 
   c = ClientKexInit{};
-  c.comp = "zlib@openssh.com";
+  c.comp = "zlib";  // non-delayed zlib is never offered
   EXPECT_FALSE(negotiate_with(c, why));
+  EXPECT_EQ(why, "no matching compression method found");
+
+  c.comp = "zlib@openssh.com";  // Compression no: "none" only
+  EXPECT_FALSE(negotiate(parse_ok(c.build()), parse_ok(build_server_kexinit(false)), why));
   EXPECT_EQ(why, "no matching compression method found");
 }
 
@@ -829,7 +833,7 @@ TEST(KexHash, MpintAllZeroButLast) {
 TEST(KexHash, ExchangeHashMatchesRfcFieldOrder) {
   const std::string vc = "SSH-2.0-OpenSSH_9.2p1 Debian-2", vs = "SSH-2.0-lpsshd_0.1.0";
   const auto ic = ClientKexInit{}.build();
-  const auto is = build_server_kexinit();
+  const auto is = build_server_kexinit(true);
   std::vector<uint8_t> ks(51, 0x4b), qc(32), qs(32);
   randombytes_buf(qc.data(), qc.size());
   randombytes_buf(qs.data(), qs.size());

@@ -34,6 +34,10 @@ constexpr const CipherAlgorithm* find_cipher(std::string_view name) {
 }
 
 inline constexpr std::string_view kCompressionNone = "none";
+// Delayed compression (transport/compression.h): zlib starts only after
+// authentication. Plain "zlib" (from the first NEWKEYS) is never offered:
+// only the postauth child, the user's own process, may inflate peer bytes.
+inline constexpr std::string_view kCompressionZlibDelayed = "zlib@openssh.com";
 
 // Pseudo-algorithms in the KEX list that signal extensions.
 inline constexpr std::string_view kStrictKexServer = "kex-strict-s-v00@openssh.com";

@@ -41,6 +41,8 @@ EcdhRelay relay_ecdh(PacketStream& stream, int monitor_fd, std::span<const uint8
   if (strict_kex) stream.encoder().set_seq(0);
   stream.encoder().set_key(kex.key_stoc.span());
   res.recv_key = std::move(kex.key_ctos);
+  res.zlib_ctos = kex.zlib_ctos;
+  res.zlib_stoc = kex.zlib_stoc;
   res.ok = true;
   return res;
 }

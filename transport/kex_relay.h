@@ -25,6 +25,10 @@ struct EcdhRelay {
   uint32_t disconnect_reason = 0;
   std::string error;
   crypto::SecretBytes recv_key;  // for switch_receive_key() at the client's NEWKEYS
+  // What the monitor says these keys compress with (zlib@openssh.com), per
+  // direction: only ever true after authentication. The postauth child
+  // applies it; the preauth child never compresses and ignores it.
+  bool zlib_ctos = false, zlib_stoc = false;
 };
 
 // payload: the client's KEX_ECDH_INIT message. The reply and NEWKEYS are

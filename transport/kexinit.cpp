@@ -114,7 +114,7 @@ bool client_kexinit_acceptable(std::span<const uint8_t> payload, std::string& wh
   return false;
 }
 
-std::vector<uint8_t> build_server_kexinit() {
+std::vector<uint8_t> build_server_kexinit(bool compression) {
   std::vector<std::string> kex;
   for (auto& a : kKexAlgorithms) kex.emplace_back(a.name);
   kex.emplace_back(kStrictKexServer);
@@ -130,11 +130,16 @@ std::vector<uint8_t> build_server_kexinit() {
   // Every offered cipher is an AEAD, so no MAC is ever negotiated: the MAC
   // lists stay empty rather than name algorithms we do not implement.
   w.string("").string("");
-  w.string(kCompressionNone).string(kCompressionNone);
+  // "none" first, as OpenSSH's server: the client's order decides.
+  std::string comp(kCompressionNone);
+  if (compression) comp += "," + std::string(kCompressionZlibDelayed);
+  w.string(comp).string(comp);
   w.string("").string("");
   w.boolean(false).u32(0);
   return w.take();
 }
+
+bool delayed_zlib(const std::string& name) { return name == kCompressionZlibDelayed; }
 
 std::optional<Negotiated> negotiate(const KexInit& client, const KexInit& server, std::string& why) {
   Negotiated n;
@@ -153,13 +158,12 @@ std::optional<Negotiated> negotiate(const KexInit& client, const KexInit& server
     out = *c;
     return true;
   };
-  std::string comp_c, comp_s;
   if (!pick(KexInit::kKex, "key exchange method", n.kex) ||
       !pick(KexInit::kHostKey, "host key type", n.hostkey) ||
       !pick(KexInit::kCipherCtoS, "cipher", n.cipher_ctos) ||
       !pick(KexInit::kCipherStoC, "cipher", n.cipher_stoc) ||
-      !pick(KexInit::kCompCtoS, "compression method", comp_c) ||
-      !pick(KexInit::kCompStoC, "compression method", comp_s))
+      !pick(KexInit::kCompCtoS, "compression method", n.comp_ctos) ||
+      !pick(KexInit::kCompStoC, "compression method", n.comp_stoc))
     return std::nullopt;
   n.strict_kex = contains(client.lists[KexInit::kKex], kStrictKexClient);
   n.client_ext_info = contains(client.lists[KexInit::kKex], kExtInfoClient);

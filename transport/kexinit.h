@@ -38,11 +38,14 @@ std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::stri
 // protocol's kMaxKexInitBytes (checked where both are known).
 bool client_kexinit_acceptable(std::span<const uint8_t> payload, std::string& why);
 
-// The server's KEXINIT payload with a fresh random cookie.
-std::vector<uint8_t> build_server_kexinit();
+// The server's KEXINIT payload with a fresh random cookie. compression:
+// offer "none,zlib@openssh.com" in both directions (Compression yes or
+// delayed), else "none" only.
+std::vector<uint8_t> build_server_kexinit(bool compression);
 
 struct Negotiated {
   std::string kex, hostkey, cipher_ctos, cipher_stoc;
+  std::string comp_ctos, comp_stoc;  // "none" or "zlib@openssh.com"
   bool strict_kex = false;        // client offered kex-strict-c-v00@openssh.com
   bool client_ext_info = false;   // client offered ext-info-c
   bool ignore_guessed = false;    // client's guessed packet is wrong: drop it
@@ -50,6 +53,9 @@ struct Negotiated {
 
 // Client's first preference that the server supports, per list. nullopt
 // with why naming the list that has no common algorithm.
+// True when `name` (a negotiated compression) means zlib once authenticated.
+bool delayed_zlib(const std::string& name);
+
 std::optional<Negotiated> negotiate(const KexInit& client, const KexInit& server, std::string& why);
 
 }  // namespace lpsshd::transport

@@ -58,6 +58,16 @@ PacketDecoder::Result PacketDecoder::decode(std::span<const uint8_t> in, size_t&
   const size_t body = len - 1 - padding;
   std::memmove(payload.data(), payload.data() + 1, body);
   payload.resize(body);
+  if (inflater_) {
+    // Bounded: a few KB that inflate to gigabytes stop at kMaxPacketLength.
+    if (!inflater_->inflate(payload, inflated_, kMaxPacketLength, why)) return Result::kError;
+    // Every message has a type byte; callers read payload[0].
+    if (inflated_.empty()) {
+      why = "compressed packet with an empty payload";
+      return Result::kError;
+    }
+    payload.swap(inflated_);
+  }
   consumed = total;
   usage_.add(total);
   ++seq_;  // wraps modulo 2^32 as RFC 4253 6.4 requires
@@ -75,6 +85,14 @@ void PacketEncoder::encode(std::span<const uint8_t> payload, std::vector<uint8_t
   if (exhausted_ || (cipher_ && usage_.last_nonce(seq_))) {
     exhausted_ = true;
     return;
+  }
+  if (deflater_) {
+    deflated_.clear();
+    if (!deflater_->compress(payload, deflated_)) {
+      exhausted_ = true;
+      return;
+    }
+    payload = deflated_;
   }
   const size_t unaligned = cipher_ ? 1 + payload.size() : 4 + 1 + payload.size();
   size_t padding = kBlock - unaligned % kBlock;

@@ -1,6 +1,8 @@
 // The binary packet protocol of RFC 4253 6 in both directions, plain before
-// the first NEWKEYS and chacha20-poly1305@openssh.com after it. Pure: it
-// turns byte buffers into payloads and back, and makes no system calls.
+// the first NEWKEYS and chacha20-poly1305@openssh.com after it, with the
+// payload compressed (zlib@openssh.com, transport/compression.h) in a
+// direction whose compression was turned on. Pure: it turns byte buffers
+// into payloads and back, and makes no system calls.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "crypto/chachapoly.h"
+#include "transport/compression.h"
 
 namespace lpsshd::transport {
 
@@ -50,7 +53,8 @@ class PacketDecoder {
 
   // Looks at in (unconsumed received bytes). kPacket: payload holds the
   // message, consumed how many bytes of in it used. kError: why says what
-  // (bad length, bad padding, MAC failure); the connection must end.
+  // (bad length, bad padding, MAC failure, bad compressed data or a payload
+  // that inflates past kMaxPacketLength); the connection must end.
   Result decode(std::span<const uint8_t> in, size_t& consumed, std::vector<uint8_t>& payload,
                 std::string& why);
 
@@ -69,17 +73,26 @@ class PacketDecoder {
   void set_seq(uint32_t s) { seq_ = s; }
   const KeyUsage& usage() const { return usage_; }
 
+  // From the next packet on, payloads are inflated by a fresh stream (on)
+  // or taken as they are (off). Only the postauth child turns it on.
+  void set_compression(bool on) { inflater_ = on ? std::make_unique<Inflater>() : nullptr; }
+  bool compressing() const { return inflater_ != nullptr; }
+
  private:
   std::unique_ptr<crypto::ChachaPoly> cipher_;
   uint32_t seq_ = 0;
   KeyUsage usage_;
+  std::unique_ptr<Inflater> inflater_;
+  std::vector<uint8_t> inflated_;  // reused between packets
 };
 
 class PacketEncoder {
  public:
-  // Appends one packet carrying payload to out. Never reuses a nonce: once
-  // a key is used up nothing more is sealed and exhausted() turns true (the
-  // caller disconnects; rekey_policy.h keeps this from happening).
+  // Appends one packet carrying payload (deflated first when compressing)
+  // to out. Never reuses a nonce: once a key is used up nothing more is
+  // sealed and exhausted() turns true (the caller disconnects;
+  // rekey_policy.h keeps this from happening). A compression failure (out
+  // of memory) stops it the same way.
   void encode(std::span<const uint8_t> payload, std::vector<uint8_t>& out);
 
   void set_key(std::span<const uint8_t> key64) {
@@ -92,11 +105,25 @@ class PacketEncoder {
   const KeyUsage& usage() const { return usage_; }
   bool exhausted() const { return exhausted_; }
 
+  // From the next packet on, payloads are deflated by a fresh stream (on)
+  // or sent as they are (off).
+  void set_compression(bool on) { deflater_ = on ? std::make_unique<Deflater>() : nullptr; }
+  bool compressing() const { return deflater_ != nullptr; }
+  // The most bytes encode() appends for a payload of n bytes (so a caller
+  // can reserve room once).
+  static size_t max_encoded(size_t n, bool compressing) {
+    // Deflate's worst case: stored blocks of 5 bytes' overhead per 16 KiB
+    // and the flush marker; then length, padding length, padding, tag.
+    return (compressing ? n + n / 256 + 64 : n) + 4 + 1 + 255 + 64;
+  }
+
  private:
   std::unique_ptr<crypto::ChachaPoly> cipher_;
   uint32_t seq_ = 0;
   KeyUsage usage_;
   bool exhausted_ = false;
+  std::unique_ptr<Deflater> deflater_;
+  std::vector<uint8_t> deflated_;  // reused between packets
 };
 
 }  // namespace lpsshd::transport

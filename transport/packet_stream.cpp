@@ -45,10 +45,7 @@ PacketDecoder::Result PacketStream::next(std::vector<uint8_t>& payload, std::str
 }
 
 void PacketStream::send(std::span<const uint8_t> payload) {
-  // Room for the packet around the payload, generously: length, padding
-  // length, padding (at most 255) and a MAC or tag (at most 64).
-  constexpr size_t kFraming = 4 + 1 + 255 + 64;
-  out_.append_with(payload.size() + kFraming,
+  out_.append_with(PacketEncoder::max_encoded(payload.size(), encoder_.compressing()),
                    [&](std::vector<uint8_t>& chunk) { encoder_.encode(payload, chunk); });
 }
 

@@ -193,3 +193,29 @@ write("fuzz_sftp", "session_listing", b"".join(sftp_packet(b) for b in [
     sftp_ext(7, "fstatvfs@openssh.com", s(DIR_HANDLE))]))
 write("fuzz_sftp", "session_oversized", sftp_packet(sftp_body(17, 1, s("."))) + struct.pack(">I", 0x7fffffff))
 write("fuzz_sftp", "options", b"internal-sftp -e -R -u 027 -d /srv/%u -l INFO -f AUTH -P remove -p read,stat")
+
+# --- fuzz_packet_compressed: plain packets around zlib@openssh.com payloads,
+# one stream per file (Z_PARTIAL_FLUSH after each packet, as OpenSSH sends).
+import zlib
+
+def plain_packet(body):
+    pad = 8 - (4 + 1 + len(body)) % 8
+    if pad < 4:
+        pad += 8
+    return struct.pack(">IB", 1 + len(body) + pad, pad) + body + b"\x00" * pad
+
+def zlib_packets(*payloads, flush=zlib.Z_PARTIAL_FLUSH):
+    c = zlib.compressobj(6)
+    return b"".join(plain_packet(c.compress(p) + c.flush(flush)) for p in payloads)
+
+CHANNEL_DATA = bytes([94]) + struct.pack(">I", 0) + s(b"the quick brown fox " * 200)
+write("fuzz_packet_compressed", "channel_data_twice", zlib_packets(CHANNEL_DATA, CHANNEL_DATA))
+write("fuzz_packet_compressed", "ignore_then_keepalive",
+      zlib_packets(bytes([2]) + s(b"x" * 100), bytes([80]) + s("keepalive@openssh.com") + b"\x01"))
+write("fuzz_packet_compressed", "kexinit", zlib_packets(kexinit()))
+write("fuzz_packet_compressed", "sync_flush", zlib_packets(CHANNEL_DATA, flush=zlib.Z_SYNC_FLUSH))
+write("fuzz_packet_compressed", "bomb_1m_zeros", zlib_packets(bytes([2]) + s(b"\x00" * (1 << 20))))
+write("fuzz_packet_compressed", "just_over_bound", zlib_packets(bytes([2]) + s(b"y" * (256 * 1024))))
+write("fuzz_packet_compressed", "stream_end", zlib_packets(CHANNEL_DATA, flush=zlib.Z_FINISH))
+write("fuzz_packet_compressed", "empty_flush", zlib_packets(b""))
+write("fuzz_packet_compressed", "not_compressed", plain_packet(bytes([2]) + s(b"plain")))

@@ -87,6 +87,19 @@
 //                                runs $RAW_SSH_EXEC (cat /dev/zero); its
 //                                output is read slowly for SECONDS (4):
 //                                READ <bytes> <seconds>, at least 16 MiB
+//   compression-bomb [N]         both exchanges offer zlib@openssh.com
+//                                first (COMPRESSION zlib@openssh.com once
+//                                negotiated); a compressed keepalive is
+//                                answered; then one IGNORE packet whose
+//                                payload inflates to N (16 MiB) bytes of
+//                                'x' (BOMB_SENT <wire bytes> <inflated>):
+//                                the server must end the connection. If a
+//                                keepalive is still answered: ALIVE (the
+//                                control, with N below 256 KiB)
+//   compression-off-at-rekey     zlib@openssh.com at login, "none" offered
+//                                in the exchange after it: compressed
+//                                until that NEWKEYS, plain after it, and a
+//                                keepalive is answered (KEEPALIVE_OK)
 //
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
@@ -408,6 +421,7 @@ struct Plan {
   bool ignore_before_kexinit = false;  // SSH_MSG_IGNORE as the first packet
   bool ignore_during_kex = false;      // between KEXINIT and KEX_ECDH_INIT
   bool service_during_kex = false;     // SERVICE_REQUEST there instead
+  bool compress = false;               // offer zlib@openssh.com first
 };
 
 struct Session {
@@ -416,6 +430,11 @@ struct Session {
   bool server_strict = false;
   crypto::SecretBytes key_ctos;  // 64 bytes, letter 'C'
   std::vector<uint8_t> session_id;  // H of the first exchange
+  bool compress = false;            // what our KEXINITs offer (Plan::compress)
+  // Negotiated by the last KEXINITs; zlib@openssh.com takes effect with the
+  // keys once authenticated (and at once when authentication succeeds).
+  std::string comp_ctos, comp_stoc;
+  bool authenticated = false;
 };
 
 std::vector<uint8_t> ignore_payload(size_t n) {
@@ -431,7 +450,7 @@ std::vector<uint8_t> service_request(std::string_view name) {
   return w.take();
 }
 
-std::vector<uint8_t> client_kexinit(bool strict) {
+std::vector<uint8_t> client_kexinit(bool strict, bool compress = false) {
   std::string kex(transport::kKexAlgorithms[0].name);
   if (strict) kex += "," + std::string(transport::kStrictKexClient);
   uint8_t cookie[16];
@@ -443,7 +462,10 @@ std::vector<uint8_t> client_kexinit(bool strict) {
   w.string(cipher).string(cipher);
   // What a real client sends; with an AEAD cipher the MAC is not used.
   w.string("hmac-sha2-256-etm@openssh.com").string("hmac-sha2-256-etm@openssh.com");
-  w.string(transport::kCompressionNone).string(transport::kCompressionNone);
+  // ssh -C's order: zlib@openssh.com first.
+  const std::string comp = compress ? std::string(transport::kCompressionZlibDelayed) + ",none"
+                                    : std::string(transport::kCompressionNone);
+  w.string(comp).string(comp);
   w.string("").string("");
   w.boolean(false).u32(0);
   return w.take();
@@ -467,7 +489,8 @@ bool versions(Peer& p, Session& s) {
 // Our KEXINIT (after an IGNORE if the plan says so).
 bool send_kexinit(Peer& p, Session& s, const Plan& plan) {
   if (plan.ignore_before_kexinit && !p.send(ignore_payload(16))) return false;
-  s.client_kexinit = client_kexinit(plan.strict);
+  s.compress = plan.compress;
+  s.client_kexinit = client_kexinit(plan.strict, plan.compress);
   return p.send(s.client_kexinit);
 }
 
@@ -490,10 +513,13 @@ bool accept_kexinit(Session& s, std::vector<uint8_t> pkt) {
     event("ERROR server KEXINIT: " + why);
     return false;
   }
-  if (!transport::negotiate(*client, *server, why)) {
+  auto n = transport::negotiate(*client, *server, why);
+  if (!n) {
     event("ERROR negotiation: " + why);
     return false;
   }
+  s.comp_ctos = n->comp_ctos;
+  s.comp_stoc = n->comp_stoc;
   for (const auto& name : server->lists[transport::KexInit::kKex])
     if (name == transport::kStrictKexServer) s.server_strict = true;
   s.server_kexinit = std::move(pkt);
@@ -553,11 +579,15 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   // Sequence number first: a key's nonce budget counts from where it starts.
   if (strict && plan.reset_send_seq) p.encoder().set_seq(0);
   p.encoder().set_key(s.key_ctos.span());
+  // As OpenSSH: after authentication each NEWKEYS starts a fresh stream
+  // where zlib@openssh.com was negotiated, and ends compression where not.
+  if (s.authenticated) p.encoder().set_compression(transport::delayed_zlib(s.comp_ctos));
 
   if (p.receive(pkt) != Got::kMessage) return false;
   if (pkt.size() != 1 || pkt[0] != ssh::kNewKeys) return unexpected(pkt, "NEWKEYS");
   if (strict) p.decoder().set_seq(0);
   p.decoder().set_key(key_stoc.span());
+  if (s.authenticated) p.decoder().set_compression(transport::delayed_zlib(s.comp_stoc));
   event("KEX_OK");
   return true;
 }
@@ -762,7 +792,8 @@ Verdict big_packet(Peer& p) {
 // right after the final (signed) USERAUTH_REQUEST, in the same write, under
 // the first exchange's keys. Empty `why` on success.
 std::string login_with_packets_behind(Peer& p, Session& s,
-                                      const std::vector<std::vector<uint8_t>>& behind) {
+                                      const std::vector<std::vector<uint8_t>>& behind,
+                                      const Plan& plan = Plan{}) {
   const char* user = std::getenv("RAW_SSH_USER");
   const char* key_path = std::getenv("RAW_SSH_KEY");
   if (user == nullptr || key_path == nullptr) return "RAW_SSH_USER and RAW_SSH_KEY are needed";
@@ -775,7 +806,7 @@ std::string login_with_packets_behind(Peer& p, Session& s,
   }
   auto key = crypto::parse_openssh_private_key(text, error);
   if (!key) return "cannot read " + std::string(key_path) + ": " + error;
-  if (!full_kex(p, s, Plan{})) return "key exchange failed";
+  if (!full_kex(p, s, plan)) return "key exchange failed";
   if (!service_accept(p)) return "no SERVICE_ACCEPT";
   // RFC 4252 7: the signature covers session id and the request.
   const auto blob = key->key.public_blob();
@@ -796,8 +827,9 @@ std::string login_with_packets_behind(Peer& p, Session& s,
 // Logs in ($RAW_SSH_USER, $RAW_SSH_KEY) up to the KEXINIT the server sends
 // right after authentication (RekeyAfterAuth), left in `kexinit`. Empty on
 // success, else why not.
-std::string login_until_server_kexinit(Peer& p, Session& s, std::vector<uint8_t>& kexinit) {
-  const std::string why = login_with_packets_behind(p, s, {});
+std::string login_until_server_kexinit(Peer& p, Session& s, std::vector<uint8_t>& kexinit,
+                                      const Plan& plan = Plan{}) {
+  const std::string why = login_with_packets_behind(p, s, {}, plan);
   if (!why.empty()) return why;
   std::vector<uint8_t>& pkt = kexinit;
   if (p.receive(pkt) != Got::kMessage) return "no answer to the authentication request";
@@ -806,6 +838,10 @@ std::string login_until_server_kexinit(Peer& p, Session& s, std::vector<uint8_t>
     return "authentication did not succeed";
   }
   event("USERAUTH_SUCCESS");
+  // Delayed compression starts with the next packet each way.
+  s.authenticated = true;
+  p.encoder().set_compression(transport::delayed_zlib(s.comp_ctos));
+  p.decoder().set_compression(transport::delayed_zlib(s.comp_stoc));
   if (p.receive(pkt) != Got::kMessage) return "no KEXINIT after authentication";
   if (pkt[0] != ssh::kKexInit) {
     unexpected(pkt, "KEXINIT");
@@ -1120,10 +1156,12 @@ Verdict packet_flood(Peer& p, long n) {
 
 // The same, then completes that key exchange, so that the connection
 // protocol can be used.
-std::string login_and_rekey(Peer& p, Session& s) {
+// rekey_plan: what our KEXINIT of that exchange offers (default: the same).
+std::string login_and_rekey(Peer& p, Session& s, const Plan& plan = Plan{},
+                            const Plan* rekey_plan = nullptr) {
   std::vector<uint8_t> pkt;
-  if (std::string why = login_until_server_kexinit(p, s, pkt); !why.empty()) return why;
-  s.client_kexinit = client_kexinit(true);
+  if (std::string why = login_until_server_kexinit(p, s, pkt, plan); !why.empty()) return why;
+  s.client_kexinit = client_kexinit(true, (rekey_plan != nullptr ? *rekey_plan : plan).compress);
   if (!p.send(s.client_kexinit) || !accept_kexinit(s, std::move(pkt)) ||
       !ecdh_and_newkeys(p, s, Plan{}))
     return "the key exchange after authentication failed";
@@ -1329,6 +1367,53 @@ Verdict slow_window_read(Peer& p, long secs) {
 
 // Every scenario, one row each: its name, the default of its optional
 // argument (0: takes none) and what runs it. usage() is made from here.
+// True when a keepalive (want-reply) is answered; false when the server
+// ended the connection (or said nothing).
+bool answers_keepalive(Peer& p) {
+  if (!p.send(keepalive_request())) return false;
+  std::vector<uint8_t> pkt;
+  while (p.receive(pkt) == Got::kMessage) {
+    if (pkt[0] == ssh::kRequestSuccess || pkt[0] == ssh::kRequestFailure) return true;
+    event("UNEXPECTED " + std::to_string(pkt[0]) + " (wanted a keepalive reply)");
+  }
+  return false;
+}
+
+Verdict compression_bomb(Peer& p, long n) {
+  Plan plan;
+  plan.compress = true;
+  Session s;
+  if (std::string why = login_and_rekey(p, s, plan); !why.empty()) return {false, why};
+  if (!transport::delayed_zlib(s.comp_ctos) || !p.encoder().compressing())
+    return {false, "zlib@openssh.com not negotiated"};
+  event("COMPRESSION zlib@openssh.com");
+  if (!answers_keepalive(p)) return {false, "a compressed keepalive went unanswered"};
+  std::vector<uint8_t> out;
+  const auto payload = ignore_payload(static_cast<size_t>(n));
+  p.encoder().encode(payload, out);
+  event("BOMB_SENT " + std::to_string(out.size()) + " " + std::to_string(payload.size()));
+  p.write_all(out);
+  if (answers_keepalive(p)) {
+    event("ALIVE");
+    return {false, "the connection survived the packet"};
+  }
+  if (!ended_by_server(p)) return {false, "the server did not end the connection"};
+  return {true, "the compression bomb ended the connection"};
+}
+
+Verdict compression_off_at_rekey(Peer& p) {
+  Plan plan;
+  plan.compress = true;
+  const Plan none;
+  Session s;
+  if (std::string why = login_and_rekey(p, s, plan, &none); !why.empty()) return {false, why};
+  if (p.encoder().compressing() || p.decoder().compressing())
+    return {false, "compression still on after an exchange that negotiated none"};
+  if (!answers_keepalive(p)) return {false, "no keepalive reply after compression was turned off"};
+  event("KEEPALIVE_OK");
+  return {true, "compression on at login, off after the rekey"};
+}
+
 struct Scenario {
   const char* name;
   long default_arg;
@@ -1367,6 +1452,8 @@ constexpr Scenario kScenarios[] = {
     {"global-request-flood", 2000000, global_request_flood},
     {"kex-global-request-flood", 2000000, kex_global_request_flood},
     {"slow-window-read", 4, slow_window_read},
+    {"compression-bomb", 16 << 20, compression_bomb},
+    {"compression-off-at-rekey", 0, [](Peer& p, long) { return compression_off_at_rekey(p); }},
 };
 
 int usage() {
