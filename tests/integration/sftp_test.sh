@@ -425,6 +425,7 @@ jail_common() {
   out=$(sftp_b "$UJ" "get $outside_file $W/jail.got"); rc=$?
   if [ "$rc" -ne 0 ] && [ ! -e "$W/jail.got" ]; then ok "SftpRoot $mode: get of the user's own file outside fails"
   else not_ok "SftpRoot $mode: get of the user's own file outside fails" "rc $rc: $out"; fi
+  rm -f "$JH/put-outside"
   out=$(sftp_b "$UJ" "put $W/stamped $JH/put-outside"); rc=$?
   if [ "$rc" -ne 0 ] && [ ! -e "$JH/put-outside" ]; then ok "SftpRoot $mode: put outside (the user's home) fails"
   else not_ok "SftpRoot $mode: put outside (the user's home) fails" "rc $rc: $out"; fi
