@@ -18,18 +18,21 @@ void UserLog::emit_at(int64_t now_ms, monproto::LogLine::Level level, std::strin
   if (now_ms / 1000 != second_) {
     second_ = now_ms / 1000;
     sent_ = 0;
-    if (dropped_ > 0) {
-      const std::string summary = std::to_string(dropped_) + " log lines dropped (more than " +
-                                  std::to_string(kLogLinesPerSecond) + " a second)";
-      dropped_ = 0;
-      send(monproto::LogLine::Level::kInfo, summary);
-    }
+    flush();
   }
   if (sent_ >= kLogLinesPerSecond) {
     ++dropped_;
     return;
   }
   send(level, text);
+}
+
+void UserLog::flush() {
+  if (dropped_ == 0) return;
+  const std::string summary = std::to_string(dropped_) + " log lines dropped (more than " +
+                              std::to_string(kLogLinesPerSecond) + " a second)";
+  dropped_ = 0;
+  send(monproto::LogLine::Level::kInfo, summary);
 }
 
 bool UserLog::send(monproto::LogLine::Level level, std::string_view text) {

@@ -23,9 +23,17 @@ inline constexpr int kLogLinesPerSecond = 900;
 class UserLog {
  public:
   explicit UserLog(int monitor_fd) : fd_(monitor_fd) {}
+  // The count of lines dropped in the last second is sent too: a process
+  // that ends within the second of a burst would otherwise lose it.
+  ~UserLog() { flush(); }
+  UserLog(const UserLog&) = delete;
+  UserLog& operator=(const UserLog&) = delete;
   void info(std::string_view text) { emit(monproto::LogLine::Level::kInfo, text); }
   void verbose(std::string_view text) { emit(monproto::LogLine::Level::kVerbose, text); }
   void debug(std::string_view text) { emit(monproto::LogLine::Level::kDebug, text); }
+
+  // Sends the count of lines dropped, if any, now.
+  void flush();
 
   // For tests: the clock is an argument.
   void emit_at(int64_t now_ms, monproto::LogLine::Level level, std::string_view text);

@@ -73,6 +73,25 @@ TEST(UserLog, HoldsItselfToTheRateAndReportsWhatItDropped) {
   static_assert(2 * (postauth::kLogLinesPerSecond + 1) <= 2000);
 }
 
+// A process that ends within the second of a burst still says how many
+// lines it dropped: the count goes out when the log is destroyed.
+TEST(UserLog, ReportsWhatItDroppedWhenItEnds) {
+  Pair p;
+  size_t received = 0;
+  {
+    UserLog log(p.child.get());
+    for (int i = 0; i < postauth::kLogLinesPerSecond + 7; ++i) {
+      log.emit_at(3000, Level::kInfo, "line");
+      received += p.drain().size();
+    }
+    EXPECT_EQ(log.dropped(), 7u);
+  }
+  auto lines = p.drain();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].text, "7 log lines dropped (more than 900 a second)");
+  EXPECT_EQ(received, size_t(postauth::kLogLinesPerSecond));
+}
+
 TEST(UserLog, LongLinesAreCutAndNulIsReplaced) {
   Pair p;
   UserLog log(p.child.get());

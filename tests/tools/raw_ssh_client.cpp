@@ -76,7 +76,9 @@
 //                                <bytes written> after 3 s without progress,
 //                                else FLOOD_SENT <n>); then read while the
 //                                rest is written: every open answered
-//                                (REPLIES <n>)
+//                                (REPLIES <n>, then REPLY_TYPE <type> <count>
+//                                for each message type among them: 91 the
+//                                confirmations, 92 the refusals)
 //   global-request-flood [N]     the same with N (2000000) GLOBAL_REQUEST
 //                                keepalive@openssh.com, want-reply
 //   kex-global-request-flood [N] our KEXINIT, then N (2000000) of those
@@ -129,6 +131,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -1248,6 +1251,7 @@ Verdict flood_unread(Peer& p, long n, std::function<std::vector<uint8_t>(long)> 
   if (!flood.until_done_or_stalled()) return {false, "the connection failed during the flood"};
 
   long replies = 0;
+  std::map<uint8_t, long> by_type;  // REPLY_TYPE lines: how many of each
   const int64_t deadline = now_ms() + kDrainMs;
   std::vector<uint8_t> pkt;
   while (replies < n) {
@@ -1270,6 +1274,7 @@ Verdict flood_unread(Peer& p, long n, std::function<std::vector<uint8_t>(long)> 
         return {false, "a message that is no reply to the flood"};
       }
       ++replies;
+      ++by_type[pkt[0]];
     }
     if (g != Got::kNone || !open) {
       event("REPLIES " + std::to_string(replies));
@@ -1277,6 +1282,8 @@ Verdict flood_unread(Peer& p, long n, std::function<std::vector<uint8_t>(long)> 
     }
   }
   event("REPLIES " + std::to_string(replies));
+  for (const auto& [type, count] : by_type)
+    event("REPLY_TYPE " + std::to_string(type) + " " + std::to_string(count));
   event("ELAPSED " + seconds(now_ms() - t0));
   return {true, "every message answered"};
 }
