@@ -163,6 +163,8 @@ bool SessionBackend::start_sftp(const std::string& command) {
   if (!grant.sftp_root.empty()) {
     if (opts->start_dir.empty()) opts->start_dir = grant.sftp_root;
     if (grant.sftp_jail == monproto::Grant::SftpJail::kReadOnly) opts->read_only = true;
+    if (grant.sftp_jail == monproto::Grant::SftpJail::kUploadOnly) opts->upload_only = true;
+    opts->jail_root = grant.sftp_root;
   }
   sftp::SftpIdentity who{ctx_.user.name, ctx_.user.uid, ctx_.user.gid, ctx_.user.home,
                          ctx_.endpoints.client_ip};

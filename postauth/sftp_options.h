@@ -20,6 +20,14 @@ struct SftpOptions {
   bool log_stderr = false;                 // -e, accepted
   std::vector<std::string> denied;         // -P: request names (sftp-server -Q requests)
   std::optional<std::vector<std::string>> allowed;  // -p: only these
+  // Not options of the command line: set by the session from the grant.
+  // SftpRoot: Landlock confines file contents to this directory but not
+  // metadata (it has no right for chmod, chown or utimes), so the server
+  // changes metadata only of what it resolves beneath it. Empty: no jail.
+  std::string jail_root;
+  // SftpRootMode upload-only: files are written only when this server
+  // creates them (what exists is never truncated, overwritten or resized).
+  bool upload_only = false;
 };
 
 // `command` is the command line of the subsystem or ForceCommand, starting

@@ -6,6 +6,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <pwd.h>
 #include <grp.h>
 #include <sys/stat.h>
@@ -128,6 +130,10 @@ SftpServer::SftpServer(SftpOptions opts, SftpIdentity who, std::function<void(st
     start_ = "/";
     start_fd_.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   }
+  // Opened once: a jail root that cannot be opened leaves jail_fd_ empty,
+  // and then every metadata change is refused.
+  if (!opts_.jail_root.empty())
+    jail_fd_.reset(::open(opts_.jail_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
 }
 
 SftpServer::~SftpServer() {
@@ -357,6 +363,9 @@ void SftpServer::do_open(const Request& q) {
   if (q.pflags & FXF_CREAT) flags |= O_CREAT;
   if (q.pflags & FXF_TRUNC) flags |= O_TRUNC;
   if (q.pflags & FXF_EXCL) flags |= O_EXCL;
+  // upload-only: a file is written only if this open creates it, so what
+  // is already there is never truncated or overwritten.
+  if (opts_.upload_only && (flags & O_ACCMODE) != O_RDONLY) flags = (flags & ~O_TRUNC) | O_CREAT | O_EXCL;
   const unsigned mode = (q.attrs.flags & ATTR_PERMISSIONS) ? (q.attrs.perm & 07777) : 0666;
   log_(fmt("open \"%s\" flags %s mode 0%o", q.path.c_str(), flags_text(q.pflags).c_str(), mode));
   if (opts_.read_only && ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))) {
@@ -455,13 +464,25 @@ std::string modtime_text(uint32_t t) {
 
 // SETSTAT (follow) and lsetstat@openssh.com: size, mode, times, owner in
 // sftp-server's order; each failure sets the status, the rest still run.
+// Under SftpRoot the target is opened beneath the jail first and changed
+// through that descriptor: by path, chmod/chown/utimes would reach files
+// outside the jail, which Landlock does not stop.
 void SftpServer::do_setstat(const Request& q, bool follow) {
   const Attrs& a = q.attrs;
   const char* name = q.path.c_str();
+  if ((a.flags & ATTR_SIZE) && !follow) return status(q.id, FX_BAD_MESSAGE);  // nonsensical for a link
+  if (!opts_.jail_root.empty()) {
+    proc::UniqueFd fd(open_beneath_jail(q.path, follow, (a.flags & ATTR_SIZE) != 0));
+    if (!fd) {
+      const int err = errno;
+      log_(fmt("Refusing setstat of \"%s\": %s", name, strerror(err)));
+      return errno_status(q.id, err);
+    }
+    return setstat_fd(q.id, fd.get(), name, a);
+  }
   const int at_flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
   int err = 0;
   if (a.flags & ATTR_SIZE) {
-    if (!follow) return status(q.id, FX_BAD_MESSAGE);  // nonsensical for a link
     log_(fmt("set \"%s\" size %llu", name, static_cast<unsigned long long>(a.size)));
     proc::UniqueFd fd(::openat(start_fd_.get(), name, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (!fd || ::ftruncate(fd.get(), static_cast<off_t>(a.size)) != 0) err = errno;
@@ -483,16 +504,47 @@ void SftpServer::do_setstat(const Request& q, bool follow) {
   errno_status(q.id, err);
 }
 
+int SftpServer::open_beneath_jail(const std::string& path, bool follow, bool for_size) {
+  if (!jail_fd_) return errno = EACCES, -1;
+  std::string root = opts_.jail_root;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  const std::string abs = absolute(path);
+  std::string rel;
+  if (root == "/") rel = abs;
+  else if (abs == root) rel = ".";
+  else if (abs.compare(0, root.size(), root) == 0 && abs[root.size()] == '/') rel = abs.substr(root.size());
+  else return errno = EACCES, -1;
+  while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
+  if (rel.empty()) rel = ".";
+  // The kernel resolves it, "..", and symlinks included, and refuses
+  // (EXDEV) whatever would leave the root. A size change needs a writable
+  // descriptor; otherwise read access is tried first (directories), then
+  // write (upload-only grants no reading of files). Neither truncates.
+  open_how how{};
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  const uint64_t base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW);
+  long fd = -1;
+  for (const uint64_t access : {for_size ? O_WRONLY : O_RDONLY, O_WRONLY}) {
+    how.flags = base | access;
+    fd = syscall(SYS_openat2, jail_fd_.get(), rel.c_str(), &how, sizeof how);
+    if (fd >= 0 || (errno != EACCES && errno != EISDIR)) break;
+  }
+  return static_cast<int>(fd);
+}
+
 void SftpServer::do_fsetstat(const Request& q) {
   Handle* h = find(q.handle, false);
   if (h == nullptr) return status(q.id, FX_FAILURE);
-  const Attrs& a = q.attrs;
-  const char* name = h->path.c_str();
-  const int fd = h->fd.get();
+  setstat_fd(q.id, h->fd.get(), h->path.c_str(), q.attrs);
+}
+
+void SftpServer::setstat_fd(uint32_t id, int fd, const char* name, const Attrs& a) {
   int err = 0;
   if (a.flags & ATTR_SIZE) {
     log_(fmt("set \"%s\" size %llu", name, static_cast<unsigned long long>(a.size)));
-    if (::ftruncate(fd, static_cast<off_t>(a.size)) != 0) err = errno;
+    // upload-only: nothing is cut short, not even a file this server made.
+    if (opts_.upload_only) err = EACCES;
+    else if (::ftruncate(fd, static_cast<off_t>(a.size)) != 0) err = errno;
   }
   if (a.flags & ATTR_PERMISSIONS) {
     log_(fmt("set \"%s\" mode %04o", name, a.perm & 07777));
@@ -508,7 +560,7 @@ void SftpServer::do_fsetstat(const Request& q) {
              static_cast<unsigned long>(a.gid)));
     if (::fchown(fd, a.uid, a.gid) != 0) err = errno;
   }
-  errno_status(q.id, err);
+  errno_status(id, err);
 }
 
 // --- Directories ----------------------------------------------------------------

@@ -87,6 +87,12 @@ class SftpServer {
   void do_fstat(const Request& q);
   void do_setstat(const Request& q, bool follow);
   void do_fsetstat(const Request& q);
+  // Applies SETSTAT attributes through an open descriptor (fsetstat and the
+  // jailed setstat); `name` is for the log.
+  void setstat_fd(uint32_t id, int fd, const char* name, const Attrs& a);
+  // SftpRoot: opens `path` (as the client gave it) for a metadata change
+  // only if it resolves beneath the jail root; -1 with errno set otherwise.
+  int open_beneath_jail(const std::string& path, bool follow, bool for_size);
   void do_opendir(const Request& q);
   void do_readdir(const Request& q);
   void do_simple(const Request& q);  // remove, mkdir, rmdir, rename, links
@@ -111,6 +117,7 @@ class SftpServer {
   std::function<void(std::string)> log_;
   std::string start_;       // absolute start directory
   proc::UniqueFd start_fd_;  // what relative paths resolve against
+  proc::UniqueFd jail_fd_;   // SftpRoot (opts_.jail_root), else empty
   transport::ByteQueue out_;
   std::vector<uint8_t> in_;  // a partial packet, or bytes held back while paused
   bool initialised_ = false;
