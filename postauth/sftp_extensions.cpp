@@ -59,7 +59,18 @@ void SftpServer::do_realpath(const Request& q, bool expand) {
   }
   std::string resolved;
   int err = 0;
+  // SftpRoot: the kernel resolves it beneath the root first, so the walk
+  // below never looks outside (a missing last component is a new name).
+  if (!opts_.jail_root.empty()) {
+    proc::UniqueFd fd(path_fd(path, true));
+    if (!fd && errno == ENOENT) {
+      const std::string abs = absolute(path);
+      fd.reset(path_fd(abs.substr(0, std::max<size_t>(abs.rfind('/'), 1)), true));
+    }
+    if (!fd) return errno_status(q.id, errno);
+  }
   if (!canonical(absolute(path), resolved, err)) return errno_status(q.id, err);
+  if (!opts_.jail_root.empty() && !jail_relative(resolved)) return errno_status(q.id, EACCES);
   NameEntry e;
   e.name = resolved;
   e.longname = resolved;
@@ -73,7 +84,7 @@ void SftpServer::do_statvfs(const Request& q, int fd) {
     r = ::fstatvfs(fd, &s);
   } else {
     log_(fmt("statvfs \"%s\"", q.path.c_str()));
-    proc::UniqueFd p(::openat(start_fd_.get(), q.path.c_str(), O_PATH | O_CLOEXEC));
+    proc::UniqueFd p(path_fd(q.path, true));
     r = p ? ::fstatvfs(p.get(), &s) : -1;
   }
   if (r != 0) return errno_status(q.id, errno);

@@ -434,8 +434,8 @@ void SftpServer::do_write(const Request& q) {
 
 void SftpServer::do_stat(const Request& q, bool follow) {
   struct stat st {};
-  if (::fstatat(start_fd_.get(), q.path.c_str(), &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
-    return errno_status(q.id, errno);
+  proc::UniqueFd fd(path_fd(q.path, follow));
+  if (!fd || ::fstat(fd.get(), &st) != 0) return errno_status(q.id, errno);
   wire::Writer w;
   put_attrs(w, q.id, attrs_from_stat(st));
   out_.append(w.bytes());
@@ -504,8 +504,7 @@ void SftpServer::do_setstat(const Request& q, bool follow) {
   errno_status(q.id, err);
 }
 
-int SftpServer::open_beneath_jail(const std::string& path, bool follow, bool for_size) {
-  if (!jail_fd_) return errno = EACCES, -1;
+std::optional<std::string> SftpServer::jail_relative(const std::string& path) const {
   std::string root = opts_.jail_root;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   const std::string abs = absolute(path);
@@ -513,9 +512,31 @@ int SftpServer::open_beneath_jail(const std::string& path, bool follow, bool for
   if (root == "/") rel = abs;
   else if (abs == root) rel = ".";
   else if (abs.compare(0, root.size(), root) == 0 && abs[root.size()] == '/') rel = abs.substr(root.size());
-  else return errno = EACCES, -1;
+  else return std::nullopt;
   while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
   if (rel.empty()) rel = ".";
+  return rel;
+}
+
+int SftpServer::path_fd(const std::string& path, bool follow) {
+  const int nofollow = follow ? 0 : O_NOFOLLOW;
+  if (opts_.jail_root.empty())
+    return ::openat(start_fd_.get(), path.c_str(), O_PATH | O_CLOEXEC | nofollow);
+  const auto rel = jail_relative(path);
+  if (!jail_fd_ || !rel) return errno = EACCES, -1;
+  open_how how{};
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  how.flags = O_PATH | O_CLOEXEC | static_cast<uint64_t>(nofollow);
+  const long fd = syscall(SYS_openat2, jail_fd_.get(), rel->c_str(), &how, sizeof how);
+  if (fd < 0 && errno == EXDEV) errno = EACCES;  // it leads out of the root
+  return static_cast<int>(fd);
+}
+
+int SftpServer::open_beneath_jail(const std::string& path, bool follow, bool for_size) {
+  if (!jail_fd_) return errno = EACCES, -1;
+  const auto jailed = jail_relative(path);
+  if (!jailed) return errno = EACCES, -1;
+  const std::string& rel = *jailed;
   // The kernel resolves it, "..", and symlinks included, and refuses
   // (EXDEV) whatever would leave the root. A size change needs a writable
   // descriptor; otherwise read access is tried first (directories), then
@@ -692,7 +713,8 @@ std::string SftpServer::absolute(const std::string& path) const {
 
 void SftpServer::do_readlink(const Request& q) {
   char buf[PATH_MAX];
-  ssize_t n = ::readlinkat(start_fd_.get(), q.path.c_str(), buf, sizeof buf - 1);
+  proc::UniqueFd fd(path_fd(q.path, false));
+  const ssize_t n = fd ? ::readlinkat(fd.get(), "", buf, sizeof buf - 1) : -1;
   if (n < 0) return errno_status(q.id, errno);
   NameEntry e;
   e.name.assign(buf, static_cast<size_t>(n));

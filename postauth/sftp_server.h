@@ -24,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -93,6 +94,14 @@ class SftpServer {
   // SftpRoot: opens `path` (as the client gave it) for a metadata change
   // only if it resolves beneath the jail root; -1 with errno set otherwise.
   int open_beneath_jail(const std::string& path, bool follow, bool for_size);
+  // SftpRoot: `path` relative to the jail root, or nullopt when it names
+  // something outside (as a string: ".." and links are the kernel's job).
+  std::optional<std::string> jail_relative(const std::string& path) const;
+  // An O_PATH descriptor for what `path` names; under SftpRoot resolved
+  // beneath the root by the kernel (RESOLVE_BENEATH), so requests Landlock
+  // has no right for (stat, readlink, statvfs, realpath) cannot look
+  // outside either. -1 with errno set.
+  int path_fd(const std::string& path, bool follow);
   void do_opendir(const Request& q);
   void do_readdir(const Request& q);
   void do_simple(const Request& q);  // remove, mkdir, rmdir, rename, links

@@ -187,3 +187,28 @@ TEST_F(SftpJailTest, UploadOnlyDoesNotTruncateWhatIsThere) {
 }
 
 }  // namespace
+
+// What Landlock has no right for either: stat, lstat, readlink, realpath
+// and statvfs of things outside the root answer "permission denied" (3),
+// never with what is there; inside the root they work (the control).
+TEST_F(SftpJailTest, NothingOutsideTheRootCanBeLookedAt) {
+  const auto path = [](const std::string& p) { return [p](Writer& w) { w.string(p); }; };
+  const std::string out = run_jailed(
+      root_, Grant::SftpJail::kReadOnly,
+      {{FXP_STAT, path(outside_)},
+       {FXP_LSTAT, path("../outside.txt")},
+       {FXP_STAT, path(root_ + "/../outside.txt")},
+       {FXP_REALPATH, path("..")},
+       {FXP_REALPATH, path("/etc")},
+       {FXP_REALPATH, path(root_ + "/../nonexistent")},
+       {FXP_EXTENDED, [&](Writer& w) { w.string("statvfs@openssh.com").string("/"); }},
+       {FXP_READLINK, path("/proc/self/exe")},
+       // Controls inside the root.
+       {FXP_STAT, path(root_ + "/inside.txt")},
+       {FXP_LSTAT, path("inside.txt")},
+       {FXP_REALPATH, path(".")},
+       {FXP_REALPATH, path("new-name")},
+       {FXP_EXTENDED, [&](Writer& w) { w.string("statvfs@openssh.com").string("."); }}});
+  // STATUS 3 is SSH_FX_PERMISSION_DENIED; 1105 ATTRS, 1104 NAME, 1201 EXTENDED_REPLY.
+  EXPECT_EQ(out, "3\n3\n3\n3\n3\n3\n3\n3\n1105\n1105\n1104\n1104\n1201\n");
+}
