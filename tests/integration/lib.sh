@@ -40,6 +40,13 @@ DPID=
 HOSTKEY=
 KNOWN_HOSTS=
 
+# need_raw_client: sets RAW to the raw test client (tests/tools/raw_ssh_client.cpp),
+# or fails when it was not built.
+need_raw_client() {
+  RAW=$BINDIR/raw_ssh_client
+  [ -x "$RAW" ] || fail "$RAW missing; build the raw_ssh_client target"
+}
+
 lib_init() {
   if [ $# -lt 1 ] || [ ! -d "$1" ]; then
     echo "usage: $0 BINDIR (the directory holding lpsshd and its helpers)" >&2

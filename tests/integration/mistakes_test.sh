@@ -29,8 +29,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 lib_init "${1:-}"
-RAW=$BINDIR/raw_ssh_client
-[ -x "$RAW" ] || fail "$RAW missing; build the raw_ssh_client target"
+need_raw_client
 
 U=lpt_mis1
 add_user "$U"

@@ -23,8 +23,7 @@ lib_init "${1:-}"
 for b in sftp scp rsync; do command -v "$b" >/dev/null || fail "$b not installed (scripts/deps.sh)"; done
 EXT_SFTP=/usr/lib/openssh/sftp-server
 [ -x "$EXT_SFTP" ] || fail "$EXT_SFTP missing (openssh-sftp-server, scripts/deps.sh)"
-RAW=$BINDIR/raw_ssh_client
-[ -x "$RAW" ] || fail "$RAW missing; build the raw_ssh_client target"
+need_raw_client
 HOLD=$HERE/sftp_hold_handles.py
 
 # Chroot and jail directories live outside /tmp (a chroot chain must be
