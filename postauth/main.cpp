@@ -47,14 +47,21 @@ uint64_t monotonic_ms() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
 }
 
-int run(Transport& t, postauth::ChannelCore& svc, postauth::Listeners& listeners, int sigfd) {
+// Why the session ended, for the log (sshd logs its disconnects too).
+int ended(postauth::UserLog& log, int code, const std::string& why) {
+  if (!why.empty()) log.info("session ended: " + why);
+  return code;
+}
+
+int run(Transport& t, postauth::ChannelCore& svc, postauth::Listeners& listeners, int sigfd,
+        postauth::UserLog& log) {
   std::vector<uint8_t> msg;
   std::vector<pollfd> fds;
   while (true) {
     // The clock first (an exchange the client starts is timed from now),
     // and again once the messages moved the counters (RekeyLimit).
     const uint64_t now = monotonic_ms();
-    if (!t.tick(now)) return 1;
+    if (!t.tick(now)) return ended(log, 1, t.error());
     // Decode what is buffered before waiting again, as long as the client
     // takes what we send: every message may cause a reply, so past the
     // backlog bound the rest waits (postauth/backlog.h).
@@ -62,16 +69,16 @@ int run(Transport& t, postauth::ChannelCore& svc, postauth::Listeners& listeners
       auto n = t.next(msg);
       if (n == Transport::Next::kNone) break;
       if (n == Transport::Next::kClosed) return 0;
-      if (n == Transport::Next::kError) return 1;
+      if (n == Transport::Next::kError) return ended(log, 1, t.error());
       if (!svc.handle(msg)) {
         t.disconnect(ssh::kProtocolError, svc.error());
-        return 1;
+        return ended(log, 1, "protocol error: " + svc.error());
       }
     }
     svc.service();
-    if (!t.tick(now)) return 1;
+    if (!t.tick(now)) return ended(log, 1, t.error());
     auto fr = t.stream().flush();
-    if (fr == transport::IoResult::kError) return 1;
+    if (fr == transport::IoResult::kError) return ended(log, 1, "write error");
 
     fds.clear();
     const bool reading = !t.stream().input_full() && !postauth::client_input_paused(t);
@@ -104,7 +111,8 @@ int run(Transport& t, postauth::ChannelCore& svc, postauth::Listeners& listeners
       // hold can reach the client any more.
       if (!reading) return 0;
       auto r = t.stream().fill();
-      if (r == transport::IoResult::kEof || r == transport::IoResult::kError) return 0;
+      if (r == transport::IoResult::kError) return ended(log, 0, "read error");
+      if (r == transport::IoResult::kEof) return 0;
     }
   }
 }
@@ -197,5 +205,5 @@ int main(int argc, char** argv) {
   forwarding.register_with_core();
   postauth::AgentForwarding agent(core, listeners);
   ctx.agent = &agent;
-  return run(t, core, listeners, sigfd);
+  return run(t, core, listeners, sigfd, log);
 }

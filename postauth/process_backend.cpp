@@ -166,6 +166,10 @@ bool ProcessBackend::on_exit(pid_t pid, int status) {
   return true;
 }
 
+void ProcessBackend::pump() {
+  if (exited_ && !finished_) maybe_finish();
+}
+
 void ProcessBackend::maybe_finish() {
   if (!exited_ || finished_) return;
   if (pty_ && process_.stdout_r) {

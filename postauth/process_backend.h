@@ -41,6 +41,10 @@ class ProcessBackend final : public ChannelBackend {
   void add_pollfds(std::vector<pollfd>& fds, bool input_pending, bool can_output) override;
   void on_poll(std::span<const pollfd> mine) override;
   bool on_exit(pid_t pid, int status) override;
+  // After the process exited with a terminal: the drain that had to wait
+  // for room (a key exchange, the client's window). Poll cannot wake it:
+  // the monitor holds the slave open, so an idle master never signals.
+  void pump() override;
 
  private:
   void read_output(proc::UniqueFd& fd, bool is_stderr);
