@@ -50,6 +50,18 @@ bool set_window_size(int master_fd, uint32_t cols, uint32_t rows, uint32_t wpx, 
   return ioctl(master_fd, TIOCSWINSZ, &ws) == 0;
 }
 
+ChannelBackend::Reply window_change(const std::optional<PtyState>& pty, wire::Bytes body,
+                                    std::string& why) {
+  WindowChange w;
+  if (!parse_window_change(body, w)) {
+    why = "malformed window-change";
+    return ChannelBackend::Reply::kProtocolError;
+  }
+  return pty && set_window_size(pty->master.get(), w.cols, w.rows, w.width_px, w.height_px)
+             ? ChannelBackend::Reply::kSuccess
+             : ChannelBackend::Reply::kFailure;
+}
+
 void release_pty(int monitor_fd, const std::string& tty) {
   monproto::send(monitor_fd, monproto::PtyRelease{tty});
 }
@@ -85,13 +97,7 @@ void ProcessBackend::input_eof() {
 
 ChannelBackend::Reply ProcessBackend::request(std::string_view type, wire::Bytes body,
                                               std::string& why) {
-  if (type == "window-change") {
-    WindowChange w;
-    if (!parse_window_change(body, w)) return why = "malformed window-change", Reply::kProtocolError;
-    if (!pty_) return Reply::kFailure;
-    return set_window_size(pty_->master.get(), w.cols, w.rows, w.width_px, w.height_px)
-               ? Reply::kSuccess : Reply::kFailure;
-  }
+  if (type == "window-change") return window_change(pty_, body, why);
   if (type == "signal") {
     std::string name;
     if (!parse_signal(body, name)) return why = "malformed signal request", Reply::kProtocolError;

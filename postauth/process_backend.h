@@ -24,6 +24,9 @@ struct PtyState {
 // Terminal size from a pty-req or window-change, clamped to what fits.
 bool set_window_size(int master_fd, uint32_t cols, uint32_t rows, uint32_t width_px,
                      uint32_t height_px);
+// "window-change" for a session's terminal (none: refused).
+ChannelBackend::Reply window_change(const std::optional<PtyState>& pty, wire::Bytes body,
+                                    std::string& why);
 // Tells the monitor this connection is done with a PTY (logout record,
 // terminal back to root).
 void release_pty(int monitor_fd, const std::string& tty);

@@ -76,12 +76,7 @@ ChannelBackend::Reply SessionBackend::request(std::string_view type, wire::Bytes
     if (!parse_exec(body, cmd)) return why = "malformed exec request", Reply::kProtocolError;
     return start(std::move(cmd), false) ? Reply::kSuccess : Reply::kFailure;
   }
-  if (type == "window-change") {
-    WindowChange w;
-    if (!parse_window_change(body, w)) return why = "malformed window-change", Reply::kProtocolError;
-    return pty_ && set_window_size(pty_->master.get(), w.cols, w.rows, w.width_px, w.height_px)
-               ? Reply::kSuccess : Reply::kFailure;
-  }
+  if (type == "window-change") return window_change(pty_, body, why);
   if (type == "auth-agent-req@openssh.com") {
     if (!body.empty()) return why = "malformed auth-agent-req", Reply::kProtocolError;
     // AllowAgentForwarding no, no-agent-forwarding, restrict: refused.

@@ -320,14 +320,16 @@ SftpServer::Handle* SftpServer::find(wire::Bytes h, bool want_dir) {
   return it->second.get();
 }
 
-std::string SftpServer::add_handle(std::unique_ptr<Handle> h) {
+void SftpServer::reply_new_handle(uint32_t id, std::unique_ptr<Handle> h) {
   uint32_t index = 0;
   while (handles_.count(index) != 0) ++index;  // lowest free slot, < kMaxHandles
   h->generation = next_generation_++;
-  wire::Writer w;
-  w.u32(index).u32(h->generation);
+  wire::Writer name;
+  name.u32(index).u32(h->generation);
   handles_[index] = std::move(h);
-  return std::string(w.bytes().begin(), w.bytes().end());
+  wire::Writer w;
+  put_handle(w, id, name.bytes());
+  out_.append(w.bytes());
 }
 
 void SftpServer::close_handle(uint32_t id, wire::Bytes hb) {
@@ -385,10 +387,7 @@ void SftpServer::do_open(const Request& q) {
   auto h = std::make_unique<Handle>();
   h->fd.reset(fd);
   h->path = q.path;
-  std::string hs = add_handle(std::move(h));
-  wire::Writer w;
-  put_handle(w, q.id, {reinterpret_cast<const uint8_t*>(hs.data()), hs.size()});
-  out_.append(w.bytes());
+  reply_new_handle(q.id, std::move(h));
 }
 
 void SftpServer::do_read(const Request& q) {
@@ -599,10 +598,7 @@ void SftpServer::do_opendir(const Request& q) {
   h->kind = Handle::kDir;
   h->dir = d;
   h->path = q.path;
-  std::string hs = add_handle(std::move(h));
-  wire::Writer w;
-  put_handle(w, q.id, {reinterpret_cast<const uint8_t*>(hs.data()), hs.size()});
-  out_.append(w.bytes());
+  reply_new_handle(q.id, std::move(h));
 }
 
 void SftpServer::do_readdir(const Request& q) {

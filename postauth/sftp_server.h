@@ -78,7 +78,8 @@ class SftpServer {
   // Handles: an index and a generation, so a stale handle never names the
   // file opened after it in the same slot.
   Handle* find(wire::Bytes h, bool want_dir);
-  std::string add_handle(std::unique_ptr<Handle> h);
+  // Keeps h and answers request `id` with its HANDLE.
+  void reply_new_handle(uint32_t id, std::unique_ptr<Handle> h);
   void close_handle(uint32_t id, wire::Bytes h);
   // Requests.
   void do_open(const Request& q);
