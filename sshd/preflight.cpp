@@ -93,6 +93,10 @@ std::string preflight(const config::Config& cfg) {
 }
 
 std::string unsupported_settings(const config::Config& cfg) {
+  return unsupported_settings(cfg, preauth::landlock_abi());
+}
+
+std::string unsupported_settings(const config::Config& cfg, int landlock_abi) {
   auto refuse = [](const char* what) {
     return std::string(what) + " is not supported by this version of lpsshd yet; "
                                "remove it from the configuration";
@@ -112,7 +116,7 @@ std::string unsupported_settings(const config::Config& cfg) {
     if (auto e = sftp_options("Subsystem " + sub.name, sub.command); !e.empty()) return e;
   if (auto e = sftp_options("ForceCommand", cfg.force_command); !e.empty()) return e;
   // SftpRoot is a Landlock jail or nothing: never unconfined.
-  if (!cfg.sftp_root.empty() && preauth::landlock_abi() == 0)
+  if (!cfg.sftp_root.empty() && landlock_abi == 0)
     return "SftpRoot needs Landlock, which this kernel does not offer (or it is disabled)";
   if (cfg.client_alive_interval != 0) return refuse("ClientAliveInterval");
   if (cfg.host_keys.size() != 1) return refuse("More than one HostKey");

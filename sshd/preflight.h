@@ -16,6 +16,8 @@ std::string preflight(const config::Config& cfg);
 // Reasons this build cannot honour some settings (e.g. PasswordAuthentication
 // yes before PAM exists): refusing beats silently ignoring them.
 std::string unsupported_settings(const config::Config& cfg);
+// The same with the kernel's Landlock ABI given (0: none), for tests.
+std::string unsupported_settings(const config::Config& cfg, int landlock_abi);
 
 // Creates missing host keys, the preauth user, the chroot directory and the
 // PAM service file.
