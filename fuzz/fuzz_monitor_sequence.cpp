@@ -16,6 +16,7 @@
 
 #include <cstdlib>
 
+#include "crypto/ed25519_host_key.h"
 #include "monitor/monitor_core.h"
 #include "monitor/state_table.h"
 #include "wire/reader.h"
@@ -108,7 +109,11 @@ void log_in(monitor::MonitorCore& core, const crypto::Ed25519Key& user_key) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto host_key = crypto::Ed25519Key::generate();
+  static const crypto::HostKeys host_keys = [] {
+    crypto::HostKeys v;
+    v.push_back(std::make_unique<crypto::Ed25519HostKey>(crypto::Ed25519Key::generate()));
+    return v;
+  }();
   static const auto user_key = crypto::Ed25519Key::generate();
   if (size < 1) return 0;
   const bool postauth = (data[0] & 1) != 0;
@@ -116,7 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   monitor::Settings settings;
   settings.use_pam = settings.password_authentication = settings.kbd_interactive_authentication = true;
   settings.rekey_after_auth = (data[0] & 2) == 0;
-  monitor::MonitorCore core(settings, host_key, backend, {"192.0.2.1", 22});
+  monitor::MonitorCore core(settings, host_keys, backend, {"192.0.2.1", 22});
   if (postauth) log_in(core, user_key);
   const monitor::Child from = postauth ? monitor::Child::kPostauth : monitor::Child::kPreauth;
   int ptys = 0;

@@ -7,8 +7,8 @@
 
 namespace lpsshd::monitor {
 
-KexServer::KexServer(const crypto::Ed25519Key& host_key, bool compression)
-    : host_key_(host_key), compression_(compression), server_version_(transport::server_version_string()) {}
+KexServer::KexServer(const crypto::HostKeys& host_keys, bool compression)
+    : host_keys_(host_keys), compression_(compression), server_version_(transport::server_version_string()) {}
 
 monproto::KexInitReply KexServer::start_exchange() {
   monproto::KexInitReply reply;
@@ -71,7 +71,14 @@ monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req, bool 
     return reply;
   }
   const auto k = transport::shared_secret_mpint(*shared);
-  const auto host_blob = host_key_.public_blob();
+  // The host-key algorithm negotiated chooses the key (KEXINIT lists only
+  // the algorithms of keys loaded).
+  const crypto::HostKey* host_key = crypto::host_key_for(host_keys_, negotiated_->hostkey);
+  if (host_key == nullptr) {
+    reply.reason = "no host key for " + negotiated_->hostkey;
+    return reply;
+  }
+  const auto host_blob = host_key->public_blob();
   transport::ExchangeHashInputs in{client_version_, server_version_, client_kexinit_,
                                    server_kexinit_, host_blob, req.client_public,
                                    eph.public_key};
@@ -84,7 +91,7 @@ monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req, bool 
   reply.ok = true;
   reply.host_key_blob = host_blob;
   reply.server_public.assign(eph.public_key.begin(), eph.public_key.end());
-  reply.signature = host_key_.sign_blob(h);
+  reply.signature = host_key->sign(negotiated_->hostkey, h);
   reply.exchange_hash.assign(h.begin(), h.end());
   reply.key_ctos = key_ctos_.clone();
   reply.key_stoc = key_stoc_.clone();

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto/ed25519.h"
+#include "crypto/host_key.h"
 #include "crypto/secret.h"
 #include "monitor/protocol.h"
 #include "transport/kexinit.h"
@@ -19,7 +19,7 @@ namespace lpsshd::monitor {
 class KexServer {
  public:
   // compression: Compression yes/delayed (offer zlib@openssh.com) or no.
-  KexServer(const crypto::Ed25519Key& host_key, bool compression);
+  KexServer(const crypto::HostKeys& host_keys, bool compression);
 
   const std::string& server_version() const { return server_version_; }
 
@@ -51,7 +51,7 @@ class KexServer {
   const crypto::SecretBytes& key_stoc() const { return key_stoc_; }
 
  private:
-  const crypto::Ed25519Key& host_key_;
+  const crypto::HostKeys& host_keys_;
   bool compression_;
   std::string server_version_;
   std::string client_version_;

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "crypto/ed25519_host_key.h"
 #include "crypto/host_key_file.h"
 #include "log/log.h"
 #include "monitor/auth_delay.h"
@@ -72,10 +73,14 @@ int main(int argc, char** argv) {
             monitor::syslog_facility(cfg.syslog_facility));
 
   std::string error;
-  auto host_key = crypto::load_host_key(cfg.host_keys.front(), error);
-  if (!host_key) {
-    log::error("%s", error.c_str());
-    return 1;
+  crypto::HostKeys host_keys;
+  for (const auto& path : cfg.host_keys) {
+    auto loaded = crypto::load_host_key(path, error);
+    if (!loaded) {
+      log::error("%s", error.c_str());
+      return 1;
+    }
+    host_keys.push_back(std::make_unique<crypto::Ed25519HostKey>(std::move(loaded->key)));
   }
   if (check_only) return 0;  // lpsshd -t, and the listener's start-up check
   auto peer = peer_of(listener_protocol::kClientFd);
@@ -84,7 +89,7 @@ int main(int argc, char** argv) {
   const monitor::Settings settings = monitor::settings_from_config(cfg);
   monitor::SystemAuthBackend backend(cfg.authorized_keys_files, cfg.strict_modes, peer.address,
                                      monitor::access_rules_from_config(cfg));
-  monitor::MonitorCore core(settings, host_key->key, backend, peer);
-  const auto delay_secret = monitor::failure_delay_secret(host_key->key.secret().span());
+  monitor::MonitorCore core(settings, host_keys, backend, peer);
+  const auto delay_secret = monitor::failure_delay_secret(host_keys.front()->secret_material());
   return monitor::run_connection(cfg, core, peer, preauth, delay_secret);
 }

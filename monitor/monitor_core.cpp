@@ -25,10 +25,10 @@ crypto::SecretBytes never_matching_password() {
   return crypto::SecretBytes(std::span<const uint8_t>(kNever, sizeof kNever));
 }
 
-MonitorCore::MonitorCore(const Settings& settings, const crypto::Ed25519Key& host_key,
+MonitorCore::MonitorCore(const Settings& settings, const crypto::HostKeys& host_keys,
                          AuthBackend& backend, Peer peer)
     : settings_(settings), backend_(backend), peer_(std::move(peer)),
-      kex_(host_key, settings.compression) {}
+      kex_(host_keys, settings.compression) {}
 
 std::vector<uint8_t> MonitorCore::hello() const {
   return monproto::encode(monproto::Hello{kex_.server_version()});

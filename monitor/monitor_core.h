@@ -96,7 +96,7 @@ struct Outcome {
 
 class MonitorCore {
  public:
-  MonitorCore(const Settings& settings, const crypto::Ed25519Key& host_key, AuthBackend& backend,
+  MonitorCore(const Settings& settings, const crypto::HostKeys& host_keys, AuthBackend& backend,
               Peer peer);
 
   // The first message to the preauth child.

@@ -22,7 +22,7 @@ static_assert(kMaxUserauthRequests < monitor::kMaxAuthRequestsPerConnection);
 
 bool send_ext_info(Connection& conn) {
   wire::Writer w;
-  w.u8(ssh::kExtInfo).u32(1).string("server-sig-algs").string(transport::kHostKeyAlgorithm);
+  w.u8(ssh::kExtInfo).u32(1).string("server-sig-algs").string(transport::kSignatureAlgorithms[0].name);
   return conn.write_packet(w.bytes());
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "crypto/ed25519.h"
+#include "crypto/ed25519_host_key.h"
 #include "log/log.h"
 #include "monitor/monitor_core.h"
 #include "monitor/protocol.h"
@@ -39,6 +40,15 @@ Bytes bytes_of(std::span<const uint8_t> s) { return {s.begin(), s.end()}; }
 const crypto::Ed25519Key& host_key() {
   static const auto k = crypto::Ed25519Key::generate();
   return k;
+}
+const crypto::HostKeys& host_keys() {
+  static const crypto::HostKeys keys = [] {
+    crypto::HostKeys v;
+    v.push_back(std::make_unique<crypto::Ed25519HostKey>(
+        crypto::Ed25519Key(host_key().secret().clone(), host_key().public_key())));
+    return v;
+  }();
+  return keys;
 }
 const crypto::Ed25519Key& alice_key() {  // in alice's (and root's) authorized_keys
   static const auto k = crypto::Ed25519Key::generate();
@@ -164,7 +174,7 @@ struct ClientKex {
 class Session {
  public:
   explicit Session(Settings settings = {})
-      : settings_(settings), core_(settings, host_key(), backend_, Peer{"192.0.2.7", 50022}) {
+      : settings_(settings), core_(settings, host_keys(), backend_, Peer{"192.0.2.7", 50022}) {
     log::init("monitor_core_test", true, log::Level::kQuiet, 0);
   }
   Session(const Session&) = delete;

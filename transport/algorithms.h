@@ -1,37 +1,108 @@
-// The algorithms lpsshd speaks, one row per name. Only what is implemented
-// is offered: a name here is a promise the code below keeps.
+// The algorithms lpsshd speaks, one row per name, and the order each list
+// is offered in by default (OpenSSH's). Only what is implemented has a row:
+// a name here is a promise the code below keeps. No algorithm name appears
+// outside this file; everything else works from the row.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <string_view>
+#include <vector>
 
 namespace lpsshd::transport {
 
+// The lists sshd_config can set (Ciphers, MACs, KexAlgorithms,
+// HostKeyAlgorithms, PubkeyAcceptedAlgorithms, CASignatureAlgorithms).
+enum class AlgorithmKind { kKex, kHostKey, kCipher, kMac, kPubkey, kCaSignature };
+
+// Every name of a kind, in table order; the names offered when sshd_config
+// says nothing, in preference order.
+std::vector<std::string_view> supported_algorithms(AlgorithmKind kind);
+std::vector<std::string_view> default_algorithms(AlgorithmKind kind);
+
+// --- key exchange ----------------------------------------------------------
+// The monitor computes every exchange; the method says how (crypto behind
+// monitor/kex_server.cpp), the children only relay Q_C of client_public_bytes.
+enum class KexMethod { kCurve25519Sha256, kNistP256Sha256 };
 struct KexAlgorithm {
-  std::string_view name;  // curve25519-sha256 and its pre-RFC alias are one method
+  std::string_view name;
+  KexMethod method;
+  size_t client_public_bytes;  // Q_C exactly this long
+  bool by_default;
 };
-inline constexpr std::array<KexAlgorithm, 2> kKexAlgorithms{{
-    {"curve25519-sha256"},
-    {"curve25519-sha256@libssh.org"},
+inline constexpr std::array<KexAlgorithm, 3> kKexAlgorithms{{
+    {"curve25519-sha256", KexMethod::kCurve25519Sha256, 32, true},
+    {"curve25519-sha256@libssh.org", KexMethod::kCurve25519Sha256, 32, true},
+    // For clients without curve25519 (older Java, Go and .NET libraries).
+    {"ecdh-sha2-nistp256", KexMethod::kNistP256Sha256, 65, true},
 }};
+const KexAlgorithm* find_kex(std::string_view name);
 
-inline constexpr std::string_view kHostKeyAlgorithm = "ssh-ed25519";
+// --- host-key and signature algorithms -------------------------------------
+enum class KeyType { kEd25519, kRsa, kEcdsaP256, kEcdsaP384, kEcdsaP521, kSkEd25519, kSkEcdsaP256 };
+enum class SignatureHash { kNone, kSha1, kSha256, kSha384, kSha512 };
+struct SignatureAlgorithm {
+  std::string_view name;      // in KEXINIT, USERAUTH_REQUEST and signature blobs
+  std::string_view key_name;  // the key blob's type string
+  KeyType key;
+  SignatureHash hash;         // for RSA: which PKCS#1 v1.5 digest
+  bool host_key;              // may sign key exchanges
+  bool host_default;          // in the default HostKeyAlgorithms
+  bool user_default;          // in the default PubkeyAcceptedAlgorithms / CASignatureAlgorithms
+};
+inline constexpr std::array<SignatureAlgorithm, 10> kSignatureAlgorithms{{
+    {"ssh-ed25519", "ssh-ed25519", KeyType::kEd25519, SignatureHash::kNone, true, true, true},
+    {"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", KeyType::kEcdsaP256, SignatureHash::kSha256, true, true, true},
+    {"ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384", KeyType::kEcdsaP384, SignatureHash::kSha384, false, false, true},
+    {"ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521", KeyType::kEcdsaP521, SignatureHash::kSha512, false, false, true},
+    {"sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519@openssh.com", KeyType::kSkEd25519, SignatureHash::kNone, false, false, true},
+    {"sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", KeyType::kSkEcdsaP256, SignatureHash::kSha256, false, false, true},
+    {"rsa-sha2-512", "ssh-rsa", KeyType::kRsa, SignatureHash::kSha512, true, true, true},
+    {"rsa-sha2-256", "ssh-rsa", KeyType::kRsa, SignatureHash::kSha256, true, true, true},
+    // SHA-1: refused unless configured (PubkeyAcceptedAlgorithms +ssh-rsa),
+    // as OpenSSH 8.8 and later; never a host-key algorithm here.
+    {"ssh-rsa", "ssh-rsa", KeyType::kRsa, SignatureHash::kSha1, false, false, false},
+}};
+const SignatureAlgorithm* find_signature(std::string_view name);
 
+// --- ciphers and MACs ------------------------------------------------------
+enum class CipherMode { kChachaPoly, kAesGcm, kAesCtr };
 struct CipherAlgorithm {
   std::string_view name;
-  size_t key_bytes;  // key material drawn from the KEX per direction
-  bool aead;         // integrity built in: no MAC is negotiated
-  size_t block_bytes;  // sets the default RekeyLimit (transport/rekey_policy.h)
+  CipherMode mode;
+  size_t key_bytes;    // encryption key drawn from the KEX per direction
+  size_t iv_bytes;     // IV drawn from the KEX per direction (0: none)
+  size_t block_bytes;  // padding alignment; also sets the default RekeyLimit
+  size_t tag_bytes;    // the AEAD's own tag; 0 when a MAC is negotiated
+  bool aead() const { return tag_bytes != 0; }
 };
-inline constexpr std::array<CipherAlgorithm, 1> kCiphers{{
-    {"chacha20-poly1305@openssh.com", 64, true, 8},
+inline constexpr std::array<CipherAlgorithm, 6> kCiphers{{
+    {"chacha20-poly1305@openssh.com", CipherMode::kChachaPoly, 64, 0, 8, 16},
+    {"aes128-gcm@openssh.com", CipherMode::kAesGcm, 16, 12, 16, 16},
+    {"aes256-gcm@openssh.com", CipherMode::kAesGcm, 32, 12, 16, 16},
+    {"aes128-ctr", CipherMode::kAesCtr, 16, 16, 16, 0},
+    {"aes192-ctr", CipherMode::kAesCtr, 24, 16, 16, 0},
+    {"aes256-ctr", CipherMode::kAesCtr, 32, 16, 16, 0},
 }};
-// The row for a negotiated name, or nullptr.
-constexpr const CipherAlgorithm* find_cipher(std::string_view name) {
-  for (const auto& c : kCiphers)
-    if (c.name == name) return &c;
-  return nullptr;
-}
+const CipherAlgorithm* find_cipher(std::string_view name);
+
+enum class MacHash { kSha256, kSha512 };
+struct MacAlgorithm {
+  std::string_view name;
+  MacHash hash;
+  size_t key_bytes;
+  size_t tag_bytes;
+  // Encrypt-then-MAC (the length in clear, the MAC over the ciphertext) or
+  // RFC 4253 6.4's encrypt-and-MAC (the MAC over the plaintext).
+  bool etm;
+};
+inline constexpr std::array<MacAlgorithm, 4> kMacs{{
+    {"hmac-sha2-256-etm@openssh.com", MacHash::kSha256, 32, 32, true},
+    {"hmac-sha2-512-etm@openssh.com", MacHash::kSha512, 64, 64, true},
+    {"hmac-sha2-256", MacHash::kSha256, 32, 32, false},
+    {"hmac-sha2-512", MacHash::kSha512, 64, 64, false},
+}};
+const MacAlgorithm* find_mac(std::string_view name);
 
 inline constexpr std::string_view kCompressionNone = "none";
 // Delayed compression (transport/compression.h): zlib starts only after

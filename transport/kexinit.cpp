@@ -116,16 +116,18 @@ bool client_kexinit_acceptable(std::span<const uint8_t> payload, std::string& wh
 
 std::vector<uint8_t> build_server_kexinit(bool compression) {
   std::vector<std::string> kex;
-  for (auto& a : kKexAlgorithms) kex.emplace_back(a.name);
+  for (auto& a : kKexAlgorithms)
+    if (a.method == KexMethod::kCurve25519Sha256) kex.emplace_back(a.name);
   kex.emplace_back(kStrictKexServer);
   std::vector<std::string> ciphers;
-  for (auto& c : kCiphers) ciphers.emplace_back(c.name);
+  for (auto& c : kCiphers)
+    if (c.mode == CipherMode::kChachaPoly) ciphers.emplace_back(c.name);
 
   uint8_t cookie[16];
   randombytes_buf(cookie, sizeof cookie);
   wire::Writer w(512);
   w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
-  w.string(join(kex)).string(kHostKeyAlgorithm);
+  w.string(join(kex)).string(kSignatureAlgorithms[0].name);
   w.string(join(ciphers)).string(join(ciphers));
   // Every offered cipher is an AEAD, so no MAC is ever negotiated: the MAC
   // lists stay empty rather than name algorithms we do not implement.

@@ -461,7 +461,7 @@ std::vector<uint8_t> client_kexinit(bool strict, bool compress = false) {
   const std::string_view cipher = transport::kCiphers[0].name;
   wire::Writer w(512);
   w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
-  w.string(kex).string(transport::kHostKeyAlgorithm);
+  w.string(kex).string(transport::kSignatureAlgorithms[0].name);
   w.string(cipher).string(cipher);
   // What a real client sends; with an AEAD cipher the MAC is not used.
   w.string("hmac-sha2-256-etm@openssh.com").string("hmac-sha2-256-etm@openssh.com");
@@ -951,7 +951,7 @@ std::vector<uint8_t> padded_kexinit(size_t bytes) {
   const std::string_view cipher = transport::kCiphers[0].name;
   lists[transport::KexInit::kKex] = std::string(transport::kKexAlgorithms[0].name) + "," +
                                     std::string(transport::kStrictKexClient);
-  lists[transport::KexInit::kHostKey] = transport::kHostKeyAlgorithm;
+  lists[transport::KexInit::kHostKey] = transport::kSignatureAlgorithms[0].name;
   lists[transport::KexInit::kCipherCtoS] = lists[transport::KexInit::kCipherStoC] = cipher;
   lists[transport::KexInit::kMacCtoS] = lists[transport::KexInit::kMacStoC] =
       "hmac-sha2-256-etm@openssh.com";
