@@ -118,3 +118,25 @@ TEST(WireWriter, RoundTrip) {
   EXPECT_EQ(d, 42u);
   EXPECT_EQ(e, "ssh");
 }
+
+TEST(WireReader, MpintUnsignedTakesOnlyTheMinimalNonNegativeEncoding) {
+  auto read = [](std::vector<uint8_t> in, size_t max, std::vector<uint8_t>* got = nullptr) {
+    lpsshd::wire::Reader r(in);
+    lpsshd::wire::Bytes b;
+    const bool ok = r.mpint_unsigned(b, max) && r.end();
+    if (ok && got) got->assign(b.begin(), b.end());
+    return ok;
+  };
+  std::vector<uint8_t> v;
+  EXPECT_TRUE(read({0, 0, 0, 0}, 4, &v));  // zero
+  EXPECT_TRUE(v.empty());
+  EXPECT_TRUE(read({0, 0, 0, 2, 0x00, 0x80}, 1, &v));  // 0x80 needs its zero byte
+  EXPECT_EQ(v, (std::vector<uint8_t>{0x80}));
+  EXPECT_TRUE(read({0, 0, 0, 2, 0x12, 0x34}, 2, &v));
+  EXPECT_EQ(v, (std::vector<uint8_t>{0x12, 0x34}));
+  EXPECT_FALSE(read({0, 0, 0, 1, 0x80}, 4)) << "negative";
+  EXPECT_FALSE(read({0, 0, 0, 1, 0x00}, 4)) << "zero with a superfluous byte";
+  EXPECT_FALSE(read({0, 0, 0, 2, 0x00, 0x7f}, 4)) << "superfluous leading zero";
+  EXPECT_FALSE(read({0, 0, 0, 3, 0x01, 0x02, 0x03}, 2)) << "longer than allowed";
+  EXPECT_FALSE(read({0, 0, 0, 3, 0x01}, 4)) << "truncated";
+}

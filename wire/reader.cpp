@@ -93,6 +93,26 @@ bool Reader::fixed_string(Bytes& out, size_t n) {
   return true;
 }
 
+bool Reader::mpint_unsigned(Bytes& out, size_t max_bytes) {
+  Bytes b;
+  if (!string(b)) return false;
+  // Negative (top bit set), or a leading zero byte that is not needed to
+  // keep the top bit clear: both have a second encoding of the same value.
+  const bool negative = !b.empty() && (b[0] & 0x80) != 0;
+  const bool padded = !b.empty() && b[0] == 0 && (b.size() == 1 || (b[1] & 0x80) == 0);
+  if (negative || padded) {
+    ok_ = false;
+    return false;
+  }
+  if (!b.empty() && b[0] == 0) b = b.subspan(1);
+  if (b.size() > max_bytes) {
+    ok_ = false;
+    return false;
+  }
+  out = b;
+  return true;
+}
+
 bool Reader::raw(Bytes& out, size_t n) {
   const uint8_t* p;
   if (!take(n, p)) return false;

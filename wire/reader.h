@@ -37,6 +37,10 @@ class Reader {
   bool fixed_string(Bytes& out, size_t n);
   // Raw n bytes with no length prefix.
   bool raw(Bytes& out, size_t n);
+  // An RFC 4251 mpint that must be non-negative and minimally encoded (no
+  // superfluous leading zero byte), of at most max_bytes magnitude bytes.
+  // out is the big-endian magnitude without a sign byte (empty for zero).
+  bool mpint_unsigned(Bytes& out, size_t max_bytes);
   // A nested reader over the contents of one SSH string field.
   bool sub(Reader& out);
   // Remaining bytes (consumes them).
