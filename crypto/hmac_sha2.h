@@ -1,0 +1,34 @@
+// HMAC-SHA-256 and HMAC-SHA-512 (RFC 2104, RFC 6668) as SSH's packet MAC:
+// mac = HMAC(key, uint32 sequence number || bytes). The keyed state is set
+// up once per key and reused for every packet. Verification compares in
+// constant time. SHA-2 comes from nettle (SHA-NI when present).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+namespace lpsshd::crypto {
+
+class HmacSha2 {
+ public:
+  enum class Hash { kSha256, kSha512 };
+
+  HmacSha2(Hash hash, std::span<const uint8_t> key);
+  ~HmacSha2();
+  HmacSha2(const HmacSha2&) = delete;
+  HmacSha2& operator=(const HmacSha2&) = delete;
+
+  size_t tag_bytes() const;
+  // tag = HMAC(key, be32(seq) || data); tag has tag_bytes() room.
+  void compute(uint32_t seq, std::span<const uint8_t> data, uint8_t* tag);
+  // Recomputes and compares with tag in constant time.
+  bool verify(uint32_t seq, std::span<const uint8_t> data, const uint8_t* tag);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace lpsshd::crypto
