@@ -27,23 +27,27 @@ size_t HmacSha2::tag_bytes() const {
   return s_->hash == Hash::kSha256 ? SHA256_DIGEST_SIZE : SHA512_DIGEST_SIZE;
 }
 
-void HmacSha2::compute(uint32_t seq, std::span<const uint8_t> data, uint8_t* tag) {
+void HmacSha2::compute(uint32_t seq, std::span<const uint8_t> data, std::span<const uint8_t> more,
+                       uint8_t* tag) {
   const uint8_t s[4] = {uint8_t(seq >> 24), uint8_t(seq >> 16), uint8_t(seq >> 8), uint8_t(seq)};
   // nettle's digest call leaves the context keyed for the next message.
   if (s_->hash == Hash::kSha256) {
     hmac_sha256_update(&s_->ctx.s256, sizeof s, s);
     hmac_sha256_update(&s_->ctx.s256, data.size(), data.data());
+    hmac_sha256_update(&s_->ctx.s256, more.size(), more.data());
     hmac_sha256_digest(&s_->ctx.s256, SHA256_DIGEST_SIZE, tag);
   } else {
     hmac_sha512_update(&s_->ctx.s512, sizeof s, s);
     hmac_sha512_update(&s_->ctx.s512, data.size(), data.data());
+    hmac_sha512_update(&s_->ctx.s512, more.size(), more.data());
     hmac_sha512_digest(&s_->ctx.s512, SHA512_DIGEST_SIZE, tag);
   }
 }
 
-bool HmacSha2::verify(uint32_t seq, std::span<const uint8_t> data, const uint8_t* tag) {
+bool HmacSha2::verify(uint32_t seq, std::span<const uint8_t> data, std::span<const uint8_t> more,
+                      const uint8_t* tag) {
   uint8_t expected[SHA512_DIGEST_SIZE];
-  compute(seq, data, expected);
+  compute(seq, data, more, expected);
   const bool ok = sodium_memcmp(expected, tag, tag_bytes()) == 0;
   sodium_memzero(expected, sizeof expected);
   return ok;

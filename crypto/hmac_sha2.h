@@ -21,10 +21,19 @@ class HmacSha2 {
   HmacSha2& operator=(const HmacSha2&) = delete;
 
   size_t tag_bytes() const;
-  // tag = HMAC(key, be32(seq) || data); tag has tag_bytes() room.
-  void compute(uint32_t seq, std::span<const uint8_t> data, uint8_t* tag);
+  // tag = HMAC(key, be32(seq) || data || more); tag has tag_bytes() room.
+  // (Two parts: encrypt-and-MAC covers a length and a body kept apart.)
+  void compute(uint32_t seq, std::span<const uint8_t> data, std::span<const uint8_t> more,
+               uint8_t* tag);
+  void compute(uint32_t seq, std::span<const uint8_t> data, uint8_t* tag) {
+    compute(seq, data, {}, tag);
+  }
   // Recomputes and compares with tag in constant time.
-  bool verify(uint32_t seq, std::span<const uint8_t> data, const uint8_t* tag);
+  bool verify(uint32_t seq, std::span<const uint8_t> data, std::span<const uint8_t> more,
+              const uint8_t* tag);
+  bool verify(uint32_t seq, std::span<const uint8_t> data, const uint8_t* tag) {
+    return verify(seq, data, {}, tag);
+  }
 
  private:
   struct State;

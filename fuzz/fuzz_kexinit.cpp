@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (acceptable != client.has_value() || (!acceptable && reason.empty())) abort();
   if (!client) return 0;
   if (size > lpsshd::monproto::kMaxKexInitBytes) abort();
-  static const auto server = parse_kexinit(build_server_kexinit(true), why);
+  static const auto server = parse_kexinit(build_server_kexinit(default_offer(true)), why);
   if (!server) abort();
   const auto n = negotiate(*client, *server, why);
   if (!n) return 0;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "tests/packet_keys.h"
 #include "transport/packet.h"
 
 using namespace lpsshd;
@@ -23,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> payload, pkt{uint8_t(n >> 24), uint8_t(n >> 16), uint8_t(n >> 8), uint8_t(n)};
   auto decode = [&](std::span<const uint8_t> in) -> size_t {  // consumed, or 0: no packet
     Decoder dec;
-    dec.set_seq(seq), dec.set_key(key);
+    dec.set_seq(seq), dec.set_keys(lpsshd::testing::chacha_keys(key));
     size_t used = 0;
     std::string why;
     if (dec.decode(in, used, payload, why) != Decoder::Result::kPacket) return 0;
@@ -38,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     abort();  // a packet, so all of it, and padding takes at least 4 bytes
   if (n == 0 || n > transport::kMaxPayloadOut) return 0;    // no SSH message is empty
   transport::PacketEncoder enc;
-  enc.set_seq(seq), enc.set_key(key);
+  enc.set_seq(seq), enc.set_keys(lpsshd::testing::chacha_keys(key));
   std::vector<uint8_t> out;
   enc.encode(rest, out);
   if (decode(out) != out.size() || !std::equal(payload.begin(), payload.end(), rest.begin(), rest.end()))

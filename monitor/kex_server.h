@@ -1,8 +1,8 @@
 // The server's half of every key exchange, kept by the monitor: its KEXINIT,
-// its ephemeral X25519 key, the shared secret, the exchange hash and the
-// signature over it, and the derived keys. A child only relays the client's
-// values; it never chooses what is signed: the host key signs only an
-// exchange hash this object computed itself.
+// its ephemeral key, the shared secret, the exchange hash and the signature
+// over it, and the derived keys. A child only relays the client's values;
+// it never chooses what is signed: a host key signs only an exchange hash
+// this object computed itself.
 #pragma once
 
 #include <optional>
@@ -16,16 +16,26 @@
 
 namespace lpsshd::monitor {
 
+// What sshd_config lets a key exchange use (Ciphers, MACs, KexAlgorithms,
+// HostKeyAlgorithms as resolved names, Compression).
+struct KexPolicy {
+  std::vector<std::string> kex, host_key, ciphers, macs;
+  bool compression = true;
+};
+
 class KexServer {
  public:
-  // compression: Compression yes/delayed (offer zlib@openssh.com) or no.
-  KexServer(const crypto::HostKeys& host_keys, bool compression);
+  KexServer(const crypto::HostKeys& host_keys, const KexPolicy& policy);
 
   const std::string& server_version() const { return server_version_; }
+  // What this server offers: the policy's lists narrowed to what is
+  // implemented and to the host-key algorithms of the keys loaded.
+  const transport::ServerOffer& offer() const { return offer_; }
 
-  // The server starts an exchange (after authentication): builds and keeps
-  // its KEXINIT without seeing the client's; on_kexinit() then negotiates
-  // against it. The reply carries the KEXINIT for the child to send.
+  // The server starts an exchange without seeing the client's KEXINIT (at
+  // the connection's start, and for rekeys it begins): builds and keeps
+  // its KEXINIT; on_kexinit() then negotiates against it. The reply
+  // carries the KEXINIT for the child to send.
   monproto::KexInitReply start_exchange();
 
   // The client's KEXINIT (and, for the first exchange, its version line).
@@ -33,11 +43,11 @@ class KexServer {
   // (unless start_exchange() already gave it, then it is the same bytes).
   monproto::KexInitReply on_kexinit(const monproto::KexInitRequest& req, bool first);
 
-  // The client's Q_C: refuses anything but 32 bytes and an all-zero shared
-  // secret; on success derives the new keys and remembers them.
-  // authenticated: the exchange runs after login, so a negotiated
-  // zlib@openssh.com takes effect with these keys (the reply says so per
-  // direction); before login it never does.
+  // The client's Q_C: refuses anything but the method's size and a
+  // degenerate shared secret; on success derives the new keys and
+  // remembers them. authenticated: the exchange runs after login, so a
+  // negotiated zlib@openssh.com takes effect with these keys (the reply
+  // says so per direction); before login it never does.
   monproto::KexReply on_ecdh(const monproto::KexEcdhRequest& req, bool authenticated);
 
   bool have_session() const { return !session_id_.empty(); }
@@ -47,12 +57,12 @@ class KexServer {
   // What the last completed exchange agreed on (nullopt before the first).
   const std::optional<transport::Negotiated>& keyed() const { return keyed_; }
   // The keys from the last completed exchange (for the postauth child).
-  const crypto::SecretBytes& key_ctos() const { return key_ctos_; }
-  const crypto::SecretBytes& key_stoc() const { return key_stoc_; }
+  const transport::DirectionKeys& keys_ctos() const { return keys_ctos_; }
+  const transport::DirectionKeys& keys_stoc() const { return keys_stoc_; }
 
  private:
   const crypto::HostKeys& host_keys_;
-  bool compression_;
+  transport::ServerOffer offer_;
   std::string server_version_;
   std::string client_version_;
   std::vector<uint8_t> client_kexinit_, server_kexinit_;
@@ -61,7 +71,7 @@ class KexServer {
   std::optional<transport::Negotiated> keyed_;
   std::vector<uint8_t> session_id_;
   bool strict_kex_ = false, client_ext_info_ = false;
-  crypto::SecretBytes key_ctos_, key_stoc_;
+  transport::DirectionKeys keys_ctos_, keys_stoc_;
 };
 
 }  // namespace lpsshd::monitor

@@ -28,10 +28,13 @@ crypto::SecretBytes never_matching_password() {
 MonitorCore::MonitorCore(const Settings& settings, const crypto::HostKeys& host_keys,
                          AuthBackend& backend, Peer peer)
     : settings_(settings), backend_(backend), peer_(std::move(peer)),
-      kex_(host_keys, settings.compression) {}
+      kex_(host_keys, KexPolicy{settings.kex_algorithms, settings.host_key_algorithms,
+                                settings.ciphers, settings.macs, settings.compression}) {}
 
-std::vector<uint8_t> MonitorCore::hello() const {
-  return monproto::encode(monproto::Hello{kex_.server_version()});
+// The version line and the server's KEXINIT, both sent before a byte of
+// the client's is read.
+std::vector<uint8_t> MonitorCore::hello() {
+  return monproto::encode(monproto::Hello{kex_.server_version(), kex_.start_exchange().server_kexinit});
 }
 
 void MonitorCore::enter(Phase p) {
@@ -396,6 +399,17 @@ Outcome MonitorCore::on_handover(std::span<const uint8_t> msg) {
   if (kex_.strict_kex() && (req.send_seq > monproto::kMaxStrictHandoverSeq ||
                             req.recv_seq > monproto::kMaxStrictHandoverSeq))
     return violation("transport counters out of range");
+  // The postauth child resumes each cipher where the preauth child says it
+  // stands. Packets under the current keys: at least the authentication
+  // exchange, at most every packet counted (exactly those under strict
+  // KEX, where the counters restarted with the keys).
+  const auto in_range = [&](const transport::DirectionKeys& k, uint64_t pos, uint32_t seq) {
+    const uint64_t least = kex_.strict_kex() ? seq : floor;
+    return k.cipher && transport::position_possible(*k.cipher, pos, least, seq);
+  };
+  if (!in_range(kex_.keys_stoc(), req.send_position, req.send_seq) ||
+      !in_range(kex_.keys_ctos(), req.recv_position, req.recv_seq))
+    return violation("cipher positions do not fit the transport counters");
   handover_ = std::move(req);
   return Outcome::make(Outcome::Kind::kStartPostauth);
 }
@@ -475,8 +489,10 @@ Outcome MonitorCore::on_log(std::span<const uint8_t> msg) {
 monproto::TransportState MonitorCore::transport_state() const {
   monproto::TransportState s;
   s.session_id = kex_.session_id();
-  s.key_ctos = kex_.key_ctos().clone();
-  s.key_stoc = kex_.key_stoc().clone();
+  s.ctos = kex_.keys_ctos().clone();
+  s.stoc = kex_.keys_stoc().clone();
+  s.send_position = handover_.send_position;
+  s.recv_position = handover_.recv_position;
   s.send_seq = handover_.send_seq;
   s.recv_seq = handover_.recv_seq;
   s.strict_kex = kex_.strict_kex();

@@ -14,12 +14,19 @@
 #include "monitor/auth_backend.h"
 #include "monitor/grant.h"
 #include "monitor/kex_server.h"
+#include "transport/algorithms.h"
 #include "monitor/protocol.h"
 #include "monitor/state_table.h"
 
 namespace lpsshd::monitor {
 
 enum class RootLogin { kYes, kProhibitPassword, kForcedCommandsOnly, kNo };
+
+// The default list of a kind, as owned strings.
+inline std::vector<std::string> names(transport::AlgorithmKind kind) {
+  auto v = transport::default_algorithms(kind);
+  return {v.begin(), v.end()};
+}
 
 struct Settings {
   int max_auth_tries = 6;
@@ -33,6 +40,11 @@ struct Settings {
   bool rekey_after_auth = true;       // RekeyAfterAuth: new keys before any channel
   bool compression = true;            // Compression yes|delayed (zlib@openssh.com) or no
   uint64_t rekey_limit_bytes = 0;     // RekeyLimit as configured (0: the cipher's default)
+  // Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms as resolved names.
+  std::vector<std::string> ciphers = names(transport::AlgorithmKind::kCipher);
+  std::vector<std::string> macs = names(transport::AlgorithmKind::kMac);
+  std::vector<std::string> kex_algorithms = names(transport::AlgorithmKind::kKex);
+  std::vector<std::string> host_key_algorithms = names(transport::AlgorithmKind::kHostKey);
   monproto::SessionSettings session;  // handed to the postauth child (user and grant filled in)
 };
 
@@ -100,7 +112,7 @@ class MonitorCore {
               Peer peer);
 
   // The first message to the preauth child.
-  std::vector<uint8_t> hello() const;
+  std::vector<uint8_t> hello();
 
   // One datagram from `from`, with the number of descriptors it carried.
   Outcome handle(Child from, std::span<const uint8_t> msg, size_t fd_count);

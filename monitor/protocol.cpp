@@ -42,7 +42,25 @@ bool secret_field(Reader& r, crypto::SecretBytes& out, size_t n) {
 
 bool bool_field(Reader& r, bool& out) { return r.strict_boolean(out); }
 
-constexpr size_t kKeyBytes = 64, kHashBytes = 32, kPublicBytes = 32, kHostBlob = 51, kSigBlob = 83;
+constexpr size_t kHashBytes = 32;
+
+// DirectionKeys: string cipher, string mac ("" for an AEAD), string iv,
+// string key, string mac_key. Decoding takes only rows of the table and
+// keys of exactly their sizes.
+void put_keys(Writer& w, const transport::DirectionKeys& k) {
+  w.string(k.cipher ? k.cipher->name : "").string(k.mac ? k.mac->name : "");
+  w.string(k.iv.span()).string(k.key.span()).string(k.mac_key.span());
+}
+bool keys_field(Reader& r, transport::DirectionKeys& k) {
+  Bytes cipher, mac;
+  if (!r.string(cipher) || !r.string(mac)) return false;
+  k.cipher = transport::find_cipher(wire::as_view(cipher));
+  k.mac = mac.empty() ? nullptr : transport::find_mac(wire::as_view(mac));
+  if (k.cipher == nullptr || (k.mac == nullptr && !mac.empty())) return false;
+  const size_t mac_key = k.mac ? k.mac->key_bytes : 0;
+  return secret_field(r, k.iv, k.cipher->iv_bytes) && secret_field(r, k.key, k.cipher->key_bytes) &&
+         secret_field(r, k.mac_key, mac_key) && k.complete();
+}
 }  // namespace
 
 const char* type_name(uint8_t type) {
@@ -92,7 +110,7 @@ std::vector<uint8_t> encode(const KexEcdhRequest& m) {
 }
 bool decode(std::span<const uint8_t> msg, KexEcdhRequest& m) {
   Reader r(msg);
-  return expect_type(r, m.kType) && bytes_field(r, m.client_public, 1024) && r.end();
+  return expect_type(r, m.kType) && bytes_field(r, m.client_public, kMaxKexPublic) && r.end();
 }
 
 // AuthNoneRequest: string user
@@ -124,15 +142,17 @@ bool decode(std::span<const uint8_t> msg, AuthPubkeyRequest& m) {
   return r.end();
 }
 
-// HandoverRequest: uint32 send_seq, uint32 recv_seq, string pending
+// HandoverRequest: uint32 send_seq, uint32 recv_seq, uint64 send_position,
+// uint64 recv_position, string pending
 std::vector<uint8_t> encode(const HandoverRequest& m) {
   auto w = start(m.kType);
-  w.u32(m.send_seq).u32(m.recv_seq).string(m.pending);
+  w.u32(m.send_seq).u32(m.recv_seq).u64(m.send_position).u64(m.recv_position).string(m.pending);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, HandoverRequest& m) {
   Reader r(msg);
   return expect_type(r, m.kType) && r.u32(m.send_seq) && r.u32(m.recv_seq) &&
+         r.u64(m.send_position) && r.u64(m.recv_position) &&
          bytes_field(r, m.pending, kMaxPending) && r.end();
 }
 
@@ -149,15 +169,16 @@ bool decode(std::span<const uint8_t> msg, PostauthReady& m) {
   return expect_type(r, m.kType) && r.end();
 }
 
-// Hello: string server_version
+// Hello: string server_version, string server_kexinit
 std::vector<uint8_t> encode(const Hello& m) {
   auto w = start(m.kType);
-  w.string(m.server_version);
+  w.string(m.server_version).string(m.server_kexinit);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, Hello& m) {
   Reader r(msg);
-  return expect_type(r, m.kType) && r.text(m.server_version, kMaxVersionLength) && r.end();
+  return expect_type(r, m.kType) && r.text(m.server_version, kMaxVersionLength) &&
+         bytes_field(r, m.server_kexinit, kMaxKexInitBytes) && r.end();
 }
 
 // KexInitReply: bool ok, string reason, string server_kexinit,
@@ -176,14 +197,15 @@ bool decode(std::span<const uint8_t> msg, KexInitReply& m) {
 }
 
 // KexReply: bool ok, string reason, and when ok: string K_S, string Q_S,
-// string signature, string H, string key_ctos, string key_stoc,
+// string signature, string H, keys ctos, keys stoc (DirectionKeys),
 // bool zlib_ctos, bool zlib_stoc
 std::vector<uint8_t> encode(const KexReply& m) {
   auto w = start(m.kType);
   w.boolean(m.ok).string(m.reason);
   if (m.ok) {
     w.string(m.host_key_blob).string(m.server_public).string(m.signature).string(m.exchange_hash);
-    w.string(m.key_ctos.span()).string(m.key_stoc.span());
+    put_keys(w, m.ctos);
+    put_keys(w, m.stoc);
     w.boolean(m.zlib_ctos).boolean(m.zlib_stoc);
   }
   return w.take();
@@ -192,9 +214,10 @@ bool decode(std::span<const uint8_t> msg, KexReply& m) {
   Reader r(msg);
   if (!expect_type(r, m.kType) || !bool_field(r, m.ok) || !r.text(m.reason, 256)) return false;
   if (m.ok &&
-      !(exact_field(r, m.host_key_blob, kHostBlob) && exact_field(r, m.server_public, kPublicBytes) &&
-        exact_field(r, m.signature, kSigBlob) && exact_field(r, m.exchange_hash, kHashBytes) &&
-        secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
+      !(bytes_field(r, m.host_key_blob, kMaxHostKeyBlob) &&
+        bytes_field(r, m.server_public, kMaxKexPublic) &&
+        bytes_field(r, m.signature, kMaxSignatureBlob) && exact_field(r, m.exchange_hash, kHashBytes) &&
+        keys_field(r, m.ctos) && keys_field(r, m.stoc) &&
         bool_field(r, m.zlib_ctos) && bool_field(r, m.zlib_stoc)))
     return false;
   return r.end();
@@ -216,20 +239,23 @@ bool decode(std::span<const uint8_t> msg, AuthReply& m) {
   return true;
 }
 
-// TransportState: string session_id, string key_ctos, string key_stoc,
-// uint32 send_seq, uint32 recv_seq, bool strict_kex, bool zlib_ctos, bool zlib_stoc
+// TransportState: string session_id, keys ctos, keys stoc (DirectionKeys),
+// uint32 send_seq, uint32 recv_seq, uint64 send_position, uint64 recv_position,
+// bool strict_kex, bool zlib_ctos, bool zlib_stoc
 std::vector<uint8_t> encode(const TransportState& m) {
   auto w = start(m.kType);
-  w.string(m.session_id).string(m.key_ctos.span()).string(m.key_stoc.span());
-  w.u32(m.send_seq).u32(m.recv_seq).boolean(m.strict_kex);
+  w.string(m.session_id);
+  put_keys(w, m.ctos);
+  put_keys(w, m.stoc);
+  w.u32(m.send_seq).u32(m.recv_seq).u64(m.send_position).u64(m.recv_position).boolean(m.strict_kex);
   w.boolean(m.zlib_ctos).boolean(m.zlib_stoc);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, TransportState& m) {
   Reader r(msg);
   return expect_type(r, m.kType) && exact_field(r, m.session_id, kHashBytes) &&
-         secret_field(r, m.key_ctos, kKeyBytes) && secret_field(r, m.key_stoc, kKeyBytes) &&
-         r.u32(m.send_seq) && r.u32(m.recv_seq) && bool_field(r, m.strict_kex) &&
+         keys_field(r, m.ctos) && keys_field(r, m.stoc) && r.u32(m.send_seq) && r.u32(m.recv_seq) &&
+         r.u64(m.send_position) && r.u64(m.recv_position) && bool_field(r, m.strict_kex) &&
          bool_field(r, m.zlib_ctos) && bool_field(r, m.zlib_stoc) && r.end();
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "crypto/secret.h"
+#include "transport/packet_protection.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
 
@@ -28,6 +29,12 @@ inline constexpr size_t kMaxMessage = 128 * 1024;
 inline constexpr size_t kMaxUserName = 256;     // longer names are refused outright
 inline constexpr size_t kMaxVersionLength = 255;
 inline constexpr size_t kMaxKexInitBytes = 32 * 1024;
+// Bounds of the key-exchange values relayed (Q_C, Q_S: room for the hybrid
+// post-quantum methods) and of host key and signature blobs (RSA up to
+// 16384 bits).
+inline constexpr size_t kMaxKexPublic = 2048;
+inline constexpr size_t kMaxHostKeyBlob = 2200;
+inline constexpr size_t kMaxSignatureBlob = 2200;
 inline constexpr size_t kMaxKeyBlob = 16 * 1024;
 inline constexpr size_t kMaxSignature = 1024;
 inline constexpr size_t kMaxPending = 64 * 1024;  // bound of the (must be empty) read-ahead field
@@ -69,7 +76,7 @@ struct KexInitRequest {
 };
 
 struct KexEcdhRequest {
-  std::vector<uint8_t> client_public;  // Q_C; the monitor requires 32 bytes
+  std::vector<uint8_t> client_public;  // Q_C; the monitor requires the KEX row's size
   static constexpr Type kType = Type::kKexEcdh;
 };
 
@@ -99,6 +106,11 @@ inline constexpr uint32_t kMaxStrictHandoverSeq = 1u << 24;
 struct HandoverRequest {
   uint32_t send_seq = 0;         // next sequence number the server sends
   uint32_t recv_seq = 0;         // next sequence number expected from the client
+  // Where each direction's cipher stands (PacketProtection::position():
+  // AES-GCM invocations, AES-CTR blocks; 0 for chacha20-poly1305). The
+  // monitor bounds them by the counters above before the postauth child
+  // resumes there.
+  uint64_t send_position = 0, recv_position = 0;
   std::vector<uint8_t> pending;  // received, undecoded ciphertext: must be empty
   static constexpr Type kType = Type::kHandover;
 };
@@ -158,6 +170,10 @@ struct LogLine {
 
 struct Hello {
   std::string server_version;
+  // The server's KEXINIT, built without seeing the client's: the preauth
+  // child sends it right after the version line (RFC 4253 7.1), so neither
+  // side waits for the other.
+  std::vector<uint8_t> server_kexinit;
   static constexpr Type kType = Type::kHello;
 };
 
@@ -178,7 +194,7 @@ struct KexReply {
   std::vector<uint8_t> server_public;   // Q_S
   std::vector<uint8_t> signature;       // over H, by the host key
   std::vector<uint8_t> exchange_hash;   // H
-  crypto::SecretBytes key_ctos, key_stoc;  // cipher keys, 64 bytes each
+  transport::DirectionKeys ctos, stoc;  // the negotiated rows and their keys
   // zlib@openssh.com per direction from these keys on: only ever true
   // after authentication (delayed compression); false means none.
   bool zlib_ctos = false, zlib_stoc = false;
@@ -197,8 +213,9 @@ struct AuthReply {
 
 struct TransportState {
   std::vector<uint8_t> session_id;
-  crypto::SecretBytes key_ctos, key_stoc;
+  transport::DirectionKeys ctos, stoc;
   uint32_t send_seq = 0, recv_seq = 0;
+  uint64_t send_position = 0, recv_position = 0;  // as checked at handover
   bool strict_kex = false;
   // zlib@openssh.com negotiated for the keys in use: the postauth child
   // compresses from its first packet sent / inflates from its first read.

@@ -178,17 +178,21 @@ int main(int argc, char** argv) {
   limits.kex_deadline_s = settings.kex_deadline;
   const uint64_t started = monotonic_ms();
   postauth::Transport t(kClientFd, kMonitorFd, state.strict_kex, limits, started);
-  t.stream().decoder().set_key(state.key_ctos.span());
-  t.stream().encoder().set_key(state.key_stoc.span());
+  if (!t.stream().decoder().set_keys(state.ctos) || !t.stream().encoder().set_keys(state.stoc))
+    return 4;
   t.stream().decoder().set_seq(state.recv_seq);
   t.stream().encoder().set_seq(state.send_seq);
+  // Ciphers with a counter of their own (AES-GCM, AES-CTR) go on exactly
+  // where the preauth child left them (the monitor checked the positions).
+  t.stream().decoder().set_cipher_position(state.recv_position);
+  t.stream().encoder().set_cipher_position(state.send_position);
   // Delayed compression (zlib@openssh.com) starts with the first packet
   // each way after USERAUTH_SUCCESS: the preauth child sent that one and
   // read nothing after it, so both streams start here, fresh.
   t.stream().decoder().set_compression(state.zlib_ctos);
   t.stream().encoder().set_compression(state.zlib_stoc);
-  state.key_ctos.wipe();
-  state.key_stoc.wipe();
+  state.ctos = {};
+  state.stoc = {};
 
   // RekeyAfterAuth: the first thing this process sends is a KEXINIT.
   if (settings.rekey_after_auth && !t.start_rekey(started)) return 6;

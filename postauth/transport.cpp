@@ -193,7 +193,7 @@ bool Transport::on_ecdh(std::span<const uint8_t> payload) {
     if (relay.disconnect_reason != 0) disconnect(relay.disconnect_reason, relay.error);
     return fail(relay.error);
   }
-  pending_recv_key_ = std::move(relay.recv_key);
+  pending_recv_keys_ = std::move(relay.recv_keys);
   // Compression follows the keys, as in OpenSSH: from our NEWKEYS on, a
   // fresh deflate stream if this exchange negotiated zlib@openssh.com,
   // none if it negotiated "none". Nothing was sent since the key switch.
@@ -212,7 +212,7 @@ bool Transport::on_ecdh(std::span<const uint8_t> payload) {
 
 bool Transport::on_newkeys() {
   if (kex_state_ != KexState::kWaitNewKeys) return fail("unexpected NEWKEYS");
-  transport::switch_receive_key(stream_, pending_recv_key_, strict_kex_);
+  transport::switch_receive_key(stream_, pending_recv_keys_, strict_kex_);
   // The client restarted (or stopped) its deflate stream with its NEWKEYS.
   stream_.decoder().set_compression(pending_recv_zlib_);
   kex_state_ = KexState::kIdle;

@@ -126,7 +126,7 @@ class Transport {
   size_t deferred_bytes_ = 0;                  // their bytes and per-message cost
   std::deque<std::vector<uint8_t>> held_;      // incoming, until rekeyed after auth
   size_t held_bytes_ = 0;
-  crypto::SecretBytes pending_recv_key_;
+  transport::DirectionKeys pending_recv_keys_;
   bool pending_recv_zlib_ = false;  // zlib@openssh.com from the client's NEWKEYS on
   std::string error_;
 };

@@ -57,10 +57,8 @@ KexResult run_first_kex(Connection& conn, int monitor_fd, const std::string& cli
     res.error = "strict KEX: KEXINIT not first";
     return res;
   }
-  if (!conn.write_packet(init.server_kexinit)) {
-    res.error = conn.error();
-    return res;
-  }
+  // The server's KEXINIT went out with the version line (preauth/main.cpp);
+  // the monitor negotiated against those very bytes.
 
   // The client's key exchange packet, after a wrongly guessed one if any.
   for (int i = init.ignore_guessed ? 2 : 1; i > 0; --i) {
@@ -89,7 +87,7 @@ KexResult run_first_kex(Connection& conn, int monitor_fd, const std::string& cli
     res.error = "expected NEWKEYS";
     return res;
   }
-  transport::switch_receive_key(conn.stream(), relay.recv_key, res.strict_kex);
+  transport::switch_receive_key(conn.stream(), relay.recv_keys, res.strict_kex);
   return res;
 }
 

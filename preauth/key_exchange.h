@@ -1,6 +1,7 @@
-// The first key exchange, driven by the preauth child: it relays the
-// client's version, KEXINIT and ephemeral key to the monitor and sends the
-// client what the monitor computed. It never sees the shared secret or the
+// The first key exchange, driven by the preauth child: the server's KEXINIT
+// has gone out with the version line; this relays the client's version,
+// KEXINIT and ephemeral key to the monitor and sends the client what the
+// monitor computed. It never sees the shared secret or the
 // host key; it receives only the keys it needs to run the transport.
 #pragma once
 

@@ -33,7 +33,11 @@ int main(int argc, char** argv) {
   monproto::Hello hello;
   if (!monproto::receive(kMonitorFd, hello)) return 4;
   preauth::Connection conn(kClientFd);
-  if (!conn.write_raw(hello.server_version + "\r\n")) return 5;
+  // RFC 4253 7.1: the server's KEXINIT goes out with its version line, in
+  // one write, without waiting for the client's.
+  conn.stream().send_raw(hello.server_version + "\r\n");
+  conn.stream().send(hello.server_kexinit);
+  if (!conn.flush()) return 5;
   const std::string client_version = conn.read_version();
   if (client_version.empty()) {
     conn.write_raw("Invalid SSH identification string.\r\n");

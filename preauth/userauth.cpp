@@ -203,6 +203,8 @@ bool hand_over(Connection& conn, int monitor_fd) {
   monproto::HandoverRequest h;
   h.send_seq = conn.stream().encoder().seq();
   h.recv_seq = conn.stream().decoder().seq();
+  h.send_position = conn.stream().encoder().cipher_position();
+  h.recv_position = conn.stream().decoder().cipher_position();
   auto in = conn.stream().input();
   if (in.size() > monproto::kMaxPending) return false;
   h.pending.assign(in.begin(), in.end());

@@ -4,6 +4,7 @@
 // opens never sent, and the order of EOF and CLOSE. The backends are fakes
 // that record what reaches them; the client is a packet codec on the other
 // end of a socketpair.
+#include "tests/packet_keys.h"
 #include "postauth/channels.h"
 
 #include <gtest/gtest.h>
@@ -65,9 +66,9 @@ class ChannelCoreTest : public ::testing::Test {
     setsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
     server_sock_ = s[0], client_sock_ = s[1], child_end_ = m[0], monitor_end_ = m[1];
     t_ = std::make_unique<Transport>(server_sock_, child_end_, true);
-    t_->stream().encoder().set_key(stoc_);
-    t_->stream().decoder().set_key(ctos_);
-    client_dec_.set_key(stoc_);
+    t_->stream().encoder().set_keys(lpsshd::testing::chacha_keys(stoc_));
+    t_->stream().decoder().set_keys(lpsshd::testing::chacha_keys(ctos_));
+    client_dec_.set_keys(lpsshd::testing::chacha_keys(stoc_));
     core_ = std::make_unique<ChannelCore>(*t_);
     core_->on_open("test", 2, [this](ChannelSink& sink, wire::Bytes extra) {
       ChannelCore::Opened r;

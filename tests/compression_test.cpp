@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/packet_keys.h"
 #include "transport/algorithms.h"
 #include "transport/compression.h"
 #include "transport/kexinit.h"
@@ -151,8 +152,8 @@ TEST(Compression, PacketCodecRoundTripEncryptedAndCompressed) {
   const auto k1 = key64();
   PacketEncoder enc;
   PacketDecoder dec;
-  enc.set_key(k1);
-  dec.set_key(k1);
+  enc.set_keys(lpsshd::testing::chacha_keys(k1));
+  dec.set_keys(lpsshd::testing::chacha_keys(k1));
   enc.set_compression(true);
   dec.set_compression(true);
   std::vector<uint8_t> wire;
@@ -269,8 +270,8 @@ TEST(Compression, DecoderRefusesBombGarbageAndEmptyPayload) {
 
 TEST(Compression, ServerOffersPerSetting) {
   std::string why;
-  auto on = parse_kexinit(build_server_kexinit(true), why);
-  auto off = parse_kexinit(build_server_kexinit(false), why);
+  auto on = parse_kexinit(build_server_kexinit(default_offer(true)), why);
+  auto off = parse_kexinit(build_server_kexinit(default_offer(false)), why);
   ASSERT_TRUE(on && off);
   const std::vector<std::string> both{"none", "zlib@openssh.com"}, none{"none"};
   EXPECT_EQ(on->lists[KexInit::kCompCtoS], both);
@@ -292,8 +293,8 @@ TEST(Compression, NegotiatedNamePerDirection) {
     return *parse_kexinit(w.take(), why);
   };
   std::string why;
-  const auto on = *parse_kexinit(build_server_kexinit(true), why);
-  const auto off = *parse_kexinit(build_server_kexinit(false), why);
+  const auto on = *parse_kexinit(build_server_kexinit(default_offer(true)), why);
+  const auto off = *parse_kexinit(build_server_kexinit(default_offer(false)), why);
   // ssh -C offers zlib@openssh.com first.
   auto n = negotiate(client("zlib@openssh.com,zlib,none", "zlib@openssh.com,zlib,none"), on, why);
   ASSERT_TRUE(n) << why;

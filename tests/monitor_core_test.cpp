@@ -202,7 +202,7 @@ class Session {
   ClientKex kex(Child from, const std::string& version,
                 const std::string& comp = "none,zlib@openssh.com") {
     ClientKex c;
-    c.client_kexinit = client_kexinit("chacha20-poly1305@openssh.com,aes128-ctr", comp);
+    c.client_kexinit = client_kexinit(ciphers_, comp);
     auto o = send(from, monproto::KexInitRequest{version, c.client_kexinit});
     EXPECT_EQ(o.kind, Kind::kReply) << o.reason;
     auto ki = decode_reply<monproto::KexInitReply>(o);
@@ -232,6 +232,9 @@ class Session {
     sodium_memzero(shared, sizeof shared);
     return c;
   }
+
+  // The cipher list the client offers in its next KEXINITs.
+  void offer_ciphers(const std::string& ciphers) { ciphers_ = ciphers; }
 
   void first_kex(const std::string& comp = "none,zlib@openssh.com") {
     first_ = kex(Child::kPreauth, "SSH-2.0-test", comp);
@@ -313,7 +316,7 @@ class Session {
     }
     login_alice();
     if (p == Phase::kHandover) return check(p);
-    ASSERT_EQ(send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind,
+    ASSERT_EQ(send(Child::kPreauth, monproto::HandoverRequest{10, 10, 0, 0, {}}).kind,
               Kind::kStartPostauth);
     core_.postauth_started();
     if (p == Phase::kPostauthStart) return check(p);
@@ -346,6 +349,7 @@ class Session {
   Settings settings_;
   FakeBackend backend_;
   MonitorCore core_;
+  std::string ciphers_ = "chacha20-poly1305@openssh.com,aes128-ctr";
   ClientKex first_;
   Bytes session_id_;
   std::string first_version_;
@@ -370,7 +374,7 @@ Bytes message_of_type(uint8_t t) {
       return monproto::encode(r);
     }
     case Type::kHandover:
-      return monproto::encode(monproto::HandoverRequest{10, 10, {}});
+      return monproto::encode(monproto::HandoverRequest{10, 10, 0, 0, {}});
     case Type::kPostauthReady:
       return monproto::encode(monproto::PostauthReady{});
     case Type::kKexStart:
@@ -394,7 +398,7 @@ Bytes message_of_type(uint8_t t) {
       return monproto::encode(a);
     }
     case Type::kHello:
-      return monproto::encode(monproto::Hello{"SSH-2.0-x"});
+      return monproto::encode(monproto::Hello{"SSH-2.0-x", {}});
     case Type::kAuthReply: {
       monproto::AuthReply r;
       r.result = AuthResult::kSuccess;
@@ -416,6 +420,40 @@ std::vector<Phase> all_phases() {
 // ---------------------------------------------------------------------------
 // Key exchange
 
+// The KEXINIT goes out with the version line, and offers what sshd_config
+// allows narrowed to what this monitor can do: host-key algorithms of keys
+// loaded only (one ed25519 key here), in the configured order.
+TEST(MonitorKex, HelloCarriesTheOfferNarrowedToWhatIsLoadedAndConfigured) {
+  auto offered = [](Settings settings) {
+    FakeBackend backend;
+    MonitorCore core(settings, host_keys(), backend, Peer{"192.0.2.7", 50022});
+    monproto::Hello hello;
+    EXPECT_TRUE(monproto::decode(core.hello(), hello));
+    std::string why;
+    auto k = transport::parse_kexinit(hello.server_kexinit, why);
+    EXPECT_TRUE(k) << why;
+    return k.value_or(transport::KexInit{});
+  };
+  auto k = offered({});
+  EXPECT_EQ(k.lists[transport::KexInit::kHostKey], std::vector<std::string>{"ssh-ed25519"});
+  EXPECT_FALSE(k.lists[transport::KexInit::kMacCtoS].empty());
+  Settings narrow;
+  narrow.ciphers = {"aes256-ctr", "chacha20-poly1305@openssh.com"};
+  narrow.macs = {"hmac-sha2-512"};
+  narrow.host_key_algorithms = {"rsa-sha2-512", "ssh-ed25519"};  // no RSA key loaded
+  k = offered(narrow);
+  EXPECT_EQ(k.lists[transport::KexInit::kCipherCtoS], narrow.ciphers);
+  EXPECT_EQ(k.lists[transport::KexInit::kCipherStoC], narrow.ciphers);
+  EXPECT_EQ(k.lists[transport::KexInit::kMacStoC], narrow.macs);
+  EXPECT_EQ(k.lists[transport::KexInit::kHostKey], std::vector<std::string>{"ssh-ed25519"});
+  // A client that wants only what the configuration left out fails.
+  Session s(narrow);
+  auto o = s.send(Child::kPreauth,
+                  monproto::KexInitRequest{"SSH-2.0-test", client_kexinit("aes128-gcm@openssh.com")});
+  EXPECT_EQ(o.kind, Kind::kEndAfterReply);
+  EXPECT_EQ(decode_reply<monproto::KexInitReply>(o).reason, "no matching cipher found");
+}
+
 TEST(MonitorKex, HelloCarriesServerVersion) {
   Session s;
   EXPECT_EQ(s.server_version(), transport::server_version_string());
@@ -432,8 +470,8 @@ TEST(MonitorKex, FirstExchangeMatchesClientComputation) {
   // H as the client computes it from V_C, V_S, I_C, I_S, K_S, Q_C, Q_S, K.
   EXPECT_EQ(c.reply.exchange_hash, c.h);
   // Keys: 'C' client to server, 'D' server to client, session id = first H.
-  EXPECT_EQ(bytes_of(c.reply.key_ctos.span()), derive64(c.k_mpint, c.h, 'C', c.h));
-  EXPECT_EQ(bytes_of(c.reply.key_stoc.span()), derive64(c.k_mpint, c.h, 'D', c.h));
+  EXPECT_EQ(bytes_of(c.reply.ctos.key.span()), derive64(c.k_mpint, c.h, 'C', c.h));
+  EXPECT_EQ(bytes_of(c.reply.stoc.key.span()), derive64(c.k_mpint, c.h, 'D', c.h));
   // The server KEXINIT is a real one the transport layer accepts.
   std::string why;
   auto server = transport::parse_kexinit(c.server_kexinit, why);
@@ -468,7 +506,7 @@ TEST(MonitorKex, DelayedCompressionOnlyAfterAuthentication) {
     EXPECT_FALSE(s.first().reply.zlib_ctos);
     EXPECT_FALSE(s.first().reply.zlib_stoc);
     s.login_alice();
-    ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind,
+    ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, 0, 0, {}}).kind,
               Kind::kStartPostauth);
     s.core().postauth_started();
     const auto ts = decode_reply<monproto::TransportState>(
@@ -489,7 +527,7 @@ TEST(MonitorKex, DelayedCompressionOnlyAfterAuthentication) {
 TEST(MonitorKex, NegotiationFailureEndsConnectionWithReason) {
   Session s;
   auto o = s.send(Child::kPreauth,
-                  monproto::KexInitRequest{"SSH-2.0-test", client_kexinit("aes128-ctr")});
+                  monproto::KexInitRequest{"SSH-2.0-test", client_kexinit("aes128-cbc")});
   EXPECT_EQ(o.kind, Kind::kEndAfterReply);
   auto r = decode_reply<monproto::KexInitReply>(o);
   EXPECT_FALSE(r.ok);
@@ -824,22 +862,60 @@ TEST(MonitorHandover, CountersBelowFloorAreViolation) {
     s.first_kex();
     ASSERT_EQ(s.auth_none("alice").kind, Kind::kReply);
     ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
-    auto o = s.send(Child::kPreauth, monproto::HandoverRequest{send_seq, recv_seq, {}});
+    auto o = s.send(Child::kPreauth, monproto::HandoverRequest{send_seq, recv_seq, 0, 0, {}});
     EXPECT_EQ(o.kind, Kind::kViolation) << send_seq << "/" << recv_seq;
   }
   Session ok;
   ok.first_kex();
   ASSERT_EQ(ok.auth_none("alice").kind, Kind::kReply);
   ASSERT_EQ(ok.auth_signed("alice", alice_key()).kind, Kind::kReply);
-  EXPECT_EQ(ok.send(Child::kPreauth, monproto::HandoverRequest{3, 3, {}}).kind,
+  EXPECT_EQ(ok.send(Child::kPreauth, monproto::HandoverRequest{3, 3, 0, 0, {}}).kind,
             Kind::kStartPostauth);
+}
+
+// The postauth child resumes AES-GCM and AES-CTR where the preauth child
+// says they stand: the monitor takes only positions the counters allow.
+// (The test client offers strict KEX, so the counters restarted with the
+// keys: a GCM position equals its counter, a CTR one is at least it.)
+TEST(MonitorHandover, CipherPositionsMustFitTheCounters) {
+  struct Case {
+    const char* cipher;
+    uint64_t send_pos, recv_pos;
+    bool ok;
+  } cases[] = {
+      {"aes256-gcm@openssh.com", 17, 19, true},
+      {"aes256-gcm@openssh.com", 16, 19, false},
+      {"aes256-gcm@openssh.com", 17, 20, false},
+      {"aes128-ctr", 17, 19, true},
+      {"aes128-ctr", 17 * 16385, 19 * 16385, true},  // every packet the largest
+      {"aes128-ctr", 16, 19, false},                 // fewer blocks than packets
+      {"aes128-ctr", 17, uint64_t{1} << 40, false},  // more than the packets could hold
+      {"chacha20-poly1305@openssh.com", 0, 0, true},
+      {"chacha20-poly1305@openssh.com", 0, 1, false},  // it has no position
+  };
+  for (const auto& c : cases) {
+    Session s;
+    s.offer_ciphers(c.cipher);
+    s.first_kex();
+    ASSERT_EQ(s.first().reply.ctos.cipher->name, c.cipher);
+    ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
+    auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, c.send_pos, c.recv_pos, {}});
+    EXPECT_EQ(o.kind, c.ok ? Kind::kStartPostauth : Kind::kViolation)
+        << c.cipher << " " << c.send_pos << "/" << c.recv_pos << " " << o.reason;
+    if (!c.ok) continue;
+    s.core().postauth_started();
+    auto st = decode_reply<monproto::TransportState>(s.send(Child::kPostauth, monproto::PostauthReady{}));
+    EXPECT_EQ(st.send_position, c.send_pos);
+    EXPECT_EQ(st.recv_position, c.recv_pos);
+    EXPECT_EQ(st.ctos.cipher->name, c.cipher);
+  }
 }
 
 TEST(MonitorHandover, StrictKexCountersMustBeSmall) {
   Session s;
   s.first_kex();
   ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
-  EXPECT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{(1u << 24) + 1, 5, {}}).kind,
+  EXPECT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{(1u << 24) + 1, 5, 0, 0, {}}).kind,
             Kind::kViolation);
 }
 
@@ -847,7 +923,7 @@ TEST(MonitorHandover, FullPathToPostauthCarriesKexKeys) {
   Session s;
   s.first_kex();
   ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
-  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, {}});
+  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, 0, 0, {}});
   ASSERT_EQ(o.kind, Kind::kStartPostauth) << o.reason;
   EXPECT_EQ(s.core().user().name, "alice");
   s.core().postauth_started();
@@ -858,8 +934,8 @@ TEST(MonitorHandover, FullPathToPostauthCarriesKexKeys) {
   EXPECT_EQ(s.phase(), Phase::kPostRekeyStart);
   auto st = decode_reply<monproto::TransportState>(o);
   EXPECT_EQ(st.session_id, s.first().h);
-  EXPECT_EQ(bytes_of(st.key_ctos.span()), bytes_of(s.first().reply.key_ctos.span()));
-  EXPECT_EQ(bytes_of(st.key_stoc.span()), bytes_of(s.first().reply.key_stoc.span()));
+  EXPECT_EQ(bytes_of(st.ctos.key.span()), bytes_of(s.first().reply.ctos.key.span()));
+  EXPECT_EQ(bytes_of(st.stoc.key.span()), bytes_of(s.first().reply.stoc.key.span()));
   EXPECT_EQ(st.send_seq, 17u);
   EXPECT_EQ(st.recv_seq, 19u);
   EXPECT_TRUE(st.strict_kex);
@@ -872,7 +948,7 @@ TEST(MonitorHandover, ReadAheadBytesAreViolation) {
   Session s;
   s.first_kex();
   ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
-  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, {1, 2, 3}});
+  auto o = s.send(Child::kPreauth, monproto::HandoverRequest{17, 19, 0, 0, {1, 2, 3}});
   EXPECT_EQ(o.kind, Kind::kViolation);
   EXPECT_NE(o.reason.find("read-ahead bytes at handover (3)"), std::string::npos) << o.reason;
 }
@@ -907,8 +983,8 @@ TEST(MonitorRekey, ExchangeAfterAuthNegotiatesAgainstTheKexInitAlreadySent) {
   // The exchange hash covers the KEXINIT the client saw: the one sent first.
   EXPECT_EQ(c.server_kexinit, start.server_kexinit);
   EXPECT_EQ(s.phase(), Phase::kPostIdle);
-  EXPECT_NE(bytes_of(c.reply.key_ctos.span()), bytes_of(s.first().reply.key_ctos.span()));
-  EXPECT_NE(bytes_of(c.reply.key_stoc.span()), bytes_of(s.first().reply.key_stoc.span()));
+  EXPECT_NE(bytes_of(c.reply.ctos.key.span()), bytes_of(s.first().reply.ctos.key.span()));
+  EXPECT_NE(bytes_of(c.reply.stoc.key.span()), bytes_of(s.first().reply.stoc.key.span()));
   EXPECT_EQ(s.send(Child::kPostauth, monproto::PtyRequest{}).kind, Kind::kAllocatePty);
 }
 
@@ -950,7 +1026,7 @@ TEST(MonitorRekey, ServerInitiatedRekeyMidSession) {
   auto c = s.kex(Child::kPostauth, "");
   EXPECT_EQ(c.server_kexinit, start.server_kexinit);
   EXPECT_EQ(s.phase(), Phase::kPostIdle);
-  EXPECT_NE(bytes_of(c.reply.key_stoc.span()), bytes_of(before.reply.key_stoc.span()));
+  EXPECT_NE(bytes_of(c.reply.stoc.key.span()), bytes_of(before.reply.stoc.key.span()));
 }
 
 // The per-phase PTY bound starts again with every phase, so a child that
@@ -1006,9 +1082,9 @@ TEST(MonitorRekey, SessionSettingsCarryTheRekeyLimit) {
 TEST(MonitorHandover, SecondHandoverIsViolation) {
   Session s;
   s.drive_to(Phase::kHandover);
-  ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind,
+  ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, 0, 0, {}}).kind,
             Kind::kStartPostauth);
-  EXPECT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, {}}).kind, Kind::kViolation);
+  EXPECT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{10, 10, 0, 0, {}}).kind, Kind::kViolation);
 }
 
 TEST(MonitorRekey, KeepsSessionIdAndDerivesNewKeys) {
@@ -1017,7 +1093,7 @@ TEST(MonitorRekey, KeepsSessionIdAndDerivesNewKeys) {
   Session s(client_started_only);
   s.first_kex();
   ASSERT_EQ(s.auth_signed("alice", alice_key()).kind, Kind::kReply);
-  ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{5, 5, {}}).kind,
+  ASSERT_EQ(s.send(Child::kPreauth, monproto::HandoverRequest{5, 5, 0, 0, {}}).kind,
             Kind::kStartPostauth);
   s.core().postauth_started();
   ASSERT_EQ(s.send(Child::kPostauth, monproto::PostauthReady{}).kind, Kind::kReply);
@@ -1029,11 +1105,11 @@ TEST(MonitorRekey, KeepsSessionIdAndDerivesNewKeys) {
     EXPECT_EQ(c.reply.exchange_hash, c.h);
     EXPECT_TRUE(crypto::ed25519_verify_blob(host_key().public_blob(), c.reply.signature, c.h));
     // New keys from the new K and H, but the first H stays the session id.
-    EXPECT_EQ(bytes_of(c.reply.key_ctos.span()), derive64(c.k_mpint, c.h, 'C', s.first().h));
-    EXPECT_EQ(bytes_of(c.reply.key_stoc.span()), derive64(c.k_mpint, c.h, 'D', s.first().h));
+    EXPECT_EQ(bytes_of(c.reply.ctos.key.span()), derive64(c.k_mpint, c.h, 'C', s.first().h));
+    EXPECT_EQ(bytes_of(c.reply.stoc.key.span()), derive64(c.k_mpint, c.h, 'D', s.first().h));
     const auto st = s.core().transport_state();
     EXPECT_EQ(st.session_id, s.first().h);
-    EXPECT_EQ(bytes_of(st.key_ctos.span()), bytes_of(c.reply.key_ctos.span()));
+    EXPECT_EQ(bytes_of(st.ctos.key.span()), bytes_of(c.reply.ctos.key.span()));
   }
 }
 
@@ -1467,7 +1543,7 @@ TEST(MonitorRejects, MalformedBodiesInEveryPhase) {
       {Phase::kKexEcdh, Child::kPreauth, monproto::encode(monproto::KexEcdhRequest{Bytes(32, 9)})},
       {Phase::kAuth, Child::kPreauth, monproto::encode(monproto::AuthNoneRequest{"alice"})},
       {Phase::kAuth, Child::kPreauth, monproto::encode(pk)},
-      {Phase::kHandover, Child::kPreauth, monproto::encode(monproto::HandoverRequest{10, 10, {}})},
+      {Phase::kHandover, Child::kPreauth, monproto::encode(monproto::HandoverRequest{10, 10, 0, 0, {}})},
       {Phase::kPostauthStart, Child::kPostauth, monproto::encode(monproto::PostauthReady{})},
       {Phase::kPostRekeyStart, Child::kPostauth, monproto::encode(monproto::KexStartRequest{})},
       {Phase::kPostKexInit, Child::kPostauth,

@@ -50,8 +50,25 @@ AuthPubkeyRequest sample_pubkey(bool with_sig) {
   if (with_sig) m.signature = filled(83, 9);
   return m;
 }
-HandoverRequest sample_handover() { return {7, 9, filled(100, 3)}; }
-Hello sample_hello() { return {"SSH-2.0-lpsshd_0.1.0"}; }
+HandoverRequest sample_handover() { return {7, 9, 0x0102030405060708, 5, filled(100, 3)}; }
+Hello sample_hello() { return {"SSH-2.0-lpsshd_0.1.0", filled(300, 6)}; }
+// Two directions apart: an AEAD one way and a cipher with a MAC the other.
+transport::DirectionKeys sample_keys(bool aead, uint8_t seed) {
+  transport::DirectionKeys k;
+  k.cipher = transport::find_cipher(aead ? "aes256-gcm@openssh.com" : "aes192-ctr");
+  k.mac = aead ? nullptr : transport::find_mac("hmac-sha2-512");
+  k.iv = secret(k.cipher->iv_bytes, seed);
+  k.key = secret(k.cipher->key_bytes, seed + 1);
+  if (k.mac) k.mac_key = secret(k.mac->key_bytes, seed + 2);
+  return k;
+}
+void expect_same_keys(const transport::DirectionKeys& a, const transport::DirectionKeys& b) {
+  EXPECT_EQ(a.cipher, b.cipher);
+  EXPECT_EQ(a.mac, b.mac);
+  EXPECT_EQ(bytes_of(a.iv), bytes_of(b.iv));
+  EXPECT_EQ(bytes_of(a.key), bytes_of(b.key));
+  EXPECT_EQ(bytes_of(a.mac_key), bytes_of(b.mac_key));
+}
 KexInitReply sample_kexinit_reply() {
   KexInitReply m;
   m.ok = true;
@@ -69,8 +86,8 @@ KexReply sample_kex_reply() {
   m.server_public = filled(32, 2);
   m.signature = filled(83, 3);
   m.exchange_hash = filled(32, 4);
-  m.key_ctos = secret(64, 5);
-  m.key_stoc = secret(64, 6);
+  m.ctos = sample_keys(true, 5);
+  m.stoc = sample_keys(false, 6);
   m.zlib_ctos = false;
   m.zlib_stoc = true;  // directions apart: a swap would show
   return m;
@@ -86,10 +103,12 @@ AuthReply sample_auth_reply() {
 TransportState sample_state() {
   TransportState m;
   m.session_id = filled(32, 8);
-  m.key_ctos = secret(64, 9);
-  m.key_stoc = secret(64, 10);
+  m.ctos = sample_keys(false, 9);
+  m.stoc = sample_keys(true, 10);
   m.send_seq = 0x01020304;
   m.recv_seq = 0xa0b0c0d0;
+  m.send_position = 0x1122334455667788;
+  m.recv_position = 3;
   m.strict_kex = true;
   m.zlib_ctos = true;
   m.zlib_stoc = false;
@@ -280,8 +299,8 @@ TEST(MonitorProtocol, KexReplyRoundTrip) {
   EXPECT_EQ(d.server_public, m.server_public);
   EXPECT_EQ(d.signature, m.signature);
   EXPECT_EQ(d.exchange_hash, m.exchange_hash);
-  EXPECT_EQ(bytes_of(d.key_ctos), bytes_of(m.key_ctos));
-  EXPECT_EQ(bytes_of(d.key_stoc), bytes_of(m.key_stoc));
+  expect_same_keys(d.ctos, m.ctos);
+  expect_same_keys(d.stoc, m.stoc);
   EXPECT_FALSE(d.zlib_ctos);
   EXPECT_TRUE(d.zlib_stoc);
 
@@ -291,7 +310,35 @@ TEST(MonitorProtocol, KexReplyRoundTrip) {
   ASSERT_TRUE(decode(encode(failed), f));
   EXPECT_FALSE(f.ok);
   EXPECT_EQ(f.reason, "no");
-  EXPECT_TRUE(f.key_ctos.empty());
+  EXPECT_EQ(f.ctos.cipher, nullptr);
+}
+
+// Keys decode only as rows of the table with exactly their sizes: a child
+// is never handed a cipher without its MAC or a key cut short.
+TEST(MonitorProtocol, KeysDecodeOnlyAsCompleteRows) {
+  auto decodes = [](auto mutate) {
+    KexReply m = sample_kex_reply();
+    mutate(m);
+    KexReply d;
+    return decode(encode(m), d);
+  };
+  EXPECT_TRUE(decodes([](KexReply&) {}));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.stoc.mac = nullptr; })) << "CTR without a MAC";
+  EXPECT_FALSE(decodes([](KexReply& m) { m.ctos.mac = transport::find_mac("hmac-sha2-256"); }))
+      << "a MAC with an AEAD";
+  EXPECT_FALSE(decodes([](KexReply& m) { m.ctos.key = secret(16, 1); })) << "AES-128 key for AES-256";
+  EXPECT_FALSE(decodes([](KexReply& m) { m.stoc.iv = secret(12, 1); })) << "short IV";
+  EXPECT_FALSE(decodes([](KexReply& m) { m.stoc.mac_key = secret(32, 1); })) << "short MAC key";
+  EXPECT_FALSE(decodes([](KexReply& m) { m.ctos.cipher = nullptr; })) << "no cipher";
+  // An unknown name: the encoder only writes rows, so build the bytes.
+  KexReply m = sample_kex_reply();
+  auto bytes = encode(m);
+  const std::string gcm = "aes256-gcm@openssh.com";
+  auto at = std::search(bytes.begin(), bytes.end(), gcm.begin(), gcm.end());
+  ASSERT_NE(at, bytes.end());
+  *(at + 3) = 'X';  // aes256 -> aesX56
+  KexReply d;
+  EXPECT_FALSE(decode(bytes, d)) << "a name without a row";
 }
 
 TEST(MonitorProtocol, AuthReplyRoundTrip) {
@@ -313,10 +360,12 @@ TEST(MonitorProtocol, TransportStateRoundTrip) {
   TransportState d;
   ASSERT_TRUE(decode(encode(m), d));
   EXPECT_EQ(d.session_id, m.session_id);
-  EXPECT_EQ(bytes_of(d.key_ctos), bytes_of(m.key_ctos));
-  EXPECT_EQ(bytes_of(d.key_stoc), bytes_of(m.key_stoc));
+  expect_same_keys(d.ctos, m.ctos);
+  expect_same_keys(d.stoc, m.stoc);
   EXPECT_EQ(d.send_seq, m.send_seq);
   EXPECT_EQ(d.recv_seq, m.recv_seq);
+  EXPECT_EQ(d.send_position, m.send_position);
+  EXPECT_EQ(d.recv_position, m.recv_position);
   EXPECT_TRUE(d.strict_kex);
   EXPECT_TRUE(d.zlib_ctos);
   EXPECT_FALSE(d.zlib_stoc);
@@ -553,8 +602,12 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   for (int i = 0; i <= 3; ++i) EXPECT_FALSE(decode(kexinit_reply(i), kr)) << i;
 
   auto state = encode(sample_state());
-  // strict_kex sits after type, session_id, two keys and two counters.
-  const size_t strict_at = 1 + (4 + 32) + 2 * (4 + 64) + 8;
+  // strict_kex: the one byte where the encodings with and without it differ.
+  TransportState unstrict = sample_state();
+  unstrict.strict_kex = false;
+  const auto other = encode(unstrict);
+  ASSERT_EQ(other.size(), state.size());
+  const size_t strict_at = std::mismatch(state.begin(), state.end(), other.begin()).first - state.begin();
   ASSERT_EQ(state[strict_at], 1);
   state[strict_at] = 2;
   TransportState ts;
@@ -601,38 +654,26 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   EXPECT_FALSE(decode(q, qd));
 }
 
-TEST(MonitorProtocol, KexReplyFieldsHaveExactSizes) {
-  struct Sizes {
-    size_t host = 51, pub = 32, sig = 83, hash = 32, ctos = 64, stoc = 64;
+// The relayed values are bounded (room for RSA host keys and the hybrid
+// KEX methods, nothing more); H is SHA-256's size exactly. The keys are
+// checked against their rows (KeysDecodeOnlyAsCompleteRows).
+TEST(MonitorProtocol, KexReplyFieldsAreBounded) {
+  auto decodes = [](auto mutate) {
+    KexReply m = sample_kex_reply();
+    mutate(m);
+    KexReply d;
+    return decode(encode(m), d);
   };
-  auto build = [](Sizes s) {
-    wire::Writer w;
-    w.u8(uint8_t(Type::kKexReply)).boolean(true).string("");
-    w.string(filled(s.host, 1)).string(filled(s.pub, 2)).string(filled(s.sig, 3));
-    w.string(filled(s.hash, 4)).string(filled(s.ctos, 5)).string(filled(s.stoc, 6));
-    w.boolean(false).boolean(true);  // zlib_ctos, zlib_stoc
-    return w.take();
-  };
-  KexReply k;
-  EXPECT_TRUE(decode(build({}), k));
-  Sizes s;
-  s.ctos = 63;
-  EXPECT_FALSE(decode(build(s), k)) << "63-byte key";
-  s = {};
-  s.stoc = 65;
-  EXPECT_FALSE(decode(build(s), k));
-  s = {};
-  s.host = 50;
-  EXPECT_FALSE(decode(build(s), k));
-  s = {};
-  s.sig = 84;
-  EXPECT_FALSE(decode(build(s), k));
-  s = {};
-  s.hash = 31;
-  EXPECT_FALSE(decode(build(s), k));
-  s = {};
-  s.pub = 33;
-  EXPECT_FALSE(decode(build(s), k));
+  EXPECT_TRUE(decodes([](KexReply& m) {
+    m.host_key_blob = filled(kMaxHostKeyBlob, 1);
+    m.server_public = filled(kMaxKexPublic, 2);
+    m.signature = filled(kMaxSignatureBlob, 3);
+  }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.host_key_blob = filled(kMaxHostKeyBlob + 1, 1); }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.server_public = filled(kMaxKexPublic + 1, 2); }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.signature = filled(kMaxSignatureBlob + 1, 3); }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.exchange_hash = filled(31, 4); }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.exchange_hash = filled(33, 4); }));
 }
 
 TEST(MonitorProtocol, FieldSizeCaps) {
@@ -644,8 +685,8 @@ TEST(MonitorProtocol, FieldSizeCaps) {
       decode(encode(KexInitRequest{std::string(kMaxVersionLength + 1, 'v'), filled(10, 0)}), ki));
 
   HandoverRequest h;
-  EXPECT_TRUE(decode(encode(HandoverRequest{3, 3, filled(kMaxPending, 0)}), h));
-  EXPECT_FALSE(decode(encode(HandoverRequest{3, 3, filled(kMaxPending + 1, 0)}), h));
+  EXPECT_TRUE(decode(encode(HandoverRequest{3, 3, 0, 0, filled(kMaxPending, 0)}), h));
+  EXPECT_FALSE(decode(encode(HandoverRequest{3, 3, 0, 0, filled(kMaxPending + 1, 0)}), h));
 
   AuthPubkeyRequest p = sample_pubkey(true);
   AuthPubkeyRequest d;

@@ -4,6 +4,7 @@
 // the bound on replies deferred by an exchange. The client is a packet
 // codec on the other end of a socketpair; the monitor is the other end of a
 // SOCK_SEQPACKET pair whose reply is queued before the call that needs it.
+#include "tests/packet_keys.h"
 #include "postauth/transport.h"
 
 #include <gtest/gtest.h>
@@ -48,10 +49,10 @@ class TransportClock : public ::testing::Test {
     t_ = std::make_unique<Transport>(server_sock_, child_end_, true, limits, 0);
     t_->stream().encoder().set_seq(seq);
     t_->stream().decoder().set_seq(seq);
-    t_->stream().encoder().set_key(stoc_);
-    t_->stream().decoder().set_key(ctos_);
-    client_enc_.set_seq(seq), client_enc_.set_key(ctos_);
-    client_dec_.set_seq(seq), client_dec_.set_key(stoc_);
+    t_->stream().encoder().set_keys(lpsshd::testing::chacha_keys(stoc_));
+    t_->stream().decoder().set_keys(lpsshd::testing::chacha_keys(ctos_));
+    client_enc_.set_seq(seq), client_enc_.set_keys(lpsshd::testing::chacha_keys(ctos_));
+    client_dec_.set_seq(seq), client_dec_.set_keys(lpsshd::testing::chacha_keys(stoc_));
     return *t_;
   }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/packet_keys.h"
 #include "crypto/chachapoly.h"
 #include "transport/kex_hash.h"
 #include "transport/kexinit.h"
@@ -93,8 +94,8 @@ TEST_P(PacketRoundTrip, AllSizesLayoutAndSequence) {
   PacketEncoder enc;
   PacketDecoder dec;
   if (encrypted) {
-    enc.set_key(key);
-    dec.set_key(key);
+    enc.set_keys(lpsshd::testing::chacha_keys(key));
+    dec.set_keys(lpsshd::testing::chacha_keys(key));
   }
   crypto::ChachaPoly peek(key);  // independent look at the length and padding
   std::vector<size_t> sizes;
@@ -143,8 +144,8 @@ TEST_P(PacketRoundTrip, BackToBackPacketsInOneBuffer) {
   PacketEncoder enc;
   PacketDecoder dec;
   if (GetParam()) {
-    enc.set_key(key);
-    dec.set_key(key);
+    enc.set_keys(lpsshd::testing::chacha_keys(key));
+    dec.set_keys(lpsshd::testing::chacha_keys(key));
   }
   std::vector<uint8_t> stream;
   for (size_t n : {5u, 17u, 100u}) enc.encode(payload_of(n), stream);
@@ -169,8 +170,8 @@ TEST_P(PacketRoundTrip, SequenceNumberWrapsAt2To32) {
   enc.set_seq(0xffffffffu);
   dec.set_seq(0xffffffffu);
   if (GetParam()) {
-    enc.set_key(key);
-    dec.set_key(key);
+    enc.set_keys(lpsshd::testing::chacha_keys(key));
+    dec.set_keys(lpsshd::testing::chacha_keys(key));
   }
   for (uint32_t expect_after : {0u, 1u}) {
     std::vector<uint8_t> w, out;
@@ -193,7 +194,7 @@ TEST(PacketKeyUsage, NoNonceIsUsedTwiceUnderOneKey) {
   PacketEncoder enc;
   PacketDecoder dec;
   enc.set_seq(7), dec.set_seq(7);
-  enc.set_key(key), dec.set_key(key);
+  enc.set_keys(lpsshd::testing::chacha_keys(key)), dec.set_keys(lpsshd::testing::chacha_keys(key));
   // Jump to just before the key's first nonce comes round again: one more
   // packet may go (it stops one short of the 2^32 the nonce space holds).
   enc.set_seq(7 - 2), dec.set_seq(7 - 2);
@@ -212,7 +213,7 @@ TEST(PacketKeyUsage, NoNonceIsUsedTwiceUnderOneKey) {
   EXPECT_TRUE(enc.exhausted());
   // The peer's next packet is refused before it is even opened.
   PacketEncoder peer;
-  peer.set_seq(7), peer.set_key(key);
+  peer.set_seq(7), peer.set_keys(lpsshd::testing::chacha_keys(key));
   std::vector<uint8_t> replay;
   peer.encode(payload_of(10), replay);
   EXPECT_EQ(dec.decode(replay, consumed, out, why), Result::kError);
@@ -220,9 +221,9 @@ TEST(PacketKeyUsage, NoNonceIsUsedTwiceUnderOneKey) {
   // New keys: the budget starts again from the current sequence number.
   const auto key2 = random_key();
   PacketDecoder dec2;
-  dec2.set_seq(7), dec2.set_key(key2);
+  dec2.set_seq(7), dec2.set_keys(lpsshd::testing::chacha_keys(key2));
   PacketEncoder enc2;
-  enc2.set_seq(7), enc2.set_key(key2);
+  enc2.set_seq(7), enc2.set_keys(lpsshd::testing::chacha_keys(key2));
   std::vector<uint8_t> fresh;
   enc2.encode(payload_of(10), fresh);
   EXPECT_EQ(dec2.decode(fresh, consumed, out, why), Result::kPacket) << why;
@@ -232,7 +233,7 @@ TEST(PacketKeyUsage, CountsBytesAndPacketsPerKey) {
   const auto key = random_key();
   PacketEncoder enc;
   PacketDecoder dec;
-  enc.set_key(key), dec.set_key(key);
+  enc.set_keys(lpsshd::testing::chacha_keys(key)), dec.set_keys(lpsshd::testing::chacha_keys(key));
   std::vector<uint8_t> w;
   for (int i = 0; i < 3; ++i) enc.encode(payload_of(100), w);
   EXPECT_EQ(enc.usage().bytes(), w.size());
@@ -246,7 +247,7 @@ TEST(PacketKeyUsage, CountsBytesAndPacketsPerKey) {
     off += used;
   }
   EXPECT_EQ(dec.usage().bytes(), w.size());
-  enc.set_key(key);  // a key change restarts the count
+  enc.set_keys(lpsshd::testing::chacha_keys(key));  // a key change restarts the count
   EXPECT_EQ(enc.usage().bytes(), 0u);
   EXPECT_EQ(enc.usage().packets(enc.seq()), 0u);
 }
@@ -256,8 +257,8 @@ TEST_P(PacketRoundTrip, EveryStrictPrefixNeedsMore) {
   PacketEncoder enc;
   PacketDecoder dec;
   if (GetParam()) {
-    enc.set_key(key);
-    dec.set_key(key);
+    enc.set_keys(lpsshd::testing::chacha_keys(key));
+    dec.set_keys(lpsshd::testing::chacha_keys(key));
   }
   for (size_t n : {1u, 12u, 300u}) {
     std::vector<uint8_t> w;
@@ -308,13 +309,13 @@ TEST(PacketDecoder, EncryptedRejectsBadLengths) {
   size_t consumed;
   {
     PacketDecoder d;
-    d.set_key(key);
+    d.set_keys(lpsshd::testing::chacha_keys(key));
     auto p = sealed_length(key, 0, kMaxPacketLength);
     EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kNeedMore);
   }
   for (uint32_t len : {kMaxPacketLength + 8, 12u, 17u, 0u, 0xfffffff8u}) {
     PacketDecoder d;
-    d.set_key(key);
+    d.set_keys(lpsshd::testing::chacha_keys(key));
     d.set_seq(5);
     auto p = sealed_length(key, 5, len);
     why.clear();
@@ -348,14 +349,14 @@ TEST(PacketDecoder, EncryptedRejectsBadPadding) {
   size_t consumed;
   for (uint8_t pad : {0, 3, 15, 16, 200}) {
     PacketDecoder d;
-    d.set_key(key);
+    d.set_keys(lpsshd::testing::chacha_keys(key));
     auto p = raw_sealed_packet(key, 0, 16, pad, 16);
     why.clear();
     EXPECT_EQ(decode_all(d, p, out, why, consumed), Result::kError) << int(pad);
     EXPECT_NE(why.find("padding"), std::string::npos) << why;
   }
   PacketDecoder d;
-  d.set_key(key);
+  d.set_keys(lpsshd::testing::chacha_keys(key));
   auto ok = raw_sealed_packet(key, 0, 16, 4, 16);
   EXPECT_EQ(decode_all(d, ok, out, why, consumed), Result::kPacket) << why;
   EXPECT_EQ(out.size(), 11u);
@@ -364,14 +365,14 @@ TEST(PacketDecoder, EncryptedRejectsBadPadding) {
 TEST(PacketDecoder, RejectsMacFailure) {
   const auto key = random_key();
   PacketEncoder enc;
-  enc.set_key(key);
+  enc.set_keys(lpsshd::testing::chacha_keys(key));
   std::vector<uint8_t> w;
   enc.encode(payload_of(40), w);
   for (size_t i : {size_t{5}, size_t{20}, w.size() - 1}) {
     auto bad = w;
     bad[i] ^= 0x40;
     PacketDecoder d;
-    d.set_key(key);
+    d.set_keys(lpsshd::testing::chacha_keys(key));
     std::vector<uint8_t> out;
     std::string why;
     size_t consumed = 0;
@@ -380,13 +381,13 @@ TEST(PacketDecoder, RejectsMacFailure) {
   }
   // The wrong key, or the wrong sequence number, fails the same way.
   PacketDecoder other;
-  other.set_key(random_key());
+  other.set_keys(lpsshd::testing::chacha_keys(random_key()));
   std::vector<uint8_t> out;
   std::string why;
   size_t consumed = 0;
   EXPECT_EQ(other.decode(w, consumed, out, why), Result::kError);
   PacketDecoder late;
-  late.set_key(key);
+  late.set_keys(lpsshd::testing::chacha_keys(key));
   late.set_seq(1);
   EXPECT_EQ(late.decode(w, consumed, out, why), Result::kError);
 }
@@ -521,6 +522,7 @@ struct ClientKexInit {
       "umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,"
       "hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,"
       "umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1";
+  std::string mac_ctos = mac, mac_stoc = mac;
   std::string comp = "none,zlib@openssh.com";
   std::string lang = "";
   uint8_t follows = 0;
@@ -531,7 +533,7 @@ struct ClientKexInit {
     w.u8(20);
     for (uint8_t i = 0; i < 16; ++i) w.u8(uint8_t(0xc0 + i));
     w.string(kex).string(hostkey).string(cipher_ctos).string(cipher_stoc);
-    w.string(mac).string(mac).string(comp).string(comp).string(lang).string(lang);
+    w.string(mac_ctos).string(mac_stoc).string(comp).string(comp).string(lang).string(lang);
     w.u8(follows).u32(reserved);
     return w.take();
   }
@@ -544,7 +546,7 @@ KexInit parse_ok(const std::vector<uint8_t>& payload) {
   return k.value_or(KexInit{});
 }
 
-KexInit server_kexinit() { return parse_ok(build_server_kexinit(true)); }
+KexInit server_kexinit() { return parse_ok(build_server_kexinit(default_offer(true))); }
 
 std::optional<Negotiated> negotiate_with(const ClientKexInit& c, std::string& why) {
   return negotiate(parse_ok(c.build()), server_kexinit(), why);
@@ -574,21 +576,56 @@ TEST(KexInit, ParsesOpenSshClientKexInit) {
   EXPECT_FALSE(k.first_kex_packet_follows);
 }
 
-TEST(KexInit, ServerKexInitOffersOnlyWhatIsImplemented) {
-  const auto a = build_server_kexinit(true);
-  const auto b = build_server_kexinit(true);
+// The KEXINIT carries the offer as given (the monitor narrows it to what
+// is implemented and loaded: MonitorKex tests), and never an empty MAC list.
+TEST(KexInit, ServerKexInitCarriesTheOffer) {
+  const auto a = build_server_kexinit(default_offer(true));
+  const auto b = build_server_kexinit(default_offer(true));
   const auto k = parse_ok(a);
   EXPECT_EQ(a[0], 20);
   EXPECT_FALSE(std::equal(a.begin() + 1, a.begin() + 17, b.begin() + 1)) << "cookie is random";
-  EXPECT_EQ(k.lists[KexInit::kKex],
-            (std::vector<std::string>{"curve25519-sha256", "curve25519-sha256@libssh.org",
-                                      "kex-strict-s-v00@openssh.com"}));
-  EXPECT_EQ(k.lists[KexInit::kHostKey], std::vector<std::string>{"ssh-ed25519"});
+  auto expected = [](AlgorithmKind kind) {
+    auto v = default_algorithms(kind);
+    return std::vector<std::string>(v.begin(), v.end());
+  };
+  auto kex = expected(AlgorithmKind::kKex);
+  kex.push_back("kex-strict-s-v00@openssh.com");
+  EXPECT_EQ(k.lists[KexInit::kKex], kex);
+  EXPECT_EQ(k.lists[KexInit::kHostKey], expected(AlgorithmKind::kHostKey));
+  EXPECT_EQ(k.lists[KexInit::kCipherCtoS], expected(AlgorithmKind::kCipher));
+  EXPECT_EQ(k.lists[KexInit::kCipherStoC], expected(AlgorithmKind::kCipher));
+  EXPECT_EQ(k.lists[KexInit::kMacCtoS], expected(AlgorithmKind::kMac));
+  EXPECT_EQ(k.lists[KexInit::kMacStoC], expected(AlgorithmKind::kMac));
+  EXPECT_FALSE(k.lists[KexInit::kMacCtoS].empty());
+  // OpenSSH's default order: chacha20-poly1305, AES-GCM, AES-CTR; etm MACs first.
   EXPECT_EQ(k.lists[KexInit::kCipherCtoS],
-            std::vector<std::string>{"chacha20-poly1305@openssh.com"});
-  EXPECT_TRUE(k.lists[KexInit::kMacCtoS].empty());
+            (std::vector<std::string>{"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
+                                      "aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr",
+                                      "aes256-ctr"}));
+  EXPECT_EQ(k.lists[KexInit::kMacCtoS],
+            (std::vector<std::string>{"hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com",
+                                      "hmac-sha2-256", "hmac-sha2-512"}));
   EXPECT_EQ(k.lists[KexInit::kCompStoC], (std::vector<std::string>{"none", "zlib@openssh.com"}));
   EXPECT_FALSE(k.first_kex_packet_follows);
+}
+
+// An AEAD needs no MAC: none is chosen even when the client lists some we
+// share, and a client listing none we know still connects. A cipher with
+// a MAC takes the client's first common MAC, per direction.
+TEST(KexInit, MacIsChosenOnlyForCiphersWithoutOwnIntegrity) {
+  std::string why;
+  ClientKexInit c;
+  c.cipher_ctos = "aes256-gcm@openssh.com";
+  c.cipher_stoc = "aes128-ctr";
+  c.mac_ctos = "umac-64-etm@openssh.com";  // nothing we know: fine for an AEAD
+  c.mac_stoc = "umac-64-etm@openssh.com,hmac-sha2-512,hmac-sha2-256-etm@openssh.com";
+  auto n = negotiate_with(c, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_EQ(n->mac_ctos, "");
+  EXPECT_EQ(n->mac_stoc, "hmac-sha2-512");
+  c.cipher_ctos = "aes192-ctr";  // now the unknown MAC list fails
+  EXPECT_FALSE(negotiate_with(c, why));
+  EXPECT_EQ(why, "no matching MAC found");
 }
 
 TEST(KexInit, NegotiatesOpenSshClient) {
@@ -607,12 +644,12 @@ TEST(KexInit, NegotiatesOpenSshClient) {
 TEST(KexInit, PicksClientsFirstCommonChoice) {
   ClientKexInit c;
   c.kex = "sntrup761x25519-sha512@openssh.com,curve25519-sha256@libssh.org,curve25519-sha256";
-  c.cipher_ctos = "aes256-ctr,chacha20-poly1305@openssh.com";
+  c.cipher_ctos = "aes256-cbc,aes256-ctr,chacha20-poly1305@openssh.com";
   std::string why;
   auto n = negotiate_with(c, why);
   ASSERT_TRUE(n) << why;
   EXPECT_EQ(n->kex, "curve25519-sha256@libssh.org");
-  EXPECT_EQ(n->cipher_ctos, "chacha20-poly1305@openssh.com");
+  EXPECT_EQ(n->cipher_ctos, "aes256-ctr");
   EXPECT_FALSE(n->strict_kex);
   EXPECT_FALSE(n->client_ext_info);
 }
@@ -620,7 +657,7 @@ TEST(KexInit, PicksClientsFirstCommonChoice) {
 TEST(KexInit, NoCommonAlgorithmNamesTheList) {
   std::string why;
   ClientKexInit c;
-  c.cipher_stoc = "aes128-ctr,aes256-gcm@openssh.com";
+  c.cipher_stoc = "aes128-cbc,3des-cbc";
   EXPECT_FALSE(negotiate_with(c, why));
   EXPECT_EQ(why, "no matching cipher found");
 
@@ -630,7 +667,7 @@ TEST(KexInit, NoCommonAlgorithmNamesTheList) {
   EXPECT_EQ(why, "no matching key exchange method found");
 
   c = ClientKexInit{};
-  c.hostkey = "rsa-sha2-512,ecdsa-sha2-nistp256";
+  c.hostkey = "ssh-rsa,ssh-dss";
   EXPECT_FALSE(negotiate_with(c, why));
   EXPECT_EQ(why, "no matching host key type found");
 
@@ -640,7 +677,7 @@ TEST(KexInit, NoCommonAlgorithmNamesTheList) {
   EXPECT_EQ(why, "no matching compression method found");
 
   c.comp = "zlib@openssh.com";  // Compression no: "none" only
-  EXPECT_FALSE(negotiate(parse_ok(c.build()), parse_ok(build_server_kexinit(false)), why));
+  EXPECT_FALSE(negotiate(parse_ok(c.build()), parse_ok(build_server_kexinit(default_offer(false))), why));
   EXPECT_EQ(why, "no matching compression method found");
 }
 
@@ -669,13 +706,13 @@ TEST(KexInit, FirstKexPacketFollowsGuess) {
   EXPECT_FALSE(n->ignore_guessed);
 
   ClientKexInit wrong_kex = right;
-  wrong_kex.kex = "ecdh-sha2-nistp256,curve25519-sha256";
+  wrong_kex.kex = "diffie-hellman-group14-sha256,curve25519-sha256";
   n = negotiate_with(wrong_kex, why);
   ASSERT_TRUE(n) << why;
   EXPECT_TRUE(n->ignore_guessed);
 
   ClientKexInit wrong_hostkey = right;
-  wrong_hostkey.hostkey = "rsa-sha2-512,ssh-ed25519";
+  wrong_hostkey.hostkey = "ssh-dss,ssh-ed25519";
   n = negotiate_with(wrong_hostkey, why);
   ASSERT_TRUE(n) << why;
   EXPECT_TRUE(n->ignore_guessed);
@@ -737,7 +774,7 @@ TEST(KexInit, RejectsOversizedPayload) {
     full += (i ? "," : "") + name;
   }
   ClientKexInit c;
-  c.mac = full;   // both MAC lists
+  c.mac_ctos = c.mac_stoc = full;  // both MAC lists
   c.lang = full;  // both language lists
   EXPECT_GT(c.build().size(), kMaxKexInit);
   EXPECT_TRUE(parse_fails(c.build()));
@@ -758,7 +795,7 @@ TEST(KexInit, ClientKexInitAcceptableSaysWhyForTheClient) {
     full += (i ? "," : "") + name;
   }
   ClientKexInit big;
-  big.mac = full;
+  big.mac_ctos = big.mac_stoc = full;
   big.lang = full;
   const auto payload = big.build();
   ASSERT_GT(payload.size(), kMaxKexInit);
@@ -833,7 +870,7 @@ TEST(KexHash, MpintAllZeroButLast) {
 TEST(KexHash, ExchangeHashMatchesRfcFieldOrder) {
   const std::string vc = "SSH-2.0-OpenSSH_9.2p1 Debian-2", vs = "SSH-2.0-lpsshd_0.1.0";
   const auto ic = ClientKexInit{}.build();
-  const auto is = build_server_kexinit(true);
+  const auto is = build_server_kexinit(default_offer(true));
   std::vector<uint8_t> ks(51, 0x4b), qc(32), qs(32);
   randombytes_buf(qc.data(), qc.size());
   randombytes_buf(qs.data(), qs.size());
@@ -933,7 +970,7 @@ TEST(RekeyPolicy, SequenceNumbersNearTheirEnd) {
 TEST(RekeyPolicy, DataAndTimeLimits) {
   const auto key = random_key();
   PacketEncoder enc;
-  enc.set_key(key);
+  enc.set_keys(lpsshd::testing::chacha_keys(key));
   KeyUsage idle;
   std::vector<uint8_t> w;
   RekeyLimits small{4096, 0};

@@ -33,8 +33,10 @@ struct KexAlgorithm {
 inline constexpr std::array<KexAlgorithm, 3> kKexAlgorithms{{
     {"curve25519-sha256", KexMethod::kCurve25519Sha256, 32, true},
     {"curve25519-sha256@libssh.org", KexMethod::kCurve25519Sha256, 32, true},
-    // For clients without curve25519 (older Java, Go and .NET libraries).
-    {"ecdh-sha2-nistp256", KexMethod::kNistP256Sha256, 65, true},
+    // For clients without curve25519 (older Java, Go and .NET libraries);
+    // not offered unless configured (KexAlgorithms +ecdh-sha2-nistp256):
+    // ssh-audit fails NIST curves.
+    {"ecdh-sha2-nistp256", KexMethod::kNistP256Sha256, 65, false},
 }};
 const KexAlgorithm* find_kex(std::string_view name);
 
@@ -50,7 +52,7 @@ struct SignatureAlgorithm {
   bool host_default;          // in the default HostKeyAlgorithms
   bool user_default;          // in the default PubkeyAcceptedAlgorithms / CASignatureAlgorithms
 };
-inline constexpr std::array<SignatureAlgorithm, 10> kSignatureAlgorithms{{
+inline constexpr std::array<SignatureAlgorithm, 9> kSignatureAlgorithms{{
     {"ssh-ed25519", "ssh-ed25519", KeyType::kEd25519, SignatureHash::kNone, true, true, true},
     {"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", KeyType::kEcdsaP256, SignatureHash::kSha256, true, true, true},
     {"ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384", KeyType::kEcdsaP384, SignatureHash::kSha384, false, false, true},

@@ -14,7 +14,8 @@ EcdhRelay relay_ecdh(PacketStream& stream, int monitor_fd, std::span<const uint8
   wire::Reader r(payload);
   uint8_t type = 0;
   wire::Bytes q_c;
-  if (!r.u8(type) || type != ssh::kKexEcdhInit || !r.fixed_string(q_c, 32) || !r.end()) {
+  if (!r.u8(type) || type != ssh::kKexEcdhInit || !r.string(q_c) ||
+      q_c.size() > monproto::kMaxKexPublic || !r.end()) {
     res.disconnect_reason = ssh::kKeyExchangeFailed;
     res.error = "expected a valid KEX_ECDH_INIT";
     return res;
@@ -39,18 +40,19 @@ EcdhRelay relay_ecdh(PacketStream& stream, int monitor_fd, std::span<const uint8
   // Under strict KEX the sequence number restarts with the key (set first,
   // so the key's nonce budget starts there).
   if (strict_kex) stream.encoder().set_seq(0);
-  stream.encoder().set_key(kex.key_stoc.span());
-  res.recv_key = std::move(kex.key_ctos);
+  stream.encoder().set_keys(kex.stoc);
+  kex.stoc = {};
+  res.recv_keys = std::move(kex.ctos);
   res.zlib_ctos = kex.zlib_ctos;
   res.zlib_stoc = kex.zlib_stoc;
   res.ok = true;
   return res;
 }
 
-void switch_receive_key(PacketStream& stream, crypto::SecretBytes& key, bool strict_kex) {
+void switch_receive_key(PacketStream& stream, DirectionKeys& keys, bool strict_kex) {
   if (strict_kex) stream.decoder().set_seq(0);
-  stream.decoder().set_key(key.span());
-  key.wipe();
+  stream.decoder().set_keys(keys);
+  keys = {};
 }
 
 }  // namespace lpsshd::transport

@@ -1,9 +1,9 @@
 // A child's share of a key exchange that the monitor computes. The preauth
 // child (first exchange) and the postauth child (every later one) relay it
 // the same way, with this one code:
-//   - the client's KEX_ECDH_INIT (Q_C of exactly 32 bytes) goes to the
-//     monitor, which picks its own ephemeral key, computes K and H and signs
-//     only the H it computed;
+//   - the client's KEX_ECDH_INIT (Q_C, bounded here; the monitor checks its
+//     exact size for the method) goes to the monitor, which picks its own
+//     ephemeral key, computes K and H and signs only the H it computed;
 //   - the KEX_ECDH_REPLY and NEWKEYS made from the monitor's answer go to
 //     the client, and the send direction switches to the new key at once
 //     (RFC 4253 7.3; under strict KEX the sequence number restarts);
@@ -15,6 +15,7 @@
 #include <string>
 
 #include "crypto/secret.h"
+#include "transport/packet_protection.h"
 #include "transport/packet_stream.h"
 
 namespace lpsshd::transport {
@@ -24,7 +25,7 @@ struct EcdhRelay {
   // When !ok: what to tell the client (0: nothing, the monitor is gone) and why.
   uint32_t disconnect_reason = 0;
   std::string error;
-  crypto::SecretBytes recv_key;  // for switch_receive_key() at the client's NEWKEYS
+  DirectionKeys recv_keys;  // for switch_receive_key() at the client's NEWKEYS
   // What the monitor says these keys compress with (zlib@openssh.com), per
   // direction: only ever true after authentication. The postauth child
   // applies it; the preauth child never compresses and ignores it.
@@ -36,8 +37,8 @@ struct EcdhRelay {
 EcdhRelay relay_ecdh(PacketStream& stream, int monitor_fd, std::span<const uint8_t> payload,
                      bool strict_kex);
 
-// The client's NEWKEYS arrived: later packets are read with `key`, which is
-// wiped here.
-void switch_receive_key(PacketStream& stream, crypto::SecretBytes& key, bool strict_kex);
+// The client's NEWKEYS arrived: later packets are read with `keys`, which
+// are wiped here.
+void switch_receive_key(PacketStream& stream, DirectionKeys& keys, bool strict_kex);
 
 }  // namespace lpsshd::transport

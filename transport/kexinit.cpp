@@ -114,27 +114,32 @@ bool client_kexinit_acceptable(std::span<const uint8_t> payload, std::string& wh
   return false;
 }
 
-std::vector<uint8_t> build_server_kexinit(bool compression) {
-  std::vector<std::string> kex;
-  for (auto& a : kKexAlgorithms)
-    if (a.method == KexMethod::kCurve25519Sha256) kex.emplace_back(a.name);
-  kex.emplace_back(kStrictKexServer);
-  std::vector<std::string> ciphers;
-  for (auto& c : kCiphers)
-    if (c.mode == CipherMode::kChachaPoly) ciphers.emplace_back(c.name);
+ServerOffer default_offer(bool compression) {
+  ServerOffer o;
+  auto fill = [](AlgorithmKind kind, std::vector<std::string>& out) {
+    for (auto name : default_algorithms(kind)) out.emplace_back(name);
+  };
+  fill(AlgorithmKind::kKex, o.kex);
+  fill(AlgorithmKind::kHostKey, o.host_key);
+  fill(AlgorithmKind::kCipher, o.ciphers);
+  fill(AlgorithmKind::kMac, o.macs);
+  o.compression = compression;
+  return o;
+}
 
+std::vector<uint8_t> build_server_kexinit(const ServerOffer& offer) {
+  std::vector<std::string> kex = offer.kex;
+  kex.emplace_back(kStrictKexServer);
   uint8_t cookie[16];
   randombytes_buf(cookie, sizeof cookie);
-  wire::Writer w(512);
+  wire::Writer w(1024);
   w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
-  w.string(join(kex)).string(kSignatureAlgorithms[0].name);
-  w.string(join(ciphers)).string(join(ciphers));
-  // Every offered cipher is an AEAD, so no MAC is ever negotiated: the MAC
-  // lists stay empty rather than name algorithms we do not implement.
-  w.string("").string("");
+  w.string(join(kex)).string(join(offer.host_key));
+  w.string(join(offer.ciphers)).string(join(offer.ciphers));
+  w.string(join(offer.macs)).string(join(offer.macs));
   // "none" first, as OpenSSH's server: the client's order decides.
   std::string comp(kCompressionNone);
-  if (compression) comp += "," + std::string(kCompressionZlibDelayed);
+  if (offer.compression) comp += "," + std::string(kCompressionZlibDelayed);
   w.string(comp).string(comp);
   w.string("").string("");
   w.boolean(false).u32(0);
@@ -160,10 +165,19 @@ std::optional<Negotiated> negotiate(const KexInit& client, const KexInit& server
     out = *c;
     return true;
   };
+  // An AEAD cipher brings its own integrity: no MAC is chosen for it, and
+  // a client offering none that we know is no failure then.
+  auto pick_mac = [&](KexInit::List l, const std::string& cipher, std::string& out) {
+    const CipherAlgorithm* c = find_cipher(cipher);
+    if (c != nullptr && c->aead()) return true;
+    return pick(l, "MAC", out);
+  };
   if (!pick(KexInit::kKex, "key exchange method", n.kex) ||
       !pick(KexInit::kHostKey, "host key type", n.hostkey) ||
       !pick(KexInit::kCipherCtoS, "cipher", n.cipher_ctos) ||
       !pick(KexInit::kCipherStoC, "cipher", n.cipher_stoc) ||
+      !pick_mac(KexInit::kMacCtoS, n.cipher_ctos, n.mac_ctos) ||
+      !pick_mac(KexInit::kMacStoC, n.cipher_stoc, n.mac_stoc) ||
       !pick(KexInit::kCompCtoS, "compression method", n.comp_ctos) ||
       !pick(KexInit::kCompStoC, "compression method", n.comp_stoc))
     return std::nullopt;

@@ -38,13 +38,26 @@ std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::stri
 // protocol's kMaxKexInitBytes (checked where both are known).
 bool client_kexinit_acceptable(std::span<const uint8_t> payload, std::string& why);
 
-// The server's KEXINIT payload with a fresh random cookie. compression:
-// offer "none,zlib@openssh.com" in both directions (Compression yes or
-// delayed), else "none" only.
-std::vector<uint8_t> build_server_kexinit(bool compression);
+// What the server offers, each list in preference order: the configured
+// lists (Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms) narrowed to what
+// this server can do (host-key algorithms of keys loaded).
+struct ServerOffer {
+  std::vector<std::string> kex, host_key, ciphers, macs;
+  bool compression = false;  // offer "none,zlib@openssh.com" (Compression yes or delayed)
+};
+
+// Every list at its default (all default host-key algorithms, as if a key
+// of each type were loaded): for tests, fuzzers and test clients.
+ServerOffer default_offer(bool compression);
+
+// The server's KEXINIT payload with a fresh random cookie. The MAC lists
+// are never empty (a client may negotiate a MAC even when the cipher it
+// picks is an AEAD and needs none).
+std::vector<uint8_t> build_server_kexinit(const ServerOffer& offer);
 
 struct Negotiated {
   std::string kex, hostkey, cipher_ctos, cipher_stoc;
+  std::string mac_ctos, mac_stoc;  // empty where the cipher is an AEAD (RFC 5647 5.1)
   std::string comp_ctos, comp_stoc;  // "none" or "zlib@openssh.com"
   bool strict_kex = false;        // client offered kex-strict-c-v00@openssh.com
   bool client_ext_info = false;   // client offered ext-info-c

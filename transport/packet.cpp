@@ -7,7 +7,7 @@
 namespace lpsshd::transport {
 
 namespace {
-constexpr size_t kBlock = 8;  // chacha20-poly1305 and "none" both align to 8
+constexpr size_t kPlainBlock = 8;  // "none" aligns to 8, and no cipher to less
 constexpr size_t kMinPadding = 4;
 
 uint32_t load_be32(const uint8_t* p) {
@@ -21,29 +21,56 @@ void store_be32(uint8_t* p, uint32_t v) {
 }
 }  // namespace
 
+namespace {
+// A length the protection disowns. Where the length was decrypted without
+// being authenticated (encrypt-and-MAC), telling a bad length apart from a
+// bad MAC, or failing sooner, would let a peer probe the decryption of
+// chosen blocks; such a packet is read as one of the largest size and then
+// fails as a bad MAC does (OpenSSH discards the same way).
+constexpr const char* kBadMac = "message authentication code incorrect";
+}  // namespace
+
+// How long the packet at the front of `in` is, once length_bytes() are in:
+// its packet_length field, or kDiscard for a bad length under
+// encrypt-and-MAC. Sets why for any other bad length.
+uint32_t PacketDecoder::checked_length(std::span<const uint8_t> in, bool& bad, std::string& why) {
+  bad = false;
+  const uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : load_be32(in.data());
+  const size_t block = cipher_ ? cipher_->block_bytes() : kPlainBlock;
+  // The length field counts in the alignment unless it is outside what the
+  // cipher encrypts with the payload (AEAD, encrypt-then-MAC).
+  const size_t aligned = (cipher_ && !cipher_->length_in_alignment()) ? len : len + 4;
+  if (len > kMaxPacketLength || len < kPlainBlock || aligned % block != 0) {
+    bad = true;
+    if (cipher_ && cipher_->length_in_alignment()) return kMaxPacketLength;
+    why = "bad packet length " + std::to_string(len);
+  }
+  return len;
+}
+
 PacketDecoder::Result PacketDecoder::decode(std::span<const uint8_t> in, size_t& consumed,
                                             std::vector<uint8_t>& payload, std::string& why) {
-  if (in.size() < 4) return Result::kNeedMore;
+  const size_t head = cipher_ ? cipher_->length_bytes() : 4;
+  if (in.size() < head) return Result::kNeedMore;
   if (cipher_ && usage_.last_nonce(seq_)) {
     why = "incoming packets would reuse a nonce: the peer did not rekey";
     return Result::kError;
   }
-  const uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : load_be32(in.data());
-  // Encrypt-then-MAC style (AEAD): the length field is outside the block
-  // alignment; in plain mode the whole packet is aligned.
-  const size_t aligned = cipher_ ? len : len + 4;
-  if (len > kMaxPacketLength || len < kBlock || aligned % kBlock != 0) {
-    why = "bad packet length " + std::to_string(len);
-    return Result::kError;
-  }
-  const size_t tag = cipher_ ? crypto::ChachaPoly::kTagBytes : 0;
+  bool bad = false;
+  const uint32_t len = checked_length(in, bad, why);
+  if (bad && !why.empty()) return Result::kError;
+  const size_t tag = cipher_ ? cipher_->tag_bytes() : 0;
   const size_t total = 4 + size_t{len} + tag;
   if (in.size() < total) return Result::kNeedMore;
+  if (bad) {
+    why = kBadMac;
+    return Result::kError;
+  }
 
   payload.resize(len);
   if (cipher_) {
     if (!cipher_->open(seq_, in.data(), 4 + len, in.data() + 4 + len, payload.data())) {
-      why = "message authentication code incorrect";
+      why = kBadMac;
       return Result::kError;
     }
   } else {
@@ -74,11 +101,14 @@ PacketDecoder::Result PacketDecoder::decode(std::span<const uint8_t> in, size_t&
   return Result::kPacket;
 }
 
-size_t PacketDecoder::bytes_needed(std::span<const uint8_t> in) const {
-  if (in.size() < 4) return 4;
-  uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : load_be32(in.data());
+size_t PacketDecoder::bytes_needed(std::span<const uint8_t> in) {
+  const size_t head = cipher_ ? cipher_->length_bytes() : 4;
+  if (in.size() < head) return head;
+  bool bad = false;
+  std::string why;
+  uint32_t len = checked_length(in, bad, why);
   if (len > kMaxPacketLength) len = kMaxPacketLength;
-  return 4 + size_t{len} + (cipher_ ? crypto::ChachaPoly::kTagBytes : 0);
+  return 4 + size_t{len} + (cipher_ ? cipher_->tag_bytes() : 0);
 }
 
 void PacketEncoder::encode(std::span<const uint8_t> payload, std::vector<uint8_t>& out) {
@@ -94,11 +124,13 @@ void PacketEncoder::encode(std::span<const uint8_t> payload, std::vector<uint8_t
     }
     payload = deflated_;
   }
-  const size_t unaligned = cipher_ ? 1 + payload.size() : 4 + 1 + payload.size();
-  size_t padding = kBlock - unaligned % kBlock;
-  if (padding < kMinPadding) padding += kBlock;
+  const size_t block = cipher_ ? cipher_->block_bytes() : kPlainBlock;
+  const bool length_counts = !cipher_ || cipher_->length_in_alignment();
+  const size_t unaligned = (length_counts ? 4 : 0) + 1 + payload.size();
+  size_t padding = block - unaligned % block;
+  if (padding < kMinPadding) padding += block;
   const size_t len = 1 + payload.size() + padding;
-  const size_t tag = cipher_ ? crypto::ChachaPoly::kTagBytes : 0;
+  const size_t tag = cipher_ ? cipher_->tag_bytes() : 0;
   const size_t start = out.size();
   out.resize(start + 4 + len + tag);
   uint8_t* p = out.data() + start;

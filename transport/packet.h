@@ -1,5 +1,6 @@
 // The binary packet protocol of RFC 4253 6 in both directions, plain before
-// the first NEWKEYS and chacha20-poly1305@openssh.com after it, with the
+// the first NEWKEYS and protected after it by the negotiated cipher and MAC
+// (transport/packet_protection.h), with the
 // payload compressed (zlib@openssh.com, transport/compression.h) in a
 // direction whose compression was turned on. Pure: it turns byte buffers
 // into payloads and back, and makes no system calls.
@@ -11,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "crypto/chachapoly.h"
 #include "transport/compression.h"
+#include "transport/packet_protection.h"
 
 namespace lpsshd::transport {
 
@@ -20,11 +21,14 @@ namespace lpsshd::transport {
 inline constexpr uint32_t kMaxPacketLength = 256 * 1024;
 // Largest payload we send: RFC 4253 6.1 requires peers to take 32768.
 inline constexpr size_t kMaxPayloadOut = 32768 + 1024;
+// The longest tag or MAC any row appends (hmac-sha2-512).
+inline constexpr size_t kMaxTagBytes = 64;
 
 // How much one key has protected. chacha20-poly1305's nonce is the packet
 // sequence number, so a key may seal at most 2^32 packets before a nonce
-// would repeat; it is retired one packet short of that, and a key change
-// must come long before (rekey_policy.h decides when).
+// would repeat; every key is retired one packet short of that (RFC 4344 3.1
+// asks the same of every cipher), and a key change must come long before
+// (rekey_policy.h decides when).
 // Counted from the sequence number at set_key(), so a sequence number that
 // restarts with a new key (strict KEX) is set BEFORE the key. A set_seq()
 // after set_key() (the postauth child taking over a key in use) counts the
@@ -62,13 +66,26 @@ class PacketDecoder {
   // field is there, then the whole packet (capped at the largest accepted,
   // so a bad length is left for decode() to refuse). Lets a reader take
   // exactly one packet from the socket and nothing after it.
-  size_t bytes_needed(std::span<const uint8_t> in) const;
+  // (Not const: where the length is encrypted with the payload, learning
+  // it decrypts the first block, once per packet.)
+  size_t bytes_needed(std::span<const uint8_t> in);
 
-  void set_key(std::span<const uint8_t> key64) {
+  // From the next packet on, packets are protected with these keys. False
+  // (and nothing changes) unless keys.complete().
+  bool set_keys(const DirectionKeys& keys) {
+    auto p = make_protection(keys);
+    if (!p) return false;
     usage_.restart(seq_);
-    cipher_ = std::make_unique<crypto::ChachaPoly>(key64);
+    cipher_ = std::move(p);
+    return true;
   }
   bool encrypted() const { return cipher_ != nullptr; }
+  // The cipher's own position (PacketProtection::position()), for the
+  // handover to the postauth child, which sets it on the same keys.
+  uint64_t cipher_position() const { return cipher_ ? cipher_->position() : 0; }
+  void set_cipher_position(uint64_t n) {
+    if (cipher_) cipher_->set_position(n);
+  }
   uint32_t seq() const { return seq_; }
   void set_seq(uint32_t s) { seq_ = s; }
   const KeyUsage& usage() const { return usage_; }
@@ -79,7 +96,8 @@ class PacketDecoder {
   bool compressing() const { return inflater_ != nullptr; }
 
  private:
-  std::unique_ptr<crypto::ChachaPoly> cipher_;
+  uint32_t checked_length(std::span<const uint8_t> in, bool& bad, std::string& why);
+  std::unique_ptr<PacketProtection> cipher_;
   uint32_t seq_ = 0;
   KeyUsage usage_;
   std::unique_ptr<Inflater> inflater_;
@@ -95,11 +113,22 @@ class PacketEncoder {
   // of memory) stops it the same way.
   void encode(std::span<const uint8_t> payload, std::vector<uint8_t>& out);
 
-  void set_key(std::span<const uint8_t> key64) {
+  // From the next packet on, packets are protected with these keys. False
+  // (and nothing changes) unless keys.complete().
+  bool set_keys(const DirectionKeys& keys) {
+    auto p = make_protection(keys);
+    if (!p) return false;
     usage_.restart(seq_);
-    cipher_ = std::make_unique<crypto::ChachaPoly>(key64);
+    cipher_ = std::move(p);
+    return true;
   }
   bool encrypted() const { return cipher_ != nullptr; }
+  // The cipher's own position (PacketProtection::position()), for the
+  // handover to the postauth child, which sets it on the same keys.
+  uint64_t cipher_position() const { return cipher_ ? cipher_->position() : 0; }
+  void set_cipher_position(uint64_t n) {
+    if (cipher_) cipher_->set_position(n);
+  }
   uint32_t seq() const { return seq_; }
   void set_seq(uint32_t s) { seq_ = s; }
   const KeyUsage& usage() const { return usage_; }
@@ -114,11 +143,11 @@ class PacketEncoder {
   static size_t max_encoded(size_t n, bool compressing) {
     // Deflate's worst case: stored blocks of 5 bytes' overhead per 16 KiB
     // and the flush marker; then length, padding length, padding, tag.
-    return (compressing ? n + n / 256 + 64 : n) + 4 + 1 + 255 + 64;
+    return (compressing ? n + n / 256 + 64 : n) + 4 + 1 + 255 + kMaxTagBytes;
   }
 
  private:
-  std::unique_ptr<crypto::ChachaPoly> cipher_;
+  std::unique_ptr<PacketProtection> cipher_;
   uint32_t seq_ = 0;
   KeyUsage usage_;
   bool exhausted_ = false;

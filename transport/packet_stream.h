@@ -70,7 +70,7 @@ class PacketStream {
   const PacketDecoder& decoder() const { return decoder_; }
   const PacketEncoder& encoder() const { return encoder_; }
 
-  static constexpr size_t kMaxBuffered = kMaxPacketLength + 4 + 16 + 1024;
+  static constexpr size_t kMaxBuffered = kMaxPacketLength + 4 + kMaxTagBytes + 1024;
 
  private:
   int fd_;

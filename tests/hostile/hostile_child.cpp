@@ -122,7 +122,7 @@ std::string describe(const std::vector<uint8_t>& m, size_t nfds) {
     case monproto::Type::kTransportState: {
       monproto::TransportState r;
       if (!monproto::decode(m, r)) return s + " undecodable";
-      return s + " keys=" + std::to_string(r.key_ctos.size());
+      return s + " keys=" + std::to_string(r.ctos.key.size());
     }
     default: return s + " bytes=" + std::to_string(m.size());
   }
@@ -302,16 +302,16 @@ void play(const Args& a, const std::string& server_version,
       // Good counters, but bytes "read ahead" of the client: what an owned
       // preauth child would slip into the user's session.
       send_bytes("HANDOVER with 64 read-ahead bytes",
-                 monproto::encode(monproto::HandoverRequest{5, 5, std::vector<uint8_t>(64, 0x5e)}));
+                 monproto::encode(monproto::HandoverRequest{5, 5, 0, 0, std::vector<uint8_t>(64, 0x5e)}));
       return;
     }
     // Claim success anyway (badsig), or hand over garbage counters.
     const uint32_t seq = n == "badsig" ? 5 : 0;
     send_bytes("HANDOVER send_seq " + std::to_string(seq),
-               monproto::encode(monproto::HandoverRequest{seq, 5, {}}));
+               monproto::encode(monproto::HandoverRequest{seq, 5, 0, 0, {}}));
   } else if (n == "handover-early") {
     run_kex(server_version);
-    send_bytes("HANDOVER", monproto::encode(monproto::HandoverRequest{5, 5, {}}));
+    send_bytes("HANDOVER", monproto::encode(monproto::HandoverRequest{5, 5, 0, 0, {}}));
   } else if (n == "pty-early") {
     run_kex(server_version);
     send_bytes("PTY_REQUEST", monproto::encode(monproto::PtyRequest{}));
@@ -323,7 +323,7 @@ void play(const Args& a, const std::string& server_version,
                                         reinterpret_cast<const uint8_t*>(pw.data()), pw.size()))};
     send_bytes("AUTH_PASSWORD", monproto::encode(r));
     receive();
-    send_bytes("HANDOVER", monproto::encode(monproto::HandoverRequest{5, 5, {}}));
+    send_bytes("HANDOVER", monproto::encode(monproto::HandoverRequest{5, 5, 0, 0, {}}));
   } else if (n == "kbdint-answers") {
     run_kex(server_version);
     monproto::KbdintAnswers r;
@@ -397,7 +397,7 @@ void play(const Args& a, const std::string& server_version,
     }
     say("TIMING-DONE");
     // Claiming success ends it.
-    send_bytes("HANDOVER", monproto::encode(monproto::HandoverRequest{5, 5, {}}));
+    send_bytes("HANDOVER", monproto::encode(monproto::HandoverRequest{5, 5, 0, 0, {}}));
   } else {
     give_up("unknown scenario " + n);
   }

@@ -92,7 +92,7 @@ std::string describe(const Received& r) {
   if (r.msg[0] == static_cast<uint8_t>(monproto::Type::kTransportState)) {
     monproto::TransportState t;
     if (!monproto::decode(r.msg, t)) return s + " undecodable";
-    return s + " keys=" + std::to_string(t.key_ctos.size()) + "+" + std::to_string(t.key_stoc.size()) +
+    return s + " keys=" + std::to_string(t.ctos.key.size()) + "+" + std::to_string(t.stoc.key.size()) +
            " send_seq=" + std::to_string(t.send_seq) + " recv_seq=" + std::to_string(t.recv_seq);
   }
   return s + " bytes=" + std::to_string(r.msg.size());

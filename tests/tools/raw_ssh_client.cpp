@@ -138,6 +138,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/packet_keys.h"
 #include "crypto/chachapoly.h"
 #include "crypto/ed25519.h"
 #include "crypto/fingerprint.h"
@@ -581,7 +582,7 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   p.send(newkeys);
   // Sequence number first: a key's nonce budget counts from where it starts.
   if (strict && plan.reset_send_seq) p.encoder().set_seq(0);
-  p.encoder().set_key(s.key_ctos.span());
+  p.encoder().set_keys(lpsshd::testing::chacha_keys(s.key_ctos.span()));
   // As OpenSSH: after authentication each NEWKEYS starts a fresh stream
   // where zlib@openssh.com was negotiated, and ends compression where not.
   if (s.authenticated) p.encoder().set_compression(transport::delayed_zlib(s.comp_ctos));
@@ -589,7 +590,7 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   if (p.receive(pkt) != Got::kMessage) return false;
   if (pkt.size() != 1 || pkt[0] != ssh::kNewKeys) return unexpected(pkt, "NEWKEYS");
   if (strict) p.decoder().set_seq(0);
-  p.decoder().set_key(key_stoc.span());
+  p.decoder().set_keys(lpsshd::testing::chacha_keys(key_stoc.span()));
   if (s.authenticated) p.decoder().set_compression(transport::delayed_zlib(s.comp_stoc));
   event("KEX_OK");
   return true;
