@@ -85,17 +85,14 @@ bool split_entries(std::string_view list, bool negation_ok,
 }
 
 // Appends, for each entry in order, the supported names it matches (a
-// pattern's in table order), skipping names already in `out`.
+// pattern's in table order), skipping names already in `out`. Only names of
+// `supported` are ever copied, whatever the entry: a check missed above
+// cannot put a name lpsshd lacks into a list.
 void expand(std::span<const std::string_view> entries, std::span<const std::string_view> supported,
             std::vector<std::string>& out) {
-  for (auto entry : entries) {
-    if (!is_pattern(entry)) {
-      add_unique(out, entry);
-      continue;
-    }
+  for (auto entry : entries)
     for (auto name : supported)
-      if (matches(entry, name)) add_unique(out, name);
-  }
+      if (is_pattern(entry) ? matches(entry, name) : entry == name) add_unique(out, name);
 }
 
 // OpenSSH's match_pattern_list: removed when some plain entry matches and no
