@@ -87,12 +87,15 @@ bool split_entries(std::string_view list, bool negation_ok,
 // Appends, for each entry in order, the supported names it matches (a
 // pattern's in table order), skipping names already in `out`. Only names of
 // `supported` are ever copied, whatever the entry: a check missed above
-// cannot put a name lpsshd lacks into a list.
+// cannot put a name lpsshd lacks into a list. An empty name in a table (a
+// std::array slot left without a row) is never an algorithm, not even for
+// "*".
 void expand(std::span<const std::string_view> entries, std::span<const std::string_view> supported,
             std::vector<std::string>& out) {
   for (auto entry : entries)
     for (auto name : supported)
-      if (is_pattern(entry) ? matches(entry, name) : entry == name) add_unique(out, name);
+      if (!name.empty() && (is_pattern(entry) ? matches(entry, name) : entry == name))
+        add_unique(out, name);
 }
 
 // OpenSSH's match_pattern_list: removed when some plain entry matches and no
@@ -133,7 +136,7 @@ bool resolve_algorithm_list(std::string_view value,
       break;
     case '-':
       for (auto name : defaults)
-        if (!removed_by(entries, name)) add_unique(out, name);
+        if (!name.empty() && !removed_by(entries, name)) add_unique(out, name);
       break;
     default:
       expand(entries, supported, out);

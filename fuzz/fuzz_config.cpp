@@ -17,7 +17,7 @@ namespace {
 bool valid_list(const std::vector<std::string>& list, lpsshd::transport::AlgorithmKind kind) {
   const auto supported = lpsshd::transport::supported_algorithms(kind);
   for (auto it = list.begin(); it != list.end(); ++it)
-    if (std::find(supported.begin(), supported.end(), *it) == supported.end() ||
+    if (it->empty() || std::find(supported.begin(), supported.end(), *it) == supported.end() ||
         std::find(list.begin(), it, *it) != it)
       return false;
   return !list.empty();

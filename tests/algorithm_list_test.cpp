@@ -166,6 +166,21 @@ TEST(AlgorithmListTest, MalformedEntriesAndBounds) {
   EXPECT_EQ(resolve_error(long_pattern + "*"), "name longer than 128 bytes in the list");
 }
 
+// A table slot without a row (empty name) is no algorithm, even for "*".
+TEST(AlgorithmListTest, AnEmptyTableNameIsNeverListed) {
+  constexpr std::array<std::string_view, 3> supported{"a-1", "", "b-2"};
+  constexpr std::array<std::string_view, 2> defaults{"a-1", ""};
+  Names out;
+  std::string why;
+  ASSERT_TRUE(resolve_algorithm_list("*", supported, defaults, out, why)) << why;
+  EXPECT_EQ(out, (Names{"a-1", "b-2"}));
+  ASSERT_TRUE(resolve_algorithm_list("-b*", supported, defaults, out, why)) << why;
+  EXPECT_EQ(out, Names{"a-1"});
+  ASSERT_TRUE(resolve_algorithm_list("+b-2", supported, defaults, out, why)) << why;
+  EXPECT_EQ(out, (Names{"a-1", "b-2"}));
+  EXPECT_FALSE(resolve_algorithm_list("-a-1", supported, defaults, out, why));
+}
+
 // The real table: defaults and what the kinds accept.
 TEST(AlgorithmListTest, AgainstTheTransportTable) {
   Names out;
@@ -189,6 +204,17 @@ TEST(AlgorithmListTest, AgainstTheTransportTable) {
   EXPECT_FALSE(resolve_algorithm_list(AlgorithmKind::kCipher, "hmac-sha2-256", out, why));
   ASSERT_TRUE(resolve_algorithm_list(AlgorithmKind::kMac, "-*-etm@openssh.com", out, why)) << why;
   EXPECT_EQ(out, (Names{"hmac-sha2-256", "hmac-sha2-512"}));
+  // "*" is every supported name, each once, none empty.
+  for (auto kind : {AlgorithmKind::kKex, AlgorithmKind::kHostKey, AlgorithmKind::kCipher,
+                    AlgorithmKind::kMac, AlgorithmKind::kPubkey, AlgorithmKind::kCaSignature}) {
+    ASSERT_TRUE(resolve_algorithm_list(kind, "*", out, why)) << why;
+    for (const auto& n : out) EXPECT_FALSE(n.empty());
+  }
+  ASSERT_TRUE(resolve_algorithm_list(AlgorithmKind::kPubkey, "*", out, why)) << why;
+  EXPECT_EQ(out, (Names{"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+                        "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
+                        "sk-ecdsa-sha2-nistp256@openssh.com", "rsa-sha2-512", "rsa-sha2-256",
+                        "ssh-rsa"}));
   ASSERT_TRUE(resolve_algorithm_list(AlgorithmKind::kPubkey, "ssh-ed*,ecdsa*", out, why)) << why;
   EXPECT_EQ(out, (Names{"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
                         "ecdsa-sha2-nistp521"}));
