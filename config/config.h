@@ -12,7 +12,7 @@
 // their first line replaces the built-in default, later lines append.
 //
 // Deny by default: every keyword OpenSSH knows but lpsshd does not implement
-// (Match, Include, X11Forwarding, Ciphers, ...) is an error, never silently
+// (Match, Include, PermitTunnel, ...) is an error, never silently
 // ignored, so an admin cannot believe a restriction is in force when it is not.
 //
 // Errors are "ORIGIN line N: message", ORIGIN being the file path or
@@ -24,6 +24,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "config/algorithm_list.h"
 
 namespace lpsshd::config {
 
@@ -147,6 +149,25 @@ struct Config {
   // (0 = none); the server starts a key exchange when either is reached.
   uint64_t rekey_limit_bytes = 0;
   uint32_t rekey_limit_seconds = 0;
+
+  // Algorithm lists (Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms,
+  // PubkeyAcceptedAlgorithms, CASignatureAlgorithms) as resolved by
+  // config/algorithm_list.h: never empty, only names lpsshd supports, in
+  // preference order, so the serialized form is a plain list that parses
+  // back to the same. One line each; the first line wins.
+  std::vector<std::string> ciphers = default_algorithm_names(transport::AlgorithmKind::kCipher);
+  std::vector<std::string> macs = default_algorithm_names(transport::AlgorithmKind::kMac);
+  std::vector<std::string> kex_algorithms = default_algorithm_names(transport::AlgorithmKind::kKex);
+  std::vector<std::string> host_key_algorithms =
+      default_algorithm_names(transport::AlgorithmKind::kHostKey);
+  std::vector<std::string> pubkey_accepted_algorithms =
+      default_algorithm_names(transport::AlgorithmKind::kPubkey);
+  std::vector<std::string> ca_signature_algorithms =
+      default_algorithm_names(transport::AlgorithmKind::kCaSignature);
+  // RequiredRSASize: the smallest RSA modulus, in bits, accepted for user
+  // keys (and CA keys). Stricter default than OpenSSH's 1024; below 1024 is
+  // refused, as OpenSSH never accepts such keys whatever this says.
+  int required_rsa_size = 2048;
 
   // Admission control in the listener, before any fork.
   MaxStartups max_startups;

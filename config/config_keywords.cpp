@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/algorithm_list.h"
 #include "config/config_tokens.h"
 #include "config/config_values.h"
 
@@ -615,6 +616,40 @@ struct UidRange {
   }
 };
 
+// ---- Algorithms -----------------------------------------------------------
+
+// Ciphers, MACs, KexAlgorithms, ...: one comma-separated list with an
+// optional +, - or ^ (config/algorithm_list.h), stored resolved; the first
+// line wins, as OpenSSH. Written back as the plain resolved list.
+template <auto Field, transport::AlgorithmKind Kind>
+struct AlgorithmList {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 1, why)) return false;
+    std::vector<std::string> names;
+    if (!resolve_algorithm_list(Kind, args[0], names, why)) {
+      why.insert(0, std::string(name) + ": ");
+      return false;
+    }
+    if (first) cfg.*Field = std::move(names);
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    std::string list;
+    for (const auto& n : cfg.*Field) list += (list.empty() ? "" : ",") + n;
+    emit_one(out, name, list);
+  }
+};
+
+// RequiredRSASize BITS: OpenSSH refuses RSA keys under 1024 bits whatever
+// this says, so a smaller value would only mislead; 16384 is the largest
+// modulus OpenSSH handles, so a larger one would refuse every RSA key.
+struct RsaBits {
+  using T = int;
+  static constexpr std::string_view hint = "bits, from 1024 to 16384";
+  static bool parse(std::string_view s, T& v) { return parse_int(s, 1024, 16384, v); }
+  static std::string format(T v) { return std::to_string(v); }
+};
+
 template <class H>
 constexpr Keyword row(std::string_view name) {
   return {name, &H::apply, &H::emit};
@@ -678,6 +713,16 @@ constexpr Keyword kTable[] = {
     row<Scalar<&C::rekey_after_auth, YesNo>>("RekeyAfterAuth"),
     row<Scalar<&C::compression, Enum<bool, kCompression>>>("Compression"),
     row<RekeyLimitSpec>("RekeyLimit"),
+    row<AlgorithmList<&C::ciphers, transport::AlgorithmKind::kCipher>>("Ciphers"),
+    row<AlgorithmList<&C::macs, transport::AlgorithmKind::kMac>>("MACs"),
+    row<AlgorithmList<&C::kex_algorithms, transport::AlgorithmKind::kKex>>("KexAlgorithms"),
+    row<AlgorithmList<&C::host_key_algorithms, transport::AlgorithmKind::kHostKey>>(
+        "HostKeyAlgorithms"),
+    row<AlgorithmList<&C::pubkey_accepted_algorithms, transport::AlgorithmKind::kPubkey>>(
+        "PubkeyAcceptedAlgorithms"),
+    row<AlgorithmList<&C::ca_signature_algorithms, transport::AlgorithmKind::kCaSignature>>(
+        "CASignatureAlgorithms"),
+    row<Scalar<&C::required_rsa_size, RsaBits>>("RequiredRSASize"),
     row<Scalar<&C::chroot_directory, RootPatternOrNone>>("ChrootDirectory"),
     row<Scalar<&C::sftp_root, RootPatternOrNone>>("SftpRoot"),
     row<Scalar<&C::sftp_root_mode, Enum<SftpRootMode, kSftpRootModes>>>("SftpRootMode"),
@@ -689,6 +734,7 @@ struct Alias {
 };
 constexpr Alias kAliases[] = {
     {"ChallengeResponseAuthentication", "KbdInteractiveAuthentication"},
+    {"PubkeyAcceptedKeyTypes", "PubkeyAcceptedAlgorithms"},  // its name before OpenSSH 8.5
 };
 
 }  // namespace

@@ -17,15 +17,16 @@
 #include "transport/algorithms.h"
 #include "monitor/protocol.h"
 #include "monitor/state_table.h"
+#include "transport/algorithms.h"
 
 namespace lpsshd::monitor {
 
 enum class RootLogin { kYes, kProhibitPassword, kForcedCommandsOnly, kNo };
 
-// The default list of a kind, as owned strings.
-inline std::vector<std::string> names(transport::AlgorithmKind kind) {
-  auto v = transport::default_algorithms(kind);
-  return {v.begin(), v.end()};
+// transport::default_algorithms(kind) as owned strings: Settings' defaults.
+inline std::vector<std::string> default_algorithm_list(transport::AlgorithmKind kind) {
+  const auto names = transport::default_algorithms(kind);
+  return {names.begin(), names.end()};
 }
 
 struct Settings {
@@ -40,12 +41,19 @@ struct Settings {
   bool rekey_after_auth = true;       // RekeyAfterAuth: new keys before any channel
   bool compression = true;            // Compression yes|delayed (zlib@openssh.com) or no
   uint64_t rekey_limit_bytes = 0;     // RekeyLimit as configured (0: the cipher's default)
-  // Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms as resolved names.
-  std::vector<std::string> ciphers = names(transport::AlgorithmKind::kCipher);
-  std::vector<std::string> macs = names(transport::AlgorithmKind::kMac);
-  std::vector<std::string> kex_algorithms = names(transport::AlgorithmKind::kKex);
-  std::vector<std::string> host_key_algorithms = names(transport::AlgorithmKind::kHostKey);
   monproto::SessionSettings session;  // handed to the postauth child (user and grant filled in)
+  // sshd_config's algorithm lists, resolved (config/algorithm_list.h): only
+  // names of transport/algorithms.h, never empty, in preference order.
+  std::vector<std::string> ciphers = default_algorithm_list(transport::AlgorithmKind::kCipher);
+  std::vector<std::string> macs = default_algorithm_list(transport::AlgorithmKind::kMac);
+  std::vector<std::string> kex_algorithms = default_algorithm_list(transport::AlgorithmKind::kKex);
+  std::vector<std::string> host_key_algorithms =
+      default_algorithm_list(transport::AlgorithmKind::kHostKey);
+  std::vector<std::string> pubkey_accepted_algorithms =
+      default_algorithm_list(transport::AlgorithmKind::kPubkey);
+  std::vector<std::string> ca_signature_algorithms =
+      default_algorithm_list(transport::AlgorithmKind::kCaSignature);
+  int required_rsa_size = 2048;  // RequiredRSASize: smallest RSA user key, in bits
 };
 
 struct Peer {

@@ -76,6 +76,13 @@ Settings settings_from_config(const config::Config& cfg) {
   settings.kbd_interactive_authentication = cfg.kbd_interactive_authentication;
   settings.use_pam = cfg.use_pam;
   settings.permit_empty_passwords = cfg.permit_empty_passwords;
+  settings.ciphers = cfg.ciphers;
+  settings.macs = cfg.macs;
+  settings.kex_algorithms = cfg.kex_algorithms;
+  settings.host_key_algorithms = cfg.host_key_algorithms;
+  settings.pubkey_accepted_algorithms = cfg.pubkey_accepted_algorithms;
+  settings.ca_signature_algorithms = cfg.ca_signature_algorithms;
+  settings.required_rsa_size = cfg.required_rsa_size;
   return settings;
 }
 

@@ -54,6 +54,14 @@ TEST(ConfigTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_TRUE(cfg.print_motd);
   EXPECT_TRUE(cfg.print_last_log);
   EXPECT_EQ(cfg.subsystems, (std::vector<Subsystem>{{"sftp", "internal-sftp"}}));  // in-process
+  using transport::AlgorithmKind;
+  EXPECT_EQ(cfg.ciphers, default_algorithm_names(AlgorithmKind::kCipher));
+  EXPECT_EQ(cfg.macs, default_algorithm_names(AlgorithmKind::kMac));
+  EXPECT_EQ(cfg.kex_algorithms, default_algorithm_names(AlgorithmKind::kKex));
+  EXPECT_EQ(cfg.host_key_algorithms, default_algorithm_names(AlgorithmKind::kHostKey));
+  EXPECT_EQ(cfg.pubkey_accepted_algorithms, default_algorithm_names(AlgorithmKind::kPubkey));
+  EXPECT_EQ(cfg.ca_signature_algorithms, default_algorithm_names(AlgorithmKind::kCaSignature));
+  EXPECT_EQ(cfg.required_rsa_size, 2048);
 }
 
 TEST(ConfigTest, LineSyntaxVariants) {
@@ -173,8 +181,8 @@ TEST(ConfigTest, UnknownAndUnsupportedKeywords) {
             "/etc/lpsshd/sshd_config line 2: Bad configuration option: Frobnicate");
   EXPECT_EQ(parse_error("Match User bob\n"),
             "/etc/lpsshd/sshd_config line 1: Unsupported option Match");
-  for (const char* kw : {"Include /etc/x", "PermitTunnel no", "Ciphers aes128-ctr",
-                         "KexAlgorithms x", "MACs y", "HostKeyAlgorithms z", "UseDNS no",
+  for (const char* kw : {"Include /etc/x", "PermitTunnel no", "GSSAPIKexAlgorithms x",
+                         "HostbasedAcceptedAlgorithms y", "TrustedUserCAKeys /z", "UseDNS no",
                          "protocol 2"}) {
     EXPECT_NE(parse_error(std::string(kw) + "\n").find("Unsupported option"), std::string::npos)
         << kw;
@@ -306,7 +314,10 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "AllowStreamLocalForwarding local\nPermitOpen db:5432 [::1]:22 *:80\nPermitListen 8080 *:*\n"
       "GatewayPorts clientspecified\nDisableForwarding yes\nStreamLocalBindMask 0117\n"
       "StreamLocalBindUnlink yes\n"
-      "ChrootDirectory /srv/%u\nSftpRoot %h/files\nSftpRootMode upload-only\n");
+      "ChrootDirectory /srv/%u\nSftpRoot %h/files\nSftpRootMode upload-only\n"
+      "Ciphers ^aes256-ctr\nMACs -*-etm@openssh.com\nKexAlgorithms ecdh-sha2-nistp256\n"
+      "HostKeyAlgorithms rsa-sha2-*\nPubkeyAcceptedKeyTypes +ssh-rsa\n"
+      "CASignatureAlgorithms ssh-ed25519\nRequiredRSASize 3072\n");
   EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
   Config back;
@@ -443,6 +454,84 @@ TEST(ConfigTest, CompressionAsOpenSsh) {
   EXPECT_FALSE(parse_ok("Compression no\n").compression);
   EXPECT_NE(parse_error("Compression zlib\n"), "");
   EXPECT_NE(parse_error("Compression\n"), "");
+}
+
+// Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms, PubkeyAcceptedAlgorithms,
+// CASignatureAlgorithms (resolution itself: algorithm_list_test) and
+// RequiredRSASize.
+TEST(ConfigTest, AlgorithmKeywords) {
+  Config cfg = parse_ok(
+      "ciphers aes256-gcm@openssh.com,aes128-ctr\n"
+      "MACs=-hmac-sha2-512*\n"
+      "KexAlgorithms ^ecdh-sha2-nistp256\n"
+      "HostKeyAlgorithms -rsa-sha2-*\n"
+      "PubkeyAcceptedAlgorithms +ssh-rsa\n"
+      "CASignatureAlgorithms ssh-ed25519,ecdsa-*\n"
+      "RequiredRSASize 3072\n");
+  EXPECT_EQ(cfg.ciphers, (std::vector<std::string>{"aes256-gcm@openssh.com", "aes128-ctr"}));
+  EXPECT_EQ(cfg.macs,
+            (std::vector<std::string>{"hmac-sha2-256-etm@openssh.com", "hmac-sha2-256"}));
+  EXPECT_EQ(cfg.kex_algorithms.front(), "ecdh-sha2-nistp256");
+  // ^ puts a name that is not in the default (NIST curves are off by default) at the head.
+  EXPECT_EQ(cfg.kex_algorithms.size(),
+            transport::default_algorithms(transport::AlgorithmKind::kKex).size() + 1);
+  EXPECT_EQ(cfg.host_key_algorithms,
+            (std::vector<std::string>{"ssh-ed25519", "ecdsa-sha2-nistp256"}));
+  EXPECT_EQ(cfg.pubkey_accepted_algorithms.back(), "ssh-rsa");
+  EXPECT_EQ(cfg.ca_signature_algorithms,
+            (std::vector<std::string>{"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+                                      "ecdsa-sha2-nistp521"}));
+  EXPECT_EQ(cfg.required_rsa_size, 3072);
+
+  // The old name is an alias sharing the keyword's "already set" state.
+  cfg = parse_ok("PubkeyAcceptedKeyTypes ssh-ed25519\nPubkeyAcceptedAlgorithms rsa-sha2-512\n");
+  EXPECT_EQ(cfg.pubkey_accepted_algorithms, std::vector<std::string>{"ssh-ed25519"});
+
+  // First value wins, like OpenSSH; -o (applied first) wins over the file.
+  EXPECT_EQ(parse_ok("Ciphers aes128-ctr\nCiphers aes256-ctr\n").ciphers,
+            std::vector<std::string>{"aes128-ctr"});
+  Config over;
+  std::string error;
+  ASSERT_TRUE(parse_config_option("Ciphers=-aes*", over, error)) << error;
+  ASSERT_TRUE(parse_config_text("Ciphers aes256-ctr\n", "file", over, error)) << error;
+  EXPECT_EQ(over.ciphers, std::vector<std::string>{"chacha20-poly1305@openssh.com"});
+  // A later line is still checked.
+  EXPECT_EQ(parse_error("Ciphers aes128-ctr\nCiphers aes128-cbc\n").rfind(
+                "/etc/lpsshd/sshd_config line 2: Ciphers: unsupported algorithm \"aes128-cbc\"", 0),
+            0u);
+
+  // Errors name the file, the line, the keyword and the offending name.
+  EXPECT_EQ(parse_error("Port 22\nMACs hmac-sha2-256,hmac-sha1\n"),
+            "/etc/lpsshd/sshd_config line 2: MACs: unsupported algorithm \"hmac-sha1\" "
+            "(lpsshd supports hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
+            "hmac-sha2-256,hmac-sha2-512)");
+  EXPECT_EQ(parse_error("KexAlgorithms -*\n"),
+            "/etc/lpsshd/sshd_config line 1: KexAlgorithms: \"-*\" leaves no algorithm");
+  EXPECT_EQ(parse_error("HostKeyAlgorithms !ssh-ed25519\n"),
+            "/etc/lpsshd/sshd_config line 1: HostKeyAlgorithms: \"!ssh-ed25519\": '!' is "
+            "allowed only in a list starting with '-'");
+  EXPECT_NE(parse_error("HostKeyAlgorithms +ssh-rsa\n").find("unsupported algorithm \"ssh-rsa\""),
+            std::string::npos);
+  EXPECT_EQ(parse_error("Ciphers\n"), "/etc/lpsshd/sshd_config line 1: missing argument");
+  EXPECT_EQ(parse_error("Ciphers aes128-ctr aes256-ctr\n"),
+            "/etc/lpsshd/sshd_config line 1: too many arguments");
+  EXPECT_EQ(parse_error("Ciphers \"\"\n"),
+            "/etc/lpsshd/sshd_config line 1: Ciphers: empty algorithm list");
+  ASSERT_FALSE(parse_config_option("CASignatureAlgorithms=ssh-dss", over, error));
+  EXPECT_EQ(error.rfind("command-line line 0: CASignatureAlgorithms: unsupported algorithm "
+                        "\"ssh-dss\"", 0),
+            0u);
+
+  // RequiredRSASize: OpenSSH's floor of 1024 bits, OpenSSH's ceiling 16384.
+  EXPECT_EQ(parse_ok("RequiredRSASize 1024\n").required_rsa_size, 1024);
+  EXPECT_EQ(parse_ok("RequiredRSASize 16384\n").required_rsa_size, 16384);
+  EXPECT_EQ(parse_error("Port 22\nRequiredRSASize 1023\n"),
+            "/etc/lpsshd/sshd_config line 2: invalid value for RequiredRSASize: 1023 "
+            "(bits, from 1024 to 16384)");
+  EXPECT_NE(parse_error("RequiredRSASize 16385\n"), "");
+  EXPECT_NE(parse_error("RequiredRSASize -2048\n"), "");
+  EXPECT_NE(parse_error("RequiredRSASize 2k\n"), "");
+  EXPECT_NE(parse_error("RequiredRSASize\n"), "");
 }
 
 TEST(ConfigTest, SerializedLinesStayWithinTheLineLimit) {
