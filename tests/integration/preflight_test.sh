@@ -38,6 +38,15 @@ refuses() {
   expect_match "$name: says why" "^lpsshd: $re" "$T_OUT"
 }
 
+# refuses_key NAME ERE LINE...: as refuses, for what the short-lived monitor
+# finds when it loads the keys (its log line has no "lpsshd: " prefix).
+refuses_key() {
+  local name=$1 re=$2; shift 2
+  run_t "$@"
+  expect_eq "$name: lpsshd -t exits 1" 1 "$T_RC"
+  expect_match "$name: says why" "^host key $re" "$T_OUT"
+}
+
 passes "the test defaults"
 
 # ---------------------------------------------------------------- helpers
@@ -82,7 +91,53 @@ refuses "PreauthChroot not empty" "$TMP/fullroot must be empty" "PreauthChroot $
 # ---------------------------------------------------------------- HostKey
 refuses "HostKey file missing" ".*$TMP/no_such_key.*\\(fix: lpsshd -A creates it\\)" \
   "HostKey $TMP/no_such_key"
-refuses "two HostKeys" "More than one HostKey is not supported" "HostKey $HOSTKEY" "HostKey $HOSTKEY"
+# `lpsshd -A` creates each missing HostKey file, the type from its name
+# (ecdsa, else rsa, else ed25519), private 0600 and .pub 0644, files OpenSSH
+# reads.
+AK=$TMP/ak
+AKCFG=$TMP/ak.cfg
+write_config "$AKCFG" "HostKey $AK/ssh_host_ed25519_key" "HostKey $AK/ssh_host_rsa_key" \
+  "HostKey $AK/ssh_host_ecdsa_key"
+A_OUT=$("$BINDIR/lpsshd" -A -f "$AKCFG" 2>&1)
+expect_eq "lpsshd -A with three HostKey files exits 0" "0/" "$?/$A_OUT"
+for t in ed25519:ED25519:256 rsa:RSA:3072 ecdsa:ECDSA:256; do
+  name=${t%%:*}; rest=${t#*:}; label=${rest%%:*}; bits=${rest#*:}
+  f=$AK/ssh_host_${name}_key
+  expect_eq "-A: $name key mode 600 root" "600 root regular file" "$(stat -c '%a %U %F' "$f" 2>&1)"
+  expect_eq "-A: $name .pub mode 644" "644" "$(stat -c '%a' "$f.pub" 2>&1)"
+  expect_match "-A: ssh-keygen -l reads the $name key" "^$bits SHA256:.* \\($label\\)\$" \
+    "$(ssh-keygen -l -f "$f" 2>&1)"
+  expect_eq "-A: ssh-keygen -y derives the $name .pub" "$(cut -d' ' -f1,2 "$f.pub")" \
+    "$(ssh-keygen -y -f "$f" 2>&1 | cut -d' ' -f1,2)"
+done
+# A second run leaves existing keys alone.
+before=$(md5sum "$AK"/ssh_host_*_key)
+"$BINDIR/lpsshd" -A -f "$AKCFG" >/dev/null 2>&1
+expect_eq "-A again keeps the keys" "$before" "$(md5sum "$AK"/ssh_host_*_key)"
+
+passes "three HostKeys of three types" "HostKey $AK/ssh_host_ed25519_key" \
+  "HostKey $AK/ssh_host_rsa_key" "HostKey $AK/ssh_host_ecdsa_key"
+refuses_key "the same HostKey twice" "$HOSTKEY: a key of the same type is already loaded from $HOSTKEY" \
+  "HostKey $HOSTKEY" "HostKey $HOSTKEY"
+refuses_key "two ed25519 HostKeys" \
+  "$AK/ssh_host_ed25519_key: a key of the same type is already loaded from $HOSTKEY" \
+  "HostKey $HOSTKEY" "HostKey $AK/ssh_host_ed25519_key"
+# The file checks hold for every HostKey, not only the first.
+install -m 644 "$AK/ssh_host_rsa_key" "$TMP/rsa_0644"
+refuses "second HostKey readable by others" ".*$TMP/rsa_0644 is accessible by group or others" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa_0644"
+ln -s "$AK/ssh_host_rsa_key" "$TMP/rsa_link"
+refuses "second HostKey a symlink" ".*$TMP/rsa_link is not a regular file" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa_link"
+install -m 600 -o lpsshd "$AK/ssh_host_rsa_key" "$TMP/rsa_notroot"
+refuses "second HostKey not owned by root" ".*$TMP/rsa_notroot is not owned by root" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa_notroot"
+refuses "second HostKey missing" ".*$TMP/no_such_rsa.*\\(fix: lpsshd -A creates it\\)" \
+  "HostKey $HOSTKEY" "HostKey $TMP/no_such_rsa"
+# RSA below 2048 bits is refused when the key is loaded, naming the file.
+ssh-keygen -q -t rsa -b 1024 -N '' -f "$TMP/rsa1024" >/dev/null
+refuses_key "RSA 1024 HostKey" "$TMP/rsa1024: RSA key of 1024 bits is too small" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa1024"
 # "no HostKey configured" cannot be reached from a file: HostKey has a
 # built-in default and takes at least one path.
 
