@@ -12,10 +12,18 @@
 namespace lpsshd::crypto {
 
 namespace {
-const transport::SignatureAlgorithm& p256_row() {
-  for (const auto& a : transport::kSignatureAlgorithms)
-    if (a.key == transport::KeyType::kEcdsaP256) return a;
-  __builtin_trap();  // the table always has the row
+// The table's ecdsa-sha2-nistp256 row, found at compile time.
+constexpr size_t find_p256_row() {
+  size_t i = 0;
+  while (i < transport::kSignatureAlgorithms.size() &&
+         transport::kSignatureAlgorithms[i].key != transport::KeyType::kEcdsaP256)
+    ++i;
+  return i;
+}
+constexpr size_t kP256Row = find_p256_row();
+static_assert(kP256Row < transport::kSignatureAlgorithms.size(), "no ecdsa-sha2-nistp256 row");
+constexpr const transport::SignatureAlgorithm& p256_row() {
+  return transport::kSignatureAlgorithms[kP256Row];
 }
 
 // Left-pads a magnitude of at most 32 bytes to a 32-byte scalar.
