@@ -134,6 +134,54 @@ refuses "second HostKey not owned by root" ".*$TMP/rsa_notroot is not owned by r
   "HostKey $HOSTKEY" "HostKey $TMP/rsa_notroot"
 refuses "second HostKey missing" ".*$TMP/no_such_rsa.*\\(fix: lpsshd -A creates it\\)" \
   "HostKey $HOSTKEY" "HostKey $TMP/no_such_rsa"
+# The built-in HostKey list (/etc/lpsshd/ssh_host_ed25519_key and
+# ssh_host_rsa_key), seen through an overlay of /etc in a private mount
+# namespace: the real /etc is never written. A missing default key is skipped
+# with a line saying so; none at all refuses; -A creates both.
+OV=$TMP/etc-overlay
+mkdir -p "$OV/up" "$OV/work"
+DEFCFG=$TMP/defaults.cfg
+printf '%s\n' "ListenAddress 127.0.0.1" "PreauthUser lpsshd" "PreauthChroot /var/empty" \
+  "PerSourcePenalties no" >"$DEFCFG"
+# in_etc_overlay CMD...: CMD with /etc the overlay (upper layer $OV/up).
+in_etc_overlay() {
+  unshare -m --propagation private bash -c \
+    'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc && shift && exec "$@"' \
+    _ "$OV" "$@"
+}
+if in_etc_overlay rm -rf /etc/lpsshd 2>/dev/null; then
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -t -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys, none exists: lpsshd -t exits 1" 1 "$?"
+  expect_match "default HostKeys, none exists: says ed25519 skipped" \
+    "Unable to load host key /etc/lpsshd/ssh_host_ed25519_key: No such file or directory \\(skipped" "$D_OUT"
+  expect_match "default HostKeys, none exists: says rsa skipped" \
+    "Unable to load host key /etc/lpsshd/ssh_host_rsa_key: No such file or directory \\(skipped" "$D_OUT"
+  expect_match "default HostKeys, none exists: refuses, says how to fix" \
+    "lpsshd: no host key available: .*\\(fix: lpsshd -A creates them" "$D_OUT"
+
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -A -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys: lpsshd -A exits 0" "0/" "$?/$D_OUT"
+  for t in ed25519:ED25519:256 rsa:RSA:3072; do
+    name=${t%%:*}; rest=${t#*:}; label=${rest%%:*}; bits=${rest#*:}
+    f=$OV/up/lpsshd/ssh_host_${name}_key
+    expect_eq "default -A: /etc/lpsshd/ssh_host_${name}_key mode 600 root" "600 root regular file" \
+      "$(stat -c '%a %U %F' "$f" 2>&1)"
+    expect_eq "default -A: ssh_host_${name}_key.pub mode 644" "644" "$(stat -c '%a' "$f.pub" 2>&1)"
+    expect_match "default -A: ssh-keygen -l reads the $name key" "^$bits SHA256:.* \\($label\\)\$" \
+      "$(ssh-keygen -l -f "$f" 2>&1)"
+  done
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -t -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys, both exist: lpsshd -t exits 0 silently" "0/" "$?/$D_OUT"
+  rm -f "$OV/up/lpsshd/ssh_host_rsa_key" "$OV/up/lpsshd/ssh_host_rsa_key.pub"
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -t -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys, rsa missing: lpsshd -t exits 0" 0 "$?"
+  expect_eq "default HostKeys, rsa missing: one line says it is skipped" \
+    "lpsshd: Unable to load host key /etc/lpsshd/ssh_host_rsa_key: No such file or directory (skipped; lpsshd -A creates it)" \
+    "$D_OUT"
+else
+  skip "default HostKeys" "no overlay mount of /etc in a private mount namespace here"
+fi
+
 # RSA below 2048 bits is refused when the key is loaded, naming the file.
 ssh-keygen -q -t rsa -b 1024 -N '' -f "$TMP/rsa1024" >/dev/null
 refuses_key "RSA 1024 HostKey" "$TMP/rsa1024: RSA key of 1024 bits is too small" \
