@@ -33,7 +33,8 @@ std::optional<PrivateKeyFile> parse_openssh_private_key(std::string_view text, s
 
 // The same format, unencrypted, 70-column base64 like ssh-keygen writes.
 std::string format_openssh_private_key(const Ed25519Key& key, std::string_view comment);
-// Any of the three host key types.
+// Any of the three host key types (Ed25519HostKey, RsaHostKey,
+// EcdsaP256HostKey); empty for another HostKey implementation.
 std::string format_openssh_private_key(const HostKey& key, std::string_view comment);
 
 // "ssh-ed25519 AAAA... comment"

@@ -73,8 +73,7 @@ int main(int argc, char** argv) {
 
   std::string error;
   crypto::HostKeys host_keys;
-  for (size_t i = 0; i < cfg.host_keys.size(); ++i) {
-    const std::string& path = cfg.host_keys[i];
+  for (const auto& path : cfg.host_keys) {
     auto loaded = crypto::load_host_key(path, error);
     if (!loaded) {
       log::error("%s", error.c_str());
