@@ -81,7 +81,10 @@ struct Config {
   // "host", "host:port", "[v6addr]:port" or a bare IPv6 address; empty means
   // 0.0.0.0 and :: on every port in `ports`.
   std::vector<std::string> listen_addresses;
-  std::vector<std::string> host_keys{"/etc/lpsshd/ssh_host_ed25519_key"};  // absolute paths
+  // Absolute paths. Of the built-in default, files that do not exist are
+  // skipped (sshd/preflight.h usable_host_keys); `lpsshd -A` creates both.
+  std::vector<std::string> host_keys{"/etc/lpsshd/ssh_host_ed25519_key",
+                                     "/etc/lpsshd/ssh_host_rsa_key"};
   uint32_t login_grace_time = 120;  // seconds; 0 = no limit
   int max_auth_tries = 6;           // >= 1
   int max_sessions = 10;            // >= 0

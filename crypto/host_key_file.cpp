@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "crypto/ecdsa_host_key.h"
+#include "crypto/ed25519_host_key.h"
+#include "crypto/rsa_host_key.h"
 #include "crypto/secret.h"
 
 namespace lpsshd::crypto {
@@ -41,13 +44,13 @@ std::string check_host_key_file(const std::string& path) {
   return "";
 }
 
-std::optional<PrivateKeyFile> load_host_key(const std::string& path, std::string& error) {
+std::unique_ptr<HostKey> load_host_key(const std::string& path, std::string& error) {
   error = check_host_key_file(path);
-  if (!error.empty()) return std::nullopt;
+  if (!error.empty()) return nullptr;
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
   if (fd < 0) {
     error = sys_error("cannot open host key", path);
-    return std::nullopt;
+    return nullptr;
   }
   SecretBytes text(static_cast<size_t>(kMaxHostKeyFile));
   size_t got = 0;
@@ -61,16 +64,35 @@ std::optional<PrivateKeyFile> load_host_key(const std::string& path, std::string
   std::string why;
   auto key = parse_openssh_private_key(
       std::string_view(reinterpret_cast<const char*>(text.data()), got), why);
-  if (!key) error = "host key " + path + ": " + why;
-  return key;
+  if (!key) {
+    error = "host key " + path + ": " + why;
+    return nullptr;
+  }
+  return std::move(key->key);
 }
 
-std::string generate_host_key(const std::string& path) {
-  auto key = Ed25519Key::generate();
+namespace {
+std::unique_ptr<HostKey> new_key(transport::KeyType type) {
+  switch (type) {
+    case transport::KeyType::kEd25519:
+      return std::make_unique<Ed25519HostKey>(Ed25519Key::generate());
+    case transport::KeyType::kRsa:
+      return RsaHostKey::generate(kGeneratedRsaBits);
+    case transport::KeyType::kEcdsaP256:
+      return EcdsaP256HostKey::generate();
+    default:
+      return nullptr;
+  }
+}
+}  // namespace
+
+std::string generate_host_key(const std::string& path, transport::KeyType type) {
+  const auto key = new_key(type);
+  if (!key) return "cannot generate a host key of that type for " + path;
   char host[256] = "lpsshd";
   gethostname(host, sizeof host - 1);
   const std::string comment = std::string("root@") + host;
-  std::string priv = format_openssh_private_key(key, comment);
+  std::string priv = format_openssh_private_key(*key, comment);
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     sodium_memzero(priv.data(), priv.size());
@@ -86,7 +108,7 @@ std::string generate_host_key(const std::string& path) {
   const std::string pub_path = path + ".pub";
   const int pfd = open(pub_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (pfd < 0) return sys_error("cannot create", pub_path);
-  const bool pok = write_all(pfd, format_public_key_line(key.public_key(), comment) + "\n");
+  const bool pok = write_all(pfd, format_public_key_line(key->public_blob(), comment) + "\n");
   close(pfd);
   return pok ? "" : sys_error("cannot write", pub_path);
 }

@@ -1,5 +1,6 @@
 #include "monitor/kex_server.h"
 
+#include "crypto/p256_ecdh.h"
 #include "crypto/x25519.h"
 #include "transport/algorithms.h"
 #include "transport/kex_hash.h"
@@ -10,7 +11,9 @@ namespace lpsshd::monitor {
 namespace {
 // The KEX methods this monitor computes; a configured name whose method is
 // not here is never offered.
-bool implemented(transport::KexMethod m) { return m == transport::KexMethod::kCurve25519Sha256; }
+bool implemented(transport::KexMethod m) {
+  return m == transport::KexMethod::kCurve25519Sha256 || m == transport::KexMethod::kNistP256Sha256;
+}
 
 transport::ServerOffer make_offer(const crypto::HostKeys& keys, const KexPolicy& p) {
   transport::ServerOffer o;
@@ -50,7 +53,18 @@ std::optional<Agreement> agree(const transport::KexAlgorithm& row, std::span<con
       return Agreement{transport::shared_secret_mpint(*shared),
                        {eph.public_key.begin(), eph.public_key.end()}};
     }
-    case transport::KexMethod::kNistP256Sha256: break;
+    case transport::KexMethod::kNistP256Sha256: {
+      // K is the X coordinate, as an mpint (RFC 5656 4); p256_shared()
+      // refuses any Q_C that is not an uncompressed point on the curve.
+      auto eph = crypto::P256Ephemeral::generate();
+      auto shared = crypto::p256_shared(eph.secret(), q_c);
+      if (!shared) {
+        why = "client public value is not a point on P-256";
+        return std::nullopt;
+      }
+      const auto& q_s = eph.public_point();
+      return Agreement{transport::shared_secret_mpint(*shared), {q_s.begin(), q_s.end()}};
+    }
   }
   why = "key exchange method not implemented";
   return std::nullopt;
@@ -155,6 +169,11 @@ monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req, bool 
   reply.host_key_blob = host_blob;
   reply.server_public = agreed->server_public;
   reply.signature = host_key->sign(negotiated_->hostkey, h);
+  if (reply.signature.empty()) {  // the key refused the algorithm, or signing failed
+    reply = monproto::KexReply{};
+    reply.reason = "host key signature failed";
+    return reply;
+  }
   reply.exchange_hash.assign(h.begin(), h.end());
   reply.ctos = keys_ctos_.clone();
   reply.stoc = keys_stoc_.clone();

@@ -17,7 +17,6 @@
 #include <string>
 
 #include "config/config.h"
-#include "crypto/ed25519_host_key.h"
 #include "crypto/host_key_file.h"
 #include "log/log.h"
 #include "monitor/auth_delay.h"
@@ -80,7 +79,16 @@ int main(int argc, char** argv) {
       log::error("%s", error.c_str());
       return 1;
     }
-    host_keys.push_back(std::make_unique<crypto::Ed25519HostKey>(std::move(loaded->key)));
+    // One key per type: a second one would never be used (host_key_for()
+    // takes the first), which is a configuration mistake worth refusing.
+    for (size_t j = 0; j < host_keys.size(); ++j) {
+      if (host_keys[j]->algorithms() == loaded->algorithms()) {
+        log::error("host key %s: a key of the same type is already loaded from %s", path.c_str(),
+                   cfg.host_keys[j].c_str());
+        return 1;
+      }
+    }
+    host_keys.push_back(std::move(loaded));
   }
   if (check_only) return 0;  // lpsshd -t, and the listener's start-up check
   auto peer = peer_of(listener_protocol::kClientFd);

@@ -128,6 +128,11 @@ int main(int argc, char** argv) {
     if (auto e = sshd::setup_system(cfg); !e.empty()) return fail(e);
     return 0;
   }
+  std::vector<std::string> skipped_keys;
+  cfg.host_keys = sshd::usable_host_keys(cfg, config::Config{}.host_keys, skipped_keys);
+  // Said once: on stderr for -t, else in the log once it is set up.
+  if (opt.test_only)
+    for (const auto& line : skipped_keys) std::fprintf(stderr, "lpsshd: %s\n", line.c_str());
   if (auto e = sshd::preflight(cfg); !e.empty()) return fail(e);
   auto memfd = config_memfd(config::serialize_config(cfg));
   if (!memfd) return fail(std::string("cannot share configuration: ") + std::strerror(errno));
@@ -142,6 +147,7 @@ int main(int argc, char** argv) {
                                       LOG_LOCAL6, LOG_LOCAL7};
   log::init("lpsshd", to_stderr, static_cast<log::Level>(cfg.log_level),
             kFacility[static_cast<int>(cfg.syslog_facility)]);
+  for (const auto& line : skipped_keys) log::error("%s", line.c_str());
   std::vector<proc::UniqueFd> listeners;
   if (auto e = sshd::bind_listeners(cfg, listeners); !e.empty()) return fail(e);
   if (!opt.foreground) daemonize();

@@ -81,15 +81,23 @@ std::string preflight(const config::Config& cfg) {
   }
   if (auto e = check_preauth_user(cfg.preauth_user); !e.empty()) return e;
   if (auto e = check_chroot_dir(cfg.preauth_chroot); !e.empty()) return e;
-  if (cfg.host_keys.empty()) return "no HostKey configured";
-  for (const auto& k : cfg.host_keys) {
-    if (auto e = crypto::check_host_key_file(k); !e.empty())
-      return e + (access(k.c_str(), F_OK) != 0 ? " (fix: lpsshd -A creates it)" : "");
-  }
+  if (auto e = check_host_keys(cfg); !e.empty()) return e;
   if (cfg.use_pam && access(("/etc/pam.d/" + cfg.pam_service_name).c_str(), R_OK) != 0)
     return "UsePAM yes but /etc/pam.d/" + cfg.pam_service_name +
            " is missing (fix: lpsshd -A installs it, or set PAMServiceName)";
   return unsupported_settings(cfg);
+}
+
+std::string check_host_keys(const config::Config& cfg) {
+  if (cfg.host_keys.empty())
+    return "no host key available: none of the default HostKey files exists "
+           "(fix: lpsshd -A creates them, or set HostKey)";
+  // Each file on its own: owner root, no group or other access, no symlink.
+  for (const auto& k : cfg.host_keys) {
+    if (auto e = crypto::check_host_key_file(k); !e.empty())
+      return e + (access(k.c_str(), F_OK) != 0 ? " (fix: lpsshd -A creates it)" : "");
+  }
+  return "";
 }
 
 std::string unsupported_settings(const config::Config& cfg) {
@@ -119,7 +127,6 @@ std::string unsupported_settings(const config::Config& cfg, int landlock_abi) {
   if (!cfg.sftp_root.empty() && landlock_abi == 0)
     return "SftpRoot needs Landlock, which this kernel does not offer (or it is disabled)";
   if (cfg.client_alive_interval != 0) return refuse("ClientAliveInterval");
-  if (cfg.host_keys.size() != 1) return refuse("More than one HostKey");
   return "";
 }
 
@@ -145,9 +152,34 @@ std::string setup_system(const config::Config& cfg) {
   for (const auto& k : cfg.host_keys) {
     if (access(k.c_str(), F_OK) == 0) continue;
     if (auto e = make_parent_dirs(k); !e.empty()) return e;
-    if (auto e = crypto::generate_host_key(k); !e.empty()) return e;
+    if (auto e = crypto::generate_host_key(k, host_key_type_to_create(k)); !e.empty()) return e;
   }
   return "";
+}
+
+transport::KeyType host_key_type_to_create(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.find("ecdsa") != std::string::npos) return transport::KeyType::kEcdsaP256;
+  if (name.find("rsa") != std::string::npos) return transport::KeyType::kRsa;
+  return transport::KeyType::kEd25519;
+}
+
+std::vector<std::string> usable_host_keys(const config::Config& cfg,
+                                          const std::vector<std::string>& defaults,
+                                          std::vector<std::string>& skipped) {
+  if (cfg.host_keys != defaults) return cfg.host_keys;
+  std::vector<std::string> keep;
+  for (const auto& k : cfg.host_keys) {
+    struct stat st;
+    if (lstat(k.c_str(), &st) != 0 && errno == ENOENT) {
+      skipped.push_back("Unable to load host key " + k +
+                        ": No such file or directory (skipped; lpsshd -A creates it)");
+      continue;
+    }
+    keep.push_back(k);
+  }
+  return keep;
 }
 
 }  // namespace lpsshd::sshd

@@ -31,7 +31,8 @@ TEST(ConfigTest, DefaultsAreTheDocumentedOnes) {
   const Config cfg = parse_ok("");
   EXPECT_EQ(cfg.ports, std::vector<uint16_t>{22});
   EXPECT_TRUE(cfg.listen_addresses.empty());
-  EXPECT_EQ(cfg.host_keys, std::vector<std::string>{"/etc/lpsshd/ssh_host_ed25519_key"});
+  EXPECT_EQ(cfg.host_keys, (std::vector<std::string>{"/etc/lpsshd/ssh_host_ed25519_key",
+                                                      "/etc/lpsshd/ssh_host_rsa_key"}));
   EXPECT_EQ(cfg.login_grace_time, 120u);
   EXPECT_EQ(cfg.max_auth_tries, 6);
   EXPECT_EQ(cfg.max_sessions, 10);

@@ -528,19 +528,19 @@ class KeyFileTest : public ::testing::Test {
 TEST_F(KeyFileTest, ParsesSshKeygenOutput) {
   auto k = parse_ok(text_);
   EXPECT_EQ(k.comment, "test");
-  EXPECT_TRUE(k.key.consistent());
+  EXPECT_TRUE(k.ed25519()->consistent());
   EXPECT_EQ(field(pub_line_, 0), "ssh-ed25519");
-  EXPECT_EQ(k.key.public_blob(), b64_decode(field(pub_line_, 1)));
-  EXPECT_EQ(format_public_key_line(k.key.public_key(), "test") + "\n", pub_line_);
+  EXPECT_EQ(k.ed25519()->public_blob(), b64_decode(field(pub_line_, 1)));
+  EXPECT_EQ(format_public_key_line(k.ed25519()->public_key(), "test") + "\n", pub_line_);
 }
 
 TEST_F(KeyFileTest, FormatParseRoundTripAndSshKeygenReadsIt) {
   const auto orig = parse_ok(text_);
-  const std::string out = format_openssh_private_key(orig.key, "round trip");
+  const std::string out = format_openssh_private_key(*orig.ed25519(), "round trip");
   auto back = parse_ok(out);
   EXPECT_EQ(back.comment, "round trip");
-  EXPECT_EQ(bytes(back.key.public_key()), bytes(orig.key.public_key()));
-  EXPECT_EQ(bytes(back.key.secret().span()), bytes(orig.key.secret().span()));
+  EXPECT_EQ(bytes(back.ed25519()->public_key()), bytes(orig.ed25519()->public_key()));
+  EXPECT_EQ(bytes(back.ed25519()->secret().span()), bytes(orig.ed25519()->secret().span()));
   // Line layout like ssh-keygen: 70 base64 columns.
   std::istringstream lines(out);
   std::string line;
@@ -559,9 +559,9 @@ TEST_F(KeyFileTest, PartsBuilderBaselineParses) {
   // The builder below must produce a valid file, or the rejection tests that
   // use it would prove nothing.
   const auto k = parse_ok(text_);
-  auto back = parse_ok(build_key_file(k.key, {}));
+  auto back = parse_ok(build_key_file(*k.ed25519(), {}));
   EXPECT_EQ(back.comment, "parts");
-  EXPECT_EQ(bytes(back.key.public_key()), bytes(k.key.public_key()));
+  EXPECT_EQ(bytes(back.ed25519()->public_key()), bytes(k.ed25519()->public_key()));
 }
 
 TEST_F(KeyFileTest, RejectsEncryptedKey) {
@@ -585,7 +585,7 @@ TEST_F(KeyFileTest, RejectsFlippedCheckBytes) {
   const auto k = parse_ok(text_);
   KeyFileParts p;
   p.check2 = p.check1 + 1;
-  parse_error(build_key_file(k.key, p));
+  parse_error(build_key_file(*k.ed25519(), p));
 }
 
 TEST_F(KeyFileTest, RejectsBadPadding) {
@@ -594,15 +594,15 @@ TEST_F(KeyFileTest, RejectsBadPadding) {
   p.comment = "1234";  // 8+15+36+68+8 = 135 bytes: one padding byte needed
   p.auto_padding = false;
   p.padding = {2};
-  EXPECT_NE(parse_error(build_key_file(k.key, p)).find("padding"), std::string::npos);
+  EXPECT_NE(parse_error(build_key_file(*k.ed25519(), p)).find("padding"), std::string::npos);
   p.padding = {1};
-  parse_ok(build_key_file(k.key, p));
+  parse_ok(build_key_file(*k.ed25519(), p));
   // A whole extra block of padding is refused too.
   p.padding = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-  parse_error(build_key_file(k.key, p));
+  parse_error(build_key_file(*k.ed25519(), p));
   // Unpadded (135 bytes is not a multiple of 8).
   p.padding = {};
-  parse_error(build_key_file(k.key, p));
+  parse_error(build_key_file(*k.ed25519(), p));
 }
 
 TEST_F(KeyFileTest, RejectsTruncatedBase64) {
@@ -637,28 +637,28 @@ TEST_F(KeyFileTest, RejectsTwoKeys) {
   KeyFileParts p;
   p.nkeys = 2;
   p.key_copies = 2;
-  EXPECT_NE(parse_error(build_key_file(k.key, p)).find("exactly one"), std::string::npos);
+  EXPECT_NE(parse_error(build_key_file(*k.ed25519(), p)).find("exactly one"), std::string::npos);
   // nkeys says 1 but a second public key follows: trailing data.
   p.nkeys = 1;
-  parse_error(build_key_file(k.key, p));
+  parse_error(build_key_file(*k.ed25519(), p));
 }
 
 TEST_F(KeyFileTest, RejectsOtherCipherOrKdf) {
   const auto k = parse_ok(text_);
   KeyFileParts p;
   p.cipher = "aes256-ctr";
-  parse_error(build_key_file(k.key, p));
+  parse_error(build_key_file(*k.ed25519(), p));
   p.cipher = "none";
   p.kdf = "bcrypt";
-  parse_error(build_key_file(k.key, p));
+  parse_error(build_key_file(*k.ed25519(), p));
 }
 
 TEST_F(KeyFileTest, RejectsMismatchedPublicKey) {
   // Outer public blob from another key than the private section.
   const auto k = parse_ok(text_);
   const auto other = Ed25519Key::generate();
-  auto raw = unarmour(build_key_file(k.key, {}));
-  const auto kb = k.key.public_blob();
+  auto raw = unarmour(build_key_file(*k.ed25519(), {}));
+  const auto kb = k.ed25519()->public_blob();
   const auto ob = other.public_blob();
   auto it = std::search(raw.begin(), raw.end(), kb.begin(), kb.end());
   ASSERT_NE(it, raw.end());
@@ -690,7 +690,7 @@ TEST_F(KeyFileTest, FingerprintMatchesSshKeygen) {
   const auto k = parse_ok(text_);
   const std::string line = run("ssh-keygen -l -f '" + key_path_ + ".pub'");
   // "256 SHA256:... test (ED25519)"
-  const std::string fp = sha256_fingerprint(k.key.public_blob());
+  const std::string fp = sha256_fingerprint(k.ed25519()->public_blob());
   EXPECT_EQ(fp, field(line, 1));
   EXPECT_EQ(fp.rfind("SHA256:", 0), 0u);
   EXPECT_EQ(fp.find('='), std::string::npos);
@@ -718,8 +718,8 @@ TEST_F(HostKeyFileTest, AcceptsRootOwned0600AndLoads) {
   std::string error;
   auto loaded = load_host_key(path_, error);
   ASSERT_TRUE(loaded) << error;
-  EXPECT_EQ(bytes(loaded->key.public_key()), bytes(key_->public_key()));
-  EXPECT_EQ(loaded->comment, "host");
+  EXPECT_EQ(loaded->public_blob(), key_->public_blob());
+  EXPECT_EQ(loaded->algorithms(), std::vector<std::string_view>{kEd25519Name});
 }
 
 TEST_F(HostKeyFileTest, RefusesGroupOrOtherAccess) {
@@ -756,7 +756,7 @@ TEST_F(HostKeyFileTest, LoadReportsParseErrorsWithPath) {
 TEST_F(HostKeyFileTest, GenerateCreatesPrivate0600AndPublic0644) {
   const mode_t old = umask(022);  // the .pub mode is 0644 under the usual umask
   const std::string path = dir_.file("new_key");
-  EXPECT_EQ(generate_host_key(path), "");
+  EXPECT_EQ(generate_host_key(path, transport::KeyType::kEd25519), "");
   umask(old);
   struct stat st;
   ASSERT_EQ(lstat(path.c_str(), &st), 0);
@@ -770,13 +770,14 @@ TEST_F(HostKeyFileTest, GenerateCreatesPrivate0600AndPublic0644) {
   auto loaded = load_host_key(path, error);
   ASSERT_TRUE(loaded) << error;
   const std::string pub = read_file(path + ".pub");
-  EXPECT_EQ(pub, format_public_key_line(loaded->key.public_key(), loaded->comment) + "\n");
+  EXPECT_EQ(field(pub, 0), "ssh-ed25519");
+  EXPECT_EQ(b64_decode(field(pub, 1)), loaded->public_blob());
   // ssh-keygen derives the same public key from the private file.
   EXPECT_EQ(field(run("ssh-keygen -y -f '" + path + "'"), 1), field(pub, 1));
 
   // Never overwrites: a second run fails and leaves both files untouched.
   const std::string before = read_file(path);
-  EXPECT_NE(generate_host_key(path), "");
+  EXPECT_NE(generate_host_key(path, transport::KeyType::kEd25519), "");
   EXPECT_EQ(read_file(path), before);
   EXPECT_EQ(read_file(path + ".pub"), pub);
 }

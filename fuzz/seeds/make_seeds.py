@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets that take composite inputs:
-fuzz_monitor_sequence (length-prefixed monitor messages), fuzz_terminal_modes
-and fuzz_pam_messages. Run from the repository root; the files are committed."""
+fuzz_monitor_sequence (length-prefixed monitor messages), fuzz_terminal_modes,
+fuzz_pam_messages, fuzz_p256_point and more. Run from the repository root; the files are committed."""
 import os
 import struct
 
@@ -219,3 +219,17 @@ write("fuzz_packet_compressed", "just_over_bound", zlib_packets(bytes([2]) + s(b
 write("fuzz_packet_compressed", "stream_end", zlib_packets(CHANNEL_DATA, flush=zlib.Z_FINISH))
 write("fuzz_packet_compressed", "empty_flush", zlib_packets(b""))
 write("fuzz_packet_compressed", "not_compressed", plain_packet(bytes([2]) + s(b"plain")))
+
+# --- ecdh-sha2-nistp256 Q_C: 0x04 || X || Y (RFC 5903 8.1's g^r, valid),
+# and the refusals: off the curve, compressed, X = p (the non-canonical form
+# of the valid X = 0), 64 bytes.
+P256_GR = bytes.fromhex("04D12DFB5289C8D4F81208B70270398C342296970A0BCCB74C736FC7554494BF63"
+                        "56FBF3CA366CC23E8157854C13C58D6AAC23F046ADA30F8353E74F33039872AB")
+P256_P = bytes.fromhex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff")
+P256_Y_AT_X0 = bytes.fromhex("66485c780e2f83d72433bd5d84a06bb6541c2af31dae871728bf856a174f93f4")
+write("fuzz_p256_point", "rfc5903_gr", P256_GR)
+write("fuzz_p256_point", "off_curve", P256_GR[:-1] + bytes([P256_GR[-1] ^ 1]))
+write("fuzz_p256_point", "compressed_02", b"\x02" + P256_GR[1:33])
+write("fuzz_p256_point", "x_zero_valid", b"\x04" + bytes(32) + P256_Y_AT_X0)
+write("fuzz_p256_point", "x_equals_p", b"\x04" + P256_P + P256_Y_AT_X0)
+write("fuzz_p256_point", "short_64", P256_GR[:64])

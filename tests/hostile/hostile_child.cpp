@@ -230,7 +230,9 @@ std::optional<crypto::PrivateKeyFile> load_key(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   std::string error;
-  return crypto::parse_openssh_private_key(ss.str(), error);
+  auto key = crypto::parse_openssh_private_key(ss.str(), error);
+  if (key && key->ed25519() == nullptr) return std::nullopt;  // the scenarios sign with ed25519
+  return key;
 }
 
 // --- scenarios -------------------------------------------------------------
@@ -289,11 +291,11 @@ void play(const Args& a, const std::string& server_version,
     if (!key) give_up("no key");
     const std::string user = a.arg(0);
     auto s = run_kex(server_version);
-    const auto blob = key->key.public_blob();
+    const auto blob = key->ed25519()->public_blob();
     std::vector<uint8_t> sid = s.session_id;
     if (n == "badsig") sid.assign(sid.size(), 0);  // not this session's signed data
     monproto::AuthPubkeyRequest r{user, std::string(crypto::kEd25519Name), blob, true,
-                                  key->key.sign_blob(signed_data(sid, user, blob))};
+                                  key->ed25519()->sign_blob(signed_data(sid, user, blob))};
     send_bytes(n == "badsig" ? "AUTH_PUBKEY signature over foreign bytes"
                              : "AUTH_PUBKEY valid signature",
                monproto::encode(r));
@@ -393,7 +395,7 @@ void play(const Args& a, const std::string& server_version,
                                       reinterpret_cast<const uint8_t*>(pw.data()), pw.size()))}));
       if (key)
         timed("pubkey-query-authorized-key",
-              monproto::encode(monproto::AuthPubkeyRequest{user, alg, key->key.public_blob(), false, {}}));
+              monproto::encode(monproto::AuthPubkeyRequest{user, alg, key->ed25519()->public_blob(), false, {}}));
     }
     say("TIMING-DONE");
     // Claiming success ends it.

@@ -38,6 +38,15 @@ refuses() {
   expect_match "$name: says why" "^lpsshd: $re" "$T_OUT"
 }
 
+# refuses_key NAME ERE LINE...: as refuses, for what the short-lived monitor
+# finds when it loads the keys (its log line has no "lpsshd: " prefix).
+refuses_key() {
+  local name=$1 re=$2; shift 2
+  run_t "$@"
+  expect_eq "$name: lpsshd -t exits 1" 1 "$T_RC"
+  expect_match "$name: says why" "^host key $re" "$T_OUT"
+}
+
 passes "the test defaults"
 
 # ---------------------------------------------------------------- helpers
@@ -82,7 +91,101 @@ refuses "PreauthChroot not empty" "$TMP/fullroot must be empty" "PreauthChroot $
 # ---------------------------------------------------------------- HostKey
 refuses "HostKey file missing" ".*$TMP/no_such_key.*\\(fix: lpsshd -A creates it\\)" \
   "HostKey $TMP/no_such_key"
-refuses "two HostKeys" "More than one HostKey is not supported" "HostKey $HOSTKEY" "HostKey $HOSTKEY"
+# `lpsshd -A` creates each missing HostKey file, the type from its name
+# (ecdsa, else rsa, else ed25519), private 0600 and .pub 0644, files OpenSSH
+# reads.
+AK=$TMP/ak
+AKCFG=$TMP/ak.cfg
+write_config "$AKCFG" "HostKey $AK/ssh_host_ed25519_key" "HostKey $AK/ssh_host_rsa_key" \
+  "HostKey $AK/ssh_host_ecdsa_key"
+A_OUT=$("$BINDIR/lpsshd" -A -f "$AKCFG" 2>&1)
+expect_eq "lpsshd -A with three HostKey files exits 0" "0/" "$?/$A_OUT"
+for t in ed25519:ED25519:256 rsa:RSA:3072 ecdsa:ECDSA:256; do
+  name=${t%%:*}; rest=${t#*:}; label=${rest%%:*}; bits=${rest#*:}
+  f=$AK/ssh_host_${name}_key
+  expect_eq "-A: $name key mode 600 root" "600 root regular file" "$(stat -c '%a %U %F' "$f" 2>&1)"
+  expect_eq "-A: $name .pub mode 644" "644" "$(stat -c '%a' "$f.pub" 2>&1)"
+  expect_match "-A: ssh-keygen -l reads the $name key" "^$bits SHA256:.* \\($label\\)\$" \
+    "$(ssh-keygen -l -f "$f" 2>&1)"
+  expect_eq "-A: ssh-keygen -y derives the $name .pub" "$(cut -d' ' -f1,2 "$f.pub")" \
+    "$(ssh-keygen -y -f "$f" 2>&1 | cut -d' ' -f1,2)"
+done
+# A second run leaves existing keys alone.
+before=$(md5sum "$AK"/ssh_host_*_key)
+"$BINDIR/lpsshd" -A -f "$AKCFG" >/dev/null 2>&1
+expect_eq "-A again keeps the keys" "$before" "$(md5sum "$AK"/ssh_host_*_key)"
+
+passes "three HostKeys of three types" "HostKey $AK/ssh_host_ed25519_key" \
+  "HostKey $AK/ssh_host_rsa_key" "HostKey $AK/ssh_host_ecdsa_key"
+refuses_key "the same HostKey twice" "$HOSTKEY: a key of the same type is already loaded from $HOSTKEY" \
+  "HostKey $HOSTKEY" "HostKey $HOSTKEY"
+refuses_key "two ed25519 HostKeys" \
+  "$AK/ssh_host_ed25519_key: a key of the same type is already loaded from $HOSTKEY" \
+  "HostKey $HOSTKEY" "HostKey $AK/ssh_host_ed25519_key"
+# The file checks hold for every HostKey, not only the first.
+install -m 644 "$AK/ssh_host_rsa_key" "$TMP/rsa_0644"
+refuses "second HostKey readable by others" ".*$TMP/rsa_0644 is accessible by group or others" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa_0644"
+ln -s "$AK/ssh_host_rsa_key" "$TMP/rsa_link"
+refuses "second HostKey a symlink" ".*$TMP/rsa_link is not a regular file" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa_link"
+install -m 600 -o lpsshd "$AK/ssh_host_rsa_key" "$TMP/rsa_notroot"
+refuses "second HostKey not owned by root" ".*$TMP/rsa_notroot is not owned by root" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa_notroot"
+refuses "second HostKey missing" ".*$TMP/no_such_rsa.*\\(fix: lpsshd -A creates it\\)" \
+  "HostKey $HOSTKEY" "HostKey $TMP/no_such_rsa"
+# The built-in HostKey list (/etc/lpsshd/ssh_host_ed25519_key and
+# ssh_host_rsa_key), seen through an overlay of /etc in a private mount
+# namespace: the real /etc is never written. A missing default key is skipped
+# with a line saying so; none at all refuses; -A creates both.
+OV=$TMP/etc-overlay
+mkdir -p "$OV/up" "$OV/work"
+DEFCFG=$TMP/defaults.cfg
+printf '%s\n' "ListenAddress 127.0.0.1" "PreauthUser lpsshd" "PreauthChroot /var/empty" \
+  "PerSourcePenalties no" >"$DEFCFG"
+# in_etc_overlay CMD...: CMD with /etc the overlay (upper layer $OV/up).
+in_etc_overlay() {
+  unshare -m --propagation private bash -c \
+    'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc && shift && exec "$@"' \
+    _ "$OV" "$@"
+}
+if in_etc_overlay rm -rf /etc/lpsshd 2>/dev/null; then
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -t -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys, none exists: lpsshd -t exits 1" 1 "$?"
+  expect_match "default HostKeys, none exists: says ed25519 skipped" \
+    "Unable to load host key /etc/lpsshd/ssh_host_ed25519_key: No such file or directory \\(skipped" "$D_OUT"
+  expect_match "default HostKeys, none exists: says rsa skipped" \
+    "Unable to load host key /etc/lpsshd/ssh_host_rsa_key: No such file or directory \\(skipped" "$D_OUT"
+  expect_match "default HostKeys, none exists: refuses, says how to fix" \
+    "lpsshd: no host key available: .*\\(fix: lpsshd -A creates them" "$D_OUT"
+
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -A -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys: lpsshd -A exits 0" "0/" "$?/$D_OUT"
+  for t in ed25519:ED25519:256 rsa:RSA:3072; do
+    name=${t%%:*}; rest=${t#*:}; label=${rest%%:*}; bits=${rest#*:}
+    f=$OV/up/lpsshd/ssh_host_${name}_key
+    expect_eq "default -A: /etc/lpsshd/ssh_host_${name}_key mode 600 root" "600 root regular file" \
+      "$(stat -c '%a %U %F' "$f" 2>&1)"
+    expect_eq "default -A: ssh_host_${name}_key.pub mode 644" "644" "$(stat -c '%a' "$f.pub" 2>&1)"
+    expect_match "default -A: ssh-keygen -l reads the $name key" "^$bits SHA256:.* \\($label\\)\$" \
+      "$(ssh-keygen -l -f "$f" 2>&1)"
+  done
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -t -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys, both exist: lpsshd -t exits 0 silently" "0/" "$?/$D_OUT"
+  rm -f "$OV/up/lpsshd/ssh_host_rsa_key" "$OV/up/lpsshd/ssh_host_rsa_key.pub"
+  D_OUT=$(in_etc_overlay "$BINDIR/lpsshd" -t -f "$DEFCFG" 2>&1)
+  expect_eq "default HostKeys, rsa missing: lpsshd -t exits 0" 0 "$?"
+  expect_eq "default HostKeys, rsa missing: one line says it is skipped" \
+    "lpsshd: Unable to load host key /etc/lpsshd/ssh_host_rsa_key: No such file or directory (skipped; lpsshd -A creates it)" \
+    "$D_OUT"
+else
+  skip "default HostKeys" "no overlay mount of /etc in a private mount namespace here"
+fi
+
+# RSA below 2048 bits is refused when the key is loaded, naming the file.
+ssh-keygen -q -t rsa -b 1024 -N '' -f "$TMP/rsa1024" >/dev/null
+refuses_key "RSA 1024 HostKey" "$TMP/rsa1024: RSA key of 1024 bits is too small" \
+  "HostKey $HOSTKEY" "HostKey $TMP/rsa1024"
 # "no HostKey configured" cannot be reached from a file: HostKey has a
 # built-in default and takes at least one path.
 

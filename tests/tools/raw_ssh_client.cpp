@@ -810,17 +810,18 @@ std::string login_with_packets_behind(Peer& p, Session& s,
   }
   auto key = crypto::parse_openssh_private_key(text, error);
   if (!key) return "cannot read " + std::string(key_path) + ": " + error;
+  if (key->ed25519() == nullptr) return std::string(key_path) + ": not an ed25519 key";
   if (!full_kex(p, s, plan)) return "key exchange failed";
   if (!service_accept(p)) return "no SERVICE_ACCEPT";
   // RFC 4252 7: the signature covers session id and the request.
-  const auto blob = key->key.public_blob();
+  const auto blob = key->ed25519()->public_blob();
   wire::Writer sd;
   sd.string(s.session_id).u8(ssh::kUserauthRequest).string(user).string("ssh-connection");
   sd.string("publickey").boolean(true).string(crypto::kEd25519Name).string(blob);
   wire::Writer auth;
   auth.u8(ssh::kUserauthRequest).string(user).string("ssh-connection").string("publickey");
   auth.boolean(true).string(crypto::kEd25519Name).string(blob);
-  auth.string(key->key.sign_blob(sd.bytes()));
+  auth.string(key->ed25519()->sign_blob(sd.bytes()));
   std::vector<uint8_t> out;
   p.encoder().encode(auth.bytes(), out);
   for (const auto& m : behind) p.encoder().encode(m, out);
@@ -1033,7 +1034,12 @@ std::optional<crypto::Ed25519Key> key_from_env() {
     event("ERROR cannot read " + std::string(path) + ": " + error);
     return std::nullopt;
   }
-  return std::move(key->key);
+  const crypto::Ed25519Key* ed = key->ed25519();
+  if (ed == nullptr) {
+    event("ERROR " + std::string(path) + " is not an ed25519 key");
+    return std::nullopt;
+  }
+  return crypto::Ed25519Key(ed->secret().clone(), ed->public_key());
 }
 
 std::string raw_user() {
