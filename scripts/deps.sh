@@ -4,6 +4,6 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  cmake g++ make pkg-config libsodium-dev libpam0g-dev libseccomp-dev zlib1g-dev \
+  cmake g++ make pkg-config libsodium-dev libpam0g-dev libseccomp-dev zlib1g-dev nettle-dev \
   libgtest-dev clang libclang-rt-14-dev \
   openssh-client openssh-sftp-server rsync sshpass tmux procps python3 iproute2 util-linux curl >/dev/null
