@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crypto/ed25519.h"
+#include "crypto/public_key.h"
 #include "monitor/auth_backend.h"
 #include "monitor/grant.h"
 #include "monitor/kex_server.h"
@@ -20,6 +21,9 @@
 namespace lpsshd::monitor {
 
 enum class RootLogin { kYes, kProhibitPassword, kForcedCommandsOnly, kNo };
+
+// PubkeyAcceptedAlgorithms when sshd_config says nothing (transport's table).
+std::vector<std::string> default_pubkey_accepted_algorithms();
 
 struct Settings {
   int max_auth_tries = 6;
@@ -33,6 +37,10 @@ struct Settings {
   bool rekey_after_auth = true;       // RekeyAfterAuth: new keys before any channel
   bool compression = true;            // Compression yes|delayed (zlib@openssh.com) or no
   uint64_t rekey_limit_bytes = 0;     // RekeyLimit as configured (0: the cipher's default)
+  // PubkeyAcceptedAlgorithms, expanded: the signature algorithms a user key
+  // may sign with; also sent as server-sig-algs (Hello).
+  std::vector<std::string> pubkey_accepted_algorithms = default_pubkey_accepted_algorithms();
+  uint32_t required_rsa_size = 2048;  // RequiredRSASize: smaller RSA user keys are refused
   monproto::SessionSettings session;  // handed to the postauth child (user and grant filled in)
 };
 
@@ -168,6 +176,16 @@ class MonitorCore {
   bool root_key_allowed(const authkeys::KeyOptions& key) const;
   Outcome auth_failure(bool counts, const std::string& banner = "");
   void log_failed_publickey(const std::string& detail) const;
+  // False when a publickey request's algorithm or key is refused before any
+  // lookup (unknown or not accepted algorithm, key that does not parse or
+  // does not fit the algorithm, RSA below RequiredRSASize), logged as sshd
+  // does. The same for every user, so it tells nothing about accounts.
+  bool pubkey_acceptable(const monproto::AuthPubkeyRequest& req,
+                         const std::optional<crypto::PublicKey>& key) const;
+  // FIDO keys: user presence unless no-touch-required, user verification
+  // when verify-required. Logs a refusal as sshd does.
+  bool sk_flags_acceptable(const crypto::PublicKey& key, const authkeys::KeyOptions& options,
+                           uint8_t flags, const std::string& key_log) const;
 
  public:
   // "USER" or "invalid user USER" (escaped) once a user is bound, else "".
@@ -188,7 +206,7 @@ class MonitorCore {
   std::optional<UserInfo> user_info_;         // nullopt: no such user
   bool allowed_ = false;                      // AllowUsers/DenyUsers/... and nologin
   PamMethod pam_method_ = PamMethod::kPassword;
-  std::string pending_fingerprint_;           // publickey awaiting PAM account checks
+  std::string pending_key_detail_;            // ": TYPE SHA256:..." awaiting PAM account checks
   std::optional<authkeys::KeyOptions> key_options_;  // of the verified key's line
   monproto::Grant grant_;                     // what the login may do (from accept())
   // The state table's decides_auth column, made true: accept() refuses

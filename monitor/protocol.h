@@ -27,6 +27,7 @@ namespace lpsshd::monproto {
 inline constexpr size_t kMaxMessage = 128 * 1024;
 inline constexpr size_t kMaxUserName = 256;     // longer names are refused outright
 inline constexpr size_t kMaxVersionLength = 255;
+inline constexpr size_t kMaxSigAlgsList = 2048;  // Hello.server_sig_algs
 inline constexpr size_t kMaxKexInitBytes = 32 * 1024;
 inline constexpr size_t kMaxKeyBlob = 16 * 1024;
 inline constexpr size_t kMaxSignature = 1024;
@@ -158,6 +159,10 @@ struct LogLine {
 
 struct Hello {
   std::string server_version;
+  // The EXT_INFO server-sig-algs value (RFC 8308 3.1): what the monitor's
+  // PubkeyAcceptedAlgorithms lets through, comma-separated. decode() takes
+  // only a sane name-list: names of printable ASCII, none empty.
+  std::string server_sig_algs;
   static constexpr Type kType = Type::kHello;
 };
 

@@ -9,6 +9,7 @@
 #include <nettle/sha2.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "crypto/sha2.h"
@@ -138,13 +139,29 @@ TestUserKey TestUserKey::rsa(unsigned bits) {
   return TestUserKey(std::move(s));
 }
 
-static std::unique_ptr<TestUserKey::State> ec_state(KeyType curve_type, KeyType blob_type) {
+static std::unique_ptr<TestUserKey::State> ec_state(KeyType curve_type, KeyType blob_type,
+                                                     const uint8_t* seed32 = nullptr) {
   auto s = std::make_unique<TestUserKey::State>();
   s->type = blob_type;
   ecc_scalar_init(&s->ec_key, curve_of(curve_type));
   ecc_point_init(&s->ec_pub, curve_of(curve_type));
   s->has_ec = true;
-  ecdsa_generate_keypair(&s->ec_pub, &s->ec_key, nullptr, random_bytes);
+  if (seed32 == nullptr) {
+    ecdsa_generate_keypair(&s->ec_pub, &s->ec_key, nullptr, random_bytes);
+  } else {
+    // P-256 only: a seed below 2^255 is below the group order.
+    uint8_t b[32];
+    std::copy(seed32, seed32 + 32, b);
+    b[0] &= 0x7f;
+    b[31] |= 0x01;
+    mpz_t z;
+    mpz_init(z);
+    nettle_mpz_set_str_256_u(z, sizeof b, b);
+    const int ok = ecc_scalar_set(&s->ec_key, z);
+    mpz_clear(z);
+    if (!ok) throw std::runtime_error("ecc_scalar_set");
+    ecc_point_mul_g(&s->ec_pub, &s->ec_key);
+  }
   mpz_t x, y;
   mpz_init(x);
   mpz_init(y);
@@ -173,11 +190,14 @@ TestUserKey TestUserKey::sk_ecdsa(std::string application) {
   return TestUserKey(std::move(s));
 }
 
-static std::unique_ptr<TestUserKey::State> ed_state(KeyType type) {
+static std::unique_ptr<TestUserKey::State> ed_state(KeyType type, const uint8_t* seed32 = nullptr) {
   auto s = std::make_unique<TestUserKey::State>();
   s->type = type;
   uint8_t pk[crypto_sign_PUBLICKEYBYTES];
-  crypto_sign_keypair(pk, s->ed_secret);
+  if (seed32 == nullptr)
+    crypto_sign_keypair(pk, s->ed_secret);
+  else
+    crypto_sign_seed_keypair(pk, s->ed_secret, seed32);
   wire::Writer w;
   w.string(key_name(type)).string(std::span<const uint8_t>(pk, sizeof pk));
   s->blob = w.take();
@@ -188,6 +208,26 @@ TestUserKey TestUserKey::ed25519() { return TestUserKey(ed_state(KeyType::kEd255
 
 TestUserKey TestUserKey::sk_ed25519(std::string application) {
   auto s = ed_state(KeyType::kSkEd25519);
+  wire::Writer w;
+  w.raw(s->blob).string(application);
+  s->blob = w.take();
+  s->application = std::move(application);
+  return TestUserKey(std::move(s));
+}
+
+TestUserKey TestUserKey::sk_ed25519_from_seed(std::span<const uint8_t, 32> seed,
+                                              std::string application) {
+  auto s = ed_state(KeyType::kSkEd25519, seed.data());
+  wire::Writer w;
+  w.raw(s->blob).string(application);
+  s->blob = w.take();
+  s->application = std::move(application);
+  return TestUserKey(std::move(s));
+}
+
+TestUserKey TestUserKey::sk_ecdsa_from_seed(std::span<const uint8_t, 32> seed,
+                                            std::string application) {
+  auto s = ec_state(KeyType::kEcdsaP256, KeyType::kSkEcdsaP256, seed.data());
   wire::Writer w;
   w.raw(s->blob).string(application);
   s->blob = w.take();

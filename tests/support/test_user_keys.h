@@ -25,6 +25,12 @@ class TestUserKey {
   static TestUserKey ed25519();
   static TestUserKey sk_ed25519(std::string application = "ssh:");
   static TestUserKey sk_ecdsa(std::string application = "ssh:");
+  // The same from a 32-byte seed, so a test harness and a client it starts
+  // agree on the key without a key file format (raw_ssh_client sk-public).
+  static TestUserKey sk_ed25519_from_seed(std::span<const uint8_t, 32> seed,
+                                          std::string application = "ssh:");
+  static TestUserKey sk_ecdsa_from_seed(std::span<const uint8_t, 32> seed,
+                                        std::string application = "ssh:");
 
   transport::KeyType type() const;
   // The key blob a client sends (and authorized_keys holds).
