@@ -998,6 +998,31 @@ TEST(MonitorUserKeys, SignatureBlobMustNameTheRequestsAlgorithm) {
   EXPECT_EQ(result_of(s2.auth_key("alice", rsa_key(2048), "rsa-sha2-256", true, 1, "ssh-rsa")),
             AuthResult::kFailure);
   EXPECT_EQ(result_of(s2.auth_key("alice", rsa_key(2048), "rsa-sha2-256")), AuthResult::kSuccess);
+
+  // A good P-256 signature (same key, same hash) whose blob is relabelled:
+  // only the name check refuses it.
+  const auto ec = testkeys::TestUserKey::ecdsa(transport::KeyType::kEcdsaP256);
+  Session s3;
+  s3.first_kex();
+  s3.backend().authorize("alice", ec.blob());
+  monproto::AuthPubkeyRequest r;
+  r.user = "alice";
+  r.algorithm = "ecdsa-sha2-nistp256";
+  r.key_blob = ec.blob();
+  r.has_signature = true;
+  wire::Writer w;
+  w.string(s3.session_id()).u8(50).string("alice").string("ssh-connection").string("publickey");
+  w.boolean(true).string(r.algorithm).string(r.key_blob);
+  const Bytes good = ec.sign(r.algorithm, w.bytes());
+  wire::Reader gr(good);
+  wire::Bytes name, inner;
+  ASSERT_TRUE(gr.string(name) && gr.string(inner) && gr.end());
+  wire::Writer relabelled;
+  relabelled.string("ecdsa-sha2-nistp384").string(inner);
+  r.signature = relabelled.take();
+  EXPECT_EQ(result_of(s3.send(Child::kPreauth, r)), AuthResult::kFailure);
+  r.signature = good;
+  EXPECT_EQ(result_of(s3.send(Child::kPreauth, r)), AuthResult::kSuccess);
 }
 
 TEST(MonitorUserKeys, SecurityKeyFlagsPolicy) {
