@@ -254,3 +254,20 @@ write("fuzz_authorized_keys", "all_key_types", ("\n".join([
     ak_line(V["EcdsaP521Key"]), ak_line(V["SkEd25519Key"], "no-touch-required"),
     ak_line(V["SkEcdsaKey"], "verify-required"),
 ]) + "\n").encode())
+
+# Monitor sequences with user keys of the other types: a query and a
+# signed request each (the signature cannot verify: other data), reaching
+# parse_public_key, the PubkeyAcceptedAlgorithms / RequiredRSASize checks
+# and verify_signature inside the monitor.
+def auth_pubkey(alg, blob, sig=None):
+    return bytes([4]) + s("alice") + s(alg) + s(blob) + (b"\x01" + s(sig) if sig is not None else b"\x00")
+
+write("fuzz_monitor_sequence", "rsa_and_ecdsa_keys", PREAUTH + framed(
+    KEX_INIT, KEX_ECDH,
+    auth_pubkey("rsa-sha2-256", V["RsaKey"]), auth_pubkey("rsa-sha2-256", V["RsaKey"], V["RsaSha256Sig"]),
+    auth_pubkey("ssh-rsa", V["RsaKey"], V["RsaSha1Sig"]),
+    auth_pubkey("ecdsa-sha2-nistp384", V["EcdsaP384Key"], V["EcdsaP384Sig"])))
+write("fuzz_monitor_sequence", "security_keys", PREAUTH + framed(
+    KEX_INIT, KEX_ECDH,
+    auth_pubkey("sk-ssh-ed25519@openssh.com", V["SkEd25519Key"], V["SkEd25519Sig00"]),
+    auth_pubkey("sk-ecdsa-sha2-nistp256@openssh.com", V["SkEcdsaKey"], V["SkEcdsaSig01"])))
