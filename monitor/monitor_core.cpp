@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "crypto/fingerprint.h"
+#include "crypto/sk_signature.h"
 #include "log/escape.h"
 #include "log/log.h"
 #include "transport/algorithms.h"
@@ -32,9 +33,14 @@ MonitorCore::MonitorCore(const Settings& settings, const crypto::HostKeys& host_
                                 settings.ciphers, settings.macs, settings.compression}) {}
 
 // The version line and the server's KEXINIT, both sent before a byte of
-// the client's is read.
+// the client's is read, and server-sig-algs for EXT_INFO.
 std::vector<uint8_t> MonitorCore::hello() {
-  return monproto::encode(monproto::Hello{kex_.server_version(), kex_.start_exchange().server_kexinit});
+  monproto::Hello h{kex_.server_version(), kex_.start_exchange().server_kexinit, {}};
+  for (const auto& name : settings_.pubkey_accepted_algorithms) {
+    if (!h.server_sig_algs.empty()) h.server_sig_algs += ',';
+    h.server_sig_algs += name;
+  }
+  return monproto::encode(h);
 }
 
 void MonitorCore::enter(Phase p) {
@@ -194,13 +200,79 @@ Outcome MonitorCore::on_auth_none(std::span<const uint8_t> msg) {
   return auth_failure(++auth_requests_ > 1);
 }
 
+namespace {
+
+// The key blob's type string of a key type (for log lines).
+std::string_view key_type_name(transport::KeyType t) {
+  for (const auto& row : transport::kSignatureAlgorithms)
+    if (row.key == t) return row.key_name;
+  return "unknown";
+}
+
+bool is_security_key(transport::KeyType t) {
+  return t == transport::KeyType::kSkEd25519 || t == transport::KeyType::kSkEcdsaP256;
+}
+
+}  // namespace
+
+bool MonitorCore::pubkey_acceptable(const monproto::AuthPubkeyRequest& req,
+                                    const std::optional<crypto::PublicKey>& key) const {
+  const std::string alg = log::escape(req.algorithm);
+  const transport::SignatureAlgorithm* row = transport::find_signature(req.algorithm);
+  if (row == nullptr) {
+    log::verbose("userauth_pubkey: unsupported public key algorithm: %s", alg.c_str());
+    return false;
+  }
+  const auto& accepted = settings_.pubkey_accepted_algorithms;
+  if (std::find(accepted.begin(), accepted.end(), req.algorithm) == accepted.end()) {
+    log::info("userauth_pubkey: signature algorithm %s not in PubkeyAcceptedAlgorithms", alg.c_str());
+    return false;
+  }
+  if (!key) {
+    log::error("userauth_pubkey: parse key: invalid format");
+    return false;
+  }
+  // rsa-sha2-256 names an ssh-rsa key; every other name its own type.
+  if (key->type != row->key) {
+    log::error("userauth_pubkey: key type mismatch for decoded key (received %s, expected %s)",
+               std::string(key_type_name(key->type)).c_str(), alg.c_str());
+    return false;
+  }
+  if (key->type == transport::KeyType::kRsa && key->rsa_bits < settings_.required_rsa_size) {
+    log::info("refusing RSA key: Invalid key length");
+    return false;
+  }
+  return true;
+}
+
+bool MonitorCore::sk_flags_acceptable(const crypto::PublicKey& key,
+                                      const authkeys::KeyOptions& options, uint8_t flags,
+                                      const std::string& key_log) const {
+  if (!is_security_key(key.type)) return true;
+  // A touch proves someone is at the authenticator: required unless the
+  // key's line says no-touch-required (sshd's default).
+  if (!options.no_touch_required && (flags & crypto::kSkUserPresent) == 0) {
+    log::error("public key %s signature for %s from %s port %u rejected: user presence "
+               "(authenticator touch) requirement not met ",
+               key_log.c_str(), user_for_log().c_str(), peer_.address.c_str(), peer_.port);
+    return false;
+  }
+  if (options.verify_required && (flags & crypto::kSkUserVerified) == 0) {
+    log::error("public key %s signature for %s from %s port %u rejected: user verification "
+               "requirement not met ",
+               key_log.c_str(), user_for_log().c_str(), peer_.address.c_str(), peer_.port);
+    return false;
+  }
+  return true;
+}
+
 Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
   monproto::AuthPubkeyRequest req;
   if (!monproto::decode(msg, req)) return violation("malformed");
   if (!bind_user(req.user)) return violation("user name changed");
   ++auth_requests_;
-  const bool alg_ok = req.algorithm == crypto::kEd25519Name &&
-                      crypto::ed25519_parse_public_blob(req.key_blob).has_value();
+  const std::optional<crypto::PublicKey> pk = crypto::parse_public_key(req.key_blob);
+  const bool alg_ok = pubkey_acceptable(req, pk);
   // Unknown and refused users take the same path to the same answer.
   // Unknown and refused users cost the same lookup as known ones: the
   // backend searches a placeholder account (whose files do not exist) and
@@ -214,42 +286,50 @@ Outcome MonitorCore::on_auth_pubkey(std::span<const uint8_t> msg) {
     (void)backend_.key_authorized(kPlaceholder, req.key_blob);
   }
   const bool authorized = key.has_value();
-  const std::string fp = alg_ok ? crypto::sha256_fingerprint(req.key_blob) : "";
+  // "RSA SHA256:..." as sshd names a key in its log lines.
+  const std::string key_log =
+      pk ? std::string(crypto::key_type_log_name(pk->type)) + " " + crypto::sha256_fingerprint(req.key_blob)
+         : "";
+  const std::string failed_detail = key_log.empty() ? "" : ": " + key_log;
   if (!req.has_signature) {
     if (!authorized) {
-      log_failed_publickey(alg_ok ? ": ED25519 " + fp : "");
+      log_failed_publickey(failed_detail);
       return auth_failure(true);
     }
     monproto::AuthReply reply;
     reply.result = monproto::AuthResult::kPkOk;
     return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
   }
-  bool verified = false;
+  crypto::VerifyResult verified;
   if (authorized && kex_.have_session()) {
     // The signed data is rebuilt from the monitor's own session id and bound
-    // user, never taken from the child (RFC 4252 7).
+    // user, never taken from the child (RFC 4252 7). verify_signature also
+    // requires the signature blob to name the request's algorithm.
     wire::Writer w(256);
     w.string(kex_.session_id()).u8(ssh::kUserauthRequest).string(*user_);
     w.string("ssh-connection").string(kPublickey).boolean(true);
     w.string(req.algorithm).string(req.key_blob);
-    verified = crypto::ed25519_verify_blob(req.key_blob, req.signature, w.bytes());
+    verified = crypto::verify_signature(*pk, req.algorithm, req.signature, w.bytes());
+    if (!verified.ok) log::debug("publickey signature refused: %s", verified.why.c_str());
   }
-  if (!verified) {
-    log_failed_publickey(alg_ok ? ": ED25519 " + fp : "");
+  if (!verified.ok || !sk_flags_acceptable(*pk, *key, verified.sk_flags, key_log)) {
+    log_failed_publickey(failed_detail);
     return auth_failure(true);
   }
+  std::string detail = ": " + key_log;
+  if (is_security_key(pk->type)) detail += ", signature count = " + std::to_string(verified.sk_counter);
   key_options_ = std::move(key);
   if (settings_.use_pam) {
     // The key is good; PAM's account checks (expiry, nologin, ...) decide
     // whether the account may log in now.
-    pending_fingerprint_ = fp;
+    pending_key_detail_ = detail;
     pam_method_ = PamMethod::kPubkey;
     enter(Phase::kAuthPam);
     auto out = Outcome::make(Outcome::Kind::kPamAccount);
     out.pam = PamRequest{PamMethod::kPubkey, *user_, {}};
     return out;
   }
-  return accept("publickey", ": ED25519 " + fp);
+  return accept("publickey", detail);
 }
 
 Outcome MonitorCore::accept(const char* method, const std::string& detail,
@@ -368,7 +448,7 @@ Outcome MonitorCore::pam_finished(bool pam_ok, const std::string& pam_error,
   // shown, so replies stay identical whatever was typed.
   const std::string banner = may ? pam_messages.substr(0, 4096) : "";
   if (pam_ok && may) {
-    const std::string detail = m == PamMethod::kPubkey ? ": ED25519 " + pending_fingerprint_ : "";
+    const std::string detail = m == PamMethod::kPubkey ? pending_key_detail_ : "";
     Outcome out = accept(name, detail, banner);
     may_grant_ = false;
     return out;

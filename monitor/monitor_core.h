@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crypto/ed25519.h"
+#include "crypto/public_key.h"
 #include "monitor/auth_backend.h"
 #include "monitor/grant.h"
 #include "monitor/kex_server.h"
@@ -49,11 +50,13 @@ struct Settings {
   std::vector<std::string> kex_algorithms = default_algorithm_list(transport::AlgorithmKind::kKex);
   std::vector<std::string> host_key_algorithms =
       default_algorithm_list(transport::AlgorithmKind::kHostKey);
+  // PubkeyAcceptedAlgorithms: the signature algorithms a user key may sign
+  // with; also sent as server-sig-algs (Hello).
   std::vector<std::string> pubkey_accepted_algorithms =
       default_algorithm_list(transport::AlgorithmKind::kPubkey);
   std::vector<std::string> ca_signature_algorithms =
       default_algorithm_list(transport::AlgorithmKind::kCaSignature);
-  int required_rsa_size = 2048;  // RequiredRSASize: smallest RSA user key, in bits
+  uint32_t required_rsa_size = 2048;  // RequiredRSASize: smaller RSA user keys are refused
 };
 
 struct Peer {
@@ -188,6 +191,16 @@ class MonitorCore {
   bool root_key_allowed(const authkeys::KeyOptions& key) const;
   Outcome auth_failure(bool counts, const std::string& banner = "");
   void log_failed_publickey(const std::string& detail) const;
+  // False when a publickey request's algorithm or key is refused before any
+  // lookup (unknown or not accepted algorithm, key that does not parse or
+  // does not fit the algorithm, RSA below RequiredRSASize), logged as sshd
+  // does. The same for every user, so it tells nothing about accounts.
+  bool pubkey_acceptable(const monproto::AuthPubkeyRequest& req,
+                         const std::optional<crypto::PublicKey>& key) const;
+  // FIDO keys: user presence unless no-touch-required, user verification
+  // when verify-required. Logs a refusal as sshd does.
+  bool sk_flags_acceptable(const crypto::PublicKey& key, const authkeys::KeyOptions& options,
+                           uint8_t flags, const std::string& key_log) const;
 
  public:
   // "USER" or "invalid user USER" (escaped) once a user is bound, else "".
@@ -208,7 +221,7 @@ class MonitorCore {
   std::optional<UserInfo> user_info_;         // nullopt: no such user
   bool allowed_ = false;                      // AllowUsers/DenyUsers/... and nologin
   PamMethod pam_method_ = PamMethod::kPassword;
-  std::string pending_fingerprint_;           // publickey awaiting PAM account checks
+  std::string pending_key_detail_;            // ": TYPE SHA256:..." awaiting PAM account checks
   std::optional<authkeys::KeyOptions> key_options_;  // of the verified key's line
   monproto::Grant grant_;                     // what the login may do (from accept())
   // The state table's decides_auth column, made true: accept() refuses

@@ -43,6 +43,23 @@ bool secret_field(Reader& r, crypto::SecretBytes& out, size_t n) {
 bool bool_field(Reader& r, bool& out) { return r.strict_boolean(out); }
 
 constexpr size_t kHashBytes = 32;
+// RFC 4251 5 name-list, as the preauth child will put it on the wire: names
+// of 1 to 64 printable US-ASCII characters without commas, separated by
+// single commas; empty is an empty list.
+bool sane_name_list(std::string_view list) {
+  if (list.empty()) return true;
+  size_t name_len = 0;
+  for (char c : list) {
+    if (c == ',') {
+      if (name_len == 0) return false;
+      name_len = 0;
+    } else if (c < 0x21 || c > 0x7e || ++name_len > 64) {
+      return false;
+    }
+  }
+  return name_len != 0;
+}
+
 
 // DirectionKeys: string cipher, string mac ("" for an AEAD), string iv,
 // string key, string mac_key. Decoding takes only rows of the table and
@@ -169,16 +186,17 @@ bool decode(std::span<const uint8_t> msg, PostauthReady& m) {
   return expect_type(r, m.kType) && r.end();
 }
 
-// Hello: string server_version, string server_kexinit
+// Hello: string server_version, string server_kexinit, string server_sig_algs
 std::vector<uint8_t> encode(const Hello& m) {
   auto w = start(m.kType);
-  w.string(m.server_version).string(m.server_kexinit);
+  w.string(m.server_version).string(m.server_kexinit).string(m.server_sig_algs);
   return w.take();
 }
 bool decode(std::span<const uint8_t> msg, Hello& m) {
   Reader r(msg);
   return expect_type(r, m.kType) && r.text(m.server_version, kMaxVersionLength) &&
-         bytes_field(r, m.server_kexinit, kMaxKexInitBytes) && r.end();
+         bytes_field(r, m.server_kexinit, kMaxKexInitBytes) &&
+         r.text(m.server_sig_algs, kMaxSigAlgsList) && sane_name_list(m.server_sig_algs) && r.end();
 }
 
 // KexInitReply: bool ok, string reason, string server_kexinit,

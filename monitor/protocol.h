@@ -28,6 +28,7 @@ namespace lpsshd::monproto {
 inline constexpr size_t kMaxMessage = 128 * 1024;
 inline constexpr size_t kMaxUserName = 256;     // longer names are refused outright
 inline constexpr size_t kMaxVersionLength = 255;
+inline constexpr size_t kMaxSigAlgsList = 2048;  // Hello.server_sig_algs
 inline constexpr size_t kMaxKexInitBytes = 32 * 1024;
 // Bounds of the key-exchange values relayed (Q_C, Q_S: room for the hybrid
 // post-quantum methods) and of host key and signature blobs (RSA up to
@@ -174,6 +175,10 @@ struct Hello {
   // child sends it right after the version line (RFC 4253 7.1), so neither
   // side waits for the other.
   std::vector<uint8_t> server_kexinit;
+  // The EXT_INFO server-sig-algs value (RFC 8308 3.1): what the monitor's
+  // PubkeyAcceptedAlgorithms lets through, comma-separated. decode() takes
+  // only a sane name-list: names of printable ASCII, none empty.
+  std::string server_sig_algs;
   static constexpr Type kType = Type::kHello;
 };
 

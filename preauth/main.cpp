@@ -45,6 +45,6 @@ int main(int argc, char** argv) {
   }
   auto kex = preauth::run_first_kex(conn, kMonitorFd, client_version);
   if (!kex.error.empty()) return 6;
-  if (!preauth::run_userauth(conn, kMonitorFd, kex.client_ext_info)) return 7;
+  if (!preauth::run_userauth(conn, kMonitorFd, kex.client_ext_info, hello.server_sig_algs)) return 7;
   return preauth::hand_over(conn, kMonitorFd) ? 0 : 8;
 }

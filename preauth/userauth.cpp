@@ -6,7 +6,6 @@
 #include "monitor/protocol_client.h"
 #include "monitor/state_table.h"
 #include "preauth/userauth_request.h"
-#include "transport/algorithms.h"
 #include "transport/ssh_msg.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
@@ -20,9 +19,11 @@ constexpr std::string_view kConnectionService = "ssh-connection";
 // A correct child never reaches the monitor's safety bound: it stops first.
 static_assert(kMaxUserauthRequests < monitor::kMaxAuthRequestsPerConnection);
 
-bool send_ext_info(Connection& conn) {
+// server-sig-algs (RFC 8308 3.1): the monitor's list of accepted public key
+// algorithms (monproto::Hello, checked there to be a sane name-list).
+bool send_ext_info(Connection& conn, std::string_view server_sig_algs) {
   wire::Writer w;
-  w.u8(ssh::kExtInfo).u32(1).string("server-sig-algs").string(transport::kSignatureAlgorithms[0].name);
+  w.u8(ssh::kExtInfo).u32(1).string("server-sig-algs").string(server_sig_algs);
   return conn.write_packet(w.bytes());
 }
 
@@ -102,8 +103,9 @@ bool keyboard_interactive(Connection& conn, int monitor_fd, const std::string& u
 }
 }  // namespace
 
-bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info) {
-  if (client_ext_info && !send_ext_info(conn)) return false;
+bool run_userauth(Connection& conn, int monitor_fd, bool client_ext_info,
+                  std::string_view server_sig_algs) {
+  if (client_ext_info && !send_ext_info(conn, server_sig_algs)) return false;
   if (!accept_service(conn)) return false;
 
   std::optional<std::string> bound_user;

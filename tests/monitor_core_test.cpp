@@ -19,6 +19,7 @@
 #include "monitor/monitor_core.h"
 #include "monitor/protocol.h"
 #include "monitor/state_table.h"
+#include "tests/support/test_user_keys.h"
 #include "transport/kexinit.h"
 #include "transport/version.h"
 #include "wire/reader.h"
@@ -81,6 +82,7 @@ class FakeBackend : public AuthBackend {
       if (k == bytes_of(blob)) return key_options;
     return std::nullopt;
   }
+  void authorize(const std::string& user, const Bytes& blob) { keys_[user].push_back(blob); }
   authkeys::KeyOptions key_options;  // what every authorised key's line says
   bool user_allowed(const UserInfo& user) override { return user.name != "carol"; }
   std::vector<std::string> key_lookups;  // whose keys were searched, in order
@@ -265,6 +267,24 @@ class Session {
   Outcome auth_signed(const std::string& user, const crypto::Ed25519Key& key) {
     return auth_signed(user, key, session_id_);
   }
+  // A publickey request by a run-time key of any type, as `request_alg`,
+  // signed as `sign_alg` (the same unless a test lies), with FIDO flags.
+  Outcome auth_key(const std::string& user, const testkeys::TestUserKey& key,
+                   const std::string& request_alg, bool sign = true, uint8_t sk_flags = 0x01,
+                   const std::string& sign_alg = "") {
+    monproto::AuthPubkeyRequest r;
+    r.user = user;
+    r.algorithm = request_alg;
+    r.key_blob = key.blob();
+    r.has_signature = sign;
+    if (sign) {
+      wire::Writer w;
+      w.string(session_id_).u8(50).string(user).string("ssh-connection").string("publickey");
+      w.boolean(true).string(request_alg).string(r.key_blob);
+      r.signature = key.sign(sign_alg.empty() ? request_alg : sign_alg, w.bytes(), sk_flags, 77);
+    }
+    return send(Child::kPreauth, r);
+  }
   Outcome auth_password(const std::string& user, const std::string& password) {
     const std::span<const uint8_t> pw(reinterpret_cast<const uint8_t*>(password.data()),
                                       password.size());
@@ -398,7 +418,7 @@ Bytes message_of_type(uint8_t t) {
       return monproto::encode(a);
     }
     case Type::kHello:
-      return monproto::encode(monproto::Hello{"SSH-2.0-x", {}});
+      return monproto::encode(monproto::Hello{"SSH-2.0-x", {}, "ssh-ed25519"});
     case Type::kAuthReply: {
       monproto::AuthReply r;
       r.result = AuthResult::kSuccess;
@@ -854,6 +874,240 @@ TEST(MonitorAuth, PubkeyAuthenticationOff) {
 
 // ---------------------------------------------------------------------------
 // Handover, postauth, rekey
+
+// ---------------------------------------------------------------------------
+// User keys of every type: RSA, ECDSA, FIDO (crypto/public_key.h)
+
+AuthResult result_of(const Outcome& o) {
+  EXPECT_EQ(o.kind, Kind::kReply) << o.reason;
+  return decode_reply<monproto::AuthReply>(o).result;
+}
+
+const testkeys::TestUserKey& rsa_key(unsigned bits) {
+  static std::map<unsigned, testkeys::TestUserKey> keys;
+  auto it = keys.find(bits);
+  if (it == keys.end()) it = keys.emplace(bits, testkeys::TestUserKey::rsa(bits)).first;
+  return it->second;
+}
+
+// Runs body with the monitor's log on stderr and returns what it logged.
+template <typename F>
+std::string logged(F body) {
+  log::init("monitor_core_test", true, log::Level::kVerbose, 0);
+  testing::internal::CaptureStderr();
+  body();
+  const std::string out = testing::internal::GetCapturedStderr();
+  log::init("monitor_core_test", true, log::Level::kQuiet, 0);
+  return out;
+}
+
+TEST(MonitorUserKeys, EveryTypeLogsInAndIsNamedAsSshdNamesIt) {
+  struct Case { testkeys::TestUserKey key; std::string alg, log_name; };
+  std::vector<Case> cases;
+  cases.push_back({testkeys::TestUserKey::rsa(2048), "rsa-sha2-256", "RSA"});
+  cases.push_back({testkeys::TestUserKey::rsa(2048), "rsa-sha2-512", "RSA"});
+  cases.push_back({testkeys::TestUserKey::ecdsa(transport::KeyType::kEcdsaP256), "ecdsa-sha2-nistp256", "ECDSA"});
+  cases.push_back({testkeys::TestUserKey::ecdsa(transport::KeyType::kEcdsaP384), "ecdsa-sha2-nistp384", "ECDSA"});
+  cases.push_back({testkeys::TestUserKey::ecdsa(transport::KeyType::kEcdsaP521), "ecdsa-sha2-nistp521", "ECDSA"});
+  cases.push_back({testkeys::TestUserKey::sk_ed25519(), "sk-ssh-ed25519@openssh.com", "ED25519-SK"});
+  cases.push_back({testkeys::TestUserKey::sk_ecdsa(), "sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK"});
+  for (const auto& c : cases) {
+    Session s;
+    s.first_kex();
+    s.backend().authorize("alice", c.key.blob());
+    EXPECT_EQ(result_of(s.auth_key("alice", c.key, c.alg, false)), AuthResult::kPkOk) << c.alg;
+    std::string out = logged([&] { EXPECT_EQ(result_of(s.auth_key("alice", c.key, c.alg)), AuthResult::kSuccess) << c.alg; });
+    const std::string want = "Accepted publickey for alice from 192.0.2.7 port 50022 ssh2: " + c.log_name + " SHA256:";
+    EXPECT_NE(out.find(want), std::string::npos) << c.alg << ": " << out;
+    if (c.log_name.ends_with("-SK")) {
+      EXPECT_NE(out.find(", signature count = 77"), std::string::npos) << out;
+    }
+  }
+}
+
+TEST(MonitorUserKeys, RsaBelowRequiredSizeRefused) {
+  for (const unsigned required : {2048u, 1024u}) {
+    Settings st;
+    st.required_rsa_size = required;
+    Session s(st);
+    s.first_kex();
+    s.backend().authorize("alice", rsa_key(1024).blob());
+    std::string out = logged([&] {
+      EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(1024), "rsa-sha2-256")),
+                required > 1024 ? AuthResult::kFailure : AuthResult::kSuccess);
+    });
+    if (required > 1024) {
+      EXPECT_NE(out.find("refusing RSA key: Invalid key length"), std::string::npos) << out;
+      EXPECT_EQ(s.core().failures(), 1) << "a counted failure";
+      EXPECT_TRUE(s.backend().key_lookups.empty()) << "refused before any lookup";
+      // Even the query: no PK_OK for a key that could never log in.
+      EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(1024), "rsa-sha2-256", false)), AuthResult::kFailure);
+    }
+  }
+  Session s;
+  s.first_kex();
+  s.backend().authorize("alice", rsa_key(2048).blob());
+  EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(2048), "rsa-sha2-512")), AuthResult::kSuccess);
+}
+
+TEST(MonitorUserKeys, SshRsaOnlyWhenConfigured) {
+  {
+    Session s;
+    s.first_kex();
+    s.backend().authorize("alice", rsa_key(2048).blob());
+    std::string out = logged([&] {
+      EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(2048), "ssh-rsa")), AuthResult::kFailure);
+    });
+    EXPECT_NE(out.find("userauth_pubkey: signature algorithm ssh-rsa not in PubkeyAcceptedAlgorithms"),
+              std::string::npos) << out;
+    EXPECT_EQ(s.core().failures(), 1);
+  }
+  Settings st;
+  st.pubkey_accepted_algorithms.push_back("ssh-rsa");
+  Session s(st);
+  s.first_kex();
+  s.backend().authorize("alice", rsa_key(2048).blob());
+  EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(2048), "ssh-rsa")), AuthResult::kSuccess);
+}
+
+TEST(MonitorUserKeys, AlgorithmOutsideTheListRefused) {
+  Settings st;
+  st.pubkey_accepted_algorithms = {"ssh-ed25519", "rsa-sha2-512"};
+  const auto ec = testkeys::TestUserKey::ecdsa(transport::KeyType::kEcdsaP256);
+  Session s(st);
+  s.first_kex();
+  s.backend().authorize("alice", ec.blob());
+  s.backend().authorize("alice", rsa_key(2048).blob());
+  EXPECT_EQ(result_of(s.auth_key("alice", ec, "ecdsa-sha2-nistp256", false)), AuthResult::kFailure);
+  EXPECT_EQ(result_of(s.auth_key("alice", ec, "ecdsa-sha2-nistp256")), AuthResult::kFailure);
+  EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(2048), "rsa-sha2-256")), AuthResult::kFailure);
+  EXPECT_EQ(s.core().failures(), 3);
+  EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(2048), "rsa-sha2-512")), AuthResult::kSuccess);
+  // server-sig-algs says the same list.
+  monproto::Hello h;
+  ASSERT_TRUE(monproto::decode(s.core().hello(), h));
+  EXPECT_EQ(h.server_sig_algs, "ssh-ed25519,rsa-sha2-512");
+}
+
+TEST(MonitorUserKeys, DefaultServerSigAlgsAreTheDefaultList) {
+  Session s;
+  monproto::Hello h;
+  ASSERT_TRUE(monproto::decode(s.core().hello(), h));
+  std::string want;
+  for (auto n : transport::default_algorithms(transport::AlgorithmKind::kPubkey))
+    want += (want.empty() ? "" : ",") + std::string(n);
+  EXPECT_EQ(h.server_sig_algs, want);
+  EXPECT_NE(want.find("rsa-sha2-256"), std::string::npos);
+  EXPECT_EQ(want.find("ssh-rsa"), std::string::npos);
+}
+
+TEST(MonitorUserKeys, KeyTypeMustFitTheAlgorithm) {
+  const auto ec = testkeys::TestUserKey::ecdsa(transport::KeyType::kEcdsaP256);
+  const auto sk = testkeys::TestUserKey::sk_ed25519();
+  Session s;
+  s.first_kex();
+  s.backend().authorize("alice", ec.blob());
+  s.backend().authorize("alice", sk.blob());
+  s.backend().authorize("alice", rsa_key(2048).blob());
+  std::string out = logged([&] {
+    EXPECT_EQ(result_of(s.auth_key("alice", ec, "ecdsa-sha2-nistp384", false)), AuthResult::kFailure);
+  });
+  EXPECT_NE(out.find("key type mismatch for decoded key (received ecdsa-sha2-nistp256, expected ecdsa-sha2-nistp384)"),
+            std::string::npos) << out;
+  EXPECT_EQ(result_of(s.auth_key("alice", sk, "ssh-ed25519", false)), AuthResult::kFailure);
+  EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(2048), "ecdsa-sha2-nistp256", false)), AuthResult::kFailure);
+  EXPECT_TRUE(s.backend().key_lookups.empty());
+}
+
+TEST(MonitorUserKeys, SignatureBlobMustNameTheRequestsAlgorithm) {
+  Session s;
+  s.first_kex();
+  s.backend().authorize("alice", rsa_key(2048).blob());
+  // Request says rsa-sha2-512 (and the signed data says so), the blob is
+  // an rsa-sha2-256 signature of that data.
+  EXPECT_EQ(result_of(s.auth_key("alice", rsa_key(2048), "rsa-sha2-512", true, 1, "rsa-sha2-256")),
+            AuthResult::kFailure);
+  Settings st;
+  st.pubkey_accepted_algorithms.push_back("ssh-rsa");
+  Session s2(st);
+  s2.first_kex();
+  s2.backend().authorize("alice", rsa_key(2048).blob());
+  // A SHA-1 signature may not pass as SHA-2 even when ssh-rsa is accepted.
+  EXPECT_EQ(result_of(s2.auth_key("alice", rsa_key(2048), "rsa-sha2-256", true, 1, "ssh-rsa")),
+            AuthResult::kFailure);
+  EXPECT_EQ(result_of(s2.auth_key("alice", rsa_key(2048), "rsa-sha2-256")), AuthResult::kSuccess);
+
+  // A good P-256 signature (same key, same hash) whose blob is relabelled:
+  // only the name check refuses it.
+  const auto ec = testkeys::TestUserKey::ecdsa(transport::KeyType::kEcdsaP256);
+  Session s3;
+  s3.first_kex();
+  s3.backend().authorize("alice", ec.blob());
+  monproto::AuthPubkeyRequest r;
+  r.user = "alice";
+  r.algorithm = "ecdsa-sha2-nistp256";
+  r.key_blob = ec.blob();
+  r.has_signature = true;
+  wire::Writer w;
+  w.string(s3.session_id()).u8(50).string("alice").string("ssh-connection").string("publickey");
+  w.boolean(true).string(r.algorithm).string(r.key_blob);
+  const Bytes good = ec.sign(r.algorithm, w.bytes());
+  wire::Reader gr(good);
+  wire::Bytes name, inner;
+  ASSERT_TRUE(gr.string(name) && gr.string(inner) && gr.end());
+  wire::Writer relabelled;
+  relabelled.string("ecdsa-sha2-nistp384").string(inner);
+  r.signature = relabelled.take();
+  EXPECT_EQ(result_of(s3.send(Child::kPreauth, r)), AuthResult::kFailure);
+  r.signature = good;
+  EXPECT_EQ(result_of(s3.send(Child::kPreauth, r)), AuthResult::kSuccess);
+}
+
+TEST(MonitorUserKeys, SecurityKeyFlagsPolicy) {
+  const auto ed = testkeys::TestUserKey::sk_ed25519();
+  const auto ec = testkeys::TestUserKey::sk_ecdsa();
+  struct Case { bool no_touch, verify; uint8_t flags; bool ok; };
+  for (const auto* key : {&ed, &ec}) {
+    const std::string alg = key == &ed ? "sk-ssh-ed25519@openssh.com" : "sk-ecdsa-sha2-nistp256@openssh.com";
+    for (const Case c : {Case{false, false, 0x01, true}, Case{false, false, 0x00, false},
+                         Case{false, false, 0x04, false}, Case{true, false, 0x00, true},
+                         Case{false, true, 0x01, false}, Case{false, true, 0x05, true},
+                         Case{true, true, 0x04, true}, Case{true, true, 0x00, false}}) {
+      Session s;
+      s.first_kex();
+      s.backend().authorize("alice", key->blob());
+      s.backend().key_options.no_touch_required = c.no_touch;
+      s.backend().key_options.verify_required = c.verify;
+      std::string out = logged([&] {
+        EXPECT_EQ(result_of(s.auth_key("alice", *key, alg, true, c.flags)),
+                  c.ok ? AuthResult::kSuccess : AuthResult::kFailure)
+            << alg << " no-touch " << c.no_touch << " verify " << c.verify << " flags " << int(c.flags);
+      });
+      if (!c.ok) {
+        EXPECT_EQ(s.core().failures(), 1);
+        const char* want = (c.flags & 0x01) || c.no_touch
+                               ? "rejected: user verification requirement not met"
+                               : "rejected: user presence (authenticator touch) requirement not met";
+        EXPECT_NE(out.find(want), std::string::npos) << out;
+        EXPECT_NE(out.find("signature for alice from 192.0.2.7 port 50022"), std::string::npos) << out;
+      }
+    }
+  }
+}
+
+TEST(MonitorUserKeys, MalformedKeyBlobIsAFailureNotALookup) {
+  Session s;
+  s.first_kex();
+  monproto::AuthPubkeyRequest r;
+  r.user = "alice";
+  r.algorithm = "ecdsa-sha2-nistp256";
+  wire::Writer w;
+  Bytes q(65, 0x04);  // not on the curve
+  w.string("ecdsa-sha2-nistp256").string("nistp256").string(q);
+  r.key_blob = w.take();
+  EXPECT_EQ(result_of(s.send(Child::kPreauth, r)), AuthResult::kFailure);
+  EXPECT_TRUE(s.backend().key_lookups.empty());
+}
 
 TEST(MonitorHandover, CountersBelowFloorAreViolation) {
   // none + signed request = 2 auth requests: both counters must be >= 3.

@@ -51,7 +51,7 @@ AuthPubkeyRequest sample_pubkey(bool with_sig) {
   return m;
 }
 HandoverRequest sample_handover() { return {7, 9, 0x0102030405060708, 5, filled(100, 3)}; }
-Hello sample_hello() { return {"SSH-2.0-lpsshd_0.1.0", filled(300, 6)}; }
+Hello sample_hello() { return {"SSH-2.0-lpsshd_0.1.0", filled(300, 6), "ssh-ed25519,rsa-sha2-256"}; }
 // Two directions apart: an AEAD one way and a cipher with a MAC the other.
 transport::DirectionKeys sample_keys(bool aead, uint8_t seed) {
   transport::DirectionKeys k;
@@ -276,6 +276,22 @@ TEST(MonitorProtocol, HelloRoundTrip) {
   Hello d;
   ASSERT_TRUE(decode(encode(sample_hello()), d));
   EXPECT_EQ(d.server_version, "SSH-2.0-lpsshd_0.1.0");
+  EXPECT_EQ(d.server_sig_algs, "ssh-ed25519,rsa-sha2-256");
+  EXPECT_EQ(d.server_kexinit, sample_hello().server_kexinit);
+  ASSERT_TRUE(decode(encode(Hello{"SSH-2.0-x", {}, ""}), d));
+  EXPECT_EQ(d.server_sig_algs, "");
+}
+
+// server-sig-algs goes on the wire as the preauth child got it: anything
+// that is not a name-list (empty names, spaces, control bytes, names over
+// 64 characters) is refused.
+TEST(MonitorProtocol, HelloSigAlgsMustBeANameList) {
+  Hello d;
+  for (const std::string& bad : std::vector<std::string>{",", "a,", ",a", "a,,b", "a b", "a\r\nb", std::string(65, 'x'),
+                                std::string("a\x7f"), std::string("ssh-ed25519,") + std::string(65, 'y')})
+    EXPECT_FALSE(decode(encode(Hello{"SSH-2.0-x", {}, bad}), d)) << bad;
+  EXPECT_TRUE(decode(encode(Hello{"SSH-2.0-x", {}, std::string(64, 'x') + ",a"}), d));
+  EXPECT_FALSE(decode(encode(Hello{"SSH-2.0-x", {}, std::string(kMaxSigAlgsList + 1, 'a')}), d));
 }
 
 TEST(MonitorProtocol, KexInitReplyRoundTrip) {

@@ -233,3 +233,55 @@ write("fuzz_p256_point", "compressed_02", b"\x02" + P256_GR[1:33])
 write("fuzz_p256_point", "x_zero_valid", b"\x04" + bytes(32) + P256_Y_AT_X0)
 write("fuzz_p256_point", "x_equals_p", b"\x04" + P256_P + P256_Y_AT_X0)
 write("fuzz_p256_point", "short_64", P256_GR[:64])
+
+# --- user public keys and signatures (fuzz_public_key, fuzz_authorized_keys):
+# the known-answer vectors of tests/data/signature_vectors.h.
+import base64
+import re
+
+def vectors():
+    text = open(os.path.join("tests", "data", "signature_vectors.h")).read()
+    return {m.group(1): bytes.fromhex(m.group(2))
+            for m in re.finditer(r'const std::string k(\w+) =\s*"([0-9a-f]*)";', text)}
+
+V = vectors()
+KEYS = ["RsaKey", "EcdsaP256Key", "EcdsaP384Key", "EcdsaP521Key", "SkEd25519Key", "SkEcdsaKey"]
+SIGS = {  # key index, algorithm index in transport::kSignatureAlgorithms, signature
+    "rsa_sha2_256": (0, 7, "RsaSha256Sig"), "rsa_sha2_512": (0, 6, "RsaSha512Sig"),
+    "ssh_rsa": (0, 8, "RsaSha1Sig"), "ecdsa_p256": (1, 1, "EcdsaP256Sig"),
+    "ecdsa_p384": (2, 2, "EcdsaP384Sig"), "ecdsa_p521": (3, 3, "EcdsaP521Sig"),
+    "sk_ed25519": (4, 4, "SkEd25519Sig01"), "sk_ecdsa": (5, 5, "SkEcdsaSig01"),
+}
+for name in KEYS:
+    write("fuzz_public_key", "key_" + name, b"\x00" + V[name])
+for name, (k, a, sig) in SIGS.items():
+    write("fuzz_public_key", "sig_" + name, b"\x01" + bytes([k, a]) + V[sig])
+
+def ak_line(blob, options=""):
+    kind = struct.unpack(">I", blob[:4])[0]
+    t = blob[4:4 + kind].decode()
+    return ((options + " ") if options else "") + t + " " + base64.b64encode(blob).decode() + " user@host"
+
+write("fuzz_authorized_keys", "all_key_types", ("\n".join([
+    ak_line(V["RsaKey"], 'restrict,command="true"'),
+    ak_line(V["EcdsaP256Key"]), ak_line(V["EcdsaP384Key"], 'from="192.0.2.0/24"'),
+    ak_line(V["EcdsaP521Key"]), ak_line(V["SkEd25519Key"], "no-touch-required"),
+    ak_line(V["SkEcdsaKey"], "verify-required"),
+]) + "\n").encode())
+
+# Monitor sequences with user keys of the other types: a query and a
+# signed request each (the signature cannot verify: other data), reaching
+# parse_public_key, the PubkeyAcceptedAlgorithms / RequiredRSASize checks
+# and verify_signature inside the monitor.
+def auth_pubkey(alg, blob, sig=None):
+    return bytes([4]) + s("alice") + s(alg) + s(blob) + (b"\x01" + s(sig) if sig is not None else b"\x00")
+
+write("fuzz_monitor_sequence", "rsa_and_ecdsa_keys", PREAUTH + framed(
+    KEX_INIT, KEX_ECDH,
+    auth_pubkey("rsa-sha2-256", V["RsaKey"]), auth_pubkey("rsa-sha2-256", V["RsaKey"], V["RsaSha256Sig"]),
+    auth_pubkey("ssh-rsa", V["RsaKey"], V["RsaSha1Sig"]),
+    auth_pubkey("ecdsa-sha2-nistp384", V["EcdsaP384Key"], V["EcdsaP384Sig"])))
+write("fuzz_monitor_sequence", "security_keys", PREAUTH + framed(
+    KEX_INIT, KEX_ECDH,
+    auth_pubkey("sk-ssh-ed25519@openssh.com", V["SkEd25519Key"], V["SkEd25519Sig00"]),
+    auth_pubkey("sk-ecdsa-sha2-nistp256@openssh.com", V["SkEcdsaKey"], V["SkEcdsaSig01"])))

@@ -102,6 +102,17 @@
 //                                in the exchange after it: compressed
 //                                until that NEWKEYS, plain after it, and a
 //                                keepalive is answered (KEEPALIVE_OK)
+//   sk-login [FLAGS=1]           publickey login as $RAW_SSH_USER with a FIDO
+//                                key (sk-ssh-ed25519@openssh.com; with
+//                                $RAW_SK_TYPE=ecdsa sk-ecdsa-sha2-nistp256)
+//                                made from the 64 hex digits of $RAW_SK_SEED:
+//                                the client plays the authenticator and signs
+//                                the PROTOCOL.u2f structure with these flags
+//                                (0x01 user present, 0x04 verified; 256 for
+//                                none). PASS on USERAUTH_SUCCESS
+//   sk-login-refused [FLAGS=1]   the same, PASS on USERAUTH_FAILURE
+// `raw_ssh_client sk-public ed25519|ecdsa SEEDHEX` prints that key's
+// authorized_keys entry.
 //
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
 // <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
@@ -144,6 +155,7 @@
 #include "crypto/fingerprint.h"
 #include "crypto/keyfile.h"
 #include "crypto/x25519.h"
+#include "tests/support/test_user_keys.h"
 #include "transport/algorithms.h"
 #include "transport/kex_hash.h"
 #include "transport/kexinit.h"
@@ -1428,6 +1440,55 @@ Verdict compression_off_at_rekey(Peer& p) {
   return {true, "compression on at login, off after the rekey"};
 }
 
+// ---------------------------------------------------------------- FIDO keys
+
+std::optional<testkeys::TestUserKey> sk_key(std::string_view type, const char* seed_hex) {
+  uint8_t seed[32];
+  size_t len = 0;
+  if (seed_hex == nullptr || std::strlen(seed_hex) != 64 ||
+      sodium_hex2bin(seed, sizeof seed, seed_hex, 64, nullptr, &len, nullptr) != 0 || len != 32)
+    return std::nullopt;
+  if (type == "ecdsa") return testkeys::TestUserKey::sk_ecdsa_from_seed(seed);
+  if (type == "ed25519") return testkeys::TestUserKey::sk_ed25519_from_seed(seed);
+  return std::nullopt;
+}
+
+// Logs in with the FIDO key of $RAW_SK_TYPE/$RAW_SK_SEED, the authenticator's
+// flags `flags` (256: none). Success: the server's answer was `want`.
+Verdict sk_login(Peer& p, long flags, bool want_success) {
+  const char* type = std::getenv("RAW_SK_TYPE");
+  const auto key = sk_key(type != nullptr ? type : "ed25519", std::getenv("RAW_SK_SEED"));
+  if (!key) return {false, "RAW_SK_SEED (64 hex digits) and RAW_SK_TYPE (ed25519|ecdsa) are needed"};
+  const uint8_t f = static_cast<uint8_t>(flags == 256 ? 0 : flags);
+  const std::string alg = key->type() == transport::KeyType::kSkEd25519
+                              ? "sk-ssh-ed25519@openssh.com"
+                              : "sk-ecdsa-sha2-nistp256@openssh.com";
+  Session s;
+  if (!full_kex(p, s, Plan{})) return {false, "key exchange failed"};
+  if (!service_accept(p)) return {false, "no SERVICE_ACCEPT"};
+  // RFC 4252 7: the signature covers session id and the request.
+  wire::Writer sd;
+  sd.string(s.session_id).u8(ssh::kUserauthRequest).string(raw_user()).string("ssh-connection");
+  sd.string("publickey").boolean(true).string(alg).string(key->blob());
+  const auto sig = key->sign(alg, sd.bytes(), f, 1234);
+  p.send(pubkey_request(alg, key->blob(), &sig));
+  std::vector<uint8_t> pkt;
+  while (p.receive(pkt) == Got::kMessage) {
+    if (pkt[0] == ssh::kUserauthBanner) continue;
+    if (pkt[0] == ssh::kUserauthSuccess) {
+      event("USERAUTH_SUCCESS");
+      return {want_success, "login accepted"};
+    }
+    if (pkt[0] == ssh::kUserauthFailure) {
+      event("USERAUTH_FAILURE");
+      return {!want_success, "login refused"};
+    }
+    unexpected(pkt, "USERAUTH_SUCCESS or USERAUTH_FAILURE");
+    return {false, "unexpected answer"};
+  }
+  return {false, "no answer to the signed request"};
+}
+
 struct Scenario {
   const char* name;
   long default_arg;
@@ -1468,6 +1529,8 @@ constexpr Scenario kScenarios[] = {
     {"slow-window-read", 4, slow_window_read},
     {"compression-bomb", 16 << 20, compression_bomb},
     {"compression-off-at-rekey", 0, [](Peer& p, long) { return compression_off_at_rekey(p); }},
+    {"sk-login", 1, [](Peer& p, long f) { return sk_login(p, f, true); }},
+    {"sk-login-refused", 1, [](Peer& p, long f) { return sk_login(p, f, false); }},
 };
 
 int usage() {
@@ -1488,8 +1551,14 @@ bool parse_count(const char* s, long& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4 || argc > 5) return usage();
   if (sodium_init() < 0) return 2;
+  if (argc == 4 && std::string_view(argv[1]) == "sk-public") {
+    const auto key = sk_key(argv[2], argv[3]);
+    if (!key) return usage();
+    std::printf("%s\n", key->authorized_keys_entry().c_str());
+    return 0;
+  }
+  if (argc < 4 || argc > 5) return usage();
   signal(SIGPIPE, SIG_IGN);
   const std::string scenario = argv[3];
   const Scenario* sc = nullptr;
