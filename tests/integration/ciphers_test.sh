@@ -5,7 +5,8 @@
 #      way through `cat` with RekeyLimit=1M (the echo's checksum covers both
 #      directions), the client's debug log names the cipher and MAC
 #      negotiated both ways and shows the rekeys;
-#   2. ssh -o KexAlgorithms=ecdh-sha2-nistp256;
+#   2. ssh -o KexAlgorithms=ecdh-sha2-nistp256 where configured
+#      (KexAlgorithms +ecdh-sha2-nistp256), and refused by default;
 #   3. a daemon with ed25519, RSA and ECDSA host keys: each of
 #      HostKeyAlgorithms=rsa-sha2-512, rsa-sha2-256, ecdsa-sha2-nistp256,
 #      ssh-ed25519 gets the matching key ("Server host key:" and its
@@ -26,7 +27,11 @@ MACS=(hmac-sha2-256-etm@openssh.com hmac-sha2-512-etm@openssh.com hmac-sha2-256 
 
 U=lpt_ciphers1
 add_user "$U"
-start_server
+# NIST-curve key exchange is lpsshd's only algorithm off by default
+# (ssh-audit fails NIST curves): this daemon turns it on.
+extra=()
+on_lpsshd && extra=("KexAlgorithms +ecdh-sha2-nistp256")
+start_server "${extra[@]}"
 echo "# ${LPT_SERVER:-lpsshd} pid $DPID on 127.0.0.1 port $PORT"
 W=$TMP/work
 mkdir -p "$W"
@@ -102,6 +107,14 @@ for k in "$HOSTKEY" "$TMP/host_rsa_key" "$TMP/host_ecdsa_key"; do
   echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$k.pub")"
 done >"$KNOWN_HOSTS"
 fp_of() { ssh-keygen -l -E sha256 -f "$1.pub" | awk '{print $2}'; }
+# This daemon has the default KexAlgorithms: no NIST curve is offered.
+if on_lpsshd; then
+  mark=$(log_mark)
+  out=$(ssh_to -o KexAlgorithms=ecdh-sha2-nistp256 "$U" 'echo kex' 2>/dev/null); rc=$?
+  expect_eq "default KexAlgorithms: ecdh-sha2-nistp256 refused (exit, output)" "255 " "$rc $out"
+  check "default KexAlgorithms: the daemon logs why (Unable to negotiate ...)" \
+    wait_log "$mark" "Unable to negotiate with 127.0.0.1 port [0-9]+: no matching key exchange method found"
+fi
 for pair in "rsa-sha2-512 ssh-rsa $TMP/host_rsa_key" "rsa-sha2-256 ssh-rsa $TMP/host_rsa_key" \
             "ecdsa-sha2-nistp256 ecdsa-sha2-nistp256 $TMP/host_ecdsa_key" "ssh-ed25519 ssh-ed25519 $HOSTKEY"; do
   read -r alg type key <<<"$pair"
