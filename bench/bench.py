@@ -2,11 +2,13 @@
 """Side-by-side benchmark of lpsshd and Debian's OpenSSH sshd.
 
 Starts both servers privately on loopback (same ed25519 host key type, same
-cipher chacha20-poly1305@openssh.com, same kex curve25519-sha256), each in its
-own CPU-accounting cgroup, and measures in one interleaved run:
+kex curve25519-sha256, logins and SFTP with chacha20-poly1305@openssh.com),
+each in its own CPU-accounting cgroup, and measures in one interleaved run:
   - server CPU per login (`ssh HOST true`), from the cgroup's usage counter,
   - login latency (wall time of `ssh HOST true`),
-  - 1 GiB upload and download throughput and server CPU per GiB,
+  - 1 GiB upload and download throughput and server CPU per GiB, for each
+    cipher of --bulk-ciphers (default chacha20-poly1305, aes256-gcm and
+    aes128-ctr with hmac-sha2-256-etm),
   - SFTP (internal-sftp on both) get and put of one 1 GiB file and of
     10,000 files of 4 KiB: MB/s, files/s and server CPU.
 Reports medians and lpsshd/OpenSSH ratios. Figures, not a test: nothing here
@@ -193,6 +195,10 @@ def main():
     ap.add_argument("--sftp-mib", type=int, default=1024)
     ap.add_argument("--sftp-files", type=int, default=10000)
     ap.add_argument("--sftp-rounds", type=int, default=2, help="0 skips the SFTP rows")
+    ap.add_argument("--bulk-ciphers",
+                    default="chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,"
+                            "aes128-ctr+hmac-sha2-256-etm@openssh.com",
+                    help="comma-separated CIPHER or CIPHER+MAC for the bulk rows")
     ap.add_argument("--lpsshd-option", action="append", default=[],
                     help="an extra lpsshd_config line, e.g. 'RekeyAfterAuth no' (repeatable)")
     args = ap.parse_args()
@@ -218,7 +224,7 @@ def main():
             f.write(
                 f"HostKey {tmp}/os_host\nListenAddress 127.0.0.1\nUsePAM no\n"
                 "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-                "Ciphers chacha20-poly1305@openssh.com\nKexAlgorithms curve25519-sha256\n"
+                "KexAlgorithms curve25519-sha256\n"
                 "HostKeyAlgorithms ssh-ed25519\nLogLevel ERROR\nPidFile none\n"
                 "AuthorizedKeysFile .ssh/authorized_keys\nPrintMotd no\nPrintLastLog no\n"
                 "Subsystem sftp internal-sftp\n"
@@ -237,14 +243,16 @@ def main():
             wait_port(port)
             servers[name] = (port, g, p)
 
-        def ssh(port, *cmd, stdin=None, stdout=subprocess.DEVNULL):
+        def ssh(port, *cmd, stdin=None, stdout=subprocess.DEVNULL,
+                spec="chacha20-poly1305@openssh.com"):
+            cipher, _, mac = spec.partition("+")
             base = ["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
                     "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                    "-o", "LogLevel=ERROR", "-c", "chacha20-poly1305@openssh.com",
+                    "-o", "LogLevel=ERROR", "-c", cipher] + (["-m", mac] if mac else []) + [
                     f"{USER}@127.0.0.1"]
             return subprocess.run(base + list(cmd), stdin=stdin, stdout=stdout, check=True)
 
-        results = {n: {"cpu_ms": [], "lat_ms": [], "up": [], "down": [], "up_cpu": [], "down_cpu": []} for n in servers}
+        results = {n: {"cpu_ms": [], "lat_ms": []} for n in servers}
         for name in servers:  # warm caches once
             ssh(servers[name][0], "true")
         for _ in range(args.rounds):
@@ -279,22 +287,28 @@ def main():
             s.wait()
 
         n = args.bulk_mib
+        specs = [c for c in args.bulk_ciphers.split(",") if c]
+        for spec in specs:
+            for name in servers:
+                for k in ("up", "down", "up_cpu", "down_cpu"):
+                    results[name][f"{k}:{spec}"] = []
         for _ in range(args.bulk_rounds):
-            for name, (port, g, _) in servers.items():
-                c0 = g.usage_seconds()
-                t0 = time.perf_counter()
-                src = subprocess.Popen(["head", "-c", f"{n}M", "/dev/zero"], stdout=subprocess.PIPE)
-                ssh(port, "cat > /dev/null", stdin=src.stdout)
-                src.wait()
-                dt = time.perf_counter() - t0
-                results[name]["up"].append(n / dt)
-                results[name]["up_cpu"].append((g.usage_seconds() - c0) * 1024 / n)
-                c0 = g.usage_seconds()
-                t0 = time.perf_counter()
-                ssh(port, f"head -c {n}M /dev/zero")
-                dt = time.perf_counter() - t0
-                results[name]["down"].append(n / dt)
-                results[name]["down_cpu"].append((g.usage_seconds() - c0) * 1024 / n)
+            for spec in specs:
+                for name, (port, g, _) in servers.items():
+                    c0 = g.usage_seconds()
+                    t0 = time.perf_counter()
+                    src = subprocess.Popen(["head", "-c", f"{n}M", "/dev/zero"], stdout=subprocess.PIPE)
+                    ssh(port, "cat > /dev/null", stdin=src.stdout, spec=spec)
+                    src.wait()
+                    dt = time.perf_counter() - t0
+                    results[name][f"up:{spec}"].append(n / dt)
+                    results[name][f"up_cpu:{spec}"].append((g.usage_seconds() - c0) * 1024 / n)
+                    c0 = g.usage_seconds()
+                    t0 = time.perf_counter()
+                    ssh(port, f"head -c {n}M /dev/zero", spec=spec)
+                    dt = time.perf_counter() - t0
+                    results[name][f"down:{spec}"].append(n / dt)
+                    results[name][f"down_cpu:{spec}"].append((g.usage_seconds() - c0) * 1024 / n)
 
         if args.sftp_rounds > 0:
             sftp_bench(servers, key, pw, tmp, args, results)
@@ -303,10 +317,14 @@ def main():
         rows = [
             ("server CPU per login (ms)", "cpu_ms"),
             ("login latency (ms, wall)", "lat_ms"),
-            ("upload MB/s", "up"),
-            ("download MB/s", "down"),
-            ("server CPU per GiB upload (s)", "up_cpu"),
-            ("server CPU per GiB download (s)", "down_cpu"),
+        ]
+        for spec in specs:
+            short = spec.replace("@openssh.com", "")
+            rows += [(f"upload MB/s {short}", f"up:{spec}"),
+                     (f"download MB/s {short}", f"down:{spec}"),
+                     (f"server CPU/GiB up (s) {short}", f"up_cpu:{spec}"),
+                     (f"server CPU/GiB down (s) {short}", f"down_cpu:{spec}")]
+        rows += [
             ("SFTP get MB/s", "sftp_get"),
             ("SFTP put MB/s", "sftp_put"),
             ("SFTP server CPU per GiB get (s)", "sftp_get_cpu"),
@@ -316,13 +334,14 @@ def main():
             ("SFTP server CPU per 1000 files get (s)", "sftp_get_files_cpu"),
             ("SFTP server CPU per 1000 files put (s)", "sftp_put_files_cpu"),
         ]
-        print(f"{'measure':40} {'lpsshd':>10} {'OpenSSH':>10} {'ratio':>7}")
+        width = max(40, max(len(label) for label, _ in rows))
+        print(f"{'measure':{width}} {'lpsshd':>10} {'OpenSSH':>10} {'ratio':>7}")
         for label, k in rows:
             if k not in med["lpsshd"]:
                 continue
             a, b = med["lpsshd"][k], med["openssh"][k]
-            print(f"{label:40} {a:10.2f} {b:10.2f} {a / b:7.2f}")
-        print(f"{'idle session Pss (KiB)':40} {mem['lpsshd']:10d} {mem['openssh']:10d} "
+            print(f"{label:{width}} {a:10.2f} {b:10.2f} {a / b:7.2f}")
+        print(f"{'idle session Pss (KiB)':{width}} {mem['lpsshd']:10d} {mem['openssh']:10d} "
               f"{mem['lpsshd'] / max(mem['openssh'], 1):7.2f}")
         print(f"(medians of {args.rounds} rounds x {args.logins} logins; "
               f"{args.bulk_rounds} x {args.bulk_mib} MiB each way; SFTP {args.sftp_rounds} x "

@@ -1,8 +1,8 @@
 // Known answers for the packet ciphers and MACs built on nettle: NIST's GCM
 // test cases, SP 800-38A's CTR vectors, RFC 4231's HMAC cases, and vectors
 // computed with python3-cryptography (an independent implementation) for
-// what the standards do not cover: the SSH invocation counter and the
-// 128-bit counter carry.
+// what the standards do not cover: the SSH invocation counter, the 128-bit
+// counter carry, and whole SSH packets of each construction.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -11,6 +11,8 @@
 #include "crypto/aes_ctr.h"
 #include "crypto/aes_gcm.h"
 #include "crypto/hmac_sha2.h"
+#include "tests/packet_keys.h"
+#include "transport/packet.h"
 
 using namespace lpsshd::crypto;
 
@@ -175,4 +177,81 @@ TEST(HmacSha2, Rfc4231Case2WithTheSequenceNumberAsThePrefix) {
   EXPECT_FALSE(h512.verify(seq, data, tag));
   tag[63] ^= 1;
   EXPECT_FALSE(h512.verify(seq + 1, data, tag)) << "another sequence number";
+}
+
+// ---- The SSH packet constructions, against packets built independently --
+// (python3-cryptography and hmac, tests' comments give the recipe): each
+// shape decodes a SERVICE_REQUEST "ssh-userauth" sent as sequence number 3,
+// two packets into its key (GCM invocation / CTR block position 2), with
+// keys cut from bytes 0, 1, 2, ... in the order IV, key, MAC key.
+namespace {
+std::vector<uint8_t> decode_one(const char* cipher, const char* mac, std::string_view packet_hex,
+                                uint64_t position, std::string& why) {
+  std::vector<uint8_t> material(128);
+  for (size_t i = 0; i < material.size(); ++i) material[i] = uint8_t(i);
+  lpsshd::transport::PacketDecoder dec;
+  dec.set_seq(3);
+  const auto* m = mac ? lpsshd::transport::find_mac(mac) : nullptr;
+  EXPECT_TRUE(dec.set_keys(lpsshd::testing::keys_for(*lpsshd::transport::find_cipher(cipher), m, material)));
+  dec.set_cipher_position(position);
+  const auto pkt = hex(packet_hex);
+  size_t used = 0;
+  std::vector<uint8_t> payload;
+  if (dec.decode(pkt, used, payload, why) != lpsshd::transport::PacketDecoder::Result::kPacket) return {};
+  EXPECT_EQ(used, pkt.size());
+  return payload;
+}
+const char* kServiceRequest = "050000000c7373682d7573657261757468";
+}  // namespace
+
+TEST(PacketShapes, EachConstructionDecodesAnIndependentlyBuiltPacket) {
+  struct Case {
+    const char* cipher;
+    const char* mac;
+    const char* packet;
+  } cases[] = {
+      // length in the clear as AAD; nonce = IV with its counter field + 2
+      {"aes128-gcm@openssh.com", nullptr,
+       "00000020c06d4859c330c16808ab8de144f999e6c810819442464b4c49ab425caf8c9cecb8623dc0c362c42416c58da5098725ac"},
+      // encrypt-then-MAC: HMAC-SHA-512(seq || length || ciphertext)
+      {"aes256-ctr", "hmac-sha2-512-etm@openssh.com",
+       "000000206474e33229afbc28125485e17b64b3dde7cff5f1d7fc3817ce2b0e6757643ae3ae49ac23c9340d6d2f28a181a10ee8e6e33bf4ad14a33ec6e5d5b2988af87a1a242e3b8deb5f8972af55ad756080eb89a74f93021c11e864e3d08ffb6f8a8bde"},
+      // encrypt-and-MAC: HMAC-SHA-256(seq || plaintext packet), length encrypted
+      {"aes192-ctr", "hmac-sha2-256",
+       "461e601b567c52001fe49a3b2d7761f722753aca26f1f9d7cfba24192c5f55b74e5b399f23d12d0557af19efc02f99b2d87fcb42642556cd524869fcf5d7bce6"},
+  };
+  for (const auto& c : cases) {
+    std::string why;
+    EXPECT_EQ(to_hex(decode_one(c.cipher, c.mac, c.packet, 2, why)), kServiceRequest) << c.cipher << ": " << why;
+    // At another position (a resume off by one) the same bytes give no
+    // packet: GCM's tag fails; CTR decrypts to garbage, which fails the
+    // padding check behind an etm MAC (the MAC covers only ciphertext) or,
+    // encrypt-and-MAC, reads as a bad length that waits for a largest
+    // packet and then fails as a bad MAC.
+    why.clear();
+    EXPECT_TRUE(decode_one(c.cipher, c.mac, c.packet, 1, why).empty()) << c.cipher;
+    if (c.mac == nullptr) {
+      EXPECT_EQ(why, "message authentication code incorrect") << c.cipher;
+    }
+  }
+}
+
+// Encrypt-and-MAC decrypts the length before anything is authenticated: a
+// length that is out of bounds or unaligned is answered exactly as a bad
+// MAC, and only once as many bytes as the largest packet have arrived.
+TEST(PacketShapes, EncryptAndMacAnswersABadLengthAsABadMac) {
+  std::vector<uint8_t> material(128, 7);
+  const auto* cipher = lpsshd::transport::find_cipher("aes128-ctr");
+  const auto* mac = lpsshd::transport::find_mac("hmac-sha2-256");
+  lpsshd::transport::PacketDecoder dec;
+  ASSERT_TRUE(dec.set_keys(lpsshd::testing::keys_for(*cipher, mac, material)));
+  std::vector<uint8_t> garbage(64, 0x42);  // decrypts to some length: almost surely bad
+  size_t used = 0;
+  std::vector<uint8_t> payload;
+  std::string why;
+  EXPECT_EQ(dec.decode(garbage, used, payload, why), lpsshd::transport::PacketDecoder::Result::kNeedMore);
+  EXPECT_EQ(dec.bytes_needed(garbage), 4 + lpsshd::transport::kMaxPacketLength + 32);
+  garbage.resize(4 + lpsshd::transport::kMaxPacketLength + 32, 0x42);
+  EXPECT_EQ(dec.decode(garbage, used, payload, why), lpsshd::transport::PacketDecoder::Result::kError);
+  EXPECT_EQ(why, "message authentication code incorrect");
 }

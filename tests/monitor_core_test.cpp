@@ -474,6 +474,41 @@ TEST(MonitorKex, HelloCarriesTheOfferNarrowedToWhatIsLoadedAndConfigured) {
   EXPECT_EQ(decode_reply<monproto::KexInitReply>(o).reason, "no matching cipher found");
 }
 
+// RFC 4253 7.2's six values, each as long as the negotiated row asks: IV
+// 'A'/'B', key 'C'/'D', MAC key 'E'/'F' (none for an AEAD).
+TEST(MonitorKex, KeysHaveEachNegotiatedRowsSizesAndLetters) {
+  struct Case {
+    const char* cipher;
+    size_t iv, key, mac;  // the client's MAC list is hmac-sha2-256-etm: 32-byte key
+  } cases[] = {
+      {"aes128-gcm@openssh.com", 12, 16, 0},
+      {"aes256-gcm@openssh.com", 12, 32, 0},
+      {"aes128-ctr", 16, 16, 32},
+      {"aes192-ctr", 16, 24, 32},
+      {"aes256-ctr", 16, 32, 32},
+      {"chacha20-poly1305@openssh.com", 0, 64, 0},
+  };
+  for (const auto& c : cases) {
+    Session s;
+    s.offer_ciphers(c.cipher);
+    s.first_kex();
+    const auto& x = s.first();
+    auto want = [&](char letter, size_t n) {
+      Bytes d = derive64(x.k_mpint, x.h, letter, x.h);
+      d.resize(n);
+      return d;
+    };
+    for (const auto* keys : {&x.reply.ctos, &x.reply.stoc}) {
+      const char base = keys == &x.reply.ctos ? 'A' : 'B';
+      ASSERT_EQ(keys->cipher->name, c.cipher);
+      EXPECT_EQ(keys->mac != nullptr, c.mac != 0) << c.cipher;
+      EXPECT_EQ(bytes_of(keys->iv.span()), want(base, c.iv)) << c.cipher;
+      EXPECT_EQ(bytes_of(keys->key.span()), want(char(base + 2), c.key)) << c.cipher;
+      EXPECT_EQ(bytes_of(keys->mac_key.span()), want(char(base + 4), c.mac)) << c.cipher;
+    }
+  }
+}
+
 TEST(MonitorKex, HelloCarriesServerVersion) {
   Session s;
   EXPECT_EQ(s.server_version(), transport::server_version_string());

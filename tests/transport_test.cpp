@@ -930,6 +930,42 @@ TEST(KexHash, DeriveKeyExtendsPerRfc4253) {
   EXPECT_NE(bytes_of(derive_key(k, h, 'C', h, 64)), k1k2);
 }
 
+// Fixed answers from Python's hashlib (an independent SHA-256) for every
+// size a row asks for: 12 (GCM IV), 16 (AES-128 key, CTR IV), 24 (AES-192),
+// 32 (AES-256, hmac-sha2-256) and 64 (chacha20-poly1305, hmac-sha2-512: one
+// extension round). K is an mpint with a sign byte (value 0x81..0xa0).
+TEST(KexHash, DeriveKeyKnownAnswersForEveryRowSize) {
+  std::vector<uint8_t> raw(32);
+  for (size_t i = 0; i < raw.size(); ++i) raw[i] = uint8_t(0x81 + i);
+  const auto k = shared_secret_mpint(secret_of(raw));
+  ASSERT_EQ(k.size(), 4u + 33u);
+  const std::vector<uint8_t> h(32, 0x11), sid(32, 0x22);
+  auto hex = [](const crypto::SecretBytes& b) {
+    static const char* d = "0123456789abcdef";
+    std::string s;
+    for (uint8_t c : b.span()) s += {d[c >> 4], d[c & 15]};
+    return s;
+  };
+  struct Case {
+    char letter;
+    size_t bytes;
+    const char* want;
+  } cases[] = {
+      {'A', 12, "6b612fab7da9772a34639a65"},
+      {'B', 16, "4202152f27927e37f85f165714018cef"},
+      {'C', 16, "81aa0c4eae41d0f1ddc1c1def53a249a"},
+      {'D', 24, "979f68a22d060ac39a9c44b294a466820ec3c9d0a80f80a8"},
+      {'C', 32, "81aa0c4eae41d0f1ddc1c1def53a249a90473223c95245071459a4ef4dad9ded"},
+      {'E', 32, "4853d6771a1b0beeba6f72619e9d913eba2d8de86432e600a5a69123d106c2fd"},
+      {'F', 64,
+       "79bc10e1d7d63e25bde4918082f4bce5f7a78c5261c45a95b855b57270c4d2a6c7bd24866a86a2ed2502c069da8e7529d701b804404d6c0f8eccb2a6b5d48dc2"},
+      {'C', 64,
+       "81aa0c4eae41d0f1ddc1c1def53a249a90473223c95245071459a4ef4dad9ded148ff51f94ae81f71d09843e833325776b1c135343412d27fb57f4d6ab214c49"},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(hex(derive_key(k, h, c.letter, sid, c.bytes)), c.want) << c.letter << " " << c.bytes;
+}
+
 // ---- RekeyLimit -------------------------------------------------------------
 
 namespace rekey {

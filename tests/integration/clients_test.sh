@@ -186,4 +186,30 @@ else
 fi
 
 on_lpsshd && expect_no_crash "no crash in the daemon log" "$LOG"
+
+# ------------------------------------------------- handover without a rekey
+# RekeyAfterAuth no: the user's process goes on with the keys and cipher
+# positions the preauth child reached, until RekeyLimit 1M rekeys. paramiko
+# 2.12 has no strict KEX (its sequence numbers and AES-CTR counter never
+# restarted); asyncssh has it, with aes256-gcm (whose invocation counter is
+# not the sequence number). 3 MB up and back crosses several rekeys.
+if on_lpsshd; then
+  stop_daemon
+  start_server "RekeyAfterAuth no" "RekeyLimit 1M"
+  PMK=("$PY" "$HERE/paramiko_client.py" "$PORT" "$U" "$KNOWN_HOSTS")
+  ASY=("$PY" "$HERE/asyncssh_client.py" "$PORT" "$U" "$KNOWN_HOSTS")
+  rm -f "$UHOME/up.pmk" "$UHOME/up.asy" "$W/back.pmk" "$W/back.asy"
+  m=$(log_mark)
+  run_client pmk_keep "${PMK[@]}" "key:$KED" sftp "$W/data.bin" up.pmk "$W/back.pmk"
+  expect_login "RekeyAfterAuth no, paramiko (aes-ctr, no strict KEX): SFTP put and get return" "" 0
+  expect_eq "RekeyAfterAuth no, paramiko: the file both ways" "$SUM $SUM" \
+    "$(remote_sum up.pmk) $(sum_of "$W/back.pmk")"
+  run_client asy_keep env LPT_CIPHERS=aes256-gcm@openssh.com "${ASY[@]}" "$KED" sftp "$W/data.bin" up.asy "$W/back.asy"
+  expect_login "RekeyAfterAuth no, asyncssh (aes256-gcm, strict KEX): SFTP put and get return" "" 0
+  expect_eq "RekeyAfterAuth no, asyncssh: the file both ways" "$SUM $SUM" \
+    "$(remote_sum up.asy) $(sum_of "$W/back.asy")"
+  check "RekeyAfterAuth no: the server saw no MAC failure" \
+    sh -c "! tail -c +$((m + 1)) '$LOG' | grep -q 'message authentication code incorrect'"
+  expect_no_crash "RekeyAfterAuth no: no crash in the daemon log" "$LOG"
+fi
 finish

@@ -1005,8 +1005,18 @@ Verdict big_kexinit(Peer& p, long bytes) {
   s.client_kexinit = padded_kexinit(static_cast<size_t>(bytes));
   event("KEXINIT_BYTES " + std::to_string(s.client_kexinit.size()));
   p.send(s.client_kexinit);
-  if (receive_kexinit(p, s) && ecdh_and_newkeys(p, s, Plan{}))
-    return {true, "KEXINIT accepted: the key exchange completed"};
+  // The server's KEXINIT comes first, unasked (RFC 4253 7.1); its answer
+  // to ours follows: the exchange goes on, or a DISCONNECT says why not.
+  std::vector<uint8_t> pkt;
+  if (p.receive(pkt) != Got::kMessage) return {false, "no KEXINIT from the server"};
+  if (pkt[0] != ssh::kKexInit) return {unexpected(pkt, "KEXINIT"), "no KEXINIT from the server"};
+  std::string why;
+  if (transport::parse_kexinit(s.client_kexinit, why)) {
+    if (accept_kexinit(s, std::move(pkt)) && ecdh_and_newkeys(p, s, Plan{}))
+      return {true, "KEXINIT accepted: the key exchange completed"};
+  } else if (p.receive(pkt) == Got::kMessage) {
+    return {unexpected(pkt, "DISCONNECT"), "the server answered an oversized KEXINIT"};
+  }
   if (said_why(p)) return {true, "KEXINIT refused with a DISCONNECT"};
   return {false, "the server ended the connection without saying why"};
 }
