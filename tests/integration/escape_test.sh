@@ -55,11 +55,21 @@ echo "# kernel Landlock ABI $KERNEL_LL, expected in the sandbox: $LL"
 start_daemon "${COMMON[@]}"
 PORT_S=$PORT LOG_S=$LOG DPID_S=$DPID
 cat >"$TMP/hold.py" <<'EOF'
-# hold.py PORT: a raw client that reads the server's version line, says
-# READY, then keeps the connection open (sending nothing) until killed.
-import socket, sys, time
+# hold.py PORT: a raw client that reads the server's version line, sends
+# its own and a KEXINIT (so the connection is in the key-exchange stage,
+# whose deadline is 30 s, not the 10 s of a client that says nothing), says
+# READY, then keeps the connection open (sending no more) until killed.
+import os, socket, struct, sys, time
+def string(b): return struct.pack(">I", len(b)) + b
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-line = s.recv(256)
+line = s.recv(256).split(b"\r\n")[0]
+payload = bytes([20]) + os.urandom(16) + b"".join(string(x) for x in (
+    b"curve25519-sha256", b"ssh-ed25519", b"chacha20-poly1305@openssh.com",
+    b"chacha20-poly1305@openssh.com", b"hmac-sha2-256", b"hmac-sha2-256", b"none", b"none",
+    b"", b"")) + b"\0" + struct.pack(">I", 0)
+pad = 8 - (5 + len(payload)) % 8
+pad += 8 if pad < 4 else 0
+s.sendall(b"SSH-2.0-hold\r\n" + struct.pack(">IB", 1 + len(payload) + pad, pad) + payload + bytes(pad))
 print("READY", s.getsockname()[1], line.decode(errors="replace").strip(), flush=True)
 s.settimeout(None)
 while s.recv(4096):
