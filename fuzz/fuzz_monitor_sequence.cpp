@@ -100,7 +100,7 @@ void log_in(monitor::MonitorCore& core, const crypto::Ed25519Key& user_key) {
   o = core.handle(Child::kPreauth, monproto::encode(a), 0);
   if (o.kind == Kind::kPamAccount) o = core.pam_finished(true, "");
   if (o.kind != Kind::kReply) abort();
-  o = core.handle(Child::kPreauth, monproto::encode(monproto::HandoverRequest{10, 10, {}}), 0);
+  o = core.handle(Child::kPreauth, monproto::encode(monproto::HandoverRequest{10, 10, 0, 0, {}}), 0);
   if (o.kind != Kind::kStartPostauth) abort();
   core.postauth_started();
   o = core.handle(Child::kPostauth, monproto::encode(monproto::PostauthReady{}), 0);
