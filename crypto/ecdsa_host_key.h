@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "crypto/ec_curves.h"
 #include "crypto/host_key.h"
 #include "crypto/p256_point.h"
 #include "wire/writer.h"
@@ -14,7 +15,7 @@
 namespace lpsshd::crypto {
 
 // The curve identifier inside P-256 key blobs (RFC 5656 6.1).
-inline constexpr std::string_view kNistP256CurveName = "nistp256";
+inline constexpr std::string_view kNistP256CurveName = curve_info(EcCurve::kP256).name;
 
 class EcdsaP256HostKey final : public HostKey {
  public:

@@ -8,24 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/ec_curves.h"
 #include "wire/reader.h"
 
 namespace lpsshd::crypto {
-
-enum class EcCurve { kP256, kP384, kP521 };
-
-struct EcCurveInfo {
-  EcCurve curve;
-  std::string_view name;  // RFC 5656 curve identifier in the key blob
-  size_t field_bytes;     // X and Y are this long; the point is 1 + 2 * this
-  size_t order_bytes;     // r and s have at most this many magnitude bytes
-};
-const EcCurveInfo& curve_info(EcCurve c);
-
-// True when point is 0x04 || X || Y with X, Y below the field prime and the
-// point on the curve. (Compressed points and the point at infinity are
-// refused: OpenSSH sends neither.)
-bool ec_point_valid(EcCurve c, std::span<const uint8_t> point);
 
 // The inner ECDSA signature of RFC 5656 3.1.2: mpint r, mpint s, nothing
 // after. Both must be in [1, n-1]. The views alias `blob`.

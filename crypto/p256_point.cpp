@@ -1,36 +1,16 @@
 #include "crypto/p256_point.h"
 
-#include <nettle/ecc-curve.h>
 #include <sodium.h>
 
 #include "crypto/bignum.h"
+#include "crypto/ec_curves.h"
 
 namespace lpsshd::crypto {
 
-namespace {
-// The P-256 field prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1 (FIPS 186-4
-// D.1.2.3), big-endian: coordinates must be below it.
-constexpr std::array<uint8_t, kP256CoordinateBytes> kFieldPrime{
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
-// Both spans are 32 bytes big-endian: lexicographic order is numeric order.
-bool below_field_prime(std::span<const uint8_t> c) {
-  return std::lexicographical_compare(c.begin(), c.end(), kFieldPrime.begin(), kFieldPrime.end());
-}
-}  // namespace
-
-const ecc_curve* p256_curve() { return nettle_get_secp_256r1(); }
+const ecc_curve* p256_curve() { return nettle_curve(EcCurve::kP256); }
 
 bool P256Point::decode(std::span<const uint8_t> bytes) {
-  constexpr uint8_t kUncompressed = 0x04;
-  if (bytes.size() != kP256PointBytes || bytes[0] != kUncompressed) return false;
-  const auto x = bytes.subspan(1, kP256CoordinateBytes);
-  const auto y = bytes.subspan(1 + kP256CoordinateBytes, kP256CoordinateBytes);
-  if (!below_field_prime(x) || !below_field_prime(y)) return false;
-  Mpz mx(x), my(y);
-  // ecc_point_set checks the curve equation y^2 = x^3 - 3x + b.
-  return ecc_point_set(&p_, mx.get(), my.get()) == 1;
+  return ec_point_set(EcCurve::kP256, bytes, &p_);
 }
 
 P256PointBytes P256Point::encode() const {

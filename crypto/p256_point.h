@@ -33,10 +33,9 @@ class P256Point {
   ecc_point* get() { return &p_; }
   const ecc_point* get() const { return &p_; }
 
-  // Sets the point from its SSH encoding. False (and the point unusable)
-  // unless bytes is exactly 65 bytes, starts with 0x04 (no compressed
-  // forms), both coordinates are below the field prime and the point lies
-  // on the curve. The point at infinity has no such encoding.
+  // Sets the point from its SSH encoding (ec_point_set: 65 bytes 0x04 ||
+  // X || Y, coordinates below the field prime, on the curve). False and
+  // the point unusable otherwise.
   bool decode(std::span<const uint8_t> bytes);
   P256PointBytes encode() const;
 

@@ -4,7 +4,9 @@
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
 
-#include "crypto/mpz.h"
+#include <nettle/bignum.h>
+
+#include "crypto/bignum.h"
 
 namespace lpsshd::crypto {
 

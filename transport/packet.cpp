@@ -10,9 +10,6 @@ namespace {
 constexpr size_t kPlainBlock = 8;  // "none" aligns to 8, and no cipher to less
 constexpr size_t kMinPadding = 4;
 
-uint32_t load_be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
 void store_be32(uint8_t* p, uint32_t v) {
   p[0] = uint8_t(v >> 24);
   p[1] = uint8_t(v >> 16);
@@ -35,7 +32,7 @@ constexpr const char* kBadMac = "message authentication code incorrect";
 // encrypt-and-MAC. Sets why for any other bad length.
 uint32_t PacketDecoder::checked_length(std::span<const uint8_t> in, bool& bad, std::string& why) {
   bad = false;
-  const uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : load_be32(in.data());
+  const uint32_t len = cipher_ ? cipher_->packet_length(seq_, in.data()) : length_field(in.data());
   const size_t block = cipher_ ? cipher_->block_bytes() : kPlainBlock;
   // The length field counts in the alignment unless it is outside what the
   // cipher encrypts with the payload (AEAD, encrypt-then-MAC).

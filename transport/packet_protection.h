@@ -34,6 +34,12 @@ struct DirectionKeys {
   bool complete() const;
 };
 
+// The 4-byte big-endian packet_length field where it travels in the clear
+// (before the first NEWKEYS, AES-GCM, encrypt-then-MAC).
+inline uint32_t length_field(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
 class PacketProtection {
  public:
   virtual ~PacketProtection() = default;

@@ -13,10 +13,7 @@ class AesGcmProtection final : public PacketProtection {
   explicit AesGcmProtection(const DirectionKeys& k)
       : PacketProtection(k.cipher->block_bytes, crypto::AesGcm::kTagBytes, false),
         gcm_(k.key.span(), k.iv.span()) {}
-  uint32_t packet_length(uint32_t, const uint8_t* first) override {
-    return (uint32_t{first[0]} << 24) | (uint32_t{first[1]} << 16) | (uint32_t{first[2]} << 8) |
-           first[3];
-  }
+  uint32_t packet_length(uint32_t, const uint8_t* first) override { return length_field(first); }
   bool open(uint32_t, const uint8_t* pkt, size_t len, const uint8_t* tag, uint8_t* out) override {
     return gcm_.open({pkt, 4}, pkt + 4, len - 4, tag, out);
   }

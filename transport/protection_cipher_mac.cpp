@@ -19,10 +19,6 @@
 namespace lpsshd::transport {
 
 namespace {
-uint32_t load_be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-
 crypto::HmacSha2::Hash hash_of(const MacAlgorithm& m) {
   return m.hash == MacHash::kSha256 ? crypto::HmacSha2::Hash::kSha256
                                     : crypto::HmacSha2::Hash::kSha512;
@@ -38,12 +34,12 @@ class CipherMacProtection final : public PacketProtection {
   ~CipherMacProtection() override { sodium_memzero(first_, sizeof first_); }
 
   uint32_t packet_length(uint32_t, const uint8_t* first) override {
-    if (etm_) return load_be32(first);
+    if (etm_) return length_field(first);
     if (!have_first_) {
       ctr_.crypt(first, first_, kBlock);
       have_first_ = true;
     }
-    return load_be32(first_);
+    return length_field(first_);
   }
 
   bool open(uint32_t seq, const uint8_t* pkt, size_t len, const uint8_t* tag, uint8_t* out) override {
