@@ -15,6 +15,7 @@
 
 #include "crypto/ed25519.h"
 #include "crypto/ed25519_host_key.h"
+#include "crypto/p256_ecdh.h"
 #include "log/log.h"
 #include "monitor/monitor_core.h"
 #include "monitor/protocol.h"
@@ -476,6 +477,49 @@ TEST(MonitorKex, HelloCarriesTheOfferNarrowedToWhatIsLoadedAndConfigured) {
 
 // RFC 4253 7.2's six values, each as long as the negotiated row asks: IV
 // 'A'/'B', key 'C'/'D', MAC key 'E'/'F' (none for an AEAD).
+// ecdh-sha2-nistp256 (when configured): Q_C must be a 65-byte uncompressed
+// point on P-256; anything else ends the connection before the host key
+// signs. A good one gives the exchange hash the client computes, with K the
+// shared point's X coordinate as an mpint (RFC 5656 4).
+TEST(MonitorKex, NistP256ExchangeTakesOnlyPointsOnTheCurve) {
+  Settings nist;
+  nist.kex_algorithms = {"ecdh-sha2-nistp256"};
+  const auto client = crypto::P256Ephemeral::generate();
+  const auto& q = client.public_point();
+  Bytes off_curve(q.begin(), q.end());
+  off_curve.back() ^= 1;
+  Bytes compressed(q.begin(), q.begin() + 33);
+  compressed[0] = 0x02 | (q.back() & 1);
+  for (const Bytes& bad : {Bytes(32, 9), off_curve, compressed, Bytes(q.begin(), q.end() - 1)}) {
+    Session s(nist);
+    ASSERT_EQ(s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()}).kind,
+              Kind::kReply);
+    auto o = s.send(Child::kPreauth, monproto::KexEcdhRequest{bad});
+    EXPECT_EQ(o.kind, Kind::kEndAfterReply) << bad.size();
+    auto r = decode_reply<monproto::KexReply>(o);
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.signature.empty());
+  }
+  Session s(nist);
+  auto o = s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()});
+  const Bytes server_kexinit = decode_reply<monproto::KexInitReply>(o).server_kexinit;
+  const Bytes q_c(q.begin(), q.end());
+  o = s.send(Child::kPreauth, monproto::KexEcdhRequest{q_c});
+  ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+  auto r = decode_reply<monproto::KexReply>(o);
+  ASSERT_TRUE(r.ok) << r.reason;
+  ASSERT_EQ(r.server_public.size(), 65u);
+  auto x = crypto::p256_shared(client.secret(), r.server_public);
+  ASSERT_TRUE(x);
+  wire::Writer hw;
+  hw.string("SSH-2.0-test").string(s.server_version());
+  hw.string(client_kexinit()).string(server_kexinit).string(r.host_key_blob);
+  hw.string(q_c).string(r.server_public).raw(mpint(x->span()));
+  const Bytes h = sha256({hw.bytes()});
+  EXPECT_EQ(r.exchange_hash, h);
+  EXPECT_TRUE(crypto::ed25519_verify_blob(host_key().public_blob(), r.signature, h));
+}
+
 TEST(MonitorKex, KeysHaveEachNegotiatedRowsSizesAndLetters) {
   struct Case {
     const char* cipher;

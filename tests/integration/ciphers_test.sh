@@ -90,6 +90,30 @@ for i in "${!runs[@]}"; do
 done
 
 # ---------------------------------------------------------------- key exchange
+# RFC 4253 7.1: the server's KEXINIT comes without waiting for the client's.
+# A client that sends only its version line and then waits must get it.
+if on_lpsshd; then
+  got=$("$PY" - "$PORT" <<'PYEOF'
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"SSH-2.0-waiting-client\r\n")
+buf = b""
+try:
+    while b"\r\n" not in buf or len(buf) < buf.index(b"\r\n") + 2 + 6:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        buf += chunk
+except socket.timeout:
+    pass
+if b"\r\n" not in buf:
+    print("no version line"); sys.exit()
+rest = buf[buf.index(b"\r\n") + 2:]
+print("message", rest[5] if len(rest) >= 6 else "none")
+PYEOF
+)
+  expect_eq "a client that waits gets the server's KEXINIT unasked" "message 20" "$got"
+fi
 for kex in ecdh-sha2-nistp256 curve25519-sha256; do
   out=$(ssh_to -o KexAlgorithms="$kex" -o LogLevel=DEBUG1 "$U" 'echo kex' 2>"$W/kex.log"); rc=$?
   expect_eq "KexAlgorithms=$kex: login and exec" "kex 0" "$out $rc"

@@ -130,4 +130,19 @@ expect_eq "verify-required: touched but unverified (0x01) refused" 0 "$RC"
 sk ecdsa "$SEED_VERIFY" 5 sk-login
 expect_eq "verify-required: touched and verified (0x05) logs in" 0 "$RC"
 
+# ---------------------------------------------------------------- who links it
+# The signature code (nettle's RSA/ECDSA/ECC, GMP) is the monitor's alone:
+# the children that parse a client's or a user's bytes must not contain it,
+# statically (symbols) or as a shared library (ldd, the sanitizer builds).
+# The monitor holding it is the control that the check can see it.
+sig_code() {
+  { nm "$BINDIR/$1" 2>/dev/null; ldd "$BINDIR/$1" 2>/dev/null; } |
+    grep -cE 'nettle_(rsa|ecdsa|ecc)_|__gmpz_|libhogweed|libgmp'
+}
+check "control: lpsshd-monitor contains the signature code ($(sig_code lpsshd-monitor))" \
+  test "$(sig_code lpsshd-monitor)" -gt 0
+for b in lpsshd-preauth lpsshd-postauth lpsshd-pam; do
+  expect_eq "$b: no RSA/ECDSA/GMP code linked in" 0 "$(sig_code "$b")"
+done
+
 finish
