@@ -37,7 +37,9 @@ inline constexpr size_t kMaxKexPublic = 2048;
 inline constexpr size_t kMaxHostKeyBlob = 2200;
 inline constexpr size_t kMaxSignatureBlob = 2200;
 inline constexpr size_t kMaxKeyBlob = 16 * 1024;
-inline constexpr size_t kMaxSignature = 1024;
+// A user's signature blob: room for RSA up to the 16384 bits the monitor
+// parses (string "rsa-sha2-512" + string of 2048 bytes = 2068 bytes).
+inline constexpr size_t kMaxSignature = 2200;
 inline constexpr size_t kMaxPending = 64 * 1024;  // bound of the (must be empty) read-ahead field
 
 enum class Type : uint8_t {

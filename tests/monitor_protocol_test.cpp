@@ -708,6 +708,9 @@ TEST(MonitorProtocol, FieldSizeCaps) {
   AuthPubkeyRequest d;
   p.signature = filled(kMaxSignature + 1, 0);
   EXPECT_FALSE(decode(encode(p), d));
+  // An RSA-16384 rsa-sha2-512 signature blob (the largest key parsed) fits.
+  p.signature = filled(4 + 12 + 4 + 2048, 0);
+  EXPECT_TRUE(decode(encode(p), d));
   p = sample_pubkey(false);
   p.key_blob = filled(kMaxKeyBlob + 1, 0);
   EXPECT_FALSE(decode(encode(p), d));

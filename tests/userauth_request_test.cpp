@@ -133,7 +133,7 @@ TEST(UserauthRequest, OversizedKeyFieldsAreFailedAttempts) {
   expect_monitor_accepts(r);
   EXPECT_EQ(pk(pubkey_fields(true, "ssh-ed25519", 51, monproto::kMaxSignature + 1)),
             Parsed::kFailedAttempt);
-  EXPECT_EQ(why, "signature of 1025 bytes (at most 1024)");
+  EXPECT_EQ(why, "signature of 2201 bytes (at most 2200)");
 
   const std::string alg(preauth::kMaxNameField, 'a');
   ASSERT_EQ(pk(pubkey_fields(false, alg, 51)), Parsed::kRequest);

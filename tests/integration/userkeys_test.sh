@@ -32,6 +32,11 @@ mk rsa1024 rsa 1024
 mk ecdsa256 ecdsa 256
 mk ecdsa384 ecdsa 384
 mk ecdsa521 ecdsa 521
+# RSA 8192: its 1044-byte signature blob is over what a 1 KiB bound on
+# signatures would take. A fixed test key (ssh-keygen takes ~10 s for one).
+install -m 600 "$HERE/../data/rsa8192_test_key" "$TMP/keys/rsa8192"
+cp "$HERE/../data/rsa8192_test_key.pub" "$TMP/keys/rsa8192.pub"
+cat "$TMP/keys/rsa8192.pub" >>"$AK"
 
 # FIDO keys from seeds: the raw client derives the same private key.
 SEED_ED=$(printf '%064x' 11)
@@ -70,6 +75,7 @@ login() {
 login rsa2048 RSA
 login rsa2048 RSA -o PubkeyAcceptedAlgorithms=rsa-sha2-256
 login rsa4096 RSA
+login rsa8192 RSA
 login ecdsa256 ECDSA
 login ecdsa384 ECDSA
 login ecdsa521 ECDSA
