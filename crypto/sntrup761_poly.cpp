@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 
 #include "crypto/sntrup761_field.h"
@@ -13,8 +14,16 @@
 namespace lpsshd::crypto::sntrup761 {
 namespace {
 
+// Working arrays are padded with zeros to a multiple of 16 entries, so the
+// inner loops have trip counts the compiler vectorizes without a scalar
+// tail (g++ -O2 vectorizes only such loops). Padding never feeds back:
+// every operation below moves information from lower to higher indices or
+// keeps it in place, and only indices < p are read out.
+constexpr int kPadded = 768;
+static_assert(kPadded % 16 == 0 && kPadded >= kP + 1);
+
 // The full product of two polynomials of degree < p, before reduction.
-using Product = std::array<int32_t, 2 * kP - 1>;
+using Product = std::array<int32_t, 2 * kPadded>;
 
 // Reduces mod x^p - x - 1 in place: x^i = x^(i-p+1) + x^(i-p) for i >= p.
 // i - p + 1 <= p - 1, so one pass from any order suffices.
@@ -27,12 +36,16 @@ void fold(Product& product) {
 
 template <typename Coeff>
 void mult_schoolbook(Product& product, const std::array<Coeff, kP>& a, const Small& b) {
+  std::array<int32_t, kPadded> b_padded{};
+  std::copy(b.begin(), b.end(), b_padded.begin());
   product.fill(0);
   for (int i = 0; i < kP; ++i) {
     const int32_t ai = a[i];
-    for (int j = 0; j < kP; ++j) product[i + j] += ai * b[j];
+    int32_t* row = product.data() + i;
+    for (int j = 0; j < kPadded; ++j) row[j] += ai * b_padded[j];
   }
   fold(product);
+  sodium_memzero(b_padded.data(), sizeof b_padded);
 }
 
 template <typename Coeff>
@@ -53,10 +66,11 @@ int8_t reciprocal_3(int8_t a) { return a; }  // 1 and -1 are their own
 // then a nonzero constant and v/f0, reversed, is scale/input.
 template <typename Coeff, Coeff (*freeze)(int32_t), Coeff (*reciprocal)(Coeff)>
 int32_t reciprocal_by_divsteps(std::array<Coeff, kP>& out, const Small& in, Coeff scale) {
-  std::array<Coeff, kP + 1> f{};
-  std::array<Coeff, kP + 1> g{};
-  std::array<Coeff, kP + 1> v{};
-  std::array<Coeff, kP + 1> r{};
+  // One more zero entry above the padding for g's shift to read.
+  std::array<Coeff, kPadded + 1> f{};
+  std::array<Coeff, kPadded + 1> g{};
+  std::array<Coeff, kPadded> v{};
+  std::array<Coeff, kPadded> r{};
   f[0] = 1;
   f[kP - 1] = -1;
   f[kP] = -1;
@@ -64,21 +78,21 @@ int32_t reciprocal_by_divsteps(std::array<Coeff, kP>& out, const Small& in, Coef
   r[0] = scale;
   int32_t delta = 1;
   for (int step = 0; step < 2 * kP - 1; ++step) {
-    for (int i = kP; i > 0; --i) v[i] = v[i - 1];
-    v[0] = 0;
     const int32_t swap = negative_mask(-delta) & nonzero_mask(g[0]);
     delta ^= swap & (delta ^ -delta);
     delta += 1;
-    for (int i = 0; i <= kP; ++i) {
-      conditional_swap(f[i], g[i], swap);
-      conditional_swap(v[i], r[i], swap);
-    }
+    for (int i = 0; i < kPadded; ++i) conditional_swap(f[i], g[i], swap);
     const int32_t f0 = f[0];
     const int32_t g0 = g[0];
-    for (int i = 0; i <= kP; ++i) g[i] = freeze(f0 * g[i] - g0 * f[i]);
-    for (int i = 0; i <= kP; ++i) r[i] = freeze(f0 * r[i] - g0 * v[i]);
-    for (int i = 0; i < kP; ++i) g[i] = g[i + 1];
-    g[kP] = 0;
+    // g = (f0*g - g0*f)/x: the new constant term is 0 and drops out.
+    for (int i = 0; i < kPadded; ++i) g[i] = freeze(f0 * g[i + 1] - g0 * f[i + 1]);
+    // v = x*v; then the same swap and combination on (v, r).
+    std::copy_backward(v.begin(), v.end() - 1, v.end());
+    v[0] = 0;
+    for (int i = 0; i < kPadded; ++i) {
+      conditional_swap(v[i], r[i], swap);
+      r[i] = freeze(f0 * r[i] - g0 * v[i]);
+    }
   }
   const int32_t inverse_f0 = reciprocal(f[0]);
   for (int i = 0; i < kP; ++i) out[i] = freeze(inverse_f0 * v[kP - 1 - i]);
