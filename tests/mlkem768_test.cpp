@@ -403,6 +403,30 @@ TEST(MlKem768, KeyCheckSizesAndHash) {
 // (G(d)); with the final standard's G(d‖k) the same procedure gives
 // f959d18d..., which @noble/post-quantum 0.7.1 (tests/tools/noble) and
 // BoringSSL's test (its kExpectedAdam768) print too.
+//
+// Under AddressSanitizer (a Debug build) 10,000 tests take about 50 s each,
+// so that build runs the first 100 only: 8d0c478e... is Go's published
+// value for 100 draft tests, 8d65b902... what noble prints for 100 final
+// ones. The optimized build runs all 10,000 (about 4 s each).
+#if defined(__SANITIZE_ADDRESS__)
+#define LPSSHD_MLKEM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LPSSHD_MLKEM_ASAN 1
+#endif
+#endif
+
+#ifdef LPSSHD_MLKEM_ASAN
+TEST(MlKem768, Accumulated100Draft) {
+  EXPECT_EQ(accumulated(100, keygen_ipd),
+            "8d0c478ead6037897a0da6be21e5399545babf5fc6dd10c061c99b7dee2bf0dc");
+}
+
+TEST(MlKem768, Accumulated100Final) {
+  EXPECT_EQ(accumulated(100, keygen),
+            "8d65b902f28edc683cebee2872962fd165a4d197c9e24ec74caa4470270df0b7");
+}
+#else
 TEST(MlKem768, Accumulated10000Draft) {
   EXPECT_EQ(accumulated(10000, keygen_ipd),
             "f7db260e1137a742e05fe0db9525012812b004d29040a5b606aad3d134b548d3");
@@ -412,3 +436,4 @@ TEST(MlKem768, Accumulated10000Final) {
   EXPECT_EQ(accumulated(10000, keygen),
             "f959d18d3d1180121433bf0e05f11e7908cf9d03edc150b2b07cb90bef5bc1c1");
 }
+#endif
