@@ -29,7 +29,6 @@ KeccakXof<kRate>::KeccakXof() {
 template <size_t kRate>
 KeccakXof<kRate>::~KeccakXof() {
   sodium_memzero(&state_, sizeof state_);
-  position_ = 0;
 }
 
 template <size_t kRate>

@@ -41,19 +41,19 @@ std::array<uint8_t, 32> hash_j(std::span<const uint8_t> a, std::span<const uint8
   return out;
 }
 
-mlkem::Poly sample_noise(std::span<const uint8_t, 32> seed, uint8_t n) {
+void sample_noise(std::span<const uint8_t, 32> seed, uint8_t n, mlkem::Poly& f) {
   std::array<uint8_t, mlkem::kCbdInputBytes> prf;
   const ScopedWipe wipe_prf(prf);
   Shake256 xof;
   xof.absorb(seed);
   xof.absorb(std::span<const uint8_t>(&n, 1));
   xof.squeeze(prf);
-  return mlkem::sample_poly_cbd_eta2(prf);
+  mlkem::sample_poly_cbd_eta2(prf, f);
 }
 
 PolyVec sample_noise_vector(std::span<const uint8_t, 32> seed, uint8_t first) {
   PolyVec v;
-  for (size_t i = 0; i < kK; ++i) v[i] = sample_noise(seed, static_cast<uint8_t>(first + i));
+  for (size_t i = 0; i < kK; ++i) sample_noise(seed, static_cast<uint8_t>(first + i), v[i]);
   return v;
 }
 

@@ -37,8 +37,8 @@ std::array<uint8_t, 32> hash_j(std::span<const uint8_t> a, std::span<const uint8
 
 // Â[i][j] = SampleNTT(ρ‖j‖i) (Algorithm 13 lines 3-7). ρ is public.
 Matrix expand_matrix(std::span<const uint8_t, 32> rho);
-// SamplePolyCBD_2(PRF_2(seed, n)).
-mlkem::Poly sample_noise(std::span<const uint8_t, 32> seed, uint8_t n);
+// SamplePolyCBD_2(PRF_2(seed, n)), into f.
+void sample_noise(std::span<const uint8_t, 32> seed, uint8_t n, mlkem::Poly& f);
 // Three noise polynomials with counters first, first + 1, first + 2.
 PolyVec sample_noise_vector(std::span<const uint8_t, 32> seed, uint8_t first);
 

@@ -32,7 +32,7 @@ PolyVec matrix_times_vector(const Matrix& a, const PolyVec& v, bool transposed) 
     out[i] = Poly{};
     for (size_t j = 0; j < kK; ++j) {
       const Poly& entry = transposed ? a[j][i] : a[i][j];
-      mlkem::poly_add(out[i], mlkem::multiply_ntts(entry, v[j]));
+      mlkem::multiply_ntts_add(out[i], entry, v[j]);
     }
   }
   return out;
@@ -40,7 +40,7 @@ PolyVec matrix_times_vector(const Matrix& a, const PolyVec& v, bool transposed) 
 
 Poly inner_product(const PolyVec& u, const PolyVec& v) {
   Poly out{};
-  for (size_t i = 0; i < kK; ++i) mlkem::poly_add(out, mlkem::multiply_ntts(u[i], v[i]));
+  for (size_t i = 0; i < kK; ++i) mlkem::multiply_ntts_add(out, u[i], v[i]);
   return out;
 }
 
@@ -103,8 +103,9 @@ void kpke_encrypt(std::span<const uint8_t, kEncapsulationKeyBytes> ek,
   const ScopedWipe wipe_y(y);
   PolyVec e1 = sample_noise_vector(r, kK);
   const ScopedWipe wipe_e1(e1);
-  Poly e2 = sample_noise(r, 2 * kK);
+  Poly e2;
   const ScopedWipe wipe_e2(e2);
+  sample_noise(r, 2 * kK, e2);
   ntt_vector(y);
 
   PolyVec u = matrix_times_vector(a, y, true);

@@ -69,14 +69,20 @@ void inverse_ntt(Poly& f) {
 }
 
 // Algorithm 12 for each of the 128 degree-one factors X^2 - γ_i.
-Poly multiply_ntts(const Poly& f, const Poly& g) {
-  Poly h;
+void multiply_ntts_add(Poly& h, const Poly& f, const Poly& g) {
   for (size_t i = 0; i < 128; ++i) {
     const uint32_t a0 = f[2 * i], a1 = f[2 * i + 1], b0 = g[2 * i], b1 = g[2 * i + 1];
     // a1·b1·γ is reduced once in between: a1·b1 < q² and q³ would not fit.
-    h[2 * i] = reduce(a0 * b0 + uint32_t{mul_mod(reduce(a1 * b1), kGammas[i])});
-    h[2 * i + 1] = reduce(a0 * b1 + a1 * b0);
+    const uint32_t c0 = a0 * b0 + uint32_t{mul_mod(reduce(a1 * b1), kGammas[i])};
+    const uint32_t c1 = a0 * b1 + a1 * b0;
+    h[2 * i] = reduce(h[2 * i] + c0);
+    h[2 * i + 1] = reduce(h[2 * i + 1] + c1);
   }
+}
+
+Poly multiply_ntts(const Poly& f, const Poly& g) {
+  Poly h{};
+  multiply_ntts_add(h, f, g);
   return h;
 }
 

@@ -40,7 +40,11 @@ inline uint16_t mul_mod(uint16_t a, uint16_t b) { return reduce(uint32_t{a} * b)
 void ntt(Poly& f);
 // Algorithm 10, in place: f̂ becomes f.
 void inverse_ntt(Poly& f);
-// Algorithm 11: the product of two polynomials in the NTT domain.
+// Algorithm 11: the product of two polynomials in the NTT domain, added to
+// h (h += f ∘ g): sums of products, the only way ML-KEM uses them, need no
+// temporary polynomial left unwiped on the stack.
+void multiply_ntts_add(Poly& h, const Poly& f, const Poly& g);
+// The product alone (tests).
 Poly multiply_ntts(const Poly& f, const Poly& g);
 
 void poly_add(Poly& f, const Poly& g);  // f += g

@@ -30,15 +30,13 @@ Poly sample_ntt(std::span<const uint8_t, 34> seed) {
 
 // With η = 2 each coefficient takes four bits, low nibble first: x is the sum
 // of the first two bits, y of the next two, and the coefficient is x - y.
-Poly sample_poly_cbd_eta2(std::span<const uint8_t, kCbdInputBytes> bytes) {
-  Poly f;
+void sample_poly_cbd_eta2(std::span<const uint8_t, kCbdInputBytes> bytes, Poly& f) {
   for (size_t i = 0; i < kN; ++i) {
     const uint32_t nibble = (bytes[i / 2] >> (4 * (i % 2))) & 0x0f;
     const uint32_t x = (nibble & 1) + ((nibble >> 1) & 1);
     const uint32_t y = ((nibble >> 2) & 1) + ((nibble >> 3) & 1);
     f[i] = reduce_once(x + kQ - y);
   }
-  return f;
 }
 
 }  // namespace lpsshd::crypto::mlkem

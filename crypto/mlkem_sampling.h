@@ -21,6 +21,8 @@ inline constexpr size_t kCbdInputBytes = 64 * kEta;
 
 Poly sample_ntt(std::span<const uint8_t, 34> seed);
 
-Poly sample_poly_cbd_eta2(std::span<const uint8_t, kCbdInputBytes> bytes);
+// Into f rather than returned: f is a secret, and a returned copy would be
+// one more place to wipe.
+void sample_poly_cbd_eta2(std::span<const uint8_t, kCbdInputBytes> bytes, Poly& f);
 
 }  // namespace lpsshd::crypto::mlkem
