@@ -285,3 +285,16 @@ write("fuzz_monitor_sequence", "security_keys", PREAUTH + framed(
     KEX_INIT, KEX_ECDH,
     auth_pubkey("sk-ssh-ed25519@openssh.com", V["SkEd25519Key"], V["SkEd25519Sig00"]),
     auth_pubkey("sk-ecdsa-sha2-nistp256@openssh.com", V["SkEcdsaKey"], V["SkEcdsaSig01"])))
+
+# --- ML-KEM-768 encapsulation keys, from tests/data/mlkem768 (CCTV, CC0):
+# the intermediate-values key (valid), the first modulus-check key (one
+# coefficient >= q) and a short prefix.
+import gzip
+MLKEM_DATA = os.path.join("tests", "data", "mlkem768")
+with open(os.path.join(MLKEM_DATA, "intermediate-ML-KEM-768.txt")) as f:
+    MLKEM_EK = next(bytes.fromhex(l.split(" = ")[-1].strip()) for l in f if l.startswith("ek = "))
+with gzip.open(os.path.join(MLKEM_DATA, "modulus-ML-KEM-768.txt.gz"), "rt") as f:
+    MLKEM_BAD_EK = bytes.fromhex(f.readline().strip())
+write("fuzz_mlkem768_key", "valid_ek", MLKEM_EK)
+write("fuzz_mlkem768_key", "coefficient_above_q", MLKEM_BAD_EK)
+write("fuzz_mlkem768_key", "short", MLKEM_EK[:100])
