@@ -2,9 +2,15 @@
 """Side-by-side benchmark of lpsshd and Debian's OpenSSH sshd.
 
 Starts both servers privately on loopback (same ed25519 host key type, same
-kex curve25519-sha256, logins and SFTP with chacha20-poly1305@openssh.com),
-each in its own CPU-accounting cgroup, and measures in one interleaved run:
+kex curve25519-sha256 unless a row says otherwise, logins and SFTP with
+chacha20-poly1305@openssh.com), each in its own CPU-accounting cgroup, and
+measures in one interleaved run:
   - server CPU per login (`ssh HOST true`), from the cgroup's usage counter,
+    with curve25519-sha256 and with sntrup761x25519-sha512@openssh.com,
+  - lpsshd only (no Debian 12 client or server speaks it): server CPU per
+    connection with mlkem768x25519-sha256 against curve25519-sha256, both
+    through tests' raw_ssh_client (key exchange and "none" authentication;
+    its ML-KEM side is noble's, in node, outside the cgroup),
   - login latency (wall time of `ssh HOST true`),
   - 1 GiB upload and download throughput and server CPU per GiB, for each
     cipher of --bulk-ciphers (default chacha20-poly1305, aes256-gcm and
@@ -199,6 +205,8 @@ def main():
                     default="chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,"
                             "aes128-ctr+hmac-sha2-256-etm@openssh.com",
                     help="comma-separated CIPHER or CIPHER+MAC for the bulk rows")
+    ap.add_argument("--raw-connections", type=int, default=30,
+                    help="connections per round for the lpsshd-only KEX rows (0 skips them)")
     ap.add_argument("--lpsshd-option", action="append", default=[],
                     help="an extra lpsshd_config line, e.g. 'RekeyAfterAuth no' (repeatable)")
     args = ap.parse_args()
@@ -224,7 +232,7 @@ def main():
             f.write(
                 f"HostKey {tmp}/os_host\nListenAddress 127.0.0.1\nUsePAM no\n"
                 "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-                "KexAlgorithms curve25519-sha256\n"
+                "KexAlgorithms curve25519-sha256,sntrup761x25519-sha512@openssh.com\n"
                 "HostKeyAlgorithms ssh-ed25519\nLogLevel ERROR\nPidFile none\n"
                 "AuthorizedKeysFile .ssh/authorized_keys\nPrintMotd no\nPrintLastLog no\n"
                 "Subsystem sftp internal-sftp\n"
@@ -244,28 +252,48 @@ def main():
             servers[name] = (port, g, p)
 
         def ssh(port, *cmd, stdin=None, stdout=subprocess.DEVNULL,
-                spec="chacha20-poly1305@openssh.com"):
+                spec="chacha20-poly1305@openssh.com", kex="curve25519-sha256"):
             cipher, _, mac = spec.partition("+")
             base = ["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
+                    "-o", f"KexAlgorithms={kex}",
                     "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                     "-o", "LogLevel=ERROR", "-c", cipher] + (["-m", mac] if mac else []) + [
                     f"{USER}@127.0.0.1"]
             return subprocess.run(base + list(cmd), stdin=stdin, stdout=stdout, check=True)
 
-        results = {n: {"cpu_ms": [], "lat_ms": []} for n in servers}
+        login_kex = {"cpu_ms": "curve25519-sha256", "cpu_ms_sntrup": "sntrup761x25519-sha512@openssh.com"}
+        results = {n: {"lat_ms": [], **{k: [] for k in login_kex}} for n in servers}
         for name in servers:  # warm caches once
             ssh(servers[name][0], "true")
         for _ in range(args.rounds):
-            for name, (port, g, _) in servers.items():
-                c0 = g.usage_seconds()
-                lats = []
-                for _ in range(args.logins):
-                    t0 = time.perf_counter()
-                    ssh(port, "true")
-                    lats.append((time.perf_counter() - t0) * 1000)
-                time.sleep(0.2)  # let the per-connection processes exit and be accounted
-                results[name]["cpu_ms"].append((g.usage_seconds() - c0) * 1000 / args.logins)
-                results[name]["lat_ms"].append(statistics.median(lats))
+            for row, kex in login_kex.items():
+                for name, (port, g, _) in servers.items():
+                    c0 = g.usage_seconds()
+                    lats = []
+                    for _ in range(args.logins):
+                        t0 = time.perf_counter()
+                        ssh(port, "true", kex=kex)
+                        lats.append((time.perf_counter() - t0) * 1000)
+                    time.sleep(0.2)  # let the per-connection processes exit and be accounted
+                    results[name][row].append((g.usage_seconds() - c0) * 1000 / args.logins)
+                    if row == "cpu_ms":
+                        results[name]["lat_ms"].append(statistics.median(lats))
+
+        # lpsshd's own hybrids against its curve25519, through the raw client.
+        raw = os.path.join(args.bindir, "raw_ssh_client")
+        raw_kex = ("curve25519-sha256", "mlkem768x25519-sha256", "sntrup761x25519-sha512")
+        raw_cpu = {k: [] for k in raw_kex}
+        if os.path.exists(raw) and args.raw_connections > 0:
+            port, g, _ = servers["lpsshd"]
+            for _ in range(args.rounds):
+                for kex in raw_kex:
+                    c0 = g.usage_seconds()
+                    for _ in range(args.raw_connections):
+                        subprocess.run([raw, "127.0.0.1", str(port), "normal"], check=True,
+                                       env={**os.environ, "RAW_SSH_KEX": kex, "RAW_SSH_USER": USER},
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    time.sleep(0.2)
+                    raw_cpu[kex].append((g.usage_seconds() - c0) * 1000 / args.raw_connections)
 
         # Memory of one idle session: every process of the server's cgroup
         # except the listener, while one `sleep` session is open.
@@ -316,6 +344,7 @@ def main():
         med = {n: {k: statistics.median(v) for k, v in r.items() if v} for n, r in results.items()}
         rows = [
             ("server CPU per login (ms)", "cpu_ms"),
+            ("server CPU per login (ms) sntrup761x25519", "cpu_ms_sntrup"),
             ("login latency (ms, wall)", "lat_ms"),
         ]
         for spec in specs:
@@ -343,6 +372,13 @@ def main():
             print(f"{label:{width}} {a:10.2f} {b:10.2f} {a / b:7.2f}")
         print(f"{'idle session Pss (KiB)':{width}} {mem['lpsshd']:10d} {mem['openssh']:10d} "
               f"{mem['lpsshd'] / max(mem['openssh'], 1):7.2f}")
+        if all(raw_cpu.values()):
+            base = statistics.median(raw_cpu["curve25519-sha256"])
+            print(f"lpsshd only, server CPU per connection (ms; raw client: key exchange, "
+                  f"\"none\" auth), ratio to curve25519-sha256:")
+            for kex, v in raw_cpu.items():
+                m = statistics.median(v)
+                print(f"  {kex:{width - 2}} {m:10.2f} {'':>10} {m / base:7.2f}")
         print(f"(medians of {args.rounds} rounds x {args.logins} logins; "
               f"{args.bulk_rounds} x {args.bulk_mib} MiB each way; SFTP {args.sftp_rounds} x "
               f"{args.sftp_mib} MiB and {args.sftp_files} x 4 KiB each way; "

@@ -171,6 +171,11 @@ struct Config {
   // keys (and CA keys). Stricter default than OpenSSH's 1024; below 1024 is
   // refused, as OpenSSH never accepts such keys whatever this says.
   int required_rsa_size = 2048;
+  // RequirePQKex (lpsshd's own): offer and accept only post-quantum hybrid
+  // key exchanges; a client that has none is refused with a message saying
+  // so. Off by default, as a client without one (Debian 11's, PuTTY before
+  // 0.78...) would be locked out.
+  bool require_pq_kex = false;
 
   // Admission control in the listener, before any fork.
   MaxStartups max_startups;

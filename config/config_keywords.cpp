@@ -723,6 +723,7 @@ constexpr Keyword kTable[] = {
     row<AlgorithmList<&C::ca_signature_algorithms, transport::AlgorithmKind::kCaSignature>>(
         "CASignatureAlgorithms"),
     row<Scalar<&C::required_rsa_size, RsaBits>>("RequiredRSASize"),
+    row<Scalar<&C::require_pq_kex, YesNo>>("RequirePQKex"),
     row<Scalar<&C::chroot_directory, RootPatternOrNone>>("ChrootDirectory"),
     row<Scalar<&C::sftp_root, RootPatternOrNone>>("SftpRoot"),
     row<Scalar<&C::sftp_root_mode, Enum<SftpRootMode, kSftpRootModes>>>("SftpRootMode"),

@@ -1,7 +1,8 @@
 #include "monitor/kex_server.h"
 
-#include "crypto/p256_ecdh.h"
-#include "crypto/x25519.h"
+#include <algorithm>
+
+#include "monitor/kex_methods.h"
 #include "transport/algorithms.h"
 #include "transport/kex_hash.h"
 #include "transport/version.h"
@@ -9,17 +10,15 @@
 namespace lpsshd::monitor {
 
 namespace {
-// The KEX methods this monitor computes; a configured name whose method is
-// not here is never offered.
-bool implemented(transport::KexMethod m) {
-  return m == transport::KexMethod::kCurve25519Sha256 || m == transport::KexMethod::kNistP256Sha256;
-}
-
 transport::ServerOffer make_offer(const crypto::HostKeys& keys, const KexPolicy& p) {
   transport::ServerOffer o;
-  for (const auto& name : p.kex)
-    if (const auto* row = transport::find_kex(name); row && implemented(row->method))
-      o.kex.push_back(name);
+  for (const auto& name : p.kex) {
+    const auto* row = transport::find_kex(name);
+    if (row == nullptr || !kex_method_implemented(row->method)) continue;
+    // RequirePQKex: the KEXINIT shows the client what it would need.
+    if (p.require_post_quantum && !row->post_quantum) continue;
+    o.kex.push_back(name);
+  }
   for (const auto& name : p.host_key)
     if (crypto::host_key_for(keys, name) != nullptr) o.host_key.push_back(name);
   for (const auto& name : p.ciphers)
@@ -30,58 +29,31 @@ transport::ServerOffer make_offer(const crypto::HostKeys& keys, const KexPolicy&
   return o;
 }
 
-// The shared secret K (as an mpint) for the method, and Q_S; nullopt when
-// the client's value is refused.
-struct Agreement {
-  crypto::SecretBytes k_mpint;
-  std::vector<uint8_t> server_public;
-};
-std::optional<Agreement> agree(const transport::KexAlgorithm& row, std::span<const uint8_t> q_c,
-                               std::string& why) {
-  if (q_c.size() != row.client_public_bytes) {
-    why = "client public value is not " + std::to_string(row.client_public_bytes) + " bytes";
-    return std::nullopt;
-  }
-  switch (row.method) {
-    case transport::KexMethod::kCurve25519Sha256: {
-      auto eph = crypto::x25519_generate();
-      auto shared = crypto::x25519_shared(eph.secret, q_c);
-      if (!shared) {
-        why = "shared secret is zero";
-        return std::nullopt;
-      }
-      return Agreement{transport::shared_secret_mpint(*shared),
-                       {eph.public_key.begin(), eph.public_key.end()}};
-    }
-    case transport::KexMethod::kNistP256Sha256: {
-      // K is the X coordinate, as an mpint (RFC 5656 4); p256_shared()
-      // refuses any Q_C that is not an uncompressed point on the curve.
-      auto eph = crypto::P256Ephemeral::generate();
-      auto shared = crypto::p256_shared(eph.secret(), q_c);
-      if (!shared) {
-        why = "client public value is not a point on P-256";
-        return std::nullopt;
-      }
-      const auto& q_s = eph.public_point();
-      return Agreement{transport::shared_secret_mpint(*shared), {q_s.begin(), q_s.end()}};
-    }
-  }
-  why = "key exchange method not implemented";
-  return std::nullopt;
+bool offers_any(const std::vector<std::string>& client, const std::vector<std::string>& server) {
+  for (const auto& name : client)
+    if (std::find(server.begin(), server.end(), name) != server.end()) return true;
+  return false;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
 }
 
 // RFC 4253 7.2: IV (A, B), encryption key (C, D) and integrity key (E, F)
 // per direction, each as long as the negotiated row asks.
-transport::DirectionKeys derive(const crypto::SecretBytes& k, std::span<const uint8_t> h,
+transport::DirectionKeys derive(transport::KexHash hash, const crypto::SecretBytes& k,
+                                std::span<const uint8_t> h,
                                 std::span<const uint8_t> session_id, const std::string& cipher,
                                 const std::string& mac, char iv_letter) {
   transport::DirectionKeys d;
   d.cipher = transport::find_cipher(cipher);
   d.mac = d.cipher && !d.cipher->aead() ? transport::find_mac(mac) : nullptr;
   if (d.cipher == nullptr) return d;
-  if (d.cipher->iv_bytes) d.iv = transport::derive_key(k, h, iv_letter, session_id, d.cipher->iv_bytes);
-  d.key = transport::derive_key(k, h, char(iv_letter + 2), session_id, d.cipher->key_bytes);
-  if (d.mac) d.mac_key = transport::derive_key(k, h, char(iv_letter + 4), session_id, d.mac->key_bytes);
+  if (d.cipher->iv_bytes) d.iv = transport::derive_key(hash, k, h, iv_letter, session_id, d.cipher->iv_bytes);
+  d.key = transport::derive_key(hash, k, h, char(iv_letter + 2), session_id, d.cipher->key_bytes);
+  if (d.mac) d.mac_key = transport::derive_key(hash, k, h, char(iv_letter + 4), session_id, d.mac->key_bytes);
   return d;
 }
 }  // namespace
@@ -89,6 +61,7 @@ transport::DirectionKeys derive(const crypto::SecretBytes& k, std::span<const ui
 KexServer::KexServer(const crypto::HostKeys& host_keys, const KexPolicy& policy)
     : host_keys_(host_keys),
       offer_(make_offer(host_keys, policy)),
+      require_post_quantum_(policy.require_post_quantum),
       server_version_(transport::server_version_string()) {}
 
 monproto::KexInitReply KexServer::start_exchange() {
@@ -113,6 +86,13 @@ monproto::KexInitReply KexServer::on_kexinit(const monproto::KexInitRequest& req
   negotiated_.reset();
   if (!client || !server) {
     reply.reason = why;
+    return reply;
+  }
+  // RequirePQKex: the offer holds only post-quantum methods; a client
+  // without one is told so, not just "no matching key exchange".
+  if (require_post_quantum_ && !offers_any(client->lists[transport::KexInit::kKex], offer_.kex)) {
+    reply.reason = "client offers no post-quantum key exchange; this server requires one of " +
+                   joined(offer_.kex) + " (RequirePQKex)";
     return reply;
   }
   auto n = transport::negotiate(*client, *server, why);
@@ -149,17 +129,17 @@ monproto::KexReply KexServer::on_ecdh(const monproto::KexEcdhRequest& req, bool 
     reply.reason = "no key exchange method or host key for what was negotiated";
     return reply;
   }
-  auto agreed = agree(*row, req.client_public, reply.reason);
+  auto agreed = kex_agree(*row, req.client_public, reply.reason);
   if (!agreed) return reply;
   const auto host_blob = host_key->public_blob();
   transport::ExchangeHashInputs in{client_version_, server_version_, client_kexinit_,
                                    server_kexinit_, host_blob, req.client_public,
                                    agreed->server_public};
-  const auto h = transport::exchange_hash(in, agreed->k_mpint);
+  const auto h = transport::exchange_hash(row->hash, in, agreed->k_encoded);
   if (session_id_.empty()) session_id_.assign(h.begin(), h.end());
   const auto& n = *negotiated_;
-  keys_ctos_ = derive(agreed->k_mpint, h, session_id_, n.cipher_ctos, n.mac_ctos, 'A');
-  keys_stoc_ = derive(agreed->k_mpint, h, session_id_, n.cipher_stoc, n.mac_stoc, 'B');
+  keys_ctos_ = derive(row->hash, agreed->k_encoded, h, session_id_, n.cipher_ctos, n.mac_ctos, 'A');
+  keys_stoc_ = derive(row->hash, agreed->k_encoded, h, session_id_, n.cipher_stoc, n.mac_stoc, 'B');
   if (!keys_ctos_.complete() || !keys_stoc_.complete()) {
     reply.reason = "negotiated cipher or MAC has no row";
     return reply;

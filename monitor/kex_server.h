@@ -17,10 +17,11 @@
 namespace lpsshd::monitor {
 
 // What sshd_config lets a key exchange use (Ciphers, MACs, KexAlgorithms,
-// HostKeyAlgorithms as resolved names, Compression).
+// HostKeyAlgorithms as resolved names, Compression, RequirePQKex).
 struct KexPolicy {
   std::vector<std::string> kex, host_key, ciphers, macs;
   bool compression = true;
+  bool require_post_quantum = false;  // offer and accept only post-quantum KEX methods
 };
 
 class KexServer {
@@ -63,6 +64,7 @@ class KexServer {
  private:
   const crypto::HostKeys& host_keys_;
   transport::ServerOffer offer_;
+  bool require_post_quantum_ = false;
   std::string server_version_;
   std::string client_version_;
   std::vector<uint8_t> client_kexinit_, server_kexinit_;

@@ -30,7 +30,8 @@ MonitorCore::MonitorCore(const Settings& settings, const crypto::HostKeys& host_
                          AuthBackend& backend, Peer peer)
     : settings_(settings), backend_(backend), peer_(std::move(peer)),
       kex_(host_keys, KexPolicy{settings.kex_algorithms, settings.host_key_algorithms,
-                                settings.ciphers, settings.macs, settings.compression}) {}
+                                settings.ciphers, settings.macs, settings.compression,
+                                settings.require_pq_kex}) {}
 
 // The version line and the server's KEXINIT, both sent before a byte of
 // the client's is read, and server-sig-algs for EXT_INFO.
@@ -131,8 +132,28 @@ Outcome MonitorCore::on_ecdh(std::span<const uint8_t> msg) {
     enter(Phase::kClosed);
     return Outcome::make(Outcome::Kind::kEndAfterReply, monproto::encode(reply), reply.reason);
   }
+  if (first) log_key_exchange();
   enter(first ? Phase::kAuth : Phase::kPostIdle);
   return Outcome::make(Outcome::Kind::kReply, monproto::encode(reply));
+}
+
+// One line per connection, after its first exchange: what protects it.
+// An admin reads off it whether clients use a post-quantum method and
+// strict KEX (the Terrapin counter-measure).
+void MonitorCore::log_key_exchange() const {
+  const auto& n = kex_.keyed();
+  if (!n) return;
+  const auto* row = transport::find_kex(n->kex);
+  auto protection = [](const std::string& cipher, const std::string& mac) {
+    return mac.empty() ? cipher : cipher + " " + mac;
+  };
+  const std::string in = protection(n->cipher_ctos, n->mac_ctos);
+  const std::string out = protection(n->cipher_stoc, n->mac_stoc);
+  log::info("Key exchange with %s port %u: kex %s (%s), host key %s, cipher %s, strict KEX %s",
+            peer_.address.c_str(), peer_.port, n->kex.c_str(),
+            row && row->post_quantum ? "post-quantum" : "not post-quantum", n->hostkey.c_str(),
+            in == out ? in.c_str() : (in + " in, " + out + " out").c_str(),
+            kex_.strict_kex() ? "on" : "off");
 }
 
 bool MonitorCore::bind_user(const std::string& name) {

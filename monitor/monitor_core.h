@@ -56,7 +56,8 @@ struct Settings {
       default_algorithm_list(transport::AlgorithmKind::kPubkey);
   std::vector<std::string> ca_signature_algorithms =
       default_algorithm_list(transport::AlgorithmKind::kCaSignature);
-  uint32_t required_rsa_size = 2048;  // RequiredRSASize: smaller RSA user keys are refused
+  uint32_t required_rsa_size = 2048;
+  bool require_pq_kex = false;  // RequirePQKex  // RequiredRSASize: smaller RSA user keys are refused
 };
 
 struct Peer {
@@ -190,6 +191,7 @@ class MonitorCore {
   // a command. Logs the refusal as sshd does.
   bool root_key_allowed(const authkeys::KeyOptions& key) const;
   Outcome auth_failure(bool counts, const std::string& banner = "");
+  void log_key_exchange() const;
   void log_failed_publickey(const std::string& detail) const;
   // False when a publickey request's algorithm or key is refused before any
   // lookup (unknown or not accepted algorithm, key that does not parse or

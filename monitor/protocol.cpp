@@ -26,13 +26,6 @@ bool bytes_field(Reader& r, std::vector<uint8_t>& out, size_t max) {
   return true;
 }
 
-bool exact_field(Reader& r, std::vector<uint8_t>& out, size_t n) {
-  Bytes b;
-  if (!r.fixed_string(b, n)) return false;
-  out.assign(b.begin(), b.end());
-  return true;
-}
-
 bool secret_field(Reader& r, crypto::SecretBytes& out, size_t n) {
   Bytes b;
   if (!r.fixed_string(b, n)) return false;
@@ -42,7 +35,15 @@ bool secret_field(Reader& r, crypto::SecretBytes& out, size_t n) {
 
 bool bool_field(Reader& r, bool& out) { return r.strict_boolean(out); }
 
-constexpr size_t kHashBytes = 32;
+// An exchange hash or session id: as long as some KEX row's hash (32 for
+// SHA-256, 64 for SHA-512).
+bool hash_field(Reader& r, std::vector<uint8_t>& out) {
+  Bytes b;
+  if (!r.string(b) || !transport::is_kex_hash_size(b.size())) return false;
+  out.assign(b.begin(), b.end());
+  return true;
+}
+
 // RFC 4251 5 name-list, as the preauth child will put it on the wire: names
 // of 1 to 64 printable US-ASCII characters without commas, separated by
 // single commas; empty is an empty list.
@@ -127,7 +128,7 @@ std::vector<uint8_t> encode(const KexEcdhRequest& m) {
 }
 bool decode(std::span<const uint8_t> msg, KexEcdhRequest& m) {
   Reader r(msg);
-  return expect_type(r, m.kType) && bytes_field(r, m.client_public, kMaxKexPublic) && r.end();
+  return expect_type(r, m.kType) && bytes_field(r, m.client_public, kMaxKexClientPublic) && r.end();
 }
 
 // AuthNoneRequest: string user
@@ -233,8 +234,8 @@ bool decode(std::span<const uint8_t> msg, KexReply& m) {
   if (!expect_type(r, m.kType) || !bool_field(r, m.ok) || !r.text(m.reason, 256)) return false;
   if (m.ok &&
       !(bytes_field(r, m.host_key_blob, kMaxHostKeyBlob) &&
-        bytes_field(r, m.server_public, kMaxKexPublic) &&
-        bytes_field(r, m.signature, kMaxSignatureBlob) && exact_field(r, m.exchange_hash, kHashBytes) &&
+        bytes_field(r, m.server_public, kMaxKexServerPublic) &&
+        bytes_field(r, m.signature, kMaxSignatureBlob) && hash_field(r, m.exchange_hash) &&
         keys_field(r, m.ctos) && keys_field(r, m.stoc) &&
         bool_field(r, m.zlib_ctos) && bool_field(r, m.zlib_stoc)))
     return false;
@@ -271,7 +272,7 @@ std::vector<uint8_t> encode(const TransportState& m) {
 }
 bool decode(std::span<const uint8_t> msg, TransportState& m) {
   Reader r(msg);
-  return expect_type(r, m.kType) && exact_field(r, m.session_id, kHashBytes) &&
+  return expect_type(r, m.kType) && hash_field(r, m.session_id) &&
          keys_field(r, m.ctos) && keys_field(r, m.stoc) && r.u32(m.send_seq) && r.u32(m.recv_seq) &&
          r.u64(m.send_position) && r.u64(m.recv_position) && bool_field(r, m.strict_kex) &&
          bool_field(r, m.zlib_ctos) && bool_field(r, m.zlib_stoc) && r.end();

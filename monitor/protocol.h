@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "crypto/secret.h"
+#include "transport/algorithms.h"
 #include "transport/packet_protection.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
@@ -30,10 +31,12 @@ inline constexpr size_t kMaxUserName = 256;     // longer names are refused outr
 inline constexpr size_t kMaxVersionLength = 255;
 inline constexpr size_t kMaxSigAlgsList = 2048;  // Hello.server_sig_algs
 inline constexpr size_t kMaxKexInitBytes = 32 * 1024;
-// Bounds of the key-exchange values relayed (Q_C, Q_S: room for the hybrid
-// post-quantum methods) and of host key and signature blobs (RSA up to
-// 16384 bits).
-inline constexpr size_t kMaxKexPublic = 2048;
+// Bounds of the key-exchange values relayed, from the table of KEX methods
+// (the monitor checks each method's exact sizes: it refuses a Q_C of any
+// other size and makes Q_S the row's), and of host key and signature blobs
+// (RSA up to 16384 bits).
+inline constexpr size_t kMaxKexClientPublic = transport::max_kex_client_public();
+inline constexpr size_t kMaxKexServerPublic = transport::max_kex_server_public();
 inline constexpr size_t kMaxHostKeyBlob = 2200;
 inline constexpr size_t kMaxSignatureBlob = 2200;
 inline constexpr size_t kMaxKeyBlob = 16 * 1024;

@@ -83,6 +83,7 @@ Settings settings_from_config(const config::Config& cfg) {
   settings.pubkey_accepted_algorithms = cfg.pubkey_accepted_algorithms;
   settings.ca_signature_algorithms = cfg.ca_signature_algorithms;
   settings.required_rsa_size = cfg.required_rsa_size;
+  settings.require_pq_kex = cfg.require_pq_kex;
   return settings;
 }
 

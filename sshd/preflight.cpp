@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "crypto/host_key_file.h"
+#include "transport/algorithms.h"
 #include "monitor/protocol.h"
 #include "postauth/sftp_options.h"
 #include "preauth/landlock.h"
@@ -127,6 +128,16 @@ std::string unsupported_settings(const config::Config& cfg, int landlock_abi) {
   if (!cfg.sftp_root.empty() && landlock_abi == 0)
     return "SftpRoot needs Landlock, which this kernel does not offer (or it is disabled)";
   if (cfg.client_alive_interval != 0) return refuse("ClientAliveInterval");
+  // RequirePQKex with no post-quantum method left would refuse everyone.
+  if (cfg.require_pq_kex) {
+    bool any = false;
+    for (const auto& name : cfg.kex_algorithms)
+      if (const auto* row = transport::find_kex(name); row && row->post_quantum) any = true;
+    std::string methods;
+    for (const auto& row : transport::kKexAlgorithms)
+      if (row.post_quantum) methods += (methods.empty() ? "" : ", ") + std::string(row.name);
+    if (!any) return "RequirePQKex yes, but KexAlgorithms lists no post-quantum method (" + methods + ")";
+  }
   return "";
 }
 

@@ -318,7 +318,7 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "ChrootDirectory /srv/%u\nSftpRoot %h/files\nSftpRootMode upload-only\n"
       "Ciphers ^aes256-ctr\nMACs -*-etm@openssh.com\nKexAlgorithms ecdh-sha2-nistp256\n"
       "HostKeyAlgorithms rsa-sha2-*\nPubkeyAcceptedKeyTypes +ssh-rsa\n"
-      "CASignatureAlgorithms ssh-ed25519\nRequiredRSASize 3072\n");
+      "CASignatureAlgorithms ssh-ed25519\nRequiredRSASize 3072\nRequirePQKex yes\n");
   EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
   Config back;
@@ -444,6 +444,9 @@ TEST(ConfigTest, GrantKeywords) {
   EXPECT_FALSE(parse_ok("PermitTTY no\n").permit_tty);
   EXPECT_TRUE(d.rekey_after_auth);
   EXPECT_FALSE(parse_ok("RekeyAfterAuth no\n").rekey_after_auth);
+  EXPECT_FALSE(d.require_pq_kex);
+  EXPECT_TRUE(parse_ok("RequirePQKex yes\n").require_pq_kex);
+  EXPECT_NE(parse_error("RequirePQKex always\n"), "");
   EXPECT_NE(parse_error("PermitTTY maybe\n"), "");
 }
 

@@ -5,6 +5,7 @@
 // checked against RFC 4252's signed data, and the rejection tests are
 // generated from the permission table in monitor/state_table.h.
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <sodium.h>
 
 #include <iterator>
@@ -15,7 +16,9 @@
 
 #include "crypto/ed25519.h"
 #include "crypto/ed25519_host_key.h"
+#include "crypto/mlkem768.h"
 #include "crypto/p256_ecdh.h"
+#include "crypto/sntrup761.h"
 #include "log/log.h"
 #include "monitor/monitor_core.h"
 #include "monitor/protocol.h"
@@ -105,13 +108,13 @@ Settings pam_settings() {
 
 // A client KEXINIT like OpenSSH 9.2's.
 Bytes client_kexinit(const std::string& ciphers = "chacha20-poly1305@openssh.com,aes128-ctr",
-                     const std::string& comp = "none,zlib@openssh.com") {
+                     const std::string& comp = "none,zlib@openssh.com",
+                     const std::string& kex = "curve25519-sha256,curve25519-sha256@libssh.org,"
+                                              "ecdh-sha2-nistp256") {
   wire::Writer w;
   w.u8(20);
   for (int i = 0; i < 16; ++i) w.u8(uint8_t(i));
-  w.string(
-      "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ext-info-c,"
-      "kex-strict-c-v00@openssh.com");
+  w.string(kex + ",ext-info-c,kex-strict-c-v00@openssh.com");
   w.string("ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512");
   w.string(ciphers).string(ciphers);
   w.string("hmac-sha2-256-etm@openssh.com").string("hmac-sha2-256-etm@openssh.com");
@@ -138,6 +141,15 @@ Bytes sha256(std::initializer_list<std::span<const uint8_t>> parts) {
   for (auto p : parts) crypto_hash_sha256_update(&st, p.data(), p.size());
   Bytes d(32);
   crypto_hash_sha256_final(&st, d.data());
+  return d;
+}
+
+Bytes sha512(std::initializer_list<std::span<const uint8_t>> parts) {
+  crypto_hash_sha512_state st;
+  crypto_hash_sha512_init(&st);
+  for (auto p : parts) crypto_hash_sha512_update(&st, p.data(), p.size());
+  Bytes d(64);
+  crypto_hash_sha512_final(&st, d.data());
   return d;
 }
 
@@ -518,6 +530,185 @@ TEST(MonitorKex, NistP256ExchangeTakesOnlyPointsOnTheCurve) {
   const Bytes h = sha256({hw.bytes()});
   EXPECT_EQ(r.exchange_hash, h);
   EXPECT_TRUE(crypto::ed25519_verify_blob(host_key().public_blob(), r.signature, h));
+}
+
+// The client's half of a hybrid, written out here: Q_C = KEM key || X25519
+// value; from Q_S, K = string(HASH(KEM secret || X25519 secret)). The KEMs
+// are lpsshd's own (checked against vectors and noble in their own tests).
+struct HybridClient {
+  bool mlkem;
+  Bytes q_c, kem_secret_key;
+  uint8_t x25519_secret[32];
+
+  explicit HybridClient(bool is_mlkem) : mlkem(is_mlkem) {
+    randombytes_buf(x25519_secret, sizeof x25519_secret);
+    if (mlkem) {
+      namespace m = crypto::mlkem768;
+      uint8_t d[32], z[32];
+      randombytes_buf(d, 32);
+      randombytes_buf(z, 32);
+      q_c.resize(m::kEncapsulationKeyBytes);
+      kem_secret_key.resize(m::kDecapsulationKeyBytes);
+      m::keygen(std::span<const uint8_t, 32>(d, 32), std::span<const uint8_t, 32>(z, 32),
+                std::span<uint8_t, m::kEncapsulationKeyBytes>(q_c.data(), q_c.size()),
+                std::span<uint8_t, m::kDecapsulationKeyBytes>(kem_secret_key.data(), kem_secret_key.size()));
+    } else {
+      namespace n = crypto::sntrup761;
+      q_c.resize(n::kPublicKeyBytes);
+      kem_secret_key.resize(n::kSecretKeyBytes);
+      n::keygen(std::span<uint8_t, n::kPublicKeyBytes>(q_c.data(), q_c.size()),
+                std::span<uint8_t, n::kSecretKeyBytes>(kem_secret_key.data(), kem_secret_key.size()));
+    }
+    uint8_t x_public[32];
+    crypto_scalarmult_curve25519_base(x_public, x25519_secret);
+    q_c.insert(q_c.end(), x_public, x_public + 32);
+  }
+  Bytes k_string(const Bytes& q_s) {
+    const size_t ct = q_s.size() - 32;
+    uint8_t kem[32], x[32];
+    if (mlkem) {
+      namespace m = crypto::mlkem768;
+      EXPECT_TRUE(m::decapsulate(std::span<const uint8_t, m::kDecapsulationKeyBytes>(kem_secret_key.data(), kem_secret_key.size()),
+                                 std::span<const uint8_t, m::kCiphertextBytes>(q_s.data(), ct),
+                                 std::span<uint8_t, 32>(kem, 32)));
+    } else {
+      namespace n = crypto::sntrup761;
+      n::decapsulate(std::span<const uint8_t, n::kSecretKeyBytes>(kem_secret_key.data(), kem_secret_key.size()),
+                     std::span<const uint8_t, n::kCiphertextBytes>(q_s.data(), ct),
+                     std::span<uint8_t, 32>(kem, 32));
+    }
+    EXPECT_EQ(crypto_scalarmult_curve25519(x, x25519_secret, q_s.data() + ct), 0);
+    const Bytes hash = mlkem ? sha256({std::span(kem, 32), std::span(x, 32)})
+                             : sha512({std::span(kem, 32), std::span(x, 32)});
+    wire::Writer w;
+    w.string(hash);
+    return w.take();
+  }
+};
+
+// Each hybrid, computed by the monitor, gives the exchange hash the client
+// computes (SHA-512 and 64 bytes for sntrup761x25519), a host signature over
+// it, and keys derived with that hash from K as a string.
+TEST(MonitorKex, HybridExchangesGiveTheClientsHashAndKeys) {
+  struct Case {
+    const char* name;
+    bool mlkem;
+    size_t q_s;
+  } cases[] = {{"mlkem768x25519-sha256", true, 1088 + 32},
+               {"sntrup761x25519-sha512", false, 1039 + 32},
+               {"sntrup761x25519-sha512@openssh.com", false, 1039 + 32}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Session s;
+    const Bytes ckex = client_kexinit("chacha20-poly1305@openssh.com", "none", c.name);
+    auto o = s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", ckex});
+    ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+    const Bytes server_kexinit = decode_reply<monproto::KexInitReply>(o).server_kexinit;
+    HybridClient client(c.mlkem);
+    o = s.send(Child::kPreauth, monproto::KexEcdhRequest{client.q_c});
+    ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+    auto r = decode_reply<monproto::KexReply>(o);
+    ASSERT_TRUE(r.ok) << r.reason;
+    ASSERT_EQ(r.server_public.size(), c.q_s);
+    const Bytes k = client.k_string(r.server_public);
+    wire::Writer hw;
+    hw.string("SSH-2.0-test").string(s.server_version());
+    hw.string(ckex).string(server_kexinit).string(r.host_key_blob);
+    hw.string(client.q_c).string(r.server_public).raw(k);
+    const Bytes h = c.mlkem ? sha256({hw.bytes()}) : sha512({hw.bytes()});
+    EXPECT_EQ(r.exchange_hash, h);
+    EXPECT_TRUE(crypto::ed25519_verify_blob(host_key().public_blob(), r.signature, h));
+    const uint8_t letter_c = 'C';
+    // chacha20-poly1305's 64-byte key: one SHA-512 block, or two SHA-256.
+    const Bytes key_c = c.mlkem ? derive64(k, h, 'C', h) : sha512({k, h, std::span(&letter_c, 1), h});
+    EXPECT_EQ(bytes_of(r.ctos.key.span()), key_c);
+  }
+}
+
+// What a hostile child may relay as Q_C: one byte short (or long, for
+// sntrup761x25519; for ML-KEM that is past the protocol's bound), an ML-KEM
+// key with a coefficient >= q (FIPS 203's modulus check), an X25519 half of
+// zeros (a low-order point). Each ends the connection; nothing is signed.
+TEST(MonitorKex, HybridsTakeOnlyValidClientValues) {
+  HybridClient mlkem(true), sntrup(false);
+  Bytes modulus = mlkem.q_c;
+  modulus[0] = 0xff;
+  modulus[1] |= 0x0f;  // first 12-bit coefficient 4095
+  Bytes mlkem_zero = mlkem.q_c, sntrup_zero = sntrup.q_c;
+  std::fill(mlkem_zero.end() - 32, mlkem_zero.end(), 0);
+  std::fill(sntrup_zero.end() - 32, sntrup_zero.end(), 0);
+  struct Case {
+    const char* kex;
+    Bytes q_c;
+    const char* why;
+  } cases[] = {
+      {"mlkem768x25519-sha256", Bytes(mlkem.q_c.begin(), mlkem.q_c.end() - 1), "client public value is not 1216 bytes"},
+      {"mlkem768x25519-sha256", modulus, "client ML-KEM-768 encapsulation key fails the modulus check"},
+      {"mlkem768x25519-sha256", mlkem_zero, "X25519 shared secret is zero"},
+      {"mlkem768x25519-sha256", sntrup.q_c, "client public value is not 1216 bytes"},
+      {"sntrup761x25519-sha512", Bytes(sntrup.q_c.begin(), sntrup.q_c.end() - 1), "client public value is not 1190 bytes"},
+      {"sntrup761x25519-sha512", mlkem.q_c, "client public value is not 1190 bytes"},
+      {"sntrup761x25519-sha512", [&] { Bytes b = sntrup.q_c; b.push_back(0); return b; }(), "client public value is not 1190 bytes"},
+      {"sntrup761x25519-sha512@openssh.com", sntrup_zero, "X25519 shared secret is zero"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.kex) + ": " + c.why);
+    Session s;
+    ASSERT_EQ(s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit("chacha20-poly1305@openssh.com", "none", c.kex)}).kind,
+              Kind::kReply);
+    auto o = s.send(Child::kPreauth, monproto::KexEcdhRequest{c.q_c});
+    EXPECT_EQ(o.kind, Kind::kEndAfterReply);
+    auto r = decode_reply<monproto::KexReply>(o);
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.signature.empty());
+    EXPECT_EQ(r.reason, c.why);
+  }
+  // One byte past the longest Q_C of any method is not a message the
+  // monitor protocol has: a violation before any method looks at it.
+  Session s;
+  ASSERT_EQ(s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit("chacha20-poly1305@openssh.com", "none", "mlkem768x25519-sha256")}).kind,
+            Kind::kReply);
+  Bytes long_q = mlkem.q_c;
+  long_q.push_back(0);
+  EXPECT_EQ(s.send(Child::kPreauth, monproto::KexEcdhRequest{long_q}).kind, Kind::kViolation);
+}
+
+// RequirePQKex: the server's KEXINIT lists only the hybrids; a client
+// without one is refused with a reason that says so; one with a hybrid
+// anywhere in its list gets it.
+TEST(MonitorKex, RequirePQKexOffersAndAcceptsOnlyHybrids) {
+  Settings pq;
+  pq.require_pq_kex = true;
+  {
+    Session s(pq);
+    monproto::Hello hello;
+    ASSERT_TRUE(monproto::decode(s.core().hello(), hello));
+    std::string why;
+    auto ki = transport::parse_kexinit(hello.server_kexinit, why);
+    ASSERT_TRUE(ki) << why;
+    std::vector<std::string> kex;
+    for (const auto& n : ki->lists[transport::KexInit::kKex])
+      if (n.find("kex-strict") == std::string::npos && n.find("ext-info") == std::string::npos) kex.push_back(n);
+    EXPECT_EQ(kex, (std::vector<std::string>{"mlkem768x25519-sha256", "sntrup761x25519-sha512",
+                                             "sntrup761x25519-sha512@openssh.com"}));
+    auto o = s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", client_kexinit()});
+    EXPECT_EQ(o.kind, Kind::kEndAfterReply);
+    auto r = decode_reply<monproto::KexInitReply>(o);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.reason,
+              "client offers no post-quantum key exchange; this server requires one of "
+              "mlkem768x25519-sha256,sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com "
+              "(RequirePQKex)");
+  }
+  Session s(pq);
+  const Bytes ckex = client_kexinit("chacha20-poly1305@openssh.com", "none",
+                                    "curve25519-sha256,sntrup761x25519-sha512@openssh.com");
+  auto o = s.send(Child::kPreauth, monproto::KexInitRequest{"SSH-2.0-test", ckex});
+  ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+  HybridClient client(false);
+  o = s.send(Child::kPreauth, monproto::KexEcdhRequest{client.q_c});
+  ASSERT_EQ(o.kind, Kind::kReply) << o.reason;
+  EXPECT_EQ(decode_reply<monproto::KexReply>(o).exchange_hash.size(), 64u);
 }
 
 TEST(MonitorKex, KeysHaveEachNegotiatedRowsSizesAndLetters) {

@@ -670,9 +670,10 @@ TEST(MonitorProtocol, BooleansMustBeZeroOrOne) {
   EXPECT_FALSE(decode(q, qd));
 }
 
-// The relayed values are bounded (room for RSA host keys and the hybrid
-// KEX methods, nothing more); H is SHA-256's size exactly. The keys are
-// checked against their rows (KeysDecodeOnlyAsCompleteRows).
+// The relayed values are bounded (room for RSA host keys and the longest Q_S
+// of the KEX table, nothing more); H is the size of some KEX row's hash
+// (SHA-256 or SHA-512). The keys are checked against their rows
+// (KeysDecodeOnlyAsCompleteRows).
 TEST(MonitorProtocol, KexReplyFieldsAreBounded) {
   auto decodes = [](auto mutate) {
     KexReply m = sample_kex_reply();
@@ -682,14 +683,27 @@ TEST(MonitorProtocol, KexReplyFieldsAreBounded) {
   };
   EXPECT_TRUE(decodes([](KexReply& m) {
     m.host_key_blob = filled(kMaxHostKeyBlob, 1);
-    m.server_public = filled(kMaxKexPublic, 2);
+    m.server_public = filled(kMaxKexServerPublic, 2);
     m.signature = filled(kMaxSignatureBlob, 3);
   }));
   EXPECT_FALSE(decodes([](KexReply& m) { m.host_key_blob = filled(kMaxHostKeyBlob + 1, 1); }));
-  EXPECT_FALSE(decodes([](KexReply& m) { m.server_public = filled(kMaxKexPublic + 1, 2); }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.server_public = filled(kMaxKexServerPublic + 1, 2); }));
   EXPECT_FALSE(decodes([](KexReply& m) { m.signature = filled(kMaxSignatureBlob + 1, 3); }));
   EXPECT_FALSE(decodes([](KexReply& m) { m.exchange_hash = filled(31, 4); }));
   EXPECT_FALSE(decodes([](KexReply& m) { m.exchange_hash = filled(33, 4); }));
+  EXPECT_TRUE(decodes([](KexReply& m) { m.exchange_hash = filled(64, 4); }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.exchange_hash = filled(48, 4); }));
+  EXPECT_FALSE(decodes([](KexReply& m) { m.exchange_hash = filled(65, 4); }));
+}
+
+// The bounds come from the KEX table: the hybrids' sizes, nothing larger.
+TEST(MonitorProtocol, KexBoundsAreTheTablesLargestValues) {
+  EXPECT_EQ(kMaxKexClientPublic, 1184u + 32u);  // mlkem768x25519 Q_C
+  EXPECT_EQ(kMaxKexServerPublic, 1088u + 32u);  // mlkem768x25519 Q_S
+  KexEcdhRequest q;
+  EXPECT_TRUE(decode(encode(KexEcdhRequest{filled(kMaxKexClientPublic, 1)}), q));
+  EXPECT_TRUE(decode(encode(KexEcdhRequest{filled(1158 + 32, 1)}), q));  // sntrup761x25519
+  EXPECT_FALSE(decode(encode(KexEcdhRequest{filled(kMaxKexClientPublic + 1, 1)}), q));
 }
 
 TEST(MonitorProtocol, FieldSizeCaps) {
@@ -718,7 +732,11 @@ TEST(MonitorProtocol, FieldSizeCaps) {
   TransportState ts;
   auto st = sample_state();
   st.session_id = filled(20, 0);
-  EXPECT_FALSE(decode(encode(st), ts)) << "session id is a SHA-256";
+  EXPECT_FALSE(decode(encode(st), ts)) << "session id is a SHA-256 or SHA-512";
+  st.session_id = filled(64, 0);
+  EXPECT_TRUE(decode(encode(st), ts)) << "sntrup761x25519-sha512's session id";
+  st.session_id = filled(63, 0);
+  EXPECT_FALSE(decode(encode(st), ts));
 }
 
 TEST(MonitorProtocol, AuthReplyBannerIsBoundedText) {

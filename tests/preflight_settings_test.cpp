@@ -22,6 +22,22 @@ TEST(PreflightSettings, SftpRootNeedsLandlock) {
   EXPECT_NE(why.find("SftpRoot needs Landlock"), std::string::npos) << why;
 }
 
+// RequirePQKex with no post-quantum method in KexAlgorithms would refuse
+// every client: the daemon refuses to start instead.
+TEST(PreflightSettings, RequirePQKexNeedsAPostQuantumMethod) {
+  config::Config cfg;
+  cfg.require_pq_kex = true;
+  EXPECT_EQ(unsupported_settings(cfg, 7), "");  // the default list has them
+  cfg.kex_algorithms = {"curve25519-sha256", "sntrup761x25519-sha512@openssh.com"};
+  EXPECT_EQ(unsupported_settings(cfg, 7), "");
+  cfg.kex_algorithms = {"curve25519-sha256", "ecdh-sha2-nistp256"};
+  const std::string why = unsupported_settings(cfg, 7);
+  EXPECT_NE(why.find("RequirePQKex yes, but KexAlgorithms lists no post-quantum method"),
+            std::string::npos) << why;
+  cfg.require_pq_kex = false;
+  EXPECT_EQ(unsupported_settings(cfg, 7), "");
+}
+
 TEST(PreflightSettings, InternalSftpOptionsAreChecked) {
   config::Config cfg;
   cfg.subsystems = {{"sftp", "internal-sftp -R -u 022"}};

@@ -643,7 +643,7 @@ TEST(KexInit, NegotiatesOpenSshClient) {
 
 TEST(KexInit, PicksClientsFirstCommonChoice) {
   ClientKexInit c;
-  c.kex = "sntrup761x25519-sha512@openssh.com,curve25519-sha256@libssh.org,curve25519-sha256";
+  c.kex = "sntrup4591761x25519-sha512@tinyssh.org,curve25519-sha256@libssh.org,curve25519-sha256";
   c.cipher_ctos = "aes256-cbc,aes256-ctr,chacha20-poly1305@openssh.com";
   std::string why;
   auto n = negotiate_with(c, why);
@@ -880,7 +880,7 @@ TEST(KexHash, ExchangeHashMatchesRfcFieldOrder) {
   const auto k = shared_secret_mpint(secret_of(raw_k));
 
   ExchangeHashInputs in{vc, vs, ic, is, ks, qc, qs};
-  const auto h = exchange_hash(in, k);
+  const auto h = exchange_hash(KexHash::kSha256, in, k);
 
   wire::Writer w;
   w.string(vc).string(vs).string(ic).string(is).string(ks).string(qc).string(qs);
@@ -891,7 +891,7 @@ TEST(KexHash, ExchangeHashMatchesRfcFieldOrder) {
 
   // Every input matters: swapping Q_C and Q_S changes H.
   ExchangeHashInputs swapped{vc, vs, ic, is, ks, qs, qc};
-  EXPECT_NE(exchange_hash(swapped, k), h);
+  EXPECT_NE(exchange_hash(KexHash::kSha256, swapped, k), h);
 }
 
 TEST(KexHash, DeriveKeyExtendsPerRfc4253) {
@@ -918,16 +918,16 @@ TEST(KexHash, DeriveKeyExtendsPerRfc4253) {
   k1k2.insert(k1k2.end(), k2.begin(), k2.end());
   const auto k3 = hash({k.span(), h, k1k2});
 
-  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 64)), k1k2);
-  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 16)),
+  EXPECT_EQ(bytes_of(derive_key(KexHash::kSha256, k, h, 'C', sid, 64)), k1k2);
+  EXPECT_EQ(bytes_of(derive_key(KexHash::kSha256, k, h, 'C', sid, 16)),
             std::vector<uint8_t>(k1.begin(), k1.begin() + 16));
   std::vector<uint8_t> k96 = k1k2;
   k96.insert(k96.end(), k3.begin(), k3.end());
-  EXPECT_EQ(bytes_of(derive_key(k, h, 'C', sid, 96)), k96);
+  EXPECT_EQ(bytes_of(derive_key(KexHash::kSha256, k, h, 'C', sid, 96)), k96);
 
   // The letter and the session id are inputs.
-  EXPECT_NE(bytes_of(derive_key(k, h, 'D', sid, 64)), k1k2);
-  EXPECT_NE(bytes_of(derive_key(k, h, 'C', h, 64)), k1k2);
+  EXPECT_NE(bytes_of(derive_key(KexHash::kSha256, k, h, 'D', sid, 64)), k1k2);
+  EXPECT_NE(bytes_of(derive_key(KexHash::kSha256, k, h, 'C', h, 64)), k1k2);
 }
 
 // Fixed answers from Python's hashlib (an independent SHA-256) for every
@@ -963,7 +963,81 @@ TEST(KexHash, DeriveKeyKnownAnswersForEveryRowSize) {
        "81aa0c4eae41d0f1ddc1c1def53a249a90473223c95245071459a4ef4dad9ded148ff51f94ae81f71d09843e833325776b1c135343412d27fb57f4d6ab214c49"},
   };
   for (const auto& c : cases)
-    EXPECT_EQ(hex(derive_key(k, h, c.letter, sid, c.bytes)), c.want) << c.letter << " " << c.bytes;
+    EXPECT_EQ(hex(derive_key(KexHash::kSha256, k, h, c.letter, sid, c.bytes)), c.want) << c.letter << " " << c.bytes;
+}
+
+// The hybrids' K is string(HASH(KEM secret || X25519 secret)), not an
+// mpint: no sign byte, no stripped zeros. sntrup761x25519-sha512 derives
+// its keys with SHA-512 (64-byte blocks, extended the same way) and its H
+// is a SHA-512. Answers from Python's hashlib.
+TEST(KexHash, HybridSecretIsAStringAndSha512KnownAnswers) {
+  std::vector<uint8_t> kem(32), x(32);
+  for (size_t i = 0; i < 32; ++i) kem[i] = uint8_t(i), x[i] = uint8_t(32 + i);
+  auto hex = [](std::span<const uint8_t> b) {
+    static const char* d = "0123456789abcdef";
+    std::string s;
+    for (uint8_t c : b) s += {d[c >> 4], d[c & 15]};
+    return s;
+  };
+  EXPECT_EQ(hex(hybrid_shared_secret(KexHash::kSha256, kem, x).span()),
+            "00000020fdeab9acf3710362bd2658cdc9a29e8f9c757fcf9811603a8c447cd1d9151108");
+  const auto k = hybrid_shared_secret(KexHash::kSha512, kem, x);
+  EXPECT_EQ(hex(k.span()),
+            "00000040ee4320ebaf3fdb4f2c832b137200c08e235e0fa7bbd0eb1740c7063ba8a0d151da77e003398e1714a955"
+            "d475b05e3e950b639503b452ec185de4229bc4873949");
+  const std::vector<uint8_t> h(64, 0x11), sid(64, 0x22);
+  struct Case {
+    char letter;
+    size_t bytes;
+    const char* want;
+  } cases[] = {
+      {'A', 12, "84765346b04faaecd77b0090"},
+      {'E', 32, "dfb52b0c85b17d9c7d5fd1fc47d2841af99daa9818cbf06d1aa61d39f379e0e7"},
+      {'C', 64,
+       "7e906377e60d3aca0f1101955e8e92887df2a0a943a0d80f3afa2fefea50f8c6c33ceafb40bda7a5ea48d31ac42127d135e6de4b5711e706a25fbd05ae674079"},
+      {'D', 96,
+       "f62cca39873689d85bae122d68e192b4119e944d5e988df31b83e43d6239e6154eae98c0ec883e9ab299b9e1ac223f913841de84f9ceae4a527a8fb40b6f1fb54c55a7aed0f31a490e09e742d829d648a0cc1e7d935f4a7ca0b2affa8ced6c15"},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(hex(derive_key(KexHash::kSha512, k, h, c.letter, sid, c.bytes).span()), c.want)
+        << c.letter << " " << c.bytes;
+
+  // H with SHA-512: 64 bytes, the same fields, K appended as encoded.
+  const std::string vc = "SSH-2.0-OpenSSH_9.2p1 Debian-2", vs = "SSH-2.0-lpsshd_0.1.0";
+  const auto ic = ClientKexInit{}.build();
+  const auto is = build_server_kexinit(default_offer(true));
+  std::vector<uint8_t> ks(51, 0x4b), qc(1190, 0x5c), qs(1071, 0x5d);
+  const auto h512 = exchange_hash(KexHash::kSha512, ExchangeHashInputs{vc, vs, ic, is, ks, qc, qs}, k);
+  wire::Writer w;
+  w.string(vc).string(vs).string(ic).string(is).string(ks).string(qc).string(qs).raw(k.span());
+  std::vector<uint8_t> expect(64);
+  crypto_hash_sha512(expect.data(), w.bytes().data(), w.size());
+  EXPECT_EQ(h512, expect);
+}
+
+// The KEX table: OpenSSH 10's default order, each method's exact sizes, and
+// the bounds the monitor protocol takes from it.
+TEST(KexTable, DefaultOrderSizesAndBounds) {
+  const auto d = default_algorithms(AlgorithmKind::kKex);
+  EXPECT_EQ(std::vector<std::string>(d.begin(), d.end()),
+            (std::vector<std::string>{"mlkem768x25519-sha256", "sntrup761x25519-sha512",
+                                      "sntrup761x25519-sha512@openssh.com", "curve25519-sha256",
+                                      "curve25519-sha256@libssh.org"}));
+  const auto* mlkem = find_kex("mlkem768x25519-sha256");
+  const auto* sntrup = find_kex("sntrup761x25519-sha512@openssh.com");
+  ASSERT_TRUE(mlkem && sntrup);
+  EXPECT_EQ(mlkem->client_public_bytes, 1216u);
+  EXPECT_EQ(mlkem->server_public_bytes, 1120u);
+  EXPECT_EQ(sntrup->client_public_bytes, 1190u);
+  EXPECT_EQ(sntrup->server_public_bytes, 1071u);
+  EXPECT_EQ(kex_hash_bytes(mlkem->hash), 32u);
+  EXPECT_EQ(kex_hash_bytes(sntrup->hash), 64u);
+  EXPECT_TRUE(mlkem->post_quantum && sntrup->post_quantum);
+  EXPECT_FALSE(find_kex("curve25519-sha256")->post_quantum);
+  EXPECT_EQ(max_kex_client_public(), 1216u);
+  EXPECT_EQ(max_kex_server_public(), 1120u);
+  EXPECT_TRUE(is_kex_hash_size(32) && is_kex_hash_size(64));
+  EXPECT_FALSE(is_kex_hash_size(48) || is_kex_hash_size(0));
 }
 
 // ---- RekeyLimit -------------------------------------------------------------

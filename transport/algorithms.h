@@ -22,23 +22,57 @@ std::vector<std::string_view> default_algorithms(AlgorithmKind kind);
 
 // --- key exchange ----------------------------------------------------------
 // The monitor computes every exchange; the method says how (crypto behind
-// monitor/kex_server.cpp), the children only relay Q_C of client_public_bytes.
-enum class KexMethod { kCurve25519Sha256, kNistP256Sha256 };
+// monitor/kex_methods.cpp), the children only relay Q_C and Q_S. The
+// post-quantum hybrids (draft-ietf-sshm-mlkem-hybrid-kex,
+// draft-josefsson-ntruprime-ssh) concatenate a KEM value and an X25519
+// value and hash the two secrets into K, which they encode as a string;
+// the classic methods encode K as an mpint.
+enum class KexMethod { kCurve25519Sha256, kNistP256Sha256, kMlKem768X25519, kSntrup761X25519 };
+enum class KexHash { kSha256, kSha512 };  // H, K of the hybrids, and key derivation
+inline constexpr size_t kex_hash_bytes(KexHash h) { return h == KexHash::kSha512 ? 64 : 32; }
 struct KexAlgorithm {
   std::string_view name;
   KexMethod method;
+  KexHash hash;
   size_t client_public_bytes;  // Q_C exactly this long
+  size_t server_public_bytes;  // Q_S exactly this long
+  bool post_quantum;           // RequirePQKex accepts only these
   bool by_default;
 };
-inline constexpr std::array<KexAlgorithm, 3> kKexAlgorithms{{
-    {"curve25519-sha256", KexMethod::kCurve25519Sha256, 32, true},
-    {"curve25519-sha256@libssh.org", KexMethod::kCurve25519Sha256, 32, true},
+// Default order as OpenSSH 10's.
+inline constexpr std::array<KexAlgorithm, 6> kKexAlgorithms{{
+    // ML-KEM-768 encapsulation key (1184) + X25519 | ciphertext (1088) + X25519
+    {"mlkem768x25519-sha256", KexMethod::kMlKem768X25519, KexHash::kSha256, 1184 + 32, 1088 + 32, true, true},
+    // sntrup761 public key (1158) + X25519 | ciphertext (1039) + X25519
+    {"sntrup761x25519-sha512", KexMethod::kSntrup761X25519, KexHash::kSha512, 1158 + 32, 1039 + 32, true, true},
+    {"sntrup761x25519-sha512@openssh.com", KexMethod::kSntrup761X25519, KexHash::kSha512, 1158 + 32, 1039 + 32, true, true},
+    {"curve25519-sha256", KexMethod::kCurve25519Sha256, KexHash::kSha256, 32, 32, false, true},
+    {"curve25519-sha256@libssh.org", KexMethod::kCurve25519Sha256, KexHash::kSha256, 32, 32, false, true},
     // For clients without curve25519 (older Java, Go and .NET libraries);
     // not offered unless configured (KexAlgorithms +ecdh-sha2-nistp256):
     // ssh-audit fails NIST curves.
-    {"ecdh-sha2-nistp256", KexMethod::kNistP256Sha256, 65, false},
+    {"ecdh-sha2-nistp256", KexMethod::kNistP256Sha256, KexHash::kSha256, 65, 65, false, false},
 }};
 const KexAlgorithm* find_kex(std::string_view name);
+
+// Bounds the monitor protocol and the relaying children take from the table
+// (monitor/protocol.h): the longest Q_C and Q_S of any row, and whether n is
+// the size of some row's exchange hash (H, and so the session id).
+consteval size_t max_kex_client_public() {
+  size_t m = 0;
+  for (const auto& r : kKexAlgorithms) m = r.client_public_bytes > m ? r.client_public_bytes : m;
+  return m;
+}
+consteval size_t max_kex_server_public() {
+  size_t m = 0;
+  for (const auto& r : kKexAlgorithms) m = r.server_public_bytes > m ? r.server_public_bytes : m;
+  return m;
+}
+constexpr bool is_kex_hash_size(size_t n) {
+  for (const auto& r : kKexAlgorithms)
+    if (kex_hash_bytes(r.hash) == n) return true;
+  return false;
+}
 
 // --- host-key and signature algorithms -------------------------------------
 enum class KeyType { kEd25519, kRsa, kEcdsaP256, kEcdsaP384, kEcdsaP521, kSkEd25519, kSkEcdsaP256 };

@@ -15,7 +15,7 @@ EcdhRelay relay_ecdh(PacketStream& stream, int monitor_fd, std::span<const uint8
   uint8_t type = 0;
   wire::Bytes q_c;
   if (!r.u8(type) || type != ssh::kKexEcdhInit || !r.string(q_c) ||
-      q_c.size() > monproto::kMaxKexPublic || !r.end()) {
+      q_c.size() > monproto::kMaxKexClientPublic || !r.end()) {
     res.disconnect_reason = ssh::kKeyExchangeFailed;
     res.error = "expected a valid KEX_ECDH_INIT";
     return res;

@@ -44,6 +44,8 @@
 #include "crypto/x25519.h"
 #include "monitor/protocol.h"
 #include "proc/fd_passing.h"
+#include "tests/tools/kex_client.h"
+#include "transport/algorithms.h"
 #include "transport/kex_hash.h"
 #include "transport/kexinit.h"
 #include "transport/ssh_msg.h"
@@ -163,12 +165,12 @@ void send_bytes(const std::string& what, std::span<const uint8_t> bytes,
 
 // --- a real key exchange with the monitor -------------------------------------
 
-std::vector<uint8_t> client_kexinit() {
+std::vector<uint8_t> client_kexinit(const std::string& kex = "curve25519-sha256") {
   wire::Writer w(512);
   uint8_t cookie[16];
   randombytes_buf(cookie, sizeof cookie);
   w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
-  w.string("curve25519-sha256,ext-info-c,kex-strict-c-v00@openssh.com");
+  w.string(kex + ",ext-info-c,kex-strict-c-v00@openssh.com");
   w.string("ssh-ed25519");
   w.string("chacha20-poly1305@openssh.com").string("chacha20-poly1305@openssh.com");
   w.string("hmac-sha2-256").string("hmac-sha2-256");
@@ -180,7 +182,15 @@ std::vector<uint8_t> client_kexinit() {
   return w.take();
 }
 
-monproto::KexInitRequest kexinit_request() { return {kClientVersion, client_kexinit()}; }
+monproto::KexInitRequest kexinit_request(const std::string& kex = "curve25519-sha256") {
+  return {kClientVersion, client_kexinit(kex)};
+}
+
+const transport::KexAlgorithm& kex_row(const std::string& name) {
+  const auto* row = transport::find_kex(name);
+  if (row == nullptr) give_up("unknown key exchange " + name);
+  return *row;
+}
 
 struct Session {
   std::string server_version;
@@ -189,29 +199,33 @@ struct Session {
 
 // KEXINIT and ECDH against the monitor, checking that what it signed is the
 // exchange hash this side computes independently.
-Session run_kex(const std::string& server_version) {
+// The method's client half is tests/tools/kex_client.h (ML-KEM: lpsshd's own).
+Session run_kex(const std::string& server_version, const std::string& method = "curve25519-sha256") {
   Session s{server_version, {}};
-  auto init = kexinit_request();
+  const auto& row = kex_row(method);
+  auto init = kexinit_request(method);
   send_bytes("KEX_INIT", monproto::encode(init));
   auto init_reply = receive_as<monproto::KexInitReply>();
   if (!init_reply.ok) give_up("KEXINIT refused: " + init_reply.reason);
-  auto eph = crypto::x25519_generate();
-  monproto::KexEcdhRequest ecdh{{eph.public_key.begin(), eph.public_key.end()}};
+  std::string why;
+  auto client = testing::KexClient::start(row, why, testing::KexClient::MlKem::kOwn);
+  if (!client) give_up(why);
+  monproto::KexEcdhRequest ecdh{client->client_public()};
   send_bytes("KEX_ECDH", monproto::encode(ecdh));
   auto kex = receive_as<monproto::KexReply>();
   if (!kex.ok) give_up("ECDH refused: " + kex.reason);
-  auto shared = crypto::x25519_shared(eph.secret, kex.server_public);
-  if (!shared) give_up("monitor's public value is bad");
-  const auto k = transport::shared_secret_mpint(*shared);
+  auto k = client->finish(kex.server_public, why);
+  if (!k) give_up("monitor's public value is bad: " + why);
   transport::ExchangeHashInputs in{kClientVersion, server_version, init.client_kexinit,
                                    init_reply.server_kexinit, kex.host_key_blob,
                                    ecdh.client_public, kex.server_public};
-  const auto h = transport::exchange_hash(in, k);
-  const bool same = std::equal(h.begin(), h.end(), kex.exchange_hash.begin(), kex.exchange_hash.end());
+  const auto h = transport::exchange_hash(row.hash, in, *k);
+  const bool same = h == kex.exchange_hash;
   const bool sig = crypto::ed25519_verify_blob(kex.host_key_blob, kex.signature, h);
   if (!same || !sig) give_up("exchange hash or host signature does not check out");
   s.session_id.assign(h.begin(), h.end());
-  say("KEX ok hash-verified H=" + hex(std::span<const uint8_t>(h.data(), 8)));
+  say("KEX ok hash-verified H=" + hex(std::span<const uint8_t>(h.data(), 8)) + " bytes=" +
+      std::to_string(h.size()));
   return s;
 }
 
@@ -260,6 +274,34 @@ void play(const Args& a, const std::string& server_version,
     std::vector<uint8_t> q(32);
     randombytes_buf(q.data(), q.size());
     send_bytes("KEX_ECDH", monproto::encode(monproto::KexEcdhRequest{q}));
+  } else if (n == "pq-kex") {
+    // A full exchange with the method named (its exact Q_C, the monitor's
+    // Q_S and H checked here), then a second KEX_ECDH: not allowed in
+    // phase auth.
+    run_kex(server_version, a.arg(0));
+    std::vector<uint8_t> q(kex_row(a.arg(0)).client_public_bytes);
+    send_bytes("KEX_ECDH again", monproto::encode(monproto::KexEcdhRequest{q}));
+  } else if (n == "pq-qc") {
+    // KEX_ECDH for the method named (args: METHOD VARIANT) with a Q_C that
+    // is wrong: "short" and "long" by one byte, "over" one byte past the
+    // longest Q_C of any method (the monitor protocol's bound), "modulus"
+    // an ML-KEM key of the right size with a coefficient >= q.
+    const auto& row = kex_row(a.arg(0));
+    const std::string variant = a.arg(1);
+    auto init = kexinit_request(a.arg(0));
+    send_bytes("KEX_INIT", monproto::encode(init));
+    receive();
+    std::string why;
+    auto client = testing::KexClient::start(row, why, testing::KexClient::MlKem::kOwn);
+    if (!client) give_up(why);
+    std::vector<uint8_t> q = client->client_public();
+    if (variant == "short") q.pop_back();
+    else if (variant == "long") q.push_back(0);
+    else if (variant == "over") q.resize(monproto::kMaxKexClientPublic + 1, 0);
+    else if (variant == "modulus") q[0] = 0xff, q[1] |= 0x0f;  // first coefficient 4095
+    else give_up("unknown variant " + variant);
+    send_bytes("KEX_ECDH " + variant + " " + std::to_string(q.size()),
+               monproto::encode(monproto::KexEcdhRequest{q}));
   } else if (n == "kexinit-trailing") {
     auto m = monproto::encode(kexinit_request());
     m.push_back(0);

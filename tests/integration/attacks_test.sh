@@ -72,7 +72,7 @@ expect_match "normal: server offers strict KEX" '^SERVER_KEXINIT strict$' "$OUT"
 # (a fingerprint holds '+' and '/': compared as a string, not a pattern)
 expect_eq "normal: KEX_ECDH_REPLY signed by the configured host key" "$HOST_FP" \
   "$(sed -n 's/^HOSTKEY //p' <<<"$OUT")"
-expect_match "normal: key exchange completes" '^KEX_OK$' "$OUT"
+expect_match "normal: key exchange completes" '^KEX_OK ' "$OUT"
 expect_match "normal: ssh-userauth accepted" '^SERVICE_ACCEPT$' "$OUT"
 expect_match "normal: none answered with publickey" '^USERAUTH_FAILURE publickey$' "$OUT"
 expect_log "normal: connection logged" "$M" "Connection from 127\.0\.0\.1 port $CPORT\$"
@@ -101,7 +101,7 @@ preauth_exit ignore-during-kex "$M" 6
 M=$(log_mark)
 raw no-strict-ignore-during-kex
 expect_eq "no-strict-ignore-during-kex: accepted" 0 "$RC"
-expect_match "no-strict-ignore-during-kex: key exchange completes" '^KEX_OK$' "$OUT"
+expect_match "no-strict-ignore-during-kex: key exchange completes" '^KEX_OK ' "$OUT"
 expect_match "no-strict-ignore-during-kex: none answered" '^USERAUTH_FAILURE publickey$' "$OUT"
 
 # ------------------------------------------------- unexpected-during-kex
@@ -117,7 +117,7 @@ preauth_exit unexpected-during-kex "$M" 6
 M=$(log_mark)
 raw second-kex-before-auth
 expect_eq "second-kex-before-auth: refused" 0 "$RC"
-expect_match "second-kex-before-auth: first KEX completed" '^KEX_OK$' "$OUT"
+expect_match "second-kex-before-auth: first KEX completed" '^KEX_OK ' "$OUT"
 expect_match "second-kex-before-auth: re-exchange refused" \
   '^DISCONNECT 2 key re-exchange before authentication refused$' "$OUT"
 preauth_exit second-kex-before-auth "$M" 7
@@ -126,7 +126,7 @@ preauth_exit second-kex-before-auth "$M" 7
 M=$(log_mark)
 raw no-seq-reset
 expect_eq "no-seq-reset: refused" 0 "$RC"
-expect_match "no-seq-reset: KEX itself completed" '^KEX_OK$' "$OUT"
+expect_match "no-seq-reset: KEX itself completed" '^KEX_OK ' "$OUT"
 expect_no_match "no-seq-reset: nothing accepted under the stale sequence number" \
   '^(SERVICE_ACCEPT|USERAUTH)' "$OUT"
 expect_match "no-seq-reset: connection closed" '^CLOSED' "$OUT"
@@ -138,7 +138,7 @@ T0=${EPOCHREALTIME//[.,]/}
 raw big-packet
 T1=${EPOCHREALTIME//[.,]/}
 expect_eq "big-packet: refused" 0 "$RC"
-expect_match "big-packet: KEX completed first" '^KEX_OK$' "$OUT"
+expect_match "big-packet: KEX completed first" '^KEX_OK ' "$OUT"
 expect_match "big-packet: connection closed" '^CLOSED' "$OUT"
 expect_no_match "big-packet: no wait for the 300000 bytes" '^TIMEOUT' "$OUT"
 check "big-packet: closed at once (took $(( (T1 - T0) / 1000 )) ms)" test $((T1 - T0)) -lt 3000000

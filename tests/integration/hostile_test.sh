@@ -241,6 +241,17 @@ run_scenarios "$PORT_A" 6 \
   "handover-early=handover-early" "pty-early=pty-early" "password=password $U" \
   "kbdint-answers=kbdint-answers" "none-flood-a=none-flood $U 129"
 run_scenarios "$PORT_B" 1 "none-flood-b=none-flood $U 129"
+# The post-quantum hybrids: Q_C sizes of their own (1216, 1190), H of 64
+# bytes for sntrup761x25519-sha512, and the values the monitor must refuse.
+run_scenarios "$PORT_A" 4 "pq-kex-mlkem=pq-kex mlkem768x25519-sha256" \
+  "pq-kex-sntrup=pq-kex sntrup761x25519-sha512" \
+  "pq-kex-sntrup-at=pq-kex sntrup761x25519-sha512@openssh.com" \
+  "pq-qc-mlkem-short=pq-qc mlkem768x25519-sha256 short" \
+  "pq-qc-mlkem-long=pq-qc mlkem768x25519-sha256 long" \
+  "pq-qc-mlkem-modulus=pq-qc mlkem768x25519-sha256 modulus" \
+  "pq-qc-sntrup-short=pq-qc sntrup761x25519-sha512 short" \
+  "pq-qc-sntrup-long=pq-qc sntrup761x25519-sha512 long" \
+  "pq-qc-over=pq-qc mlkem768x25519-sha256 over"
 # The one scenario that needs a successful login: again if another test's
 # /etc/nologin refused it meanwhile.
 for _try in 1 2 3; do
@@ -288,6 +299,32 @@ check_pre pty-early "$LOG_A" 'message PTY_REQUEST \(7\) in phase auth: not allow
 check_pre password "$LOG_A" 'message HANDOVER \(5\) in phase auth: not allowed' \
   "$KEXOK" '^REPLY AUTH_REPLY fds=0 result=failure disconnect=0'
 check_pre kbdint-answers "$LOG_A" 'message KBDINT_ANSWERS \(11\) in phase auth: not allowed' "$KEXOK"
+
+check_pre pq-kex-mlkem "$LOG_A" 'message KEX_ECDH \(2\) in phase auth: not allowed' \
+  '^KEX ok hash-verified H=[0-9a-f]{16} bytes=32$'
+check_pre pq-kex-sntrup "$LOG_A" 'message KEX_ECDH \(2\) in phase auth: not allowed' \
+  '^KEX ok hash-verified H=[0-9a-f]{16} bytes=64$'
+check_pre pq-kex-sntrup-at "$LOG_A" 'message KEX_ECDH \(2\) in phase auth: not allowed' \
+  '^KEX ok hash-verified H=[0-9a-f]{16} bytes=64$'
+# One past the longest Q_C of any method: the monitor protocol refuses the
+# message itself.
+check_pre pq-qc-over "$LOG_A" 'message KEX_ECDH \(2\) in phase kex-ecdh: malformed' '^SENT KEX_ECDH over 1217$'
+# A Q_C the method refuses: a failed key exchange (no signature), not a
+# protocol violation, and the connection ends.
+check_kex_refused() {
+  local name=$1 re=$2 f=$RES/$1
+  [ -f "$f" ] || { not_ok "$name: no result"; return; }
+  expect_match "$name: refused, nothing signed" '^REPLY KEX_REPLY fds=0 ok=0 signature=0$' "$(cat "$f")"
+  expect_eq "$name: client connection closed" EOF "$(tail -n 1 "$f")"
+  check_gone "$name" "$(pid_of "$name")" "$(mon_of "$name")"
+  wait_for 5 file_has "$LOG_A" "kex failed with 127\.0\.0\.1 port $(field "$name" PORT): "
+  expect_match "$name: logged" "kex failed with 127\.0\.0\.1 port $(field "$name" PORT): $re\$" "$(cat "$LOG_A")"
+}
+check_kex_refused pq-qc-mlkem-short 'client public value is not 1216 bytes'
+check_kex_refused pq-qc-mlkem-long 'client public value is not 1216 bytes'
+check_kex_refused pq-qc-mlkem-modulus 'client ML-KEM-768 encapsulation key fails the modulus check'
+check_kex_refused pq-qc-sntrup-short 'client public value is not 1190 bytes'
+check_kex_refused pq-qc-sntrup-long 'client public value is not 1190 bytes'
 
 # 129 AUTH_NONE with MaxAuthTries 6: the first "none" is free, so the 7th
 # reply says disconnect; the 8th request comes when the phase is closed.

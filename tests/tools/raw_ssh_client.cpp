@@ -102,6 +102,10 @@
 //                                in the exchange after it: compressed
 //                                until that NEWKEYS, plain after it, and a
 //                                keepalive is answered (KEEPALIVE_OK)
+//   rekeys [N]                   a login ($RAW_SSH_USER/KEY) and the server's
+//                                exchange after it, then N (3) exchanges the
+//                                client starts: REKEYS <n>, and a keepalive
+//                                answered under the last keys
 //   sk-login [FLAGS=1]           publickey login as $RAW_SSH_USER with a FIDO
 //                                key (sk-ssh-ed25519@openssh.com; with
 //                                $RAW_SK_TYPE=ecdsa sk-ecdsa-sha2-nistp256)
@@ -114,8 +118,12 @@
 // `raw_ssh_client sk-public ed25519|ecdsa SEEDHEX` prints that key's
 // authorized_keys entry.
 //
+// $RAW_SSH_KEX names the key exchange every KEXINIT offers (default
+// curve25519-sha256; mlkem768x25519-sha256 is played by noble in node,
+// tests/tools/kex_client.h). KEX_OK names it and the exchange hash's size.
+//
 // Output, one line per event on stdout: LOCAL_PORT <port>, SERVER_VERSION
-// <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK,
+// <line>, SERVER_KEXINIT [strict], HOSTKEY <fingerprint>, KEX_OK <kex> H<bytes>,
 // SERVICE_ACCEPT, USERAUTH_FAILURE <methods>, DISCONNECT <code> <text>,
 // CLOSED, TIMEOUT, SEND_FAILED <errno text>, UNEXPECTED <type>, ERROR <why>,
 // and per scenario FLOOD_SENT <n>, ELAPSED <s>, WAITED <s>. The verdict goes
@@ -156,6 +164,7 @@
 #include "crypto/keyfile.h"
 #include "crypto/x25519.h"
 #include "tests/support/test_user_keys.h"
+#include "tests/tools/kex_client.h"
 #include "transport/algorithms.h"
 #include "transport/kex_hash.h"
 #include "transport/kexinit.h"
@@ -466,8 +475,20 @@ std::vector<uint8_t> service_request(std::string_view name) {
   return w.take();
 }
 
+// The key exchange every KEXINIT of ours offers: $RAW_SSH_KEX, by default
+// curve25519-sha256.
+const transport::KexAlgorithm& kex_method() {
+  const char* name = std::getenv("RAW_SSH_KEX");
+  const auto* row = transport::find_kex(name != nullptr ? name : "curve25519-sha256");
+  if (row == nullptr) {
+    std::fprintf(stderr, "unknown RAW_SSH_KEX %s\n", name);
+    std::exit(2);
+  }
+  return *row;
+}
+
 std::vector<uint8_t> client_kexinit(bool strict, bool compress = false) {
-  std::string kex(transport::kKexAlgorithms[0].name);
+  std::string kex(kex_method().name);
   if (strict) kex += "," + std::string(transport::kStrictKexClient);
   uint8_t cookie[16];
   randombytes_buf(cookie, sizeof cookie);
@@ -547,9 +568,15 @@ bool accept_kexinit(Session& s, std::vector<uint8_t> pkt) {
 bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   if (plan.ignore_during_kex) p.send(ignore_payload(16));
   if (plan.service_during_kex) p.send(service_request("ssh-userauth"));
-  auto eph = crypto::x25519_generate();
+  const auto& method = kex_method();
+  std::string why;
+  auto kex = testing::KexClient::start(method, why);
+  if (!kex) {
+    event("ERROR " + why);
+    return false;
+  }
   wire::Writer init;
-  init.u8(ssh::kKexEcdhInit).string(eph.public_key);
+  init.u8(ssh::kKexEcdhInit).string(kex->client_public());
   p.send(init.bytes());  // on failure, the server's last words are read below
 
   std::vector<uint8_t> pkt;
@@ -559,7 +586,7 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   wire::Reader r(pkt);
   uint8_t type = 0;
   wire::Bytes host_blob, q_s, sig;
-  if (!r.u8(type) || !r.string(host_blob) || !r.fixed_string(q_s, 32) || !r.string(sig) ||
+  if (!r.u8(type) || !r.string(host_blob) || !r.string(q_s) || !r.string(sig) ||
       !r.end()) {
     event("ERROR malformed KEX_ECDH_REPLY");
     return false;
@@ -568,16 +595,15 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
     event("ERROR host key is not ssh-ed25519");
     return false;
   }
-  auto shared = crypto::x25519_shared(eph.secret, q_s);
-  if (!shared) {
-    event("ERROR server X25519 value refused");
+  auto k = kex->finish(q_s, why);
+  if (!k) {
+    event("ERROR " + why);
     return false;
   }
-  const auto k = transport::shared_secret_mpint(*shared);
   transport::ExchangeHashInputs in{kClientVersion,   s.server_version, s.client_kexinit,
-                                   s.server_kexinit, host_blob,        eph.public_key,
+                                   s.server_kexinit, host_blob,        kex->client_public(),
                                    q_s};
-  const auto h = transport::exchange_hash(in, k);
+  const auto h = transport::exchange_hash(method.hash, in, *k);
   if (!crypto::ed25519_verify_blob(host_blob, sig, h)) {
     event("ERROR host key signature over the exchange hash does not verify");
     return false;
@@ -586,8 +612,8 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   // The session id is the first exchange's H, for every later one too.
   if (s.session_id.empty()) s.session_id.assign(h.begin(), h.end());
   const size_t key_bytes = transport::kCiphers[0].key_bytes;
-  s.key_ctos = transport::derive_key(k, h, 'C', s.session_id, key_bytes);
-  const auto key_stoc = transport::derive_key(k, h, 'D', s.session_id, key_bytes);
+  s.key_ctos = transport::derive_key(method.hash, *k, h, 'C', s.session_id, key_bytes);
+  const auto key_stoc = transport::derive_key(method.hash, *k, h, 'D', s.session_id, key_bytes);
   const bool strict = plan.strict && s.server_strict;
 
   const uint8_t newkeys[1] = {ssh::kNewKeys};
@@ -604,7 +630,7 @@ bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   if (strict) p.decoder().set_seq(0);
   p.decoder().set_keys(lpsshd::testing::chacha_keys(key_stoc.span()));
   if (s.authenticated) p.decoder().set_compression(transport::delayed_zlib(s.comp_stoc));
-  event("KEX_OK");
+  event("KEX_OK " + std::string(method.name) + " H" + std::to_string(h.size()));
   return true;
 }
 
@@ -1415,6 +1441,22 @@ bool answers_keepalive(Peer& p) {
   return false;
 }
 
+// Logs in, then starts n key exchanges of its own (the method of
+// $RAW_SSH_KEX each time), each checked as the first was, and a keepalive
+// must be answered under the last keys: REKEYS <n>.
+Verdict rekeys(Peer& p, long n) {
+  Session s;
+  if (std::string why = login_and_rekey(p, s); !why.empty()) return {false, why};
+  for (long i = 0; i < n; ++i) {
+    s.client_kexinit = client_kexinit(true);
+    if (!p.send(s.client_kexinit) || !receive_kexinit(p, s) || !ecdh_and_newkeys(p, s, Plan{}))
+      return {false, "key exchange " + std::to_string(i + 1) + " after login failed"};
+  }
+  event("REKEYS " + std::to_string(n));
+  if (!answers_keepalive(p)) return {false, "no keepalive reply under the last keys"};
+  return {true, std::to_string(n) + " key exchanges after login, keepalive answered"};
+}
+
 Verdict compression_bomb(Peer& p, long n) {
   Plan plan;
   plan.compress = true;
@@ -1539,6 +1581,7 @@ constexpr Scenario kScenarios[] = {
     {"slow-window-read", 4, slow_window_read},
     {"compression-bomb", 16 << 20, compression_bomb},
     {"compression-off-at-rekey", 0, [](Peer& p, long) { return compression_off_at_rekey(p); }},
+    {"rekeys", 3, rekeys},
     {"sk-login", 1, [](Peer& p, long f) { return sk_login(p, f, true); }},
     {"sk-login-refused", 1, [](Peer& p, long f) { return sk_login(p, f, false); }},
 };
