@@ -4,9 +4,10 @@
 // mask-and-select built from a secret back into a conditional jump (gcc and
 // clang do that to "x & mask | y & ~mask" patterns they recognise).
 //
-// declassify(): says that bytes derived from secrets are public by design
-// (ML-KEM's matrix seed ρ, for one, which is hashed from the secret d and
-// then published in the encapsulation key). It is a no-op, except in the
+// declassify(): says that bytes derived from secrets are public by design:
+// ML-KEM's matrix seed ρ (hashed from the secret d, then published in the
+// encapsulation key) and sntrup761's "g was not invertible, draw again" (the
+// rejected g is discarded). These are the only two. It is a no-op, except in the
 // copy of the code built for the constant-time test (LPSSHD_CTGRIND), where
 // it tells valgrind the bytes are defined: the only place that test lets
 // secret-derived data steer a branch, and it is named in the code.

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <array>
 
-#include "crypto/sntrup761_declassify.h"
+#include "crypto/constant_time.h"
 #include "crypto/sntrup761_encoding.h"
 #include "crypto/sntrup761_field.h"
 #include "crypto/sntrup761_params.h"

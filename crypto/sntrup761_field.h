@@ -2,20 +2,17 @@
 // masks its selections are made of. Every function here is branch-free on
 // its arguments: the reductions multiply by a fixed reciprocal instead of
 // dividing (a hardware divide may take data-dependent time), and selections
-// are masks. value_barrier hides a mask's origin from the optimizer, so it
-// cannot turn "x ^ (mask & (x ^ y))" back into a branch.
+// are masks. value_barrier (crypto/constant_time.h) hides a mask's origin
+// from the optimizer, so it cannot turn "x ^ (mask & (x ^ y))" back into a
+// branch.
 #pragma once
 
 #include <cstdint>
 
+#include "crypto/constant_time.h"
 #include "crypto/sntrup761_params.h"
 
 namespace lpsshd::crypto::sntrup761 {
-
-inline int32_t value_barrier(int32_t x) {
-  __asm__("" : "+r"(x));
-  return x;
-}
 
 // -1 if x < 0, else 0 (C++20 defines >> of a negative value as arithmetic).
 inline int32_t negative_mask(int32_t x) { return value_barrier(x >> 31); }

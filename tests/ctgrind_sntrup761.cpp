@@ -6,7 +6,7 @@
 // Declared public, and nothing else:
 //  - the public key and the ciphertext, once produced: they are sent;
 //  - whether a candidate g was invertible mod 3 (key generation retries
-//    otherwise): crypto/sntrup761_declassify.h, compiled in with
+//    otherwise): crypto/constant_time.h, compiled in with
 //    LPSSHD_CTGRIND for this program only;
 //  - the test's own verdicts (two shared secrets equal or not), after a
 //    constant-time comparison.
