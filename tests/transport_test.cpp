@@ -697,13 +697,24 @@ TEST(KexInit, ServerStrictKexMarkerIsNeverChosen) {
 TEST(KexInit, FirstKexPacketFollowsGuess) {
   std::string why;
   // The guess is right when the client's first KEX and host key algorithms
-  // are the ones negotiated.
+  // are the server's first ones too.
   ClientKexInit right;
+  right.kex = "mlkem768x25519-sha256,curve25519-sha256";
   right.hostkey = "ssh-ed25519,rsa-sha2-512";
   right.follows = 1;
   auto n = negotiate_with(right, why);
   ASSERT_TRUE(n) << why;
   EXPECT_FALSE(n->ignore_guessed);
+
+  // The client's first is negotiated, but the server prefers another: the
+  // guess is wrong (RFC 4253 7), as the client (Dropbear) also judges it,
+  // and it sends its KEX_ECDH_INIT again.
+  ClientKexInit server_prefers_other = right;
+  server_prefers_other.kex = "curve25519-sha256,mlkem768x25519-sha256";
+  n = negotiate_with(server_prefers_other, why);
+  ASSERT_TRUE(n) << why;
+  EXPECT_EQ(n->kex, "curve25519-sha256");
+  EXPECT_TRUE(n->ignore_guessed);
 
   ClientKexInit wrong_kex = right;
   wrong_kex.kex = "diffie-hellman-group14-sha256,curve25519-sha256";

@@ -184,10 +184,17 @@ std::optional<Negotiated> negotiate(const KexInit& client, const KexInit& server
   n.strict_kex = contains(client.lists[KexInit::kKex], kStrictKexClient);
   n.client_ext_info = contains(client.lists[KexInit::kKex], kExtInfoClient);
   if (client.first_kex_packet_follows) {
-    // RFC 4253 7: the guess is right only if both first choices agree.
+    // RFC 4253 7: the guess is right only if both sides' first (preferred)
+    // KEX and host-key algorithms are the same, not merely if the client's
+    // first was negotiated. Clients judge their guess this way and send the
+    // packet again when it was wrong (Dropbear does): taking the guess then
+    // would leave that second packet unexpected.
     const auto& ck = client.lists[KexInit::kKex];
     const auto& ch = client.lists[KexInit::kHostKey];
-    n.ignore_guessed = ck.empty() || ch.empty() || ck.front() != n.kex || ch.front() != n.hostkey;
+    const auto& sk = server.lists[KexInit::kKex];
+    const auto& sh = server.lists[KexInit::kHostKey];
+    n.ignore_guessed = ck.empty() || ch.empty() || sk.empty() || sh.empty() ||
+                       ck.front() != sk.front() || ch.front() != sh.front();
   }
   return n;
 }

@@ -302,6 +302,13 @@ void play(const Args& a, const std::string& server_version,
     else give_up("unknown variant " + variant);
     send_bytes("KEX_ECDH " + variant + " " + std::to_string(q.size()),
                monproto::encode(monproto::KexEcdhRequest{q}));
+    // A refused exchange is not a violation: the real child would send the
+    // client its DISCONNECT and exit. This one goes on; the monitor must
+    // take nothing more.
+    if (variant != "over") {
+      receive();
+      send_bytes("KEX_ECDH after the refusal", monproto::encode(monproto::KexEcdhRequest{q}));
+    }
   } else if (n == "kexinit-trailing") {
     auto m = monproto::encode(kexinit_request());
     m.push_back(0);

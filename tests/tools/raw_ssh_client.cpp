@@ -989,7 +989,7 @@ bool said_why(Peer& p) { return p.last() == Got::kDisconnect; }
 std::vector<uint8_t> padded_kexinit(size_t bytes) {
   std::string lists[transport::KexInit::kListCount];
   const std::string_view cipher = transport::kCiphers[0].name;
-  lists[transport::KexInit::kKex] = std::string(transport::kKexAlgorithms[0].name) + "," +
+  lists[transport::KexInit::kKex] = std::string(kex_method().name) + "," +
                                     std::string(transport::kStrictKexClient);
   lists[transport::KexInit::kHostKey] = transport::kSignatureAlgorithms[0].name;
   lists[transport::KexInit::kCipherCtoS] = lists[transport::KexInit::kCipherStoC] = cipher;
