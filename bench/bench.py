@@ -225,6 +225,9 @@ def main():
             for line in args.lpsshd_option:
                 f.write(line + "\n")
             f.write(f"HostKey {tmp}/lp_host\nListenAddress 127.0.0.1\nLogLevel {os.environ.get('LPBENCH_LOGLEVEL', 'ERROR')}\n")
+            # The raw-client rows end each connection unauthenticated, which
+            # PerSourcePenalties would soon answer with refusals.
+            f.write("PerSourcePenalties no\n")
         run([os.path.join(args.bindir, "lpsshd"), "-A", "-f", lp_cfg])
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{tmp}/os_host"])
         os_cfg = os.path.join(tmp, "sshd_config")
