@@ -49,18 +49,18 @@ using Encapsulate = bool (*)(std::span<const uint8_t> client_key, std::span<uint
 bool mlkem768_encapsulate(std::span<const uint8_t> ek, std::span<uint8_t> ct,
                           crypto::SecretBytes& shared, std::string& why) {
   namespace m = crypto::mlkem768;
-  // FIPS 203 7.2: a key with a coefficient >= q is refused, not reduced.
-  if (!m::encapsulation_key_valid(ek)) {
-    why = "client ML-KEM-768 encapsulation key fails the modulus check";
-    return false;
-  }
   crypto::SecretBytes coins(m::kSeedBytes);
   randombytes_buf(coins.data(), coins.size());
   shared = crypto::SecretBytes(m::kSharedSecretBytes);
-  return m::encapsulate(ek.first<m::kEncapsulationKeyBytes>(),
-                        std::span<const uint8_t, m::kSeedBytes>(coins.data(), m::kSeedBytes),
-                        ct.first<m::kCiphertextBytes>(),
-                        std::span<uint8_t, m::kSharedSecretBytes>(shared.data(), shared.size()));
+  // encapsulate() does FIPS 203 7.2's input check: a key with a coefficient
+  // >= q is refused, not reduced (the size is the row's, checked before).
+  if (m::encapsulate(ek.first<m::kEncapsulationKeyBytes>(),
+                     std::span<const uint8_t, m::kSeedBytes>(coins.data(), m::kSeedBytes),
+                     ct.first<m::kCiphertextBytes>(),
+                     std::span<uint8_t, m::kSharedSecretBytes>(shared.data(), shared.size())))
+    return true;
+  why = "client ML-KEM-768 encapsulation key fails the modulus check";
+  return false;
 }
 
 bool sntrup761_encapsulate(std::span<const uint8_t> pk, std::span<uint8_t> ct,

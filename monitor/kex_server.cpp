@@ -35,12 +35,6 @@ bool offers_any(const std::vector<std::string>& client, const std::vector<std::s
   return false;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
-
 // RFC 4253 7.2: IV (A, B), encryption key (C, D) and integrity key (E, F)
 // per direction, each as long as the negotiated row asks.
 transport::DirectionKeys derive(transport::KexHash hash, const crypto::SecretBytes& k,
@@ -92,7 +86,7 @@ monproto::KexInitReply KexServer::on_kexinit(const monproto::KexInitRequest& req
   // without one is told so, not just "no matching key exchange".
   if (require_post_quantum_ && !offers_any(client->lists[transport::KexInit::kKex], offer_.kex)) {
     reply.reason = "client offers no post-quantum key exchange; this server requires one of " +
-                   joined(offer_.kex) + " (RequirePQKex)";
+                   transport::join_name_list(offer_.kex) + " (RequirePQKex)";
     return reply;
   }
   auto n = transport::negotiate(*client, *server, why);

@@ -10,6 +10,7 @@
 
 #include "tests/packet_keys.h"
 #include "crypto/chachapoly.h"
+#include "tests/support/hex.h"
 #include "transport/kex_hash.h"
 #include "transport/kexinit.h"
 #include "transport/packet.h"
@@ -984,12 +985,7 @@ TEST(KexHash, DeriveKeyKnownAnswersForEveryRowSize) {
 TEST(KexHash, HybridSecretIsAStringAndSha512KnownAnswers) {
   std::vector<uint8_t> kem(32), x(32);
   for (size_t i = 0; i < 32; ++i) kem[i] = uint8_t(i), x[i] = uint8_t(32 + i);
-  auto hex = [](std::span<const uint8_t> b) {
-    static const char* d = "0123456789abcdef";
-    std::string s;
-    for (uint8_t c : b) s += {d[c >> 4], d[c & 15]};
-    return s;
-  };
+  using test::hex;
   EXPECT_EQ(hex(hybrid_shared_secret(KexHash::kSha256, kem, x).span()),
             "00000020fdeab9acf3710362bd2658cdc9a29e8f9c757fcf9811603a8c447cd1d9151108");
   const auto k = hybrid_shared_secret(KexHash::kSha512, kem, x);

@@ -52,14 +52,6 @@ const char* const kListNames[KexInit::kListCount] = {
     "compression_algorithms_server_to_client", "languages_client_to_server",
     "languages_server_to_client"};
 
-std::string join(const std::vector<std::string>& names) {
-  std::string s;
-  for (auto& n : names) {
-    if (!s.empty()) s += ',';
-    s += n;
-  }
-  return s;
-}
 
 const std::string* first_common(const std::vector<std::string>& client,
                                 const std::vector<std::string>& server) {
@@ -72,6 +64,15 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 }  // namespace
+
+std::string join_name_list(const std::vector<std::string>& names) {
+  std::string s;
+  for (auto& n : names) {
+    if (!s.empty()) s += ',';
+    s += n;
+  }
+  return s;
+}
 
 std::optional<KexInit> parse_kexinit(std::span<const uint8_t> payload, std::string& why) {
   if (payload.size() > kMaxKexInit) {
@@ -134,9 +135,9 @@ std::vector<uint8_t> build_server_kexinit(const ServerOffer& offer) {
   randombytes_buf(cookie, sizeof cookie);
   wire::Writer w(1024);
   w.u8(ssh::kKexInit).raw(std::span<const uint8_t>(cookie, sizeof cookie));
-  w.string(join(kex)).string(join(offer.host_key));
-  w.string(join(offer.ciphers)).string(join(offer.ciphers));
-  w.string(join(offer.macs)).string(join(offer.macs));
+  w.string(join_name_list(kex)).string(join_name_list(offer.host_key));
+  w.string(join_name_list(offer.ciphers)).string(join_name_list(offer.ciphers));
+  w.string(join_name_list(offer.macs)).string(join_name_list(offer.macs));
   // "none" first, as OpenSSH's server: the client's order decides.
   std::string comp(kCompressionNone);
   if (offer.compression) comp += "," + std::string(kCompressionZlibDelayed);

@@ -25,6 +25,9 @@ struct KexInit {
   bool first_kex_packet_follows = false;
 };
 
+// Names as an RFC 4251 name-list: comma-separated.
+std::string join_name_list(const std::vector<std::string>& names);
+
 // Parses a full KEXINIT payload (message byte included). nullopt on any
 // malformation: truncation, trailing bytes, an empty or over-long name,
 // non-printable bytes, too many names, a nonzero reserved field is allowed.
