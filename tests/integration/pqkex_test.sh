@@ -14,8 +14,10 @@
 #      same way with lpsshd's own sntrup761 on the client side;
 #   4. RequirePQKex yes: a client with only curve25519 is refused with a
 #      message saying why (client and log); sntrup still logs in; the KEXINIT
-#      offers only post-quantum methods; with a KexAlgorithms that has none
-#      the daemon refuses to start.
+#      offers only post-quantum methods; a rekey after login offering only
+#      curve25519 is refused too (and, as the control, completes without
+#      RequirePQKex); with a KexAlgorithms that has none the daemon refuses
+#      to start.
 # Needs root and node with tests/tools/noble installed (npm ci).
 # Usage: pqkex_test.sh BINDIR
 set -u
@@ -107,6 +109,12 @@ expect_eq "sntrup761x25519-sha512: login and 2 rekeys" "0 PASS" "$rc $(grep -o '
 expect_eq "sntrup761x25519-sha512: 4 exchanges with H of 64 bytes" \
   4 "$(grep -c '^KEX_OK sntrup761x25519-sha512 H64$' <<<"$OUT")"
 
+# The control for the refusal below: without RequirePQKex, stepping down to
+# curve25519 at a rekey is allowed, as OpenSSH allows it.
+OUT=$(RAW_SSH_REKEY_KEX=curve25519-sha256 raw mlkem768x25519-sha256 rekey-downgrade); rc=$?
+expect_eq "default: a rekey from mlkem768x25519 to curve25519 completes" \
+  "1 KEX_OK curve25519-sha256 H32" "$rc $(grep '^KEX_OK curve' <<<"$OUT")"
+
 # ---------------------------------------------------------------- RequirePQKex
 stop_daemon
 start_daemon "RequirePQKex yes"
@@ -156,6 +164,14 @@ out=$(ssh_to -o KexAlgorithms=sntrup761x25519-sha512@openssh.com "$U" 'echo pq' 
 expect_eq "RequirePQKex yes: sntrup761x25519 logs in" "pq 0" "$out $rc"
 OUT=$(raw mlkem768x25519-sha256 rekeys 1); rc=$?
 expect_eq "RequirePQKex yes: mlkem768x25519 logs in and rekeys" "0 PASS" "$rc $(grep -o '^PASS' <<<"$OUT")"
+# After login, the rekeys go through the same offer and check.
+mark=$(log_mark)
+OUT=$(RAW_SSH_REKEY_KEX=curve25519-sha256 raw mlkem768x25519-sha256 rekey-downgrade); rc=$?
+expect_eq "RequirePQKex yes: a rekey offering only curve25519 after login is refused" \
+  "0 DISCONNECT 3 client offers no post-quantum key exchange" \
+  "$rc $(grep -o '^DISCONNECT 3 client offers no post-quantum key exchange' <<<"$OUT")"
+check "RequirePQKex yes: the refused rekey is logged" wait_log "$mark" \
+  "Unable to negotiate with 127\.0\.0\.1 port [0-9]+: client offers no post-quantum key exchange"
 stop_daemon
 
 write_config "$TMP/nopq.cfg" "RequirePQKex yes" "KexAlgorithms curve25519-sha256"

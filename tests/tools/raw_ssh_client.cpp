@@ -106,6 +106,10 @@
 //                                exchange after it, then N (3) exchanges the
 //                                client starts: REKEYS <n>, and a keepalive
 //                                answered under the last keys
+//   rekey-downgrade              a login, then a KEXINIT offering only
+//                                $RAW_SSH_REKEY_KEX (curve25519-sha256):
+//                                PASS when the server ends the connection
+//                                (DISCONNECT printed), FAIL if it completes
 //   sk-login [FLAGS=1]           publickey login as $RAW_SSH_USER with a FIDO
 //                                key (sk-ssh-ed25519@openssh.com; with
 //                                $RAW_SK_TYPE=ecdsa sk-ecdsa-sha2-nistp256)
@@ -447,6 +451,7 @@ struct Plan {
   bool ignore_during_kex = false;      // between KEXINIT and KEX_ECDH_INIT
   bool service_during_kex = false;     // SERVICE_REQUEST there instead
   bool compress = false;               // offer zlib@openssh.com first
+  const transport::KexAlgorithm* kex = nullptr;  // instead of $RAW_SSH_KEX
 };
 
 struct Session {
@@ -487,8 +492,10 @@ const transport::KexAlgorithm& kex_method() {
   return *row;
 }
 
-std::vector<uint8_t> client_kexinit(bool strict, bool compress = false) {
-  std::string kex(kex_method().name);
+// `kex` replaces $RAW_SSH_KEX in the offer (rekey-downgrade).
+std::vector<uint8_t> client_kexinit(bool strict, bool compress = false,
+                                    std::string_view kex_name = {}) {
+  std::string kex(kex_name.empty() ? kex_method().name : kex_name);
   if (strict) kex += "," + std::string(transport::kStrictKexClient);
   uint8_t cookie[16];
   randombytes_buf(cookie, sizeof cookie);
@@ -568,7 +575,7 @@ bool accept_kexinit(Session& s, std::vector<uint8_t> pkt) {
 bool ecdh_and_newkeys(Peer& p, Session& s, const Plan& plan) {
   if (plan.ignore_during_kex) p.send(ignore_payload(16));
   if (plan.service_during_kex) p.send(service_request("ssh-userauth"));
-  const auto& method = kex_method();
+  const auto& method = plan.kex != nullptr ? *plan.kex : kex_method();
   std::string why;
   auto kex = testing::KexClient::start(method, why);
   if (!kex) {
@@ -1457,6 +1464,27 @@ Verdict rekeys(Peer& p, long n) {
   return {true, std::to_string(n) + " key exchanges after login, keepalive answered"};
 }
 
+// Logs in with $RAW_SSH_KEX, then starts an exchange offering only
+// $RAW_SSH_REKEY_KEX (default curve25519-sha256): a client trying to step
+// down from a post-quantum method after login. PASS when the server ends the
+// connection (the DISCONNECT is printed); FAIL when the exchange completes.
+Verdict rekey_downgrade(Peer& p) {
+  Session s;
+  if (std::string why = login_and_rekey(p, s); !why.empty()) return {false, why};
+  const char* name = std::getenv("RAW_SSH_REKEY_KEX");
+  Plan plan;
+  plan.kex = transport::find_kex(name != nullptr ? name : "curve25519-sha256");
+  if (plan.kex == nullptr) return {false, "unknown RAW_SSH_REKEY_KEX"};
+  s.client_kexinit = client_kexinit(true, false, plan.kex->name);
+  if (!p.send(s.client_kexinit)) return {false, "could not send the KEXINIT"};
+  // The server may refuse before or after its own KEXINIT; where its offer
+  // still agrees with ours, the exchange is played out to see it refused.
+  if (receive_kexinit(p, s) && ecdh_and_newkeys(p, s, plan))
+    return {false, "the server completed an exchange with " + std::string(plan.kex->name)};
+  if (!ended_by_server(p)) return {false, "the server did not end the connection"};
+  return {true, "the server refused " + std::string(plan.kex->name) + " after login"};
+}
+
 Verdict compression_bomb(Peer& p, long n) {
   Plan plan;
   plan.compress = true;
@@ -1582,6 +1610,7 @@ constexpr Scenario kScenarios[] = {
     {"compression-bomb", 16 << 20, compression_bomb},
     {"compression-off-at-rekey", 0, [](Peer& p, long) { return compression_off_at_rekey(p); }},
     {"rekeys", 3, rekeys},
+    {"rekey-downgrade", 0, [](Peer& p, long) { return rekey_downgrade(p); }},
     {"sk-login", 1, [](Peer& p, long f) { return sk_login(p, f, true); }},
     {"sk-login-refused", 1, [](Peer& p, long f) { return sk_login(p, f, false); }},
 };
