@@ -40,22 +40,12 @@ PQ_DEFAULT="mlkem768x25519-sha256,sntrup761x25519-sha512,sntrup761x25519-sha512@
 
 # The kex name-list of the server's KEXINIT (it comes unasked).
 server_kex_list() {
-  "$PY" - "$PORT" <<'PYEOF'
+  PYTHONPATH=$HERE "$PY" - "$PORT" <<'PYEOF'
 import socket, struct, sys
+from ssh_packets import plain_payloads
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 s.sendall(b"SSH-2.0-kexinit-reader\r\n")
-buf = b""
-while True:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    buf += chunk
-    if b"\r\n" in buf:
-        rest = buf[buf.index(b"\r\n") + 2:]
-        if len(rest) >= 4 and len(rest) >= 4 + struct.unpack(">I", rest[:4])[0]:
-            break
-rest = buf[buf.index(b"\r\n") + 2:]
-payload = rest[5:]
+payload = next(plain_payloads(s))
 assert payload[0] == 20, payload[0]
 n = struct.unpack(">I", payload[17:21])[0]
 print(payload[21:21 + n].decode())
@@ -128,28 +118,12 @@ expect_eq "RequirePQKex yes: a curve25519-only client is refused" 255 "$rc"
 expect_match "RequirePQKex yes: OpenSSH's client says what the server offers" \
   "no matching key exchange method found\. Their offer: mlkem768x25519-sha256,sntrup761x25519-sha512,sntrup761x25519-sha512@openssh\.com" "$out"
 # A client that sends its KEXINIT regardless gets the server's reason.
-disconnect=$("$PY" - "$PORT" <<'PYEOF'
-import os, socket, struct, sys
+disconnect=$(PYTHONPATH=$HERE "$PY" - "$PORT" <<'PYEOF'
+import socket, struct, sys
+from ssh_packets import kexinit_packet, plain_payloads
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-def namelist(x):
-    return struct.pack(">I", len(x)) + x
-kexinit = bytes([20]) + os.urandom(16) + namelist(b"curve25519-sha256") + namelist(b"ssh-ed25519")
-kexinit += namelist(b"chacha20-poly1305@openssh.com") * 2 + namelist(b"hmac-sha2-256") * 2
-kexinit += namelist(b"none") * 2 + namelist(b"") * 2 + bytes([0]) + bytes(4)
-pad = 8 - (len(kexinit) + 5) % 8
-pad += 8 if pad < 4 else 0
-s.sendall(b"SSH-2.0-classic-only\r\n" + struct.pack(">IB", len(kexinit) + pad + 1, pad) + kexinit + bytes(pad))
-buf = b""
-while True:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    buf += chunk
-buf = buf[buf.index(b"\r\n") + 2:]
-while buf:
-    n, p = struct.unpack(">IB", buf[:5])
-    payload = buf[5:5 + n - 1 - p]
-    buf = buf[4 + n:]
+s.sendall(b"SSH-2.0-classic-only\r\n" + kexinit_packet())  # curve25519-sha256 only
+for payload in plain_payloads(s):
     if payload[0] == 1:
         code, m = struct.unpack(">II", payload[1:9])
         print(code, payload[9:9 + m].decode())

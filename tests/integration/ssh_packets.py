@@ -15,3 +15,24 @@ def kexinit_packet():
     pad = 8 - (len(payload) + 5) % 8
     pad += 8 if pad < 4 else 0
     return struct.pack(">IB", len(payload) + pad + 1, pad) + payload + bytes(pad)
+
+
+def plain_payloads(sock):
+    """The payloads of the server's unencrypted packets on `sock`, after its
+    identification line, one at a time as they arrive, until it closes."""
+    buf = b""
+    while b"\r\n" not in buf:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return
+        buf += chunk
+    buf = buf[buf.index(b"\r\n") + 2:]
+    while True:
+        while len(buf) < 4 or len(buf) < 4 + struct.unpack(">I", buf[:4])[0]:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            buf += chunk
+        n, pad = struct.unpack(">IB", buf[:5])
+        yield buf[5:4 + n - pad]
+        buf = buf[4 + n:]
