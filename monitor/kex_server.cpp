@@ -52,6 +52,25 @@ transport::DirectionKeys derive(transport::KexHash hash, const crypto::SecretByt
 }
 }  // namespace
 
+std::string unusable_offer(const crypto::HostKeys& host_keys, const KexPolicy& policy) {
+  const auto offer = make_offer(host_keys, policy);
+  if (offer.kex.empty())
+    return "KexAlgorithms " + transport::join_name_list(policy.kex) +
+           " leaves no key exchange method this server can offer";
+  if (offer.host_key.empty()) {
+    std::vector<std::string> loaded;
+    for (const auto& key : host_keys)
+      for (auto name : key->algorithms()) loaded.emplace_back(name);
+    return "HostKeyAlgorithms " + transport::join_name_list(policy.host_key) +
+           " matches none of the host keys loaded, which sign with " +
+           transport::join_name_list(loaded) + "; no client could connect";
+  }
+  if (offer.ciphers.empty())
+    return "Ciphers " + transport::join_name_list(policy.ciphers) +
+           " leaves no cipher this server can offer";
+  return "";
+}
+
 KexServer::KexServer(const crypto::HostKeys& host_keys, const KexPolicy& policy)
     : host_keys_(host_keys),
       offer_(make_offer(host_keys, policy)),

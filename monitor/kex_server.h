@@ -24,6 +24,14 @@ struct KexPolicy {
   bool require_post_quantum = false;  // offer and accept only post-quantum KEX methods
 };
 
+// Why no client could ever complete a key exchange with these keys under
+// this policy: a list the KEXINIT must carry is empty once narrowed to what
+// is implemented and to the keys loaded (HostKeyAlgorithms naming only
+// algorithms of keys not configured, say). "" when every list has a name.
+// Checked at start-up (lpsshd -t and the listener), so the mistake is
+// refused there rather than seen by every client as "no matching host key".
+std::string unusable_offer(const crypto::HostKeys& host_keys, const KexPolicy& policy);
+
 class KexServer {
  public:
   KexServer(const crypto::HostKeys& host_keys, const KexPolicy& policy);

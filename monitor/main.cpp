@@ -90,11 +90,15 @@ int main(int argc, char** argv) {
     }
     host_keys.push_back(std::move(loaded));
   }
+  const monitor::Settings settings = monitor::settings_from_config(cfg);
+  if (auto why = monitor::unusable_offer(host_keys, monitor::kex_policy(settings)); !why.empty()) {
+    log::error("%s", why.c_str());
+    return 1;
+  }
   if (check_only) return 0;  // lpsshd -t, and the listener's start-up check
   auto peer = peer_of(listener_protocol::kClientFd);
   log::verbose("Connection from %s port %u", peer.address.c_str(), peer.port);
 
-  const monitor::Settings settings = monitor::settings_from_config(cfg);
   monitor::SystemAuthBackend backend(cfg.authorized_keys_files, cfg.strict_modes, peer.address,
                                      monitor::access_rules_from_config(cfg));
   monitor::MonitorCore core(settings, host_keys, backend, peer);

@@ -26,12 +26,15 @@ crypto::SecretBytes never_matching_password() {
   return crypto::SecretBytes(std::span<const uint8_t>(kNever, sizeof kNever));
 }
 
+KexPolicy kex_policy(const Settings& settings) {
+  return KexPolicy{settings.kex_algorithms, settings.host_key_algorithms, settings.ciphers,
+                   settings.macs,           settings.compression,         settings.require_pq_kex};
+}
+
 MonitorCore::MonitorCore(const Settings& settings, const crypto::HostKeys& host_keys,
                          AuthBackend& backend, Peer peer)
     : settings_(settings), backend_(backend), peer_(std::move(peer)),
-      kex_(host_keys, KexPolicy{settings.kex_algorithms, settings.host_key_algorithms,
-                                settings.ciphers, settings.macs, settings.compression,
-                                settings.require_pq_kex}) {}
+      kex_(host_keys, kex_policy(settings)) {}
 
 // The version line and the server's KEXINIT, both sent before a byte of
 // the client's is read, and server-sig-algs for EXT_INFO.

@@ -56,9 +56,12 @@ struct Settings {
       default_algorithm_list(transport::AlgorithmKind::kPubkey);
   std::vector<std::string> ca_signature_algorithms =
       default_algorithm_list(transport::AlgorithmKind::kCaSignature);
-  uint32_t required_rsa_size = 2048;
-  bool require_pq_kex = false;  // RequirePQKex  // RequiredRSASize: smaller RSA user keys are refused
+  uint32_t required_rsa_size = 2048;  // RequiredRSASize: smaller RSA user keys are refused
+  bool require_pq_kex = false;        // RequirePQKex
 };
+
+// The key-exchange part of the settings, as KexServer takes it.
+KexPolicy kex_policy(const Settings& settings);
 
 struct Peer {
   std::string address;  // numeric

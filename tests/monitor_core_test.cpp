@@ -487,6 +487,34 @@ TEST(MonitorKex, HelloCarriesTheOfferNarrowedToWhatIsLoadedAndConfigured) {
   EXPECT_EQ(decode_reply<monproto::KexInitReply>(o).reason, "no matching cipher found");
 }
 
+// A list the KEXINIT must carry that is empty once narrowed is a start-up
+// error naming the list and, for host keys, what the loaded keys sign with.
+TEST(MonitorKex, AnOfferNoClientCouldUseIsNamed) {
+  EXPECT_EQ(unusable_offer(host_keys(), kex_policy(Settings{})), "");
+  Settings s;
+  s.host_key_algorithms = {"rsa-sha2-512", "ssh-ed25519"};  // the ed25519 key suffices
+  EXPECT_EQ(unusable_offer(host_keys(), kex_policy(s)), "");
+  s.host_key_algorithms = {"rsa-sha2-512", "ecdsa-sha2-nistp256"};
+  EXPECT_EQ(unusable_offer(host_keys(), kex_policy(s)),
+            "HostKeyAlgorithms rsa-sha2-512,ecdsa-sha2-nistp256 matches none of the host keys "
+            "loaded, which sign with ssh-ed25519; no client could connect");
+  EXPECT_NE(unusable_offer(crypto::HostKeys{}, kex_policy(Settings{})).find("matches none"),
+            std::string::npos);
+  Settings kex;
+  kex.kex_algorithms = {"diffie-hellman-group1-sha1"};  // not a row: never offered
+  EXPECT_EQ(unusable_offer(host_keys(), kex_policy(kex)),
+            "KexAlgorithms diffie-hellman-group1-sha1 leaves no key exchange method this server can offer");
+  Settings pq;
+  pq.kex_algorithms = {"curve25519-sha256"};
+  pq.require_pq_kex = true;  // RequirePQKex leaves nothing of this list
+  EXPECT_NE(unusable_offer(host_keys(), kex_policy(pq)).find("KexAlgorithms curve25519-sha256"),
+            std::string::npos);
+  Settings ciphers;
+  ciphers.ciphers = {"3des-cbc"};
+  EXPECT_EQ(unusable_offer(host_keys(), kex_policy(ciphers)),
+            "Ciphers 3des-cbc leaves no cipher this server can offer");
+}
+
 // RFC 4253 7.2's six values, each as long as the negotiated row asks: IV
 // 'A'/'B', key 'C'/'D', MAC key 'E'/'F' (none for an AEAD).
 // ecdh-sha2-nistp256 (when configured): Q_C must be a 65-byte uncompressed

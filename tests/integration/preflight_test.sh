@@ -186,6 +186,16 @@ fi
 ssh-keygen -q -t rsa -b 1024 -N '' -f "$TMP/rsa1024" >/dev/null
 refuses_key "RSA 1024 HostKey" "$TMP/rsa1024: RSA key of 1024 bits is too small" \
   "HostKey $HOSTKEY" "HostKey $TMP/rsa1024"
+# HostKeyAlgorithms naming only algorithms of keys not loaded would leave
+# every client with "no matching host key type": the monitor that loads the
+# keys refuses it at start-up. (The test HostKey is ed25519.)
+passes "HostKeyAlgorithms naming the loaded key among others" \
+  "HostKeyAlgorithms rsa-sha2-512,ssh-ed25519"
+run_t "HostKeyAlgorithms rsa-sha2-512,rsa-sha2-256"
+expect_eq "HostKeyAlgorithms matching no loaded key: lpsshd -t exits 1" 1 "$T_RC"
+expect_match "HostKeyAlgorithms matching no loaded key: says why" \
+  "^HostKeyAlgorithms rsa-sha2-512,rsa-sha2-256 matches none of the host keys loaded, which sign with ssh-ed25519; no client could connect" \
+  "$T_OUT"
 # "no HostKey configured" cannot be reached from a file: HostKey has a
 # built-in default and takes at least one path.
 
