@@ -176,6 +176,11 @@ struct Config {
   // so. Off by default, as a client without one (Debian 11's, PuTTY before
   // 0.78...) would be locked out.
   bool require_pq_kex = false;
+  // PubkeyAuthOptions touch-required / verify-required: for FIDO keys, a
+  // touch is required even where authorized_keys says no-touch-required;
+  // user verification (a PIN) is required of every key.
+  bool pubkey_touch_required = false;
+  bool pubkey_verify_required = false;
 
   // Admission control in the listener, before any fork.
   MaxStartups max_startups;

@@ -650,6 +650,37 @@ struct RsaBits {
   static std::string format(T v) { return std::to_string(v); }
 };
 
+// PubkeyAuthOptions none|touch-required|verify-required ...: the words
+// accumulate within the line, "none" adds nothing (as OpenSSH); first line
+// wins.
+struct PubkeyAuthOptionsSpec {
+  static bool apply(std::string_view name, Args args, Config& cfg, bool first, std::string& why) {
+    if (!arity(args, 1, 3, why)) return false;
+    bool touch = false, verify = false;
+    for (const auto& a : args) {
+      if (iequals(a, "touch-required")) {
+        touch = true;
+      } else if (iequals(a, "verify-required")) {
+        verify = true;
+      } else if (!iequals(a, "none")) {
+        return invalid(name, a, "none, touch-required or verify-required", why);
+      }
+    }
+    if (first) {
+      cfg.pubkey_touch_required = touch;
+      cfg.pubkey_verify_required = verify;
+    }
+    return true;
+  }
+  static void emit(std::string_view name, const Config& cfg, std::string& out) {
+    std::vector<std::string_view> words;
+    if (cfg.pubkey_touch_required) words.push_back("touch-required");
+    if (cfg.pubkey_verify_required) words.push_back("verify-required");
+    if (words.empty()) return emit_one(out, name, "none");
+    append_line(out, name, words);
+  }
+};
+
 template <class H>
 constexpr Keyword row(std::string_view name) {
   return {name, &H::apply, &H::emit};
@@ -724,6 +755,7 @@ constexpr Keyword kTable[] = {
         "CASignatureAlgorithms"),
     row<Scalar<&C::required_rsa_size, RsaBits>>("RequiredRSASize"),
     row<Scalar<&C::require_pq_kex, YesNo>>("RequirePQKex"),
+    row<PubkeyAuthOptionsSpec>("PubkeyAuthOptions"),
     row<Scalar<&C::chroot_directory, RootPatternOrNone>>("ChrootDirectory"),
     row<Scalar<&C::sftp_root, RootPatternOrNone>>("SftpRoot"),
     row<Scalar<&C::sftp_root_mode, Enum<SftpRootMode, kSftpRootModes>>>("SftpRootMode"),

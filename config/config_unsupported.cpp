@@ -23,7 +23,7 @@ constexpr std::string_view kUnsupported[] = {
     "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup",
     "LogVerbose", "Match", "ModuliFile",
     "PermitTunnel",
-    "PubkeyAuthOptions", "RDomain", "RefuseConnection",
+    "RDomain", "RefuseConnection",
     "RevokedKeys", "SecurityKeyProvider", "SetEnv",
     "TrustedUserCAKeys", "UnusedConnectionTimeout", "UseDNS",
     "VersionAddendum", "X11DisplayOffset", "X11UseLocalhost", "XAuthLocation",

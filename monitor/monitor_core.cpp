@@ -274,14 +274,18 @@ bool MonitorCore::sk_flags_acceptable(const crypto::PublicKey& key,
                                       const std::string& key_log) const {
   if (!is_security_key(key.type)) return true;
   // A touch proves someone is at the authenticator: required unless the
-  // key's line says no-touch-required (sshd's default).
-  if (!options.no_touch_required && (flags & crypto::kSkUserPresent) == 0) {
+  // key's line says no-touch-required (sshd's default), and then still if
+  // PubkeyAuthOptions says touch-required. Verification likewise, from
+  // either the line or the configuration.
+  const bool touch = !options.no_touch_required || settings_.pubkey_touch_required;
+  const bool verify = options.verify_required || settings_.pubkey_verify_required;
+  if (touch && (flags & crypto::kSkUserPresent) == 0) {
     log::error("public key %s signature for %s from %s port %u rejected: user presence "
                "(authenticator touch) requirement not met ",
                key_log.c_str(), user_for_log().c_str(), peer_.address.c_str(), peer_.port);
     return false;
   }
-  if (options.verify_required && (flags & crypto::kSkUserVerified) == 0) {
+  if (verify && (flags & crypto::kSkUserVerified) == 0) {
     log::error("public key %s signature for %s from %s port %u rejected: user verification "
                "requirement not met ",
                key_log.c_str(), user_for_log().c_str(), peer_.address.c_str(), peer_.port);

@@ -58,6 +58,10 @@ struct Settings {
       default_algorithm_list(transport::AlgorithmKind::kCaSignature);
   uint32_t required_rsa_size = 2048;  // RequiredRSASize: smaller RSA user keys are refused
   bool require_pq_kex = false;        // RequirePQKex
+  // PubkeyAuthOptions: FIDO keys always need a touch / always need user
+  // verification, whatever their authorized_keys line says.
+  bool pubkey_touch_required = false;
+  bool pubkey_verify_required = false;
 };
 
 // The key-exchange part of the settings, as KexServer takes it.

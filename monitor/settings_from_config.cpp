@@ -84,6 +84,8 @@ Settings settings_from_config(const config::Config& cfg) {
   settings.ca_signature_algorithms = cfg.ca_signature_algorithms;
   settings.required_rsa_size = cfg.required_rsa_size;
   settings.require_pq_kex = cfg.require_pq_kex;
+  settings.pubkey_touch_required = cfg.pubkey_touch_required;
+  settings.pubkey_verify_required = cfg.pubkey_verify_required;
   return settings;
 }
 

@@ -318,7 +318,8 @@ TEST(ConfigTest, SerializeRoundTripsEverySetting) {
       "ChrootDirectory /srv/%u\nSftpRoot %h/files\nSftpRootMode upload-only\n"
       "Ciphers ^aes256-ctr\nMACs -*-etm@openssh.com\nKexAlgorithms ecdh-sha2-nistp256\n"
       "HostKeyAlgorithms rsa-sha2-*\nPubkeyAcceptedKeyTypes +ssh-rsa\n"
-      "CASignatureAlgorithms ssh-ed25519\nRequiredRSASize 3072\nRequirePQKex yes\n");
+      "CASignatureAlgorithms ssh-ed25519\nRequiredRSASize 3072\nRequirePQKex yes\n"
+      "PubkeyAuthOptions verify-required touch-required\n");
   EXPECT_EQ(cfg.force_command, "=x \"a  b\" # not a comment for the shell");
   const std::string text = serialize_config(cfg);
   Config back;
@@ -447,6 +448,18 @@ TEST(ConfigTest, GrantKeywords) {
   EXPECT_FALSE(d.require_pq_kex);
   EXPECT_TRUE(parse_ok("RequirePQKex yes\n").require_pq_kex);
   EXPECT_NE(parse_error("RequirePQKex always\n"), "");
+  // PubkeyAuthOptions: OpenSSH's words, any case, "none" adding nothing;
+  // anything else is an error naming the word.
+  EXPECT_FALSE(d.pubkey_touch_required || d.pubkey_verify_required);
+  const Config touch = parse_ok("PubkeyAuthOptions touch-required\n");
+  EXPECT_TRUE(touch.pubkey_touch_required && !touch.pubkey_verify_required);
+  const Config both = parse_ok("PubkeyAuthOptions Verify-Required none TOUCH-REQUIRED\n");
+  EXPECT_TRUE(both.pubkey_touch_required && both.pubkey_verify_required);
+  const Config none = parse_ok("PubkeyAuthOptions none\nPubkeyAuthOptions verify-required\n");
+  EXPECT_FALSE(none.pubkey_touch_required || none.pubkey_verify_required);  // first line wins
+  EXPECT_NE(parse_error("PubkeyAuthOptions presence-required\n").find("PubkeyAuthOptions: presence-required"),
+            std::string::npos);
+  EXPECT_NE(parse_error("PubkeyAuthOptions\n"), "");
   EXPECT_NE(parse_error("PermitTTY maybe\n"), "");
 }
 

@@ -1361,32 +1361,54 @@ TEST(MonitorUserKeys, SignatureBlobMustNameTheRequestsAlgorithm) {
   EXPECT_EQ(result_of(s3.send(Child::kPreauth, r)), AuthResult::kSuccess);
 }
 
+// FIDO flags against what the key's line and PubkeyAuthOptions ask: touch
+// unless no-touch-required (and then still under touch-required), user
+// verification under either verify-required.
 TEST(MonitorUserKeys, SecurityKeyFlagsPolicy) {
   const auto ed = testkeys::TestUserKey::sk_ed25519();
   const auto ec = testkeys::TestUserKey::sk_ecdsa();
-  struct Case { bool no_touch, verify; uint8_t flags; bool ok; };
+  struct Case { bool no_touch, verify, cfg_touch, cfg_verify; uint8_t flags; bool ok; };
   for (const auto* key : {&ed, &ec}) {
     const std::string alg = key == &ed ? "sk-ssh-ed25519@openssh.com" : "sk-ecdsa-sha2-nistp256@openssh.com";
-    for (const Case c : {Case{false, false, 0x01, true}, Case{false, false, 0x00, false},
-                         Case{false, false, 0x04, false}, Case{true, false, 0x00, true},
-                         Case{false, true, 0x01, false}, Case{false, true, 0x05, true},
-                         Case{true, true, 0x04, true}, Case{true, true, 0x00, false}}) {
-      Session s;
+    for (const Case c : {Case{false, false, false, false, 0x01, true},
+                         Case{false, false, false, false, 0x00, false},
+                         Case{false, false, false, false, 0x04, false},
+                         Case{true, false, false, false, 0x00, true},
+                         Case{false, true, false, false, 0x01, false},
+                         Case{false, true, false, false, 0x05, true},
+                         Case{true, true, false, false, 0x04, true},
+                         Case{true, true, false, false, 0x00, false},
+                         // PubkeyAuthOptions touch-required overrides no-touch-required.
+                         Case{true, false, true, false, 0x00, false},
+                         Case{true, false, true, false, 0x01, true},
+                         // PubkeyAuthOptions verify-required, the line silent.
+                         Case{false, false, false, true, 0x01, false},
+                         Case{false, false, false, true, 0x05, true},
+                         Case{true, false, false, true, 0x04, true},
+                         Case{true, false, true, true, 0x04, false}}) {
+      Settings settings;
+      settings.pubkey_touch_required = c.cfg_touch;
+      settings.pubkey_verify_required = c.cfg_verify;
+      Session s(settings);
       s.first_kex();
       s.backend().authorize("alice", key->blob());
       s.backend().key_options.no_touch_required = c.no_touch;
       s.backend().key_options.verify_required = c.verify;
+      const std::string what = alg + " no-touch " + std::to_string(c.no_touch) + " verify " +
+                               std::to_string(c.verify) + " PubkeyAuthOptions " +
+                               std::to_string(c.cfg_touch) + std::to_string(c.cfg_verify) +
+                               " flags " + std::to_string(c.flags);
       std::string out = logged([&] {
         EXPECT_EQ(result_of(s.auth_key("alice", *key, alg, true, c.flags)),
-                  c.ok ? AuthResult::kSuccess : AuthResult::kFailure)
-            << alg << " no-touch " << c.no_touch << " verify " << c.verify << " flags " << int(c.flags);
+                  c.ok ? AuthResult::kSuccess : AuthResult::kFailure) << what;
       });
       if (!c.ok) {
-        EXPECT_EQ(s.core().failures(), 1);
-        const char* want = (c.flags & 0x01) || c.no_touch
+        EXPECT_EQ(s.core().failures(), 1) << what;
+        const bool touch_needed = !c.no_touch || c.cfg_touch;
+        const char* want = (c.flags & 0x01) || !touch_needed
                                ? "rejected: user verification requirement not met"
                                : "rejected: user presence (authenticator touch) requirement not met";
-        EXPECT_NE(out.find(want), std::string::npos) << out;
+        EXPECT_NE(out.find(want), std::string::npos) << what << "\n" << out;
         EXPECT_NE(out.find("signature for alice from 192.0.2.7 port 50022"), std::string::npos) << out;
       }
     }

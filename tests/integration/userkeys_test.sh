@@ -136,6 +136,30 @@ expect_eq "verify-required: touched but unverified (0x01) refused" 0 "$RC"
 sk ecdsa "$SEED_VERIFY" 5 sk-login
 expect_eq "verify-required: touched and verified (0x05) logs in" 0 "$RC"
 
+# PubkeyAuthOptions: the configuration's demands stand over the key's line.
+stop_daemon
+start_daemon "PubkeyAuthOptions touch-required"
+m=$(log_mark)
+sk ed25519 "$SEED_NOTOUCH" 256 sk-login-refused
+expect_eq "PubkeyAuthOptions touch-required: no-touch-required key untouched is refused" 0 "$RC"
+check "PubkeyAuthOptions touch-required: logged as a presence failure" wait_log "$m" \
+  "rejected: user presence \(authenticator touch\) requirement not met"
+sk ed25519 "$SEED_NOTOUCH" 1 sk-login
+expect_eq "PubkeyAuthOptions touch-required: the same key touched logs in" 0 "$RC"
+stop_daemon
+start_daemon "PubkeyAuthOptions verify-required"
+m=$(log_mark)
+sk ed25519 "$SEED_ED" 1 sk-login-refused
+expect_eq "PubkeyAuthOptions verify-required: touched, unverified (0x01) is refused" 0 "$RC"
+check "PubkeyAuthOptions verify-required: logged as a verification failure" wait_log "$m" \
+  "rejected: user verification requirement not met"
+sk ed25519 "$SEED_ED" 5 sk-login
+expect_eq "PubkeyAuthOptions verify-required: touched and verified (0x05) logs in" 0 "$RC"
+out=$(ssh_to "$U" 'echo plain' 2>&1); rc=$?
+expect_eq "PubkeyAuthOptions verify-required: no effect on a non-FIDO key" "plain 0" "$out $rc"
+stop_daemon
+start_daemon
+
 # ---------------------------------------------------------------- who links it
 # The signature code (nettle's RSA/ECDSA/ECC, GMP) is the monitor's alone:
 # the children that parse a client's or a user's bytes must not contain it,
