@@ -148,8 +148,12 @@ bool Connection::start_preauth() {
   child_ = std::move(*c);
   which_ = Child::kPreauth;
   exit_status_ = -1;
+  // Sent by run()'s loop, not here: a child that is already gone (a
+  // compromised one killed by seccomp before the HELLO reached it) must end
+  // through end_connection(), which logs how it died and reports the crash
+  // to the listener, not through a silent exit.
   queue(Outgoing(core_.hello()));
-  return flush();
+  return true;
 }
 
 bool Connection::start_postauth() {
@@ -445,7 +449,7 @@ int Connection::run() {
     grace_deadline_us_ = start_us_ + grace_us;
     grace_deadline_ = monotonic_ms() + grace_us / 1000;
   }
-  if (!start_preauth()) return 1;
+  if (!start_preauth()) return 1;  // it logged why; there is no child
 
   while (true) {
     const int64_t now = now_us();

@@ -163,6 +163,34 @@ for item in "${ATTEMPTS[@]}"; do
 done
 for s in "${SUMMARY[@]}"; do echo "#   $s"; done
 
+# ---------------------------------------------------------------- dead before its HELLO
+# A compromised child may die before the monitor's first message reaches it
+# (on a loaded machine the monitor can be descheduled between starting the
+# child and sending). It must still be reaped and logged as a seccomp kill,
+# and reported to the listener as a crash, not end in a silent exit. Here
+# strace holds the monitor's first sendmsg back 300 ms, so the child's
+# "shadow" attempt always kills it first.
+SBIN=$TMP/bin-slow-hello
+make_bindir "$SBIN" escape_preauth
+mv "$SBIN/lpsshd-monitor" "$SBIN/lpsshd-monitor.real"
+cat >"$SBIN/lpsshd-monitor" <<EOF
+#!/bin/sh
+case " \$* " in *" -t "*) exec "$SBIN/lpsshd-monitor.real" "\$@" ;; esac
+exec strace -qq -o /dev/null -e trace=sendmsg -e inject=sendmsg:delay_enter=300000:when=1 \\
+  "$SBIN/lpsshd-monitor.real" "\$@"
+EOF
+chmod 755 "$SBIN/lpsshd-monitor"
+BINDIR=$SBIN start_daemon "${COMMON[@]}"
+BINDIR=$REAL_BINDIR
+mkdir -p "$TMP/res-slow"
+"$PY" "$HERE/line_client.py" "$PORT" "$TMP/res-slow" 2 "" "a=ATTEMPT shadow" "b=ATTEMPT shadow" ||
+  fail "attempt client failed"
+for n in a b; do
+  port=$(sed -n 's/^PORT //p' "$TMP/res-slow/$n")
+  check "dead before its HELLO ($n): the monitor logs the seccomp kill" wait_for 10 file_has "$LOG" \
+    "preauth child for 127\.0\.0\.1 port $port killed by the seccomp sandbox \(SIGSYS\): suspected compromise"
+done
+
 # ---------------------------------------------------------------- layer by layer
 # run_layers VARIANT SANDBOX_ERE NAME=ERE...: starts a daemon whose
 # lpsshd-preauth is escape_preauth_VARIANT (own uids from the default
